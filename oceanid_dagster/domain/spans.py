@@ -1,0 +1,38 @@
+"""Character spans: what every extractor (rules, ONNX model, Triton) returns for one page of text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from oceanid_dagster.domain.labels import is_entity_label
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """``text[start:end]`` is an entity of ``label``; ``score`` is the extractor's confidence in [0, 1]."""
+
+    start: int
+    end: int
+    label: str
+    score: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end:
+            raise ValueError(f"bad span offsets {self.start}:{self.end}")
+        if not is_entity_label(self.label):
+            raise ValueError(f"unknown entity label {self.label!r}")
+
+    def overlaps(self, other: "Span") -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def text_in(self, page_text: str) -> str:
+        return page_text[self.start : self.end]
+
+
+def remove_overlaps(spans: list[Span]) -> list[Span]:
+    """Keep the best-scoring (then longest) span where spans overlap; result sorted by position."""
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (-s.score, -(s.end - s.start), s.start)):
+        if not any(span.overlaps(other) for other in kept):
+            kept.append(span)
+    return sorted(kept)
