@@ -1,0 +1,212 @@
+"""ISO 3166-1 countries, the spellings vessel documents use for them, and the two ITU tables
+that tie identifiers to a country (MMSI Maritime Identification Digits, call-sign series).
+
+The tables are packaged data files under ``domain/data/`` (fixed public lists, read once).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Country:
+    alpha_2: str
+    alpha_3: str
+    numeric: str
+    name: str
+    official_name: str = ""
+    common_name: str = ""
+
+
+# Spellings seen in RFMO lists, port-state reports and the press that ISO does not carry.
+_NAME_ALIASES: dict[str, str] = {
+    "korea": "KOR",
+    "south korea": "KOR",
+    "republic of korea": "KOR",
+    "korea republic of": "KOR",
+    "korea rep": "KOR",
+    "korea rep of": "KOR",
+    "rep of korea": "KOR",
+    "north korea": "PRK",
+    "dprk": "PRK",
+    "korea dpr": "PRK",
+    "taiwan": "TWN",
+    "chinese taipei": "TWN",
+    "taipei": "TWN",
+    "fishing entity of taiwan": "TWN",
+    "taiwan province of china": "TWN",
+    "republic of china": "TWN",
+    "china peoples republic of": "CHN",
+    "peoples republic of china": "CHN",
+    "pr china": "CHN",
+    "p r china": "CHN",
+    "prc": "CHN",
+    "russia": "RUS",
+    "russian federation": "RUS",
+    "vietnam": "VNM",
+    "viet nam": "VNM",
+    "iran": "IRN",
+    "syria": "SYR",
+    "laos": "LAO",
+    "bolivia": "BOL",
+    "venezuela": "VEN",
+    "tanzania": "TZA",
+    "moldova": "MDA",
+    "micronesia": "FSM",
+    "federated states of micronesia": "FSM",
+    "micronesia federated states of": "FSM",
+    "uk": "GBR",
+    "great britain": "GBR",
+    "britain": "GBR",
+    "united kingdom": "GBR",
+    "usa": "USA",
+    "us": "USA",
+    "united states": "USA",
+    "united states of america": "USA",
+    "cape verde": "CPV",
+    "ivory coast": "CIV",
+    "cote divoire": "CIV",
+    "czech republic": "CZE",
+    "swaziland": "SWZ",
+    "macedonia": "MKD",
+    "turkey": "TUR",
+    "turkiye": "TUR",
+    "brunei": "BRN",
+    "faroe islands": "FRO",
+    "faroes": "FRO",
+    "faeroe islands": "FRO",
+    "the bahamas": "BHS",
+    "bahamas the": "BHS",
+    "the gambia": "GMB",
+    "gambia the": "GMB",
+    "guinea bissau": "GNB",
+    "dr congo": "COD",
+    "drc": "COD",
+    "democratic republic of the congo": "COD",
+    "congo democratic republic of the": "COD",
+    "republic of the congo": "COG",
+    "st vincent and the grenadines": "VCT",
+    "saint vincent": "VCT",
+    "st vincent": "VCT",
+    "st kitts and nevis": "KNA",
+    "saint kitts": "KNA",
+    "st lucia": "LCA",
+    "sao tome": "STP",
+    "falklands": "FLK",
+    "falkland islands": "FLK",
+    "falkland islands malvinas": "FLK",
+    "marshall islands": "MHL",
+    "republic of the marshall islands": "MHL",
+    "netherlands": "NLD",
+    "the netherlands": "NLD",
+    "holland": "NLD",
+    "curacao": "CUW",
+    "hong kong": "HKG",
+    "macau": "MAC",
+    "east timor": "TLS",
+    "burma": "MMR",
+    "palestine": "PSE",
+    "vatican": "VAT",
+}
+
+_CODE_ALIASES: dict[str, str] = {"UK": "GBR", "EL": "GRC"}
+
+_SEPARATORS = re.compile(r"[^a-z0-9]+")
+
+
+def name_key(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive key: ``"Korea, Republic of"`` -> ``"korea republic of"``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = ascii_text.replace("'", "").replace("\u2019", "")
+    return _SEPARATORS.sub(" ", ascii_text.casefold()).strip()
+
+
+def _data_lines(filename: str) -> list[dict[str, str]]:
+    source = resources.files("oceanid_dagster.domain").joinpath("data", filename)
+    with source.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@lru_cache(maxsize=1)
+def all_countries() -> tuple[Country, ...]:
+    return tuple(Country(**row) for row in _data_lines("iso3166.csv"))
+
+
+@lru_cache(maxsize=1)
+def _by_code() -> dict[str, Country]:
+    table: dict[str, Country] = {}
+    for country in all_countries():
+        table[country.alpha_2] = country
+        table[country.alpha_3] = country
+    for alias, alpha_3 in _CODE_ALIASES.items():
+        table[alias] = table[alpha_3]
+    return table
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, Country]:
+    """Name key -> country, for every ISO name, official name, common name and known alias."""
+    by_code = _by_code()
+    table: dict[str, Country] = {}
+    for country in all_countries():
+        for name in (country.name, country.official_name, country.common_name):
+            if name:
+                table[name_key(name)] = country
+    for alias, alpha_3 in _NAME_ALIASES.items():
+        table[alias] = by_code[alpha_3]
+    return table
+
+
+def country_by_code(code: str) -> Country | None:
+    """ISO alpha-2 or alpha-3 code, any case."""
+    return _by_code().get(code.strip().upper())
+
+
+def country_by_name(name: str) -> Country | None:
+    return country_names().get(name_key(name))
+
+
+def lookup_country(text: str) -> Country | None:
+    """A country from a code (``"VU"``, ``"VUT"``) or a name in any common spelling."""
+    stripped = text.strip()
+    if stripped.isalpha() and len(stripped) in (2, 3) and stripped.isupper():
+        by_code = country_by_code(stripped)
+        if by_code is not None:
+            return by_code
+    return country_by_name(stripped) or (country_by_code(stripped) if len(stripped) in (2, 3) else None)
+
+
+@lru_cache(maxsize=1)
+def mid_countries() -> dict[str, Country]:
+    """ITU Maritime Identification Digits (ship stations) -> country."""
+    by_code = _by_code()
+    return {row["mid"]: by_code[row["alpha_2"]] for row in _data_lines("mid.csv")}
+
+
+@lru_cache(maxsize=1)
+def _callsign_series() -> tuple[tuple[str, str, Country], ...]:
+    by_code = _by_code()
+    return tuple(
+        (row["first"], row["last"], by_code[row["alpha_2"]]) for row in _data_lines("callsign_prefixes.csv")
+    )
+
+
+def callsign_country(call_sign: str) -> Country | None:
+    """The country the ITU allocated the call sign's series to (not necessarily the flag)."""
+    if len(call_sign) < 2:
+        return None
+    head = call_sign[:3].upper()
+    # Series are allocated by their first two characters (a few split on the third letter); a digit in
+    # third place is the station's own number and sorts below every letter, so compare it as "A".
+    if len(head) < 3 or head[2].isdigit():
+        head = head[:2] + "A"
+    for first, last, country in _callsign_series():
+        if first <= head <= last:
+            return country
+    return None
