@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,15 @@ CREATE TABLE IF NOT EXISTS entities (
     model_version VARCHAR NOT NULL,
     extracted_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (document_id, page_number, start_char, end_char, label)
+);
+CREATE TABLE IF NOT EXISTS page_predictions (
+    document_id VARCHAR NOT NULL,
+    page_number INTEGER NOT NULL,
+    model_version VARCHAR NOT NULL,
+    entity_count INTEGER NOT NULL,
+    uncertainty DOUBLE,
+    predicted_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (document_id, page_number)
 );
 CREATE TABLE IF NOT EXISTS entity_corrections (
     record_id VARCHAR NOT NULL,
@@ -183,30 +193,48 @@ class WarehouseResource(ConfigurableResource):
         ``extra_statements`` run inside the same transaction (e.g. a status update of the
         document), so either all of it lands or none of it does.
         """
+        self.replace_many(table, [Replacement(key, rows, extra_statements)])
+
+    def replace_many(self, table: str, replacements: Sequence["Replacement"]) -> None:
+        """Several :meth:`replace_rows`, each its own transaction, over one connection."""
         _check_identifier(table)
-        where = " AND ".join(f"{_check_identifier(column)} = ?" for column in key)
         with self.connect() as connection:
-            connection.execute("BEGIN TRANSACTION")
-            try:
-                connection.execute(f"DELETE FROM {table} WHERE {where}", list(key.values()))
-                _insert_many(connection, table, rows)
-                for sql, parameters in extra_statements:
-                    connection.execute(sql, list(parameters))
-                connection.execute("COMMIT")
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
+            for replacement in replacements:
+                where = " AND ".join(f"{_check_identifier(column)} = ?" for column in replacement.key)
+                with _transaction(connection):
+                    connection.execute(f"DELETE FROM {table} WHERE {where}", list(replacement.key.values()))
+                    _insert_many(connection, table, replacement.rows)
+                    for sql, parameters in replacement.extra_statements:
+                        connection.execute(sql, list(parameters))
 
     def upsert_rows(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert rows, replacing rows with the same primary key."""
-        with self.connect() as connection:
-            connection.execute("BEGIN TRANSACTION")
-            try:
-                _insert_many(connection, table, rows, or_replace=True)
-                connection.execute("COMMIT")
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
+        with self.connect() as connection, _transaction(connection):
+            _insert_many(connection, table, rows, or_replace=True)
+
+    def execute_many(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """Statements in one transaction."""
+        with self.connect() as connection, _transaction(connection):
+            for sql, parameters in statements:
+                connection.execute(sql, list(parameters))
+
+
+@dataclass(frozen=True)
+class Replacement:
+    key: Mapping[str, Any]
+    rows: Sequence[Mapping[str, Any]]
+    extra_statements: Sequence[tuple[str, Sequence[Any]]] = ()
+
+
+@contextmanager
+def _transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
 
 
 def _check_identifier(name: str) -> str:

@@ -1,0 +1,215 @@
+"""Reading PDFs: validation, the text layer (pypdfium2) and tesseract for pages without one.
+
+Bytes in, text out; no Dagster. The OCR engine resource decides which of these to use.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+PDF_MAGIC = b"%PDF-"
+TEXT_LAYER = "text_layer"
+TESSERACT = "tesseract"
+REMOTE = "remote"
+
+
+class DocumentRejected(ValueError):
+    """The file cannot be read as a vessel document; the message says why."""
+
+
+@dataclass(frozen=True)
+class PageText:
+    page_number: int  # 1-based
+    text: str
+    method: str
+    confidence: float | None
+
+
+def open_pdf(data: bytes, max_pages: int) -> pdfium.PdfDocument:
+    """Open and validate a PDF, or raise DocumentRejected with the reason."""
+    if not data:
+        raise DocumentRejected("empty file (0 bytes)")
+    if PDF_MAGIC not in data[:1024]:
+        raise DocumentRejected(f"not a PDF: the file starts with {data[:8]!r}, not '%PDF-'")
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        raise DocumentRejected(_pdfium_reason(error)) from None
+    page_count = len(document)
+    if page_count == 0:
+        document.close()
+        raise DocumentRejected("PDF has no pages")
+    if page_count > max_pages:
+        document.close()
+        raise DocumentRejected(f"PDF has {page_count} pages, over the limit of {max_pages}")
+    return document
+
+
+def _pdfium_reason(error: Exception) -> str:
+    message = str(error)
+    if "password" in message.lower():
+        return "encrypted PDF: a password is required to open it"
+    if "format" in message.lower() or "file" in message.lower():
+        return f"corrupt PDF ({message})"
+    return f"unreadable PDF ({message})"
+
+
+def page_count(data: bytes, max_pages: int) -> int:
+    document = open_pdf(data, max_pages)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def text_layer(document: pdfium.PdfDocument, index: int) -> str:
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            text = textpage.get_text_bounded()
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def has_usable_text(text: str, min_chars: int) -> bool:
+    """A page whose text layer has too few letters/digits is treated as a scan."""
+    return sum(ch.isalnum() for ch in text) >= min_chars
+
+
+def render_png(document: pdfium.PdfDocument, index: int, dpi: int) -> bytes:
+    page = document[index]
+    try:
+        image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+    finally:
+        page.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def tesseract_png(png: bytes, language: str = "eng", timeout_s: float = 300) -> tuple[str, float | None]:
+    """Text and mean word confidence (0-1) of one page image, one tesseract process, one thread."""
+    environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    with tempfile.TemporaryDirectory(prefix="oceanid-ocr-") as folder:
+        image_path = Path(folder) / "page.png"
+        image_path.write_bytes(png)
+        output_base = Path(folder) / "out"
+        subprocess.run(
+            ["tesseract", str(image_path), str(output_base), "-l", language, "--psm", "3", "txt", "tsv"],
+            check=True,
+            capture_output=True,
+            env=environment,
+            timeout=timeout_s,
+        )
+        text = output_base.with_suffix(".txt").read_text(encoding="utf-8")
+        confidence = _mean_word_confidence(output_base.with_suffix(".tsv").read_text(encoding="utf-8"))
+    return text, confidence
+
+
+def _mean_word_confidence(tsv: str) -> float | None:
+    confidences = [
+        float(row["conf"])
+        for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
+        if row.get("text", "").strip() and float(row.get("conf", -1)) >= 0
+    ]
+    return round(sum(confidences) / len(confidences) / 100, 4) if confidences else None
+
+
+@dataclass
+class _PreparedDocument:
+    layers: list[str]
+    scanned: list[int]  # 0-based indexes of pages without a usable text layer
+    images: list[bytes]
+
+
+def _prepare(data: bytes, max_pages: int, min_text_chars: int, dpi: int) -> _PreparedDocument:
+    document = open_pdf(data, max_pages)
+    try:
+        layers = [text_layer(document, index) for index in range(len(document))]
+        scanned = [index for index, text in enumerate(layers) if not has_usable_text(text, min_text_chars)]
+        images = [render_png(document, index, dpi) for index in scanned]
+    finally:
+        document.close()
+    return _PreparedDocument(layers, scanned, images)
+
+
+def _assemble(
+    prepared: _PreparedDocument, ocr_results: Sequence[tuple[str, float | None]], ocr_method: str
+) -> list[PageText]:
+    pages = [PageText(index + 1, text, TEXT_LAYER, 1.0) for index, text in enumerate(prepared.layers)]
+    for index, (text, confidence) in zip(prepared.scanned, ocr_results):
+        pages[index] = PageText(index + 1, text, ocr_method, confidence)
+    return pages
+
+
+OcrFunction = Callable[[bytes], tuple[str, float | None]]
+
+
+def read_pdfs(
+    documents: Iterable[tuple[str, Callable[[], bytes]]],
+    *,
+    max_pages: int,
+    min_text_chars: int,
+    dpi: int,
+    workers: int,
+    ocr_page: OcrFunction,
+    ocr_method: str = TESSERACT,
+    chunk_size: int = 32,
+) -> Iterator[tuple[str, list[PageText] | Exception]]:
+    """Pages of many documents, in order: ``(key, pages)`` or ``(key, error)`` for each.
+
+    pdfium is not thread-safe, so parsing and rasterising happen in this thread while the
+    tesseract processes of all scanned pages of a chunk of documents run in parallel. An error
+    in one document never stops the others.
+    """
+    pending: list[tuple[str, _PreparedDocument | Exception, list[Future]]] = []
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for key, load in documents:
+            try:
+                prepared: _PreparedDocument | Exception = _prepare(load(), max_pages, min_text_chars, dpi)
+                futures = [pool.submit(ocr_page, image) for image in prepared.images]
+                prepared.images = []  # the futures hold them; free memory as pages finish
+            except Exception as error:  # noqa: BLE001 - reported per document by the caller
+                prepared, futures = error, []
+            pending.append((key, prepared, futures))
+            if len(pending) >= chunk_size:
+                yield from _collect(pending, ocr_method)
+                pending = []
+        yield from _collect(pending, ocr_method)
+
+
+def _collect(pending: list, ocr_method: str) -> Iterator[tuple[str, list[PageText] | Exception]]:
+    for key, prepared, futures in pending:
+        if isinstance(prepared, Exception):
+            yield key, prepared
+            continue
+        try:
+            yield key, _assemble(prepared, [future.result() for future in futures], ocr_method)
+        except Exception as error:  # noqa: BLE001
+            yield key, error
+
+
+def read_pdf_pages(data: bytes, **options) -> list[PageText]:
+    """Pages of one document (raises on a bad document)."""
+    [(_, result)] = list(read_pdfs([("document", lambda: data)], **options))
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)))

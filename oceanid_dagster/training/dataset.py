@@ -1,0 +1,309 @@
+"""The NER training dataset: gold pages (people's corrections) + silver pages (generated documents).
+
+Pages are cut into word-level examples (``tokens`` + BIO ``ner_tags``); sub-word tokenisation
+happens at training time, so the dataset does not depend on the base model.
+
+Splits are by document, so no document has pages on both sides of a split: a document's split is a
+hash of its id. The gold test split is frozen: gold documents that were in a previous dataset's
+test split stay there, whatever their hash says, so test scores of successive models compare.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from oceanid_dagster.domain.alignment import Word, split_words, word_tags_from_spans
+from oceanid_dagster.domain.documents import document_id
+from oceanid_dagster.domain.labels import BIO_TAGS, LABEL_NAMES, split_bio_tag
+from oceanid_dagster.domain.spans import Span, remove_overlaps
+
+GOLD = "gold"
+SILVER = "silver"
+TRAIN, VALIDATION, TEST = "train", "validation", "test"
+SPLITS = (TRAIN, VALIDATION, TEST)
+KEPT_CORRECTIONS = ("accept", "modify", "add")
+DROPPED_CORRECTIONS = ("reject",)
+DEFAULT_MAX_WORDS = 64
+CARD_FILENAME = "README.md"
+
+
+@dataclass(frozen=True)
+class LabelledPage:
+    document_id: str
+    page_number: int
+    text: str
+    spans: tuple[Span, ...]
+    source: str  # GOLD | SILVER
+
+
+@dataclass(frozen=True)
+class SplitFractions:
+    test: float = 0.15
+    validation: float = 0.10
+
+    def __post_init__(self) -> None:
+        if self.test < 0 or self.validation < 0 or self.test + self.validation >= 1:
+            raise ValueError(f"split fractions must be >= 0 and leave room for train: {self}")
+
+
+class PageLike(Protocol):
+    text: str
+    spans: Sequence[Span]
+
+
+class DocumentLike(Protocol):
+    pages: Sequence[PageLike]
+
+
+# --- inputs -----------------------------------------------------------------------------------
+
+
+def gold_pages(page_rows: Iterable[Mapping[str, Any]], correction_rows: Iterable[Mapping[str, Any]]) -> list[LabelledPage]:
+    """Pages people reviewed, with their corrected spans.
+
+    ``page_rows``: ``{document_id, page_number, text}`` (``raw_ocr``). ``correction_rows``:
+    ``entity_corrections`` rows ``{record_id, document_id, page_number, start_char, end_char,
+    label, correction[, text]}``. Every page with a correction is gold; its spans are the rows
+    that were accepted, modified (the row holds the corrected label/offsets) or added. A page whose
+    spans were all rejected is gold with no entities.
+    """
+    texts = {(row["document_id"], int(row["page_number"])): row["text"] for row in page_rows}
+    spans_by_page: dict[tuple[str, int], set[Span]] = {}
+    for row in correction_rows:
+        key = (row["document_id"], int(row["page_number"]))
+        if key not in texts:
+            raise ValueError(f"correction {row.get('record_id')!r}: no OCR text for document {key[0]} page {key[1]}")
+        page_spans = spans_by_page.setdefault(key, set())
+        span = _corrected_span(row, texts[key])
+        if span is not None:
+            page_spans.add(span)
+    return [
+        LabelledPage(doc_id, page_number, texts[(doc_id, page_number)], tuple(remove_overlaps(list(spans))), GOLD)
+        for (doc_id, page_number), spans in sorted(spans_by_page.items())
+    ]
+
+
+def _corrected_span(row: Mapping[str, Any], page_text: str) -> Span | None:
+    record = row.get("record_id")
+    correction = row.get("correction")
+    if correction in DROPPED_CORRECTIONS:
+        return None
+    if correction not in KEPT_CORRECTIONS:
+        raise ValueError(f"correction {record!r}: unknown correction {correction!r} (expected one of {KEPT_CORRECTIONS + DROPPED_CORRECTIONS})")
+    start, end = int(row["start_char"]), int(row["end_char"])
+    if end > len(page_text):
+        raise ValueError(f"correction {record!r}: span {start}:{end} runs past the page text ({len(page_text)} characters)")
+    try:
+        span = Span(start, end, row["label"])
+    except ValueError as error:
+        raise ValueError(f"correction {record!r}: {error}") from None
+    expected = row.get("text")
+    if expected is not None and span.text_in(page_text) != expected:
+        raise ValueError(
+            f"correction {record!r}: text {expected!r} does not match the page text "
+            f"{span.text_in(page_text)!r} at {start}:{end} (was the page re-OCRed?)"
+        )
+    return span
+
+
+def silver_pages(documents: Iterable[DocumentLike]) -> list[LabelledPage]:
+    """Pages of generated documents; a document's id is the hash of its text, as for uploads."""
+    pages: list[LabelledPage] = []
+    for document in documents:
+        content = "\f".join(page.text for page in document.pages).encode("utf-8")
+        doc_id = document_id(content)
+        for number, page in enumerate(document.pages, start=1):
+            pages.append(LabelledPage(doc_id, number, page.text, tuple(remove_overlaps(list(page.spans))), SILVER))
+    return pages
+
+
+# --- splits -----------------------------------------------------------------------------------
+
+
+def hash_split(doc_id: str, fractions: SplitFractions = SplitFractions()) -> str:
+    """The split of a document, from the hash of its id alone (stable across runs and machines)."""
+    bucket = int(hashlib.sha256(doc_id.encode("utf-8")).hexdigest()[:16], 16) / 2**64
+    if bucket < fractions.test:
+        return TEST
+    if bucket < fractions.test + fractions.validation:
+        return VALIDATION
+    return TRAIN
+
+
+def assign_split(page: LabelledPage, frozen_test_ids: frozenset[str], fractions: SplitFractions) -> str:
+    if page.source == GOLD and page.document_id in frozen_test_ids:
+        return TEST
+    return hash_split(page.document_id, fractions)
+
+
+# --- examples ---------------------------------------------------------------------------------
+
+
+def page_examples(page: LabelledPage, max_words: int = DEFAULT_MAX_WORDS) -> list[dict[str, Any]]:
+    """A page as examples of at most ``max_words`` words, cut at line ends where possible, never inside an entity
+    unless the entity alone is longer than ``max_words``."""
+    for span in page.spans:
+        if span.end > len(page.text):
+            raise ValueError(f"document {page.document_id} page {page.page_number}: span {span} runs past the page text")
+    words = split_words(page.text)
+    tags = word_tags_from_spans(words, page.spans)
+    line_starts = _line_start_indexes(page.text, words)
+    return [
+        {
+            "id": f"{page.document_id}:{page.page_number}:{index}",
+            "document_id": page.document_id,
+            "page_number": page.page_number,
+            "source": page.source,
+            "tokens": [word.text for word in words[start:stop]],
+            "ner_tags": tags[start:stop],
+        }
+        for index, (start, stop) in enumerate(_chunk_bounds(tags, line_starts, max_words))
+    ]
+
+
+def _line_start_indexes(text: str, words: Sequence[Word]) -> set[int]:
+    return {index for index in range(1, len(words)) if "\n" in text[words[index - 1].end : words[index].start]}
+
+
+def _chunk_bounds(tags: Sequence[str], line_starts: set[int], max_words: int) -> list[tuple[int, int]]:
+    if max_words < 1:
+        raise ValueError(f"max_words must be >= 1, got {max_words}")
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    while start < len(tags):
+        stop = min(start + max_words, len(tags))
+        if stop < len(tags):
+            stop = _best_cut(tags, line_starts, start, stop)
+        bounds.append((start, stop))
+        start = stop
+    return bounds
+
+
+def _best_cut(tags: Sequence[str], line_starts: set[int], start: int, limit: int) -> int:
+    """The last position in ``(start, limit]`` that starts a line outside an entity, else outside an entity, else ``limit``."""
+    candidates = [cut for cut in range(limit, start, -1) if split_bio_tag(tags[cut])[0] != "I"]
+    at_line_start = [cut for cut in candidates if cut in line_starts]
+    return (at_line_start or candidates or [limit])[0]
+
+
+# --- the DatasetDict --------------------------------------------------------------------------
+
+
+def dataset_features():
+    from datasets import ClassLabel, Features, List, Value
+
+    return Features(
+        {
+            "id": Value("string"),
+            "document_id": Value("string"),
+            "page_number": Value("int32"),
+            "source": Value("string"),
+            "tokens": List(Value("string")),
+            "ner_tags": List(ClassLabel(names=list(BIO_TAGS))),
+        }
+    )
+
+
+def build_dataset(
+    pages: Iterable[LabelledPage],
+    frozen_test_ids: Iterable[str] = (),
+    fractions: SplitFractions = SplitFractions(),
+    max_words: int = DEFAULT_MAX_WORDS,
+):
+    """A ``DatasetDict`` with ``train``/``validation``/``test`` (each possibly empty)."""
+    from datasets import Dataset, DatasetDict
+
+    frozen = frozenset(frozen_test_ids)
+    rows: dict[str, list[dict[str, Any]]] = {split: [] for split in SPLITS}
+    seen: set[tuple[str, int]] = set()
+    for page in pages:
+        key = (page.document_id, page.page_number)
+        if key in seen:
+            raise ValueError(f"document {page.document_id} page {page.page_number} given twice")
+        seen.add(key)
+        rows[assign_split(page, frozen, fractions)].extend(page_examples(page, max_words))
+    features = dataset_features()
+    return DatasetDict(
+        {split: Dataset.from_list(split_rows, features=features) for split, split_rows in rows.items()}
+    )
+
+
+def gold_test_document_ids(dataset) -> set[str]:
+    """The gold documents of ``dataset``'s test split: pass them as ``frozen_test_ids`` to the next build."""
+    test = dataset[TEST]
+    return {doc_id for doc_id, source in zip(test["document_id"], test["source"]) if source == GOLD}
+
+
+# --- card, save, load -------------------------------------------------------------------------
+
+
+def split_statistics(dataset) -> dict[str, dict[str, Any]]:
+    """Per split: examples, documents, words, examples per source and entities per label."""
+    names = dataset[TRAIN].features["ner_tags"].feature.names
+    stats: dict[str, dict[str, Any]] = {}
+    for split in SPLITS:
+        part = dataset[split]
+        entities = Counter(
+            split_bio_tag(names[tag_id])[1] for tags in part["ner_tags"] for tag_id in tags if names[tag_id].startswith("B-")
+        )
+        stats[split] = {
+            "examples": len(part),
+            "documents": len(set(part["document_id"])),
+            "words": sum(len(tokens) for tokens in part["tokens"]),
+            "sources": dict(sorted(Counter(part["source"]).items())),
+            "entities": {label: entities.get(label, 0) for label in LABEL_NAMES},
+        }
+    return stats
+
+
+def dataset_card(dataset, title: str = "Oceanid vessel NER dataset") -> str:
+    """README.md for the dataset repo: what it is, how it is split, and counts per split and label."""
+    stats = split_statistics(dataset)
+    header = "| | " + " | ".join(SPLITS) + " |\n|---|" + "---:|" * len(SPLITS) + "\n"
+
+    def row(name: str, values: Iterable[Any]) -> str:
+        return f"| {name} | " + " | ".join(str(value) for value in values) + " |\n"
+
+    counts = header
+    for key in ("examples", "documents", "words"):
+        counts += row(key, (stats[split][key] for split in SPLITS))
+    for source in (GOLD, SILVER):
+        counts += row(f"{source} examples", (stats[split]["sources"].get(source, 0) for split in SPLITS))
+    labels = header + "".join(row(label, (stats[split]["entities"][label] for split in SPLITS)) for label in LABEL_NAMES)
+    return (
+        "---\nlanguage:\n- en\ntask_categories:\n- token-classification\npretty_name: "
+        f"{title}\n---\n\n# {title}\n\n"
+        "Word-level examples (`tokens`, BIO `ner_tags`) of vessel documents for named-entity recognition.\n"
+        "`source` is `gold` (pages corrected by people in Argilla) or `silver` (documents generated from\n"
+        "public RFMO authorised-vessel lists). Splits are by document (hash of the document id); gold\n"
+        "documents once in `test` stay there in later versions, so test scores compare across models.\n\n"
+        f"Tags: {', '.join(f'`{tag}`' for tag in BIO_TAGS)}.\n\n"
+        f"## Counts\n\n{counts}\n## Entities per label\n\n{labels}"
+    )
+
+
+def save_dataset(dataset, folder: Path) -> Path:
+    """``save_to_disk`` plus the dataset card, into ``folder`` (ready to publish)."""
+    folder = Path(folder)
+    dataset.save_to_disk(str(folder))
+    (folder / CARD_FILENAME).write_text(dataset_card(dataset), encoding="utf-8")
+    return folder
+
+
+def load_dataset_folder(folder: Path):
+    """A dataset saved by :func:`save_dataset`; checks that its tags are those of the label schema."""
+    from datasets import load_from_disk
+
+    dataset = load_from_disk(str(folder))
+    missing = [split for split in SPLITS if split not in dataset]
+    if missing:
+        raise ValueError(f"dataset in {folder} lacks splits {missing}")
+    names = tuple(dataset[TRAIN].features["ner_tags"].feature.names)
+    if names != BIO_TAGS:
+        raise ValueError(f"dataset in {folder} has tags {names}, the label schema has {BIO_TAGS}: rebuild it")
+    return dataset

@@ -1,0 +1,220 @@
+"""Release folders and the champion/challenger gate.
+
+A release is an immutable folder named after its version::
+
+    model.onnx            fp32, served by Triton
+    model_int8.onnx       dynamic int8, for CPU inference
+    config.json + tokenizer files   so ``ORTModelForTokenClassification.from_pretrained(folder)`` loads it
+    labels.json           BIO tags in id order
+    config.pbtxt          Triton model configuration
+    README.md             model card
+    manifest.json         version, metrics, provenance, sha256 + size of every other file
+
+Metrics are the dicts of :func:`oceanid_dagster.training.metrics.entity_metrics` (``precision``,
+``recall``, ``f1``, ``per_label``) on the frozen gold test split.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from oceanid_dagster.domain.labels import BIO_TAGS
+from oceanid_dagster.domain.triton_config import TRITON_NER_MODEL_NAME, ner_model_config
+from oceanid_dagster.hub_client import new_release_version, write_manifest
+from oceanid_dagster.inference import FP32_MODEL_FILE, INT8_MODEL_FILE, LABELS_FILE
+
+MODEL_CONFIG_FILE = "config.json"
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")
+TRITON_CONFIG_FILE = "config.pbtxt"
+MODEL_CARD_FILE = "README.md"
+GATE_METRIC = "f1"
+_OVERALL_METRICS = ("precision", "recall", "f1")
+
+
+class ReleaseError(ValueError):
+    """The inputs of a release are incomplete or inconsistent; the message names the file."""
+
+
+# --- building ----------------------------------------------------------------------------------
+
+
+def build_release(
+    model_folder: Path,
+    onnx_fp32: Path,
+    onnx_int8: Path,
+    metrics: dict[str, Any],
+    base_model: str,
+    dataset_revision: str,
+    out_dir: Path,
+    created_at: datetime | None = None,
+) -> Path:
+    """Write the release folder ``out_dir/<version>`` and return it; an existing version is never overwritten."""
+    created_at = (created_at or datetime.now(UTC)).astimezone(UTC)
+    version = new_release_version(created_at)
+    model_folder, out_dir = Path(model_folder), Path(out_dir)
+    labels = _labels_from_model_config(model_folder / MODEL_CONFIG_FILE)
+    target = out_dir / version
+    if target.exists():
+        raise FileExistsError(f"release {target} already exists; releases are immutable")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = out_dir / f".tmp-{version}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        _copy_required(Path(onnx_fp32), staging / FP32_MODEL_FILE)
+        _copy_required(Path(onnx_int8), staging / INT8_MODEL_FILE)
+        for name in (MODEL_CONFIG_FILE, *TOKENIZER_FILES):
+            _copy_required(model_folder / name, staging / name)
+        _write_text(staging / LABELS_FILE, json.dumps(labels, indent=2) + "\n")
+        _write_text(staging / TRITON_CONFIG_FILE, ner_model_config(TRITON_NER_MODEL_NAME, num_labels=len(labels)))
+        _write_text(staging / MODEL_CARD_FILE, model_card(version, base_model, dataset_revision, labels, metrics))
+        write_manifest(
+            staging,
+            version=version,
+            triton_model_name=TRITON_NER_MODEL_NAME,
+            base_model=base_model,
+            dataset_revision=dataset_revision,
+            created_at=created_at.isoformat().replace("+00:00", "Z"),
+            labels=labels,
+            num_labels=len(labels),
+            metrics=metrics,
+        )
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _labels_from_model_config(config_path: Path) -> list[str]:
+    """``id2label`` in id order; it must be the label schema's BIO tags (the decoder and Triton derive from them)."""
+    try:
+        id2label = json.loads(config_path.read_text(encoding="utf-8"))["id2label"]
+    except FileNotFoundError as error:
+        raise ReleaseError(f"{config_path}: missing") from error
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
+        raise ReleaseError(f"{config_path}: no readable id2label ({error!r})") from error
+    labels = [id2label[key] for key in sorted(id2label, key=int)]
+    if labels != list(BIO_TAGS):
+        raise ReleaseError(f"{config_path}: id2label {labels} differs from the label schema's BIO tags {list(BIO_TAGS)}")
+    return labels
+
+
+def _copy_required(source: Path, target: Path) -> None:
+    if not source.is_file():
+        raise ReleaseError(f"cannot build the release: {source} is missing")
+    shutil.copyfile(source, target)
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def model_card(version: str, base_model: str, dataset_revision: str, labels: list[str], metrics: dict[str, Any]) -> str:
+    rows = "\n".join(
+        f"| {label} | {_format(scores.get('precision'))} | {_format(scores.get('recall'))} | {_format(scores.get('f1'))} |"
+        for label, scores in [("overall", metrics), *metrics.get("per_label", {}).items()]
+    )
+    return f"""---
+library_name: onnx
+pipeline_tag: token-classification
+tags: [ner, vessels, onnx]
+---
+# Oceanid vessel NER — {version}
+
+Token classification (BIO tags) of vessel entities in registry extracts, inspection reports and
+authorisation lists. Fine-tuned from `{base_model}` on dataset revision `{dataset_revision}`.
+
+## Files
+- `model.onnx`: fp32 ONNX (served by Triton, `config.pbtxt`)
+- `model_int8.onnx`: dynamic int8 quantisation for CPU
+- `labels.json`: the {len(labels)} BIO tags in id order
+- `manifest.json`: sha256 of every file, metrics, provenance
+
+## Metrics (seqeval, frozen gold test split)
+| label | precision | recall | F1 |
+| --- | --- | --- | --- |
+{rows}
+
+## Use
+```python
+from optimum.onnxruntime import ORTModelForTokenClassification
+from transformers import AutoTokenizer, pipeline
+
+model = ORTModelForTokenClassification.from_pretrained(folder)
+ner = pipeline("token-classification", model=model, tokenizer=AutoTokenizer.from_pretrained(folder), aggregation_strategy="first")
+```
+or, without torch: `oceanid_dagster.inference.OnnxNerModel.load(folder).predict(text)`.
+"""
+
+
+def _format(value: Any) -> str:
+    return f"{value:.4f}" if isinstance(value, (int, float)) else "–"
+
+
+# --- champion / challenger ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    publish: bool
+    reason: str
+    rows: list[list[Any]]  # [metric, champion, challenger, delta]; None where a side lacks the metric
+
+    COLUMNS = ("metric", "champion", "challenger", "delta")
+
+
+def comparable_metrics(metrics: dict[str, Any]) -> dict[str, float]:
+    """Flat ``{name: value}``: overall precision/recall/F1, then ``f1/<LABEL>`` for each label."""
+    flat = {name: float(metrics[name]) for name in _OVERALL_METRICS if isinstance(metrics.get(name), (int, float))}
+    for label, scores in metrics.get("per_label", {}).items():
+        if isinstance(scores, dict) and isinstance(scores.get("f1"), (int, float)):
+            flat[f"f1/{label}"] = float(scores["f1"])
+    return flat
+
+
+def comparison_rows(champion: dict[str, float], challenger: dict[str, float]) -> list[list[Any]]:
+    names = [name for name in challenger] + [name for name in champion if name not in challenger]
+    return [
+        [
+            name,
+            champion.get(name),
+            challenger.get(name),
+            challenger[name] - champion[name] if name in champion and name in challenger else None,
+        ]
+        for name in names
+    ]
+
+
+def compare_to_champion(
+    challenger_metrics: dict[str, Any],
+    champion_manifest: dict[str, Any] | None,
+    tolerance: float = 0.0,
+    force: bool = False,
+) -> GateDecision:
+    """Publish when the challenger's gold-test F1 >= champion's − ``tolerance``, when there is no champion, or when forced."""
+    if tolerance < 0:
+        raise ValueError(f"tolerance must be >= 0, got {tolerance}")
+    challenger = comparable_metrics(challenger_metrics)
+    if GATE_METRIC not in challenger:
+        raise ReleaseError(f"challenger metrics lack the gate metric {GATE_METRIC!r}: {sorted(challenger_metrics)}")
+    if champion_manifest is None:
+        return GateDecision(True, "first release: no champion to compare with", comparison_rows({}, challenger))
+    champion = comparable_metrics(champion_manifest.get("metrics") or {})
+    rows = comparison_rows(champion, challenger)
+    champion_version = champion_manifest.get("version", "the current release")
+    if GATE_METRIC not in champion:
+        return GateDecision(True, f"champion {champion_version} records no {GATE_METRIC}; publishing", rows)
+    challenger_f1, champion_f1 = challenger[GATE_METRIC], champion[GATE_METRIC]
+    summary = f"challenger F1 {challenger_f1:.4f} vs champion {champion_version} F1 {champion_f1:.4f} (tolerance {tolerance})"
+    if challenger_f1 >= champion_f1 - tolerance:
+        return GateDecision(True, f"{summary}: not worse, publishing", rows)
+    if force:
+        return GateDecision(True, f"{summary}: worse, published because forced", rows)
+    return GateDecision(False, f"{summary}: worse, not published", rows)

@@ -1,0 +1,203 @@
+"""Fine-tune a token-classification model on the NER dataset with ``transformers.Trainer`` (CPU).
+
+Scores are computed on the gold test split, or on the silver test split when there is no gold
+yet (the result says which). The model and its tokenizer are saved with ``save_pretrained``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from oceanid_dagster.domain.alignment import token_label_ids
+from oceanid_dagster.domain.labels import ID2LABEL, LABEL2ID, NUM_BIO_TAGS
+from oceanid_dagster.training.base_models import BaseModel
+from oceanid_dagster.training.dataset import GOLD, SILVER, TEST, TRAIN, VALIDATION
+from oceanid_dagster.training.metrics import entity_metrics, per_label_rows, report_plot_png, tags_from_predictions
+
+LogFunction = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    max_length: int = 128
+    epochs: float = 3.0
+    batch_size: int = 16
+    learning_rate: float = 5e-5
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    seed: int = 42
+    max_steps: int = -1  # > 0 overrides epochs
+    logging_steps: float = 0.02  # < 1: a fraction of the total steps (about 50 loss points)
+    torch_threads: int | None = None  # None: every core this process may use
+
+    def __post_init__(self) -> None:
+        if not 8 <= self.max_length <= 512:
+            raise ValueError(f"max_length must be in [8, 512], got {self.max_length}")
+        if self.batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {self.batch_size}")
+
+
+@dataclass
+class TrainingResult:
+    model_dir: Path
+    metrics: dict[str, Any]
+    per_label_rows: list[dict[str, Any]]
+    loss_history: list[tuple[int, float]]
+    train_examples: int
+    eval_examples: int
+    eval_split: str  # "gold test" | "silver test" | ...
+    base_model: str
+    seconds: float
+    plot_png: bytes = field(repr=False)
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def evaluation_examples(dataset) -> tuple[Any, str]:
+    """Gold test examples; else the silver test examples; else validation. With a description."""
+    test = dataset[TEST]
+    for source in (GOLD, SILVER):
+        chosen = test.filter(lambda example: example["source"] == source, keep_in_memory=True)
+        if len(chosen):
+            return chosen, f"{source} test"
+    if len(dataset[VALIDATION]):
+        return dataset[VALIDATION], "validation"
+    raise ValueError("the dataset has no test or validation examples to score the model on")
+
+
+def tokenize_dataset(split, tokenizer, max_length: int):
+    """Sub-word encode the ``tokens`` of each example; label the first sub-token of each word."""
+
+    def encode(batch: dict[str, list]) -> dict[str, list]:
+        encoding = tokenizer(batch["tokens"], is_split_into_words=True, truncation=True, max_length=max_length)
+        encoding["labels"] = [
+            token_label_ids(encoding.word_ids(index), tags) for index, tags in enumerate(batch["ner_tags"])
+        ]
+        return encoding
+
+    return split.map(encode, batched=True, remove_columns=split.column_names, keep_in_memory=True)
+
+
+def _progress_callback(log: LogFunction):
+    from transformers import TrainerCallback
+
+    class LogProgress(TrainerCallback):
+        """Training progress into ``log`` (the asset passes ``context.log.info``)."""
+
+        def on_train_begin(self, args, state, control, **kwargs):
+            log(f"training: {state.max_steps} steps, {args.num_train_epochs:g} epochs, batch {args.per_device_train_batch_size}")
+
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            logs = logs or {}
+            epoch = f"epoch {state.epoch:.2f}" if state.epoch is not None else ""
+            if "loss" in logs:
+                log(f"step {state.global_step}/{state.max_steps} {epoch} loss {logs['loss']:.4f}")
+            if "eval_loss" in logs:
+                log(f"step {state.global_step}/{state.max_steps} {epoch} validation loss {logs['eval_loss']:.4f}")
+
+        def on_train_end(self, args, state, control, **kwargs):
+            log(f"training done: {state.global_step} steps")
+
+    return LogProgress()
+
+
+def _training_arguments(config: TrainingConfig, work_dir: Path, has_validation: bool):
+    from transformers import TrainingArguments
+
+    return TrainingArguments(
+        output_dir=str(work_dir / "checkpoints"),
+        num_train_epochs=config.epochs,
+        max_steps=config.max_steps,
+        per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=config.batch_size * 2,
+        learning_rate=config.learning_rate,
+        weight_decay=config.weight_decay,
+        warmup_ratio=config.warmup_ratio,
+        seed=config.seed,
+        data_seed=config.seed,
+        logging_strategy="steps",
+        logging_steps=config.logging_steps,
+        eval_strategy="epoch" if has_validation else "no",
+        save_strategy="no",
+        report_to=[],
+        use_cpu=True,
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+        group_by_length=True,  # batches of similar length: less padding, faster on CPU
+    )
+
+
+def loss_history(log_history: list[dict[str, Any]]) -> list[tuple[int, float]]:
+    return [(int(entry["step"]), float(entry["loss"])) for entry in log_history if "loss" in entry and "step" in entry]
+
+
+def train_ner_model(
+    dataset,
+    base: BaseModel,
+    output_dir: Path,
+    config: TrainingConfig = TrainingConfig(),
+    log: LogFunction = print,
+) -> TrainingResult:
+    """Fine-tune ``base`` on ``dataset[train]``, score it, save model + tokenizer to ``output_dir/model``."""
+    import torch
+    from transformers import AutoModelForTokenClassification, AutoTokenizer, DataCollatorForTokenClassification, Trainer
+
+    started = time.perf_counter()
+    if len(dataset[TRAIN]) == 0:
+        raise ValueError("the dataset has no training examples")
+    torch.set_num_threads(config.torch_threads or available_cores())
+    output_dir = Path(output_dir)
+    log(f"base model {base.name} ({base.source}: {base.location}), {torch.get_num_threads()} threads")
+    tokenizer = AutoTokenizer.from_pretrained(base.location)
+    if not tokenizer.is_fast:
+        raise ValueError(f"base model {base.name}: word alignment needs a fast tokenizer")
+    model = AutoModelForTokenClassification.from_pretrained(
+        base.location, num_labels=NUM_BIO_TAGS, id2label=ID2LABEL, label2id=LABEL2ID
+    )
+    eval_split, eval_description = evaluation_examples(dataset)
+    validation = tokenize_dataset(dataset[VALIDATION], tokenizer, config.max_length) if len(dataset[VALIDATION]) else None
+    trainer = Trainer(
+        model=model,
+        args=_training_arguments(config, output_dir, validation is not None),
+        train_dataset=tokenize_dataset(dataset[TRAIN], tokenizer, config.max_length),
+        eval_dataset=validation,
+        data_collator=DataCollatorForTokenClassification(tokenizer),
+        processing_class=tokenizer,
+        callbacks=[_progress_callback(log)],
+    )
+    trainer.train()
+
+    if eval_description != f"{GOLD} test":
+        log(f"no gold test examples: scoring on the {eval_description} split instead")
+    prediction = trainer.predict(tokenize_dataset(eval_split, tokenizer, config.max_length))
+    true_tags, predicted_tags = tags_from_predictions(prediction.predictions.argmax(axis=-1), prediction.label_ids)
+    metrics = {**entity_metrics(true_tags, predicted_tags), "eval_split": eval_description, "eval_examples": len(eval_split)}
+    log(f"{eval_description}: precision {metrics['precision']:.4f} recall {metrics['recall']:.4f} f1 {metrics['f1']:.4f}")
+
+    model_dir = output_dir / "model"
+    trainer.save_model(str(model_dir))
+    tokenizer.save_pretrained(str(model_dir))
+    rows = per_label_rows(metrics)
+    losses = loss_history(trainer.state.log_history)
+    return TrainingResult(
+        model_dir=model_dir,
+        metrics=metrics,
+        per_label_rows=rows,
+        loss_history=losses,
+        train_examples=len(dataset[TRAIN]),
+        eval_examples=len(eval_split),
+        eval_split=eval_description,
+        base_model=base.name,
+        seconds=time.perf_counter() - started,
+        plot_png=report_plot_png(rows, losses, title=f"{base.name} on {eval_description}"),
+    )

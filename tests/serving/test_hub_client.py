@@ -1,0 +1,286 @@
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from oceanid_dagster.hub_client import (
+    HubClient,
+    HubError,
+    HuggingFaceHub,
+    LocalFolderHub,
+    RevisionExistsError,
+    RevisionNotFoundError,
+    file_inventory,
+    new_release_version,
+    verify_manifest,
+    write_manifest,
+)
+from tests.serving.fake_hf_api import FakeHfApi
+
+REPO = "oceanid/vessel-ner"
+MANIFEST_FIELDS = dict(
+    version="release-20250101T000000Z",
+    triton_model_name="distilbert-base-uncased",
+    base_model="distilbert-base-uncased",
+    dataset_revision="dataset-20250101T000000Z",
+    created_at="2025-01-01T00:00:00Z",
+    labels=["O", "B-IMO", "I-IMO"],
+    num_labels=3,
+    metrics={"f1": 0.5},
+)
+
+
+def make_folder(path: Path, files: dict[str, bytes]) -> Path:
+    for relative, content in files.items():
+        (path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (path / relative).write_bytes(content)
+    return path
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(params=["local", "huggingface"])
+def hub(request, tmp_path) -> HubClient:
+    if request.param == "local":
+        return LocalFolderHub(tmp_path / "hub")
+    return HuggingFaceHub(api=FakeHfApi())
+
+
+@pytest.fixture
+def release(tmp_path) -> Path:
+    return make_folder(tmp_path / "release", {"model.onnx": b"\x08\x07onnx", "nested/labels.json": b'["O"]'})
+
+
+# --- behaviour both implementations share ------------------------------------------------------
+
+
+def test_published_revision_downloads_byte_identical(hub, release, tmp_path):
+    assert isinstance(hub, HubClient)
+    assert hub.publish_folder(REPO, release, "release-20250101T000000Z") == "release-20250101T000000Z"
+
+    downloaded = hub.download(REPO, "release-20250101T000000Z", tmp_path / "out")
+
+    assert read_tree(downloaded) == read_tree(release)
+
+
+def test_revisions_are_sorted_and_latest_is_last(hub, release):
+    for revision in ["release-20250301T000000Z", "release-20250101T000000Z", "release-20250201T000000Z"]:
+        hub.publish_folder(REPO, release, revision)
+
+    assert hub.list_revisions(REPO) == [
+        "release-20250101T000000Z",
+        "release-20250201T000000Z",
+        "release-20250301T000000Z",
+    ]
+    assert hub.latest_revision(REPO) == "release-20250301T000000Z"
+
+
+def test_unknown_repo_has_no_revisions(hub):
+    assert hub.list_revisions("oceanid/nothing-here") == []
+    assert hub.latest_revision("oceanid/nothing-here") is None
+
+
+def test_existing_revision_is_never_overwritten(hub, release, tmp_path):
+    hub.publish_folder(REPO, release, "release-20250101T000000Z")
+    other = make_folder(tmp_path / "other", {"model.onnx": b"different"})
+
+    with pytest.raises(RevisionExistsError, match="release-20250101T000000Z"):
+        hub.publish_folder(REPO, other, "release-20250101T000000Z")
+
+    assert read_tree(hub.download(REPO, "release-20250101T000000Z", tmp_path / "out")) == read_tree(release)
+
+
+def test_model_and_dataset_repos_are_separate(hub, release):
+    hub.publish_folder(REPO, release, "dataset-20250101T000000Z", repo_type="dataset")
+
+    assert hub.list_revisions(REPO, repo_type="dataset") == ["dataset-20250101T000000Z"]
+    assert hub.list_revisions(REPO, repo_type="model") == []
+
+
+def test_unknown_revision_download_names_repo_and_revision(hub, release, tmp_path):
+    hub.publish_folder(REPO, release, "release-20250101T000000Z")
+
+    with pytest.raises(RevisionNotFoundError, match="release-20990101T000000Z"):
+        hub.download(REPO, "release-20990101T000000Z", tmp_path / "out")
+
+
+@pytest.mark.parametrize("revision", ["../escape", "a/b", "", ".hidden"])
+def test_unsafe_revision_names_are_refused(hub, release, revision):
+    with pytest.raises(ValueError, match="revision"):
+        hub.publish_folder(REPO, release, revision)
+
+
+def test_empty_folder_is_refused(hub, tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(HubError, match="no files"):
+        hub.publish_folder(REPO, tmp_path / "empty", "release-20250101T000000Z")
+
+
+# --- LocalFolderHub specifics ------------------------------------------------------------------
+
+
+def test_local_hub_layout_is_repo_type_then_repo_then_revision(tmp_path, release):
+    hub = LocalFolderHub(tmp_path / "hub")
+    hub.publish_folder(REPO, release, "release-20250101T000000Z")
+
+    assert (tmp_path / "hub/models/oceanid/vessel-ner/release-20250101T000000Z/nested/labels.json").is_file()
+
+
+def test_local_hub_ignores_leftover_staging_folders(tmp_path, release):
+    hub = LocalFolderHub(tmp_path / "hub")
+    hub.publish_folder(REPO, release, "release-20250101T000000Z")
+    (hub.repo_dir(REPO) / ".tmp-release-20250201T000000Z-abc").mkdir()  # a publisher that crashed
+
+    assert hub.list_revisions(REPO) == ["release-20250101T000000Z"]
+
+
+def test_local_hub_failed_copy_leaves_no_revision_and_no_staging(tmp_path):
+    folder = make_folder(tmp_path / "release", {"model.onnx": b"x"})
+    os.symlink(tmp_path / "does-not-exist", folder / "dangling")
+    hub = LocalFolderHub(tmp_path / "hub")
+
+    with pytest.raises(Exception):
+        hub.publish_folder(REPO, folder, "release-20250101T000000Z")
+
+    assert list(hub.repo_dir(REPO).iterdir()) == []
+
+
+def _publish_in_process(root: str, folder: str, start) -> str:
+    start.wait()
+    try:
+        LocalFolderHub(Path(root)).publish_folder(REPO, Path(folder), "release-20250101T000000Z")
+        return "published"
+    except RevisionExistsError:
+        return "refused"
+
+
+def test_local_hub_concurrent_publishers_of_one_revision_exactly_one_wins(tmp_path):
+    folders = [make_folder(tmp_path / f"r{i}", {"model.onnx": bytes([i]) * 50_000, f"only-{i}": b"x"}) for i in range(4)]
+    with multiprocessing.Manager() as manager:
+        start = manager.Barrier(len(folders))
+        with multiprocessing.get_context("fork").Pool(len(folders)) as pool:
+            outcomes = pool.starmap(_publish_in_process, [(str(tmp_path / "hub"), str(f), start) for f in folders])
+
+    assert sorted(outcomes) == ["published", "refused", "refused", "refused"]
+    hub = LocalFolderHub(tmp_path / "hub")
+    published = read_tree(hub.repo_dir(REPO) / "release-20250101T000000Z")
+    assert published in [read_tree(f) for f in folders]  # one publisher's files, never a mix
+    assert [p.name for p in hub.repo_dir(REPO).iterdir()] == ["release-20250101T000000Z"]
+
+
+# --- HuggingFaceHub specifics ------------------------------------------------------------------
+
+
+def test_huggingface_publish_is_one_commit_tagged_with_the_revision(release):
+    api = FakeHfApi()
+    HuggingFaceHub(api=api).publish_folder(REPO, release, "release-20250101T000000Z", commit_message="nightly")
+
+    repo = api.repos[("model", REPO)]
+    assert repo["private"] is True
+    [(oid, commit)] = repo["commits"].items()
+    assert commit["message"] == "nightly"
+    assert set(commit["files"]) == {"model.onnx", "nested/labels.json"}
+    assert repo["tags"] == {"release-20250101T000000Z": oid}
+
+
+def test_huggingface_existing_tag_refused_before_uploading(release):
+    api = FakeHfApi()
+    hub = HuggingFaceHub(api=api)
+    hub.publish_folder(REPO, release, "release-20250101T000000Z")
+
+    with pytest.raises(RevisionExistsError):
+        hub.publish_folder(REPO, release, "release-20250101T000000Z")
+    assert len(api.repos[("model", REPO)]["commits"]) == 1
+
+
+def test_huggingface_tag_created_concurrently_is_reported_as_existing(release):
+    api = FakeHfApi()
+    hub = HuggingFaceHub(api=api)
+    original_upload = api.upload_folder
+
+    def upload_then_lose_race(**kwargs):
+        commit = original_upload(**kwargs)
+        api.repos[("model", REPO)]["tags"]["release-20250101T000000Z"] = "someone-else"
+        return commit
+
+    api.upload_folder = upload_then_lose_race
+    with pytest.raises(RevisionExistsError, match="concurrently"):
+        hub.publish_folder(REPO, release, "release-20250101T000000Z")
+
+
+def test_huggingface_download_leaves_only_release_files(release, tmp_path):
+    hub = HuggingFaceHub(api=FakeHfApi())
+    write_manifest(release, **MANIFEST_FIELDS)
+    hub.publish_folder(REPO, release, "release-20250101T000000Z")
+
+    downloaded = hub.download(REPO, "release-20250101T000000Z", tmp_path / "out")
+
+    assert not (downloaded / ".cache").exists()
+    assert verify_manifest(downloaded) == []
+
+
+# --- manifest ----------------------------------------------------------------------------------
+
+
+def test_manifest_lists_every_file_except_itself_with_sha256_and_size(release):
+    manifest = write_manifest(release, **MANIFEST_FIELDS)
+
+    on_disk = json.loads((release / "manifest.json").read_text())
+    assert on_disk == manifest
+    assert set(on_disk["files"]) == {"model.onnx", "nested/labels.json"}
+    assert on_disk["files"]["nested/labels.json"] == {
+        "sha256": hashlib.sha256(b'["O"]').hexdigest(),
+        "size": 5,
+    }
+    assert verify_manifest(release) == []
+
+
+def test_manifest_requires_the_agreed_fields(release):
+    fields = {k: v for k, v in MANIFEST_FIELDS.items() if k != "dataset_revision"}
+    with pytest.raises(ValueError, match="dataset_revision"):
+        write_manifest(release, **fields)
+
+
+@pytest.mark.parametrize(
+    ("tamper", "expected"),
+    [
+        (lambda f: (f / "model.onnx").write_bytes(b"\x08\x07onnY"), "model.onnx: sha256 does not match"),
+        (lambda f: (f / "model.onnx").write_bytes(b"\x08"), "model.onnx: size 1 != manifest 6"),
+        (lambda f: (f / "nested/labels.json").unlink(), "nested/labels.json: listed in manifest.json but missing"),
+        (lambda f: (f / "extra.bin").write_bytes(b"x"), "extra.bin: present but not listed"),
+        (lambda f: (f / "manifest.json").unlink(), "manifest.json: missing"),
+        (lambda f: (f / "manifest.json").write_text("{not json"), "not valid JSON"),
+    ],
+)
+def test_verify_manifest_names_the_file_and_the_problem(release, tamper, expected):
+    write_manifest(release, **MANIFEST_FIELDS)
+    tamper(release)
+
+    problems = verify_manifest(release)
+
+    assert len(problems) == 1 and expected in problems[0], problems
+
+
+def test_verify_manifest_checks_label_count(release):
+    write_manifest(release, **{**MANIFEST_FIELDS, "num_labels": 4})
+    assert verify_manifest(release) == ["manifest.json: num_labels=4 but 3 labels listed"]
+
+
+def test_file_inventory_is_relative_posix_paths(release):
+    assert sorted(file_inventory(release)) == ["model.onnx", "nested/labels.json"]
+
+
+def test_release_versions_sort_by_time():
+    earlier = new_release_version(datetime(2025, 1, 9, 23, 59, 59, tzinfo=UTC))
+    later = new_release_version(datetime(2025, 1, 10, 0, 0, 0, tzinfo=UTC))
+
+    assert earlier == "release-20250109T235959Z"
+    assert sorted([later, earlier]) == [earlier, later]

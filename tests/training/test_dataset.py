@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import pytest
+
+from oceanid_dagster.domain.labels import BIO_TAGS
+from oceanid_dagster.domain.spans import Span
+from oceanid_dagster.training.dataset import (
+    GOLD,
+    SILVER,
+    SPLITS,
+    TEST,
+    LabelledPage,
+    build_dataset,
+    dataset_card,
+    gold_pages,
+    gold_test_document_ids,
+    hash_split,
+    load_dataset_folder,
+    page_examples,
+    save_dataset,
+    silver_pages,
+)
+
+PAGE_TEXT = "Vessel SEAWIN DIAMOND, IMO 9305427, flag South Africa."
+
+
+def correction(record_id, start, end, label, kind="accept", document="d1", page=1, text=None):
+    return {
+        "record_id": record_id, "document_id": document, "page_number": page, "start_char": start,
+        "end_char": end, "label": label, "correction": kind, "text": text,
+    }
+
+
+def test_gold_pages_keep_accepted_modified_added_and_drop_rejected():
+    pages = gold_pages(
+        [{"document_id": "d1", "page_number": 1, "text": PAGE_TEXT}],
+        [
+            correction("r1", 7, 21, "VESSEL_NAME", "accept", text="SEAWIN DIAMOND"),
+            correction("r1", 27, 34, "IMO", "modify"),
+            correction("r1", 42, 54, "FLAG", "add"),
+            correction("r1", 0, 6, "OWNER", "reject"),
+        ],
+    )
+    assert pages == [
+        LabelledPage("d1", 1, PAGE_TEXT, (Span(7, 21, "VESSEL_NAME"), Span(27, 34, "IMO"), Span(42, 54, "FLAG")), GOLD)
+    ]
+
+
+def test_gold_page_with_every_span_rejected_is_all_outside():
+    pages = gold_pages([{"document_id": "d1", "page_number": 1, "text": PAGE_TEXT}], [correction("r1", 0, 6, "OWNER", "reject")])
+    assert pages[0].spans == ()
+    assert set(page_examples(pages[0])[0]["ner_tags"]) == {"O"}
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (correction("r7", 7, 21, "VESSEL_NAME", text="OTHER NAME"), "r7.*does not match"),
+        (correction("r8", 50, 99, "FLAG"), "r8.*runs past"),
+        (correction("r9", 7, 21, "SHIP"), "r9.*unknown entity label"),
+        (correction("r10", 7, 21, "FLAG", kind="maybe"), "r10.*unknown correction"),
+        (correction("r11", 7, 21, "FLAG", page=2), "r11.*no OCR text for document d1 page 2"),
+    ],
+)
+def test_bad_correction_is_an_error_naming_the_record(row, message):
+    with pytest.raises(ValueError, match=message):
+        gold_pages([{"document_id": "d1", "page_number": 1, "text": PAGE_TEXT}], [row])
+
+
+def test_long_page_is_cut_at_line_ends_and_never_inside_an_entity():
+    lines = [f"line {index} ALPHA BRAVO CHARLIE" for index in range(10)]
+    text = "\n".join(lines)
+    spans = tuple(Span(text.index(line) + 7, text.index(line) + len(line), "VESSEL_NAME") for line in lines if line.startswith("line 1"))
+    examples = page_examples(LabelledPage("d", 1, text, spans, SILVER), max_words=12)
+    assert [example["tokens"][:2] for example in examples] == [["line", str(index)] for index in range(0, 10, 2)]
+    assert all(example["ner_tags"][0] == "O" for example in examples)
+    assert sum(len(example["tokens"]) for example in examples) == 50
+
+
+def test_entity_longer_than_the_limit_is_cut():
+    text = "A B C D E"
+    examples = page_examples(LabelledPage("d", 1, text, (Span(0, 9, "OWNER"),), SILVER), max_words=2)
+    assert [len(example["tokens"]) for example in examples] == [2, 2, 1]
+
+
+def test_splits_are_by_document_without_leakage(documents):
+    dataset = build_dataset(silver_pages(documents))
+    document_splits: dict[str, set[str]] = {}
+    for split in SPLITS:
+        for doc_id in dataset[split]["document_id"]:
+            document_splits.setdefault(doc_id, set()).add(split)
+    assert len(document_splits) == len(documents)
+    assert all(len(splits) == 1 for splits in document_splits.values())
+    assert all(len(dataset[split]) > 0 for split in SPLITS)
+    assert all(hash_split(doc_id) == splits.pop() for doc_id, splits in document_splits.items())
+
+
+def test_frozen_gold_test_ids_stay_in_test_and_new_gold_goes_by_hash(documents):
+    gold = [LabelledPage(page.document_id, page.page_number, page.text, page.spans, GOLD) for page in silver_pages(documents)]
+    frozen = {page.document_id for page in gold if hash_split(page.document_id) != TEST}
+    frozen = set(sorted(frozen)[:3])
+    dataset = build_dataset(gold, frozen_test_ids=frozen)
+    test_ids = gold_test_document_ids(dataset)
+    assert frozen <= test_ids
+    assert test_ids - frozen == {page.document_id for page in gold if hash_split(page.document_id) == TEST}
+    assert gold_test_document_ids(build_dataset(gold, frozen_test_ids=test_ids)) == test_ids
+
+
+def test_silver_documents_are_never_frozen(documents):
+    pages = silver_pages(documents)
+    frozen = {pages[0].document_id}
+    dataset = build_dataset(pages, frozen_test_ids=frozen)
+    expected_split = hash_split(pages[0].document_id)
+    assert pages[0].document_id in set(dataset[expected_split]["document_id"])
+
+
+def test_same_page_twice_is_refused(documents):
+    pages = silver_pages(documents[:1])
+    with pytest.raises(ValueError, match="given twice"):
+        build_dataset(pages + pages[:1])
+
+
+def test_features_use_the_label_schema_and_round_trip_through_a_folder(documents, tmp_path):
+    dataset = build_dataset(silver_pages(documents))
+    tags = dataset["train"].features["ner_tags"].feature
+    assert tuple(tags.names) == BIO_TAGS
+    folder = save_dataset(dataset, tmp_path / "ds")
+    loaded = load_dataset_folder(folder)
+    for split in SPLITS:
+        assert loaded[split].to_list() == dataset[split].to_list()
+    example = loaded["train"][0]
+    assert set(example) == {"id", "document_id", "page_number", "source", "tokens", "ner_tags"}
+    assert len(example["tokens"]) == len(example["ner_tags"])
+    assert (folder / "README.md").read_text(encoding="utf-8") == dataset_card(dataset)
+
+
+def test_card_counts_examples_and_entities_per_split(documents):
+    dataset = build_dataset(silver_pages(documents))
+    card = dataset_card(dataset)
+    counts = " | ".join(str(len(dataset[split])) for split in SPLITS)
+    assert f"| examples | {counts} |" in card
+    vessel_names = [
+        sum(tags.count(BIO_TAGS.index("B-VESSEL_NAME")) for tags in dataset[split]["ner_tags"]) for split in SPLITS
+    ]
+    assert f"| VESSEL_NAME | {' | '.join(map(str, vessel_names))} |" in card
+    assert sum(vessel_names) == 2 * len(documents)

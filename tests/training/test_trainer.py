@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import pytest
+import torch
+from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+from oceanid_dagster.domain.labels import ID2LABEL, LABEL_NAMES
+from oceanid_dagster.training.dataset import GOLD, LabelledPage, build_dataset, hash_split, silver_pages
+from oceanid_dagster.training.metrics import PER_LABEL_COLUMNS
+from oceanid_dagster.training.trainer import TrainingConfig, train_ner_model
+
+FAST = TrainingConfig(max_length=64, epochs=6, batch_size=8, learning_rate=3e-3, warmup_ratio=0.0, logging_steps=1)
+
+
+@pytest.fixture(scope="module")
+def silver_dataset(documents):
+    return build_dataset(silver_pages(documents))
+
+
+@pytest.fixture(scope="module")
+def trained(silver_dataset, tiny_base, tmp_path_factory):
+    messages: list[str] = []
+    result = train_ner_model(silver_dataset, tiny_base, tmp_path_factory.mktemp("run"), FAST, log=messages.append)
+    return result, messages
+
+
+def test_loss_goes_down_and_progress_is_logged(trained):
+    result, messages = trained
+    losses = [loss for _, loss in result.loss_history]
+    assert len(losses) > 10
+    assert sum(losses[-3:]) / 3 < 0.5 * sum(losses[:3]) / 3
+    assert any(message.startswith("step ") and " loss " in message for message in messages)
+    assert "no gold test examples: scoring on the silver test split instead" in messages
+
+
+def test_metrics_cover_every_label_and_are_scored_on_silver_test(trained, silver_dataset):
+    result, _ = trained
+    assert result.eval_split == "silver test"
+    assert result.eval_examples == len(silver_dataset["test"]) == result.metrics["eval_examples"]
+    assert result.train_examples == len(silver_dataset["train"])
+    assert set(result.metrics["per_label"]) == set(LABEL_NAMES)
+    assert [row["label"] for row in result.per_label_rows] == [*LABEL_NAMES, "overall"]
+    assert all(set(row) == set(PER_LABEL_COLUMNS) for row in result.per_label_rows)
+    assert result.metrics["per_label"]["VESSEL_NAME"]["support"] > 0
+    assert 0.0 <= result.metrics["f1"] <= 1.0
+    assert result.metrics["f1"] > 0.3  # learned something in a few seconds: this data is very regular
+    assert result.plot_png.startswith(b"\x89PNG")
+
+
+def test_saved_folder_loads_back_and_predicts_like_the_trained_model(trained):
+    result, _ = trained
+    tokenizer = AutoTokenizer.from_pretrained(result.model_dir)
+    model = AutoModelForTokenClassification.from_pretrained(result.model_dir).eval()
+    assert model.config.id2label == ID2LABEL
+    encoding = tokenizer("The SEAWIN DIAMOND (IMO 9305427) was inspected in Las Palmas.", return_tensors="pt")
+    with torch.no_grad():
+        tags = [model.config.id2label[int(i)] for i in model(**encoding).logits.argmax(-1)[0]]
+    assert any(tag.endswith("VESSEL_NAME") or tag.endswith("IMO") for tag in tags)
+
+
+def test_gold_test_examples_are_preferred_for_scoring(documents, tiny_base, tmp_path):
+    pages = silver_pages(documents)
+    gold_doc = next(page.document_id for page in pages if hash_split(page.document_id) == "test")
+    relabelled = [
+        LabelledPage(p.document_id, p.page_number, p.text, p.spans, GOLD if p.document_id == gold_doc else p.source)
+        for p in pages
+    ]
+    config = TrainingConfig(max_length=32, max_steps=2, batch_size=8, logging_steps=1)
+    dataset = build_dataset(relabelled)
+    result = train_ner_model(dataset, tiny_base, tmp_path, config, log=lambda message: None)
+    assert result.eval_split == "gold test"
+    assert 0 < result.eval_examples == dataset["test"]["source"].count(GOLD) < len(dataset["test"])
