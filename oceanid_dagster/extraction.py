@@ -3,13 +3,15 @@ bootstrap extractor that fills the table until a model has been released. No Dag
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Protocol
 
 from oceanid_dagster.domain.gazetteer import Gazetteer
 from oceanid_dagster.domain.identifiers import validate_identifier
-from oceanid_dagster.domain.rules import RULES_VERSION, extract_spans
+from oceanid_dagster.domain import rules
 from oceanid_dagster.domain.spans import Span, remove_overlaps
 
 RULES = "rules"
@@ -37,10 +39,16 @@ class RuleExtractor:
 
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         self.gazetteer = gazetteer
-        self.version = f"rules-{RULES_VERSION}"
+        self.version = rules_version()
 
     def extract_pages(self, texts: Sequence[str]) -> list[PageEntities]:
-        return [PageEntities(extract_spans(text, self.gazetteer), None) for text in texts]
+        return [PageEntities(rules.extract_spans(text, self.gazetteer), None) for text in texts]
+
+
+def rules_version() -> str:
+    """Changes whenever the rules change, so entities say exactly which rules produced them."""
+    source = Path(rules.__file__).read_bytes()
+    return f"rules-{hashlib.sha256(source).hexdigest()[:8]}"
 
 
 class ModelExtractor:

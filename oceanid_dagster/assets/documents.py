@@ -1,6 +1,5 @@
 """``documents``: every uploaded file, registered by content (document id = 16 hex of its SHA-256)."""
 
-from __future__ import annotations
 
 from collections import Counter
 

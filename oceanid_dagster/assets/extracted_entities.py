@@ -1,6 +1,5 @@
 """``extracted_entities``: vessel entities of every page, with char offsets into the page text."""
 
-from __future__ import annotations
 
 from collections import Counter
 from itertools import groupby, islice

@@ -1,6 +1,5 @@
 """``raw_ocr``: the text of every page, from the PDF text layer or OCR for scans."""
 
-from __future__ import annotations
 
 from collections import Counter
 from itertools import islice

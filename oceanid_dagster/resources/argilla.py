@@ -12,6 +12,7 @@ then an :class:`ArgillaUnavailableError` names the server URL (never the API key
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -88,7 +89,7 @@ def dataset_settings() -> rg.Settings:
                 allow_overlapping=False,
                 title="Vessel entities",
                 description="Keep, fix, delete or add entity spans.",
-                required=False,
+                required=True,
             )
         ],
         metadata=[
@@ -100,6 +101,16 @@ def dataset_settings() -> rg.Settings:
         ],
         allow_extra_metadata=False,
     )
+
+
+@functools.lru_cache(maxsize=8)
+def _argilla_client(api_url: str, api_key: str, timeout_s: float) -> rg.Argilla:
+    """One SDK client (and connection pool) per server and key in this process.
+
+    The SDK's transport retries a refused connection once; slow answers and 5xx are retried by
+    :meth:`ArgillaResource._retrying`.
+    """
+    return rg.Argilla(api_url=api_url, api_key=api_key, timeout=timeout_s, retries=1)
 
 
 def _is_retryable(error: Exception) -> bool:
@@ -173,8 +184,7 @@ class ArgillaResource(ConfigurableResource):
     # --- plumbing -------------------------------------------------------------------------------
 
     def _client(self) -> rg.Argilla:
-        # The SDK's own transport retries connecting once; slow answers and 5xx are retried in _retrying.
-        return rg.Argilla(api_url=self.api_url, api_key=self.api_key, timeout=self.timeout_s, retries=1)
+        return _argilla_client(self.api_url, self.api_key, self.timeout_s)
 
     def _retrying(self, what: str, call: Callable[[], T]) -> T:
         for attempt in range(1, self.max_attempts + 1):
@@ -211,11 +221,18 @@ class ArgillaResource(ConfigurableResource):
         workspace = client.workspaces(self.workspace)
         if workspace is None:
             raise ArgillaDatasetMismatchError(f"Argilla at {self.api_url} has no workspace {self.workspace!r}")
-        return next((d for d in workspace.datasets if d.name == self.dataset_name), None)
+        if not any(d.name == self.dataset_name for d in workspace.datasets):
+            return None
+        return client.datasets(self.dataset_name, workspace=self.workspace)  # with its settings loaded
 
     def _ensure_dataset(self) -> rg.Dataset:
         client = self._client()
         dataset = self._find_dataset(client)
+        if dataset is not None and dataset._model.status == "draft":
+            # A creation cut short (settings are added one request at a time) leaves an unpublished
+            # draft, which holds no records yet: start it over.
+            dataset.delete()
+            dataset = None
         if dataset is None:
             dataset = rg.Dataset(
                 name=self.dataset_name, workspace=self.workspace, settings=dataset_settings(), client=client

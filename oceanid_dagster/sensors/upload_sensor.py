@@ -7,7 +7,6 @@ files seen at exactly that time) lives in Dagster's storage, so a restart neithe
 misses a file.
 """
 
-from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field

@@ -112,11 +112,16 @@ def _corrected_span(row: Mapping[str, Any], page_text: str) -> Span | None:
 
 
 def silver_pages(documents: Iterable[DocumentLike]) -> list[LabelledPage]:
-    """Pages of generated documents; a document's id is the hash of its text, as for uploads."""
+    """Pages of generated documents; a document's id is the hash of its text, as for uploads, so a
+    document generated twice is one document (kept once)."""
     pages: list[LabelledPage] = []
+    seen: set[str] = set()
     for document in documents:
         content = "\f".join(page.text for page in document.pages).encode("utf-8")
         doc_id = document_id(content)
+        if doc_id in seen:
+            continue
+        seen.add(doc_id)
         for number, page in enumerate(document.pages, start=1):
             pages.append(LabelledPage(doc_id, number, page.text, tuple(remove_overlaps(list(page.spans))), SILVER))
     return pages
@@ -216,21 +221,31 @@ def build_dataset(
     max_words: int = DEFAULT_MAX_WORDS,
 ):
     """A ``DatasetDict`` with ``train``/``validation``/``test`` (each possibly empty)."""
-    from datasets import Dataset, DatasetDict
+    from datasets import DatasetDict
 
     frozen = frozenset(frozen_test_ids)
-    rows: dict[str, list[dict[str, Any]]] = {split: [] for split in SPLITS}
+    pages_by_split: dict[str, list[LabelledPage]] = {split: [] for split in SPLITS}
     seen: set[tuple[str, int]] = set()
     for page in pages:
         key = (page.document_id, page.page_number)
         if key in seen:
             raise ValueError(f"document {page.document_id} page {page.page_number} given twice")
         seen.add(key)
-        rows[assign_split(page, frozen, fractions)].extend(page_examples(page, max_words))
+        pages_by_split[assign_split(page, frozen, fractions)].append(page)
+    return DatasetDict({split: examples_dataset(split_pages, max_words) for split, split_pages in pages_by_split.items()})
+
+
+def examples_dataset(pages: Iterable[LabelledPage], max_words: int = DEFAULT_MAX_WORDS):
+    """One ``Dataset`` of the examples of ``pages`` (no splitting)."""
+    from datasets import Dataset
+
     features = dataset_features()
-    return DatasetDict(
-        {split: Dataset.from_list(split_rows, features=features) for split, split_rows in rows.items()}
-    )
+    columns: dict[str, list[Any]] = {name: [] for name in features}  # from columns: an empty split keeps its schema
+    for page in pages:
+        for example in page_examples(page, max_words):
+            for name in features:
+                columns[name].append(example[name])
+    return Dataset.from_dict(columns, features=features)
 
 
 def gold_test_document_ids(dataset) -> set[str]:

@@ -150,7 +150,13 @@ def train_ner_model(
 ) -> TrainingResult:
     """Fine-tune ``base`` on ``dataset[train]``, score it, save model + tokenizer to ``output_dir/model``."""
     import torch
-    from transformers import AutoModelForTokenClassification, AutoTokenizer, DataCollatorForTokenClassification, Trainer
+    from transformers import (
+        AutoModelForTokenClassification,
+        AutoTokenizer,
+        DataCollatorForTokenClassification,
+        PrinterCallback,
+        Trainer,
+    )
 
     started = time.perf_counter()
     if len(dataset[TRAIN]) == 0:
@@ -175,6 +181,7 @@ def train_ner_model(
         processing_class=tokenizer,
         callbacks=[_progress_callback(log)],
     )
+    trainer.remove_callback(PrinterCallback)  # progress goes to `log` instead of stdout
     trainer.train()
 
     if eval_description != f"{GOLD} test":

@@ -147,3 +147,24 @@ def exported_model(tiny_model, tmp_path_factory) -> ExportedModel:
 
     fp32 = export_onnx(tiny_model.folder, tmp_path_factory.mktemp("onnx"))
     return ExportedModel(tiny_model, fp32, quantize_int8(fp32))
+
+
+def metrics_with_f1(f1: float, imo_f1: float | None = None) -> dict:
+    """Metrics shaped like ``training.metrics.entity_metrics``."""
+    per_label = {"IMO": {"precision": f1, "recall": f1, "f1": imo_f1 if imo_f1 is not None else f1, "support": 10}}
+    return {"precision": f1, "recall": f1, "f1": f1, "accuracy": f1, "entities": 10, "per_label": per_label}
+
+
+@pytest.fixture(scope="session")
+def release_folder(exported_model, tmp_path_factory) -> Path:
+    from oceanid_dagster.training.release import build_release
+
+    return build_release(
+        exported_model.tiny.folder,
+        exported_model.fp32,
+        exported_model.int8,
+        metrics=metrics_with_f1(0.9),
+        base_model="tiny-distilbert",
+        dataset_revision="dataset-test-1",
+        out_dir=tmp_path_factory.mktemp("releases"),
+    )

@@ -144,3 +144,26 @@ def test_card_counts_examples_and_entities_per_split(documents):
     ]
     assert f"| VESSEL_NAME | {' | '.join(map(str, vessel_names))} |" in card
     assert sum(vessel_names) == 2 * len(documents)
+
+
+def test_a_document_generated_twice_is_one_document(documents):
+    assert silver_pages([documents[0], documents[1], documents[0]]) == silver_pages(documents[:2])
+
+
+def test_an_empty_split_keeps_the_schema_and_saves(documents, tmp_path):
+    gold = [LabelledPage(p.document_id, p.page_number, p.text, p.spans, GOLD) for p in silver_pages(documents[:1])]
+    dataset = build_dataset(gold, frozen_test_ids={gold[0].document_id})
+    assert [len(dataset[split]) for split in SPLITS] == [0, 0, len(gold)]
+    loaded = load_dataset_folder(save_dataset(dataset, tmp_path / "ds"))
+    assert tuple(loaded["train"].features["ner_tags"].feature.names) == BIO_TAGS
+    assert "| examples | 0 | 0 | 2 |" in dataset_card(dataset)
+
+
+def test_loading_a_dataset_with_other_tags_is_refused(documents, tmp_path):
+    from datasets import ClassLabel, List
+
+    dataset = build_dataset(silver_pages(documents[:10]))
+    stale = dataset.cast_column("ner_tags", List(ClassLabel(names=[*BIO_TAGS, "B-EXTRA"])))
+    stale.save_to_disk(str(tmp_path / "stale"))
+    with pytest.raises(ValueError, match="rebuild it"):
+        load_dataset_folder(tmp_path / "stale")

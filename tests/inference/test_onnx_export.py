@@ -1,0 +1,88 @@
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+
+from oceanid_dagster.domain.labels import LABEL2ID, NUM_BIO_TAGS
+from oceanid_dagster.inference import OrtLogits
+from oceanid_dagster.training.onnx_export import (
+    TokenizedExamples,
+    check_fp32_parity,
+    check_int8_quality,
+    optimum_export,
+    quantize_int8,
+    torch_export,
+)
+
+
+def _save_biased_copy(model_folder: Path, target: Path, tag: str) -> Path:
+    """The model with its classifier pushed towards ``tag``: a model that disagrees with the original."""
+    import torch
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    model = AutoModelForTokenClassification.from_pretrained(str(model_folder))
+    with torch.no_grad():
+        model.classifier.bias[LABEL2ID[tag]] += 50.0
+    model.save_pretrained(target)
+    AutoTokenizer.from_pretrained(str(model_folder)).save_pretrained(target)
+    return target
+
+
+def test_optimum_export_has_dynamic_batch_and_sequence_axes_and_one_logit_per_tag(tiny_model, tmp_path):
+    session = OrtLogits(optimum_export(tiny_model.folder, tmp_path))
+    for batch, length in [(1, 5), (3, 41)]:
+        ids = np.full((batch, length), 7, dtype=np.int64)
+        assert session(ids, np.ones_like(ids)).shape == (batch, length, NUM_BIO_TAGS)
+
+
+def test_fp32_export_matches_pytorch(exported_model):
+    tiny = exported_model.tiny
+    outcome = check_fp32_parity(tiny.folder, exported_model.fp32, tiny.eval_examples, pad_id=tiny.pad_id)
+    assert outcome.passed, outcome
+    assert outcome.value <= 1e-4
+
+
+def test_torch_fallback_export_matches_pytorch(tiny_model, tmp_path):
+    onnx_path = torch_export(tiny_model.folder, tmp_path / "model.onnx")
+    outcome = check_fp32_parity(tiny_model.folder, onnx_path, tiny_model.eval_examples, pad_id=tiny_model.pad_id)
+    assert outcome.passed, outcome
+
+
+def test_parity_check_fails_for_a_different_model(tiny_model, tmp_path):
+    other = _save_biased_copy(tiny_model.folder, tmp_path / "biased", "B-FLAG")
+    outcome = check_fp32_parity(tiny_model.folder, torch_export(other, tmp_path / "biased.onnx"), tiny_model.eval_examples)
+    assert not outcome.passed
+    assert outcome.value > 1.0
+
+
+def test_int8_model_is_quantised_and_agrees_with_fp32(exported_model):
+    graph_ops = {node.op_type for node in onnx.load(str(exported_model.int8)).graph.node}
+    assert {"DynamicQuantizeLinear", "MatMulInteger"} & graph_ops
+    assert exported_model.int8.stat().st_size < exported_model.fp32.stat().st_size
+
+    agreement, f1_drop = check_int8_quality(
+        exported_model.fp32, exported_model.int8, exported_model.tiny.eval_examples, pad_id=exported_model.tiny.pad_id
+    )
+    assert agreement.passed and agreement.value >= 0.99, agreement
+    assert f1_drop.passed and f1_drop.value <= 0.01, f1_drop
+    # the trained tiny model does find the entities, so the F1 comparison means something
+    assert f1_drop.details["f1_fp32"] > 0.9
+
+
+def test_int8_checks_fail_when_the_quantised_model_disagrees(exported_model, tmp_path):
+    tiny = exported_model.tiny
+    broken = quantize_int8(torch_export(_save_biased_copy(tiny.folder, tmp_path / "biased", "B-PORT"), tmp_path / "b.onnx"))
+    agreement, f1_drop = check_int8_quality(exported_model.fp32, broken, tiny.eval_examples, pad_id=tiny.pad_id)
+    assert not agreement.passed and agreement.value < 0.5
+    assert not f1_drop.passed and f1_drop.details["f1_int8"] < f1_drop.details["f1_fp32"] - 0.5
+
+
+def test_int8_check_needs_labelled_examples(exported_model):
+    with pytest.raises(ValueError, match="labelled"):
+        check_int8_quality(exported_model.fp32, exported_model.int8, TokenizedExamples([[2, 5, 3]]))
+
+
+def test_examples_with_mismatched_labels_are_rejected():
+    with pytest.raises(ValueError, match="example 0: 3 input ids but 2 labels"):
+        TokenizedExamples([[2, 5, 3]], [[-100, 1]])
