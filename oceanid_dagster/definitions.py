@@ -18,7 +18,13 @@ from oceanid_dagster.resources.triton import TritonResource
 from oceanid_dagster.resources.warehouse import WarehouseResource
 from oceanid_dagster.sensors.upload_sensor import upload_sensor
 
-ASSET_MODULES = [documents, raw_ocr, extracted_entities]
+INGESTION_MODULES = [documents, raw_ocr, extracted_entities]
+ASSET_MODULES = [*INGESTION_MODULES]
+
+
+def ingestion_definitions() -> list:
+    """Assets and checks of upload → raw_ocr → extracted_entities (the CLI materialises these)."""
+    return [*load_assets_from_modules(INGESTION_MODULES), *load_asset_checks_from_modules(INGESTION_MODULES)]
 
 
 def _optional_env(name: str) -> EnvVar | None:

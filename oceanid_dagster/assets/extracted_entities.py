@@ -2,6 +2,7 @@
 
 
 from collections import Counter
+from functools import lru_cache
 from itertools import groupby, islice
 
 from dagster import (
@@ -40,9 +41,17 @@ REGISTRY_COLUMNS = (
 )
 
 
-def load_gazetteer(warehouse: WarehouseResource) -> Gazetteer | None:
+@lru_cache(maxsize=1)
+def sample_gazetteer() -> Gazetteer:
+    """The registry sample shipped with the package, until ``vessel_registry`` fills the warehouse."""
+    from oceanid_dagster.samples.registry_csv import load_sample_registry
+
+    return Gazetteer.from_records(load_sample_registry())
+
+
+def load_gazetteer(warehouse: WarehouseResource) -> Gazetteer:
     records = warehouse.query(f"SELECT {REGISTRY_COLUMNS} FROM registry_vessels")
-    return Gazetteer.from_records(records) if records else None
+    return Gazetteer.from_records(records) if records else sample_gazetteer()
 
 
 def entity_rows(document_id: str, page: dict, found: PageEntities, extractor: Extractor, at) -> list[dict]:

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from oceanid_dagster.domain.identifiers import imo_check_digit_ok
+
 REGISTRY_COLUMNS: tuple[str, ...] = (
     "source",
     "source_vessel_id",
@@ -96,21 +98,13 @@ def clean_text(value: str | None) -> str | None:
     return text
 
 
-def imo_check_digit_valid(imo: str) -> bool:
-    """IMO ship number: 7 digits, the last is sum(digit * weight 7..2) mod 10."""
-    if not re.fullmatch(r"\d{7}", imo):
-        return False
-    total = sum(int(digit) * weight for digit, weight in zip(imo[:6], range(7, 1, -1)))
-    return total % 10 == int(imo[6])
-
-
 def clean_imo(value: str | None) -> str | None:
     """The 7-digit IMO number, or None when absent or failing its check digit."""
     text = clean_text(value)
     if text is None:
         return None
     digits = re.sub(r"^IMO\s*", "", text, flags=re.IGNORECASE).removesuffix(".0")
-    return digits if imo_check_digit_valid(digits) else None
+    return digits if imo_check_digit_ok(digits) else None
 
 
 def clean_mmsi(value: str | None) -> str | None:

@@ -72,7 +72,7 @@ _RFMO_NAMES = (
 )
 _OCR_I = "[I1l|]"
 _OCR_O = "[O0]"
-_NUMBER_WORD = r"(?:No|Nr|Number|Num|#)\b\.?"
+_NUMBER_WORD = r"(?:N[o0]|Nr|Number|Num|ID|#)\b\.?"
 _RFMO_ALT = "|".join(sorted(set(_RFMO_ACRONYMS), key=len, reverse=True))
 
 # (label or None for fields whose value is not an entity, key phrase). Earlier phrases win where two
@@ -80,7 +80,7 @@ _RFMO_ALT = "|".join(sorted(set(_RFMO_ACRONYMS), key=len, reverse=True))
 FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (None, r"(?:registered\s+)?owner(?:'s)?\s+(?:address|country|nationality|contact|e-?mail|tel(?:ephone)?)"),
     (None, r"operator(?:'s)?\s+(?:address|country|nationality|contact|e-?mail|tel(?:ephone)?)"),
-    (None, r"(?:name\s+of\s+(?:the\s+)?master|master(?:'s)?\s+name|master|captain|nationality\s+of\s+(?:the\s+)?master)"),
+    (None, r"(?:name\s+of\s+(?:the\s+)?master|master(?:'s)?(?:\s+name)?(?:\s+and\s+nationality)?|captain|nationality\s+of\s+(?:the\s+)?master)"),
     (None, r"port\s+state(?:\s+authority)?|flag\s+state\s+authority|authorising\s+entity|issuing\s+authority"),
     (None, r"(?:e-?mail|tel(?:ephone)?|phone|fax|address|remarks|comments|signature|species|crew|area|position|page|ref(?:erence)?\s*(?:No)?\.?)"),
     (None, r"(?:date(?:\s+of\s+(?:inspection|issue|sighting|entry|report))?|valid\s+(?:from|until|to)|period|authori[sz]ed\s+(?:from|to|until)|start\s+date|end\s+date)"),
@@ -90,7 +90,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ("IRCS", rf"(?:international\s+)?(?:radio\s+)?ca[l1I|]{{2}}[\s\-]*s[i1l]gn(?:\s*{_NUMBER_WORD})?|IRCS|callsign"),
     ("REGISTRATION_NUMBER", rf"(?:{_RFMO_ALT})\s+(?:registration\s+number|record\s+number|vessel\s+ID|ID|{_NUMBER_WORD})"),
     ("REGISTRATION_NUMBER", rf"(?:national\s+)?regist(?:ration|ry|er)\s*{_NUMBER_WORD}|(?:national\s+)?registration|reg\.?\s*{_NUMBER_WORD}"),
-    ("REGISTRATION_NUMBER", rf"WIN|UVI|CFR|RFMO\s+(?:ID|{_NUMBER_WORD})|vessel\s+ID|licen[cs]e\s*{_NUMBER_WORD}|official\s+number|external\s+markings?"),
+    ("REGISTRATION_NUMBER", rf"WIN|UVI|CFR|RFMO\s+(?:ID|{_NUMBER_WORD})|vessel\s+ID|licen[cs]e\s*{_NUMBER_WORD}|official\s+number|external\s+(?:markings?|marks?|ID)"),
     ("VESSEL_NAME", r"name\s+of\s+(?:the\s+)?(?:fishing\s+)?(?:vessel|ship)|(?:fishing\s+)?vessel(?:'s)?\s+name|ship(?:'s)?\s+name"),
     ("VESSEL_NAME", r"(?:previous|former)\s+(?:vessel\s+)?names?|vessel"),
     ("PORT", r"port\s+of\s+(?:registry|registration|register|landing|inspection|call|entry|departure)|home\s*port|registered\s+port|port"),
@@ -112,9 +112,11 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
     (None, r"no\.?|#|s/?n|serial|item|remarks?|status"),
 ) + FIELD_KEYS
 
-_SEPARATOR = re.compile(r"[ \t]*[:;：=][ \t]*(?:\n[ \t]*(?=\S))?|[ \t]+[-–][ \t]+|[ \t]{2,}|\t")
-_STRICT_SEPARATOR = re.compile(r"[ \t]*[(:#]?[ \t]*")
-_VALUE_BREAK = re.compile(r"\n|[ \t]{2,}|\t|\||;|\)")
+_SEPARATOR = re.compile(
+    r"[ \t]*[:;：=][ \t]*(?:\n[ \t]*(?=\S))?|[ \t]*(?:\.{3,}|…+)[ \t]*|[ \t]+[-–][ \t]+|[ \t]{2,}|\t"
+)
+_STRICT_SEPARATOR = re.compile(r"[ \t]*[:#]?[ \t]*\n?[ \t]*")
+_VALUE_BREAK = re.compile(r"\n|[ \t]{2,}|\t|\||;")
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ class Found:
 
 def _compile_keys(keys: tuple[tuple[str | None, str], ...]) -> re.Pattern[str]:
     alternatives = "|".join(f"(?P<k{index}>{pattern})" for index, (_, pattern) in enumerate(keys))
-    return re.compile(rf"(?<![\w/])(?:{alternatives})(?![\w])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w/])(?:{alternatives})(?:\(s\))?(?![\w])", re.IGNORECASE)
 
 
 _FIELD_KEY_RE = _compile_keys(FIELD_KEYS)
@@ -165,6 +167,8 @@ _TRIM_CHARS = " \t\n\r,;:.\"'“”‘’()[]{}-–"
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop surrounding spaces and punctuation, keeping a closing dot of an abbreviation ("LTD.")."""
     while start < end and text[start] in _TRIM_CHARS:
+        if text[start] == "(" and ")" in text[start:end]:
+            break
         start += 1
     while end > start and text[end - 1] in _TRIM_CHARS:
         if text[end - 1] == "." and re.search(r"(?:\b[A-Za-z]{1,4}|\.[A-Za-z])\.$", text[start:end]):
@@ -255,9 +259,9 @@ def _measure_values(label: str, unit: str) -> ValueParser:
 
 
 def _year_values(text: str, start: int, end: int) -> list[Found]:
-    window_end = min(end, start + 30)
-    match = _YEAR.search(text, start, window_end)
-    return [Found(match.start(), match.end(), "BUILD_YEAR")] if match else []
+    window = text[start : min(end, start + 40)].translate(_OCR_DIGITS)
+    match = _YEAR.search(window)
+    return [Found(start + match.start(), start + match.end(), "BUILD_YEAR")] if match else []
 
 
 def _flag_values(text: str, start: int, end: int) -> list[Found]:
@@ -336,15 +340,15 @@ def _owner_values(text: str, start: int, end: int) -> list[Found]:
     return [found] if found else []
 
 
-def _short_text_values(label: str, max_words: int, cut_at_comma: bool) -> ValueParser:
+def _short_text_values(label: str, max_words: int, split: str | None) -> ValueParser:
+    """First part only where ``split`` is None (a port before its country), else every part."""
+
     def parse(text: str, start: int, end: int) -> list[Found]:
         cut = text.find(" (", start, end)
         end = cut if cut >= 0 else end
-        if cut_at_comma:
-            comma = text.find(",", start, end)
-            end = comma if comma >= 0 else end
-        found = _name_like(text, start, end, label, max_words)
-        return [found] if found else []
+        segments = list(_split_segments(text, start, end, split or r",\s*"))
+        found = [_name_like(text, s, e, label, max_words) for s, e in (segments if split else segments[:1])]
+        return [item for item in found if item]
 
     return parse
 
@@ -360,9 +364,9 @@ VALUE_PARSERS: dict[str, ValueParser] = {
     "FLAG": _flag_values,
     "VESSEL_NAME": _vessel_name_values,
     "OWNER": _owner_values,
-    "PORT": _short_text_values("PORT", 4, cut_at_comma=True),
-    "VESSEL_TYPE": _short_text_values("VESSEL_TYPE", 8, cut_at_comma=False),
-    "GEAR_TYPE": _short_text_values("GEAR_TYPE", 10, cut_at_comma=False),
+    "PORT": _short_text_values("PORT", 4, split=None),
+    "VESSEL_TYPE": _short_text_values("VESSEL_TYPE", 8, split=r"\s*/\s*|,\s+|;\s*"),
+    "GEAR_TYPE": _short_text_values("GEAR_TYPE", 10, split=r"\s*/\s*|,\s+|;\s*"),
     "TONNAGE": _measure_values("TONNAGE", _TONNAGE_UNIT),
     "LENGTH": _measure_values("LENGTH", _LENGTH_UNIT),
     "BUILD_YEAR": _year_values,
@@ -374,9 +378,17 @@ VALUE_PARSERS: dict[str, ValueParser] = {
 # --- labelled fields -------------------------------------------------------------------------
 
 
+_MIXED_WORD = re.compile(r"\b(?=\w*[A-Za-z]\w*[A-Za-z])(?=\w*[01])\w+\b")
+
+
+def _ocr_shadow(text: str) -> str:
+    """Same length as ``text``; in words with letters, 0 and 1 read as O and l ("Vesse1" -> "Vessel")."""
+    return _MIXED_WORD.sub(lambda m: m.group().replace("0", "O").replace("1", "l"), text)
+
+
 def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
     keys = []
-    for match in _FIELD_KEY_RE.finditer(text):
+    for match in _FIELD_KEY_RE.finditer(_ocr_shadow(text)):
         if _line_bounds(text, match.start())[0] in skip_lines:
             continue
         label = _key_label(match, FIELD_KEYS)
@@ -493,8 +505,12 @@ def _tables(text: str) -> tuple[list[Found], set[int]]:
             continue
         header_starts.add(line_start)
         for row_start, row_end in _table_rows(text, lines, index):
-            for cell_start, cell_end in _cells(text, row_start, row_end):
-                column = _column_of(columns, cell_start - row_start, cell_end - row_start)
+            cells = _cells(text, row_start, row_end)
+            for position, (cell_start, cell_end) in enumerate(cells):
+                if len(cells) == len(columns):
+                    column = columns[position]
+                else:
+                    column = _column_of(columns, cell_start - row_start, cell_end - row_start)
                 if column.label is not None:
                     found.extend(VALUE_PARSERS[column.label](text, cell_start, cell_end))
     return found, header_starts
@@ -613,7 +629,7 @@ def _flags_in_context(text: str) -> list[Found]:
     return found
 
 
-_CAPS_NAME = r"[A-Z0-9][A-Z0-9'’.\-/]*(?:[ ][A-Z0-9][A-Z0-9'’.\-/]*){0,5}"
+_CAPS_NAME = r"[A-Z0-9][A-Z0-9'’.\-/]*(?![a-z])(?:[ ][A-Z0-9][A-Z0-9'’.\-/]*(?![a-z])){0,5}"
 _TITLE_NAME = r"[A-Z0-9][\w'’.\-/]*(?:[ ][A-Z0-9][\w'’.\-/]*){0,4}"
 _QUOTED = r"[“\"‘'](?P<q>[^”\"’'\n]{2,40})[”\"’']"
 _NAME_STOP_WORDS = frozenset(
@@ -624,7 +640,7 @@ _PROSE_NAME_PATTERNS = (
     re.compile(rf"(?<![\w])(?:F/V|M/V|FV|MV|F\.V\.|M\.V\.|S/V|FB|F/B)[ ](?:{_QUOTED}|(?P<n>{_TITLE_NAME}))"),
     re.compile(
         rf"(?<![\w])(?i:(?:the|fishing|a)\s+(?:fishing\s+)?vessel|vessel\s+(?:named|called)|named|called|"
-        rf"reefer|carrier|longliner|trawler|purse\s+seiner)[ ](?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
+        rf"reefer|carrier|longliner|trawler|purse\s+seiner)[ \n](?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
     ),
     re.compile(rf"(?<![\w])(?P<n>{_CAPS_NAME})\s*(?:\(\s*(?:IMO|IRCS|call\s+sign|MMSI)|,\s+IMO\b)"),
 )
@@ -634,7 +650,7 @@ def _prose_vessel_names(text: str) -> list[Found]:
     found = []
     for pattern in _PROSE_NAME_PATTERNS:
         for match in pattern.finditer(text):
-            group = "q" if match.group("q") else "n"
+            group = "q" if match.groupdict().get("q") else "n"
             start, end = match.span(group)
             if group == "n":
                 end = _cut_at_stop_word(text, start, end)

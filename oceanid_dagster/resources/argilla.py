@@ -147,7 +147,7 @@ def _record_payload(page: AnnotationPage, question_id: str) -> dict[str, Any]:
                 "type": "model",
                 "agent": page.extractor_version,
                 "value": [{"start": s.start, "end": s.end, "label": s.label} for s in spans],
-                "score": [s.score for s in spans],
+                "score": [s.score for s in spans] or None,  # Argilla refuses an empty score list
             }
         ],
     }

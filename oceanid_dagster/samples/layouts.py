@@ -118,7 +118,7 @@ IDENTITY = (
     "[We refer to|This concerns|Reference is made to] the {VESSEL_TYPE} {VESSEL_NAME}, [flag|flag State] {FLAG}, [call sign|IRCS] {IRCS}.",
     "[The|This] [vessel|ship] {VESSEL_NAME} ({FLAG}) [bears|carries] the [call sign|international radio call sign] {IRCS}.",
     "{VESSEL_NAME}[ is a|, a] {VESSEL_TYPE} [registered|flagged] [in|to] {FLAG}[,|] [with IMO number|IMO] {IMO}.",
-    "[The vessel|F/V] {VESSEL_NAME} [(flag: {FLAG})|of {FLAG}] [is concerned|is the subject of this letter].",
+    "[The vessel|F/V] {VESSEL_NAME} [(flag: {FLAG})|of {FLAG}] [is concerned|is the vessel in question].",
 )
 PARTICULARS = (
     "[She|The vessel|It] [measures|has a length overall of|is] {LENGTH}[ in length|] and [is of|has a gross tonnage of|displaces] {TONNAGE}.",

@@ -52,11 +52,16 @@ LENGTH_FORMATS: tuple[Callable[[float], str], ...] = (
     lambda m: f"{m:g} M",
 )
 
+def _word_case(change: Callable[[str], str]) -> Callable[[str], str]:
+    """Apply ``change`` to each word but leave acronyms (IMO, MMSI, GT) alone."""
+    return lambda text: " ".join(word if word.isupper() else change(word) for word in text.split(" "))
+
+
 CAPTION_CASES: tuple[Callable[[str], str], ...] = (
     lambda s: s,
     str.upper,
-    lambda s: s[:1].upper() + s[1:].lower() if not s.isupper() else s,
-    str.title,
+    _word_case(str.lower),
+    _word_case(str.capitalize),
 )
 
 SEPARATORS: tuple[str, ...] = (": ", " : ", ":  ", " - ", " .... ", "  ")

@@ -305,7 +305,8 @@ def dataset_card(dataset, title: str = "Oceanid vessel NER dataset") -> str:
 def save_dataset(dataset, folder: Path) -> Path:
     """``save_to_disk`` plus the dataset card, into ``folder`` (ready to publish)."""
     folder = Path(folder)
-    dataset.save_to_disk(str(folder))
+    # datasets writes an empty split as zero shards and then cannot load it back; one empty shard loads.
+    dataset.save_to_disk(str(folder), num_shards={split: 1 if len(part) == 0 else None for split, part in dataset.items()})
     (folder / CARD_FILENAME).write_text(dataset_card(dataset), encoding="utf-8")
     return folder
 

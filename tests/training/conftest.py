@@ -2,19 +2,14 @@ from __future__ import annotations
 
 import pytest
 
+from oceanid_dagster.samples.generator import SampleDocument, generate_documents
 from oceanid_dagster.samples.registry_csv import load_sample_registry
 from oceanid_dagster.training.base_models import BaseModel, build_tiny_base_model
-from tests.training.helpers import Document, synthetic_documents
 
 
 @pytest.fixture(scope="session")
-def registry_records() -> list[dict]:
-    return load_sample_registry()
-
-
-@pytest.fixture(scope="session")
-def documents(registry_records) -> list[Document]:
-    return synthetic_documents(registry_records, count=80, seed=1)
+def documents() -> list[SampleDocument]:
+    return generate_documents(load_sample_registry(), 30, 11)
 
 
 @pytest.fixture(scope="session")

@@ -143,7 +143,7 @@ def test_card_counts_examples_and_entities_per_split(documents):
         sum(tags.count(BIO_TAGS.index("B-VESSEL_NAME")) for tags in dataset[split]["ner_tags"]) for split in SPLITS
     ]
     assert f"| VESSEL_NAME | {' | '.join(map(str, vessel_names))} |" in card
-    assert sum(vessel_names) == 2 * len(documents)
+    assert sum(vessel_names) == sum(span.label == "VESSEL_NAME" for doc in documents for page in doc.pages for span in page.spans)
 
 
 def test_a_document_generated_twice_is_one_document(documents):
@@ -164,6 +164,5 @@ def test_loading_a_dataset_with_other_tags_is_refused(documents, tmp_path):
 
     dataset = build_dataset(silver_pages(documents[:10]))
     stale = dataset.cast_column("ner_tags", List(ClassLabel(names=[*BIO_TAGS, "B-EXTRA"])))
-    stale.save_to_disk(str(tmp_path / "stale"))
     with pytest.raises(ValueError, match="rebuild it"):
-        load_dataset_folder(tmp_path / "stale")
+        load_dataset_folder(save_dataset(stale, tmp_path / "stale"))

@@ -1,0 +1,143 @@
+"""The ``oceanid`` command: ingest documents through Dagster, extract entities from one file,
+run the training chain."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from oceanid_dagster import settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="oceanid", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    ingest = commands.add_parser("ingest", help="register files and materialise raw_ocr + extracted_entities")
+    ingest.add_argument("paths", nargs="+", type=Path, help="PDF files or folders")
+    extract = commands.add_parser("extract", help="print pages and entities of one PDF as JSON; writes nothing")
+    extract.add_argument("file", type=Path)
+    commands.add_parser("train", help="materialise the training chain: dataset → model → ONNX → release")
+    args = parser.parse_args(argv)
+    if args.command == "ingest":
+        return ingest_command(args.paths)
+    if args.command == "extract":
+        return extract_command(args.file)
+    return train_command()
+
+
+def iter_files(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")))
+        else:
+            files.append(path)
+    return files
+
+
+def _dagster_instance():
+    from dagster import DagsterInstance
+
+    os.environ.setdefault("DAGSTER_HOME", str(settings.oceanid_home() / "dagster_home"))
+    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    return DagsterInstance.get()
+
+
+def ingest_command(paths: Sequence[Path]) -> int:
+    from dagster import materialize
+    from tqdm import tqdm
+
+    from oceanid_dagster.assets.documents import register_documents, registration_row
+    from oceanid_dagster.definitions import ingestion_definitions, resources_for_profile
+    from oceanid_dagster.partitions import documents_partitions
+    from oceanid_dagster.resources.document_store import UploadedFile
+
+    files = iter_files(paths)
+    missing = [path for path in files if not path.exists()]
+    if missing:
+        print("\n".join(f"{path}: no such file" for path in missing), file=sys.stderr)
+        return 2
+    resources = resources_for_profile()
+    store, warehouse = resources["document_store"], resources["warehouse"]
+    rows = [
+        registration_row(UploadedFile(str(path.absolute()), path.name, path.stat().st_size, path.stat().st_mtime), store.sha256(str(path.absolute())))
+        for path in files
+    ]
+    register_documents(warehouse, rows)
+    document_ids = list(dict.fromkeys(row["document_id"] for row in rows))
+    instance = _dagster_instance()
+    instance.add_dynamic_partitions(documents_partitions.name, document_ids)
+    assets = ingestion_definitions()
+    for document_id in tqdm(document_ids, desc="ingesting", unit="doc"):
+        materialize(assets, partition_key=document_id, instance=instance, resources=resources, raise_on_error=False, tags={"oceanid/trigger": "cli"})
+    return _report(warehouse, document_ids)
+
+
+def _report(warehouse, document_ids: list[str]) -> int:
+    from oceanid_dagster.assets.batch import batch_documents
+
+    rows = batch_documents(warehouse, document_ids)
+    failed = [row for row in rows if row["status"] != "processed"]
+    print(f"{len(rows) - len(failed)} of {len(rows)} documents processed")
+    if failed:
+        print("failed:", file=sys.stderr)
+        for row in failed:
+            print(f"  {row['filename']} ({row['document_id']}): {row['error'] or row['status']}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def extract_command(file: Path) -> int:
+    from oceanid_dagster.assets.extracted_entities import sample_gazetteer
+    from oceanid_dagster.definitions import resources_for_profile
+    from oceanid_dagster.domain.documents import document_id
+
+    resources = resources_for_profile()
+    data = file.read_bytes()
+    [(_, pages)] = list(resources["ocr_engine"].read_many([(file.name, lambda: data)]))
+    if isinstance(pages, Exception):
+        print(f"{file}: {pages}", file=sys.stderr)
+        return 1
+    extractor = resources["ner_runtime"].load_extractor(sample_gazetteer())
+    found = extractor.extract_pages([page.text for page in pages])
+    result = {
+        "file": str(file),
+        "document_id": document_id(data),
+        "extractor": {"source": extractor.source, "version": extractor.version},
+        "pages": [{"page": p.page_number, "method": p.method, "confidence": p.confidence, "text": p.text} for p in pages],
+        "entities": [
+            {
+                "label": span.label,
+                "text": span.text_in(page.text),
+                "page": page.page_number,
+                "start": span.start,
+                "end": span.end,
+                "confidence": round(float(span.score), 4),
+                "source": extractor.source,
+            }
+            for page, page_entities in zip(pages, found)
+            for span in page_entities.spans
+        ],
+    }
+    json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
+    print()
+    return 0
+
+
+def train_command() -> int:
+    from dagster import materialize
+
+    from oceanid_dagster.definitions import resources_for_profile, training_definitions
+
+    result = materialize(
+        training_definitions(), instance=_dagster_instance(), resources=resources_for_profile(), raise_on_error=False, tags={"oceanid/trigger": "cli"}
+    )
+    return 0 if result.success else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
