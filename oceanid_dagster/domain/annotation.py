@@ -53,6 +53,7 @@ class AnnotationPage:
     filename: str
     extractor_version: str
     spans: tuple[Span, ...] = ()
+    uncertainty: float | None = None  # the model's own page uncertainty, when it reports one
 
     def __post_init__(self) -> None:
         for span in self.spans:
@@ -68,7 +69,7 @@ class AnnotationPage:
 
     @property
     def model_uncertainty(self) -> float:
-        return page_uncertainty(list(self.spans))
+        return self.uncertainty if self.uncertainty is not None else page_uncertainty(list(self.spans))
 
 
 @dataclass(frozen=True)

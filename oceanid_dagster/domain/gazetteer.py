@@ -40,11 +40,12 @@ COMMON_WORDS = frozenset(
     operator agent license licence authorised authorized inspection report notice annex table
     unknown other none may june july august march april january february september october november
     december monday tuesday wednesday thursday friday saturday sunday commission organisation
-    organization
+    organization maru no
     """.split()
 )
 
 MIN_NAME_CHARS = 3
+MIN_ONE_WORD_CHARS = 4  # "RAV", "SEA" and other three-letter one-word names are mostly acronyms
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 _IGNORED_PUNCTUATION = frozenset({".", "'", "\u2019", '"'})
 _GAP_BREAK = re.compile(r"\n|\s{2,}|\t")
@@ -70,6 +71,8 @@ def _is_usable(name: str, label: str) -> bool:
         return False
     tokens = _key_tokens(stripped)
     if not tokens or all(token in COMMON_WORDS or token.isdigit() for token in tokens):
+        return False
+    if len(tokens) == 1 and len(stripped) < MIN_ONE_WORD_CHARS and label != "IRCS":
         return False
     if " ".join(tokens) in country_names():
         return False
@@ -135,6 +138,8 @@ class Gazetteer:
             if label is None:
                 continue
             start, end = words[index][0], words[index + size - 1][1]
+            if text.startswith(".", end) and re.search(r"(?:^|[\s.])[A-Za-z]{1,3}$", text[start:end]):
+                end += 1  # the dot of a closing abbreviation ("S.A.", "CO.") belongs to the name
             if self._acceptable(text, start, end, label):
                 best = (GazetteerMatch(start, end, label, text[start:end]), size)
         return best

@@ -48,7 +48,6 @@ SCORES: dict[str, float] = {
 
 # Labels whose values have a strict shape, so "IMO 9086758" needs no colon to count as a field.
 STRICT_LABELS = frozenset({"IMO", "MMSI", "IRCS", "TONNAGE", "LENGTH", "BUILD_YEAR", "REGISTRATION_NUMBER"})
-VALIDATED_LABELS = frozenset({"IMO", "MMSI", "IRCS", "FLAG"})
 
 _RFMO_ACRONYMS = (
     "IOTC", "WCPFC", "ICCAT", "IATTC", "CCSBT", "NAFO", "NEAFC", "NPFC", "SPRFMO", "SIOFA", "CCAMLR",
@@ -88,7 +87,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ("IMO", rf"(?:LR\s*/\s*)?{_OCR_I}M{_OCR_O}(?:\s+ship)?(?:\s*{_NUMBER_WORD})?"),
     ("MMSI", rf"MMS{_OCR_I}(?:\s*{_NUMBER_WORD})?"),
     ("IRCS", rf"(?:international\s+)?(?:radio\s+)?ca[l1I|]{{2}}[\s\-]*s[i1l]gn(?:\s*{_NUMBER_WORD})?|IRCS|callsign"),
-    ("REGISTRATION_NUMBER", rf"(?:{_RFMO_ALT})\s+(?:registration\s+number|record\s+number|vessel\s+ID|ID|{_NUMBER_WORD})"),
+    ("REGISTRATION_NUMBER", rf"(?:{_RFMO_ALT})\s+(?:registration\s+number|record\s+(?:number|{_NUMBER_WORD})|vessel\s+ID|serial\s+{_NUMBER_WORD}|ID|{_NUMBER_WORD})"),
     ("REGISTRATION_NUMBER", rf"(?:national\s+)?regist(?:ration|ry|er)\s*{_NUMBER_WORD}|(?:national\s+)?registration|reg\.?\s*{_NUMBER_WORD}"),
     ("REGISTRATION_NUMBER", rf"WIN|UVI|CFR|RFMO\s+(?:ID|{_NUMBER_WORD})|vessel\s+ID|licen[cs]e\s*{_NUMBER_WORD}|official\s+number|external\s+(?:markings?|marks?|ID)"),
     ("VESSEL_NAME", r"name\s+of\s+(?:the\s+)?(?:fishing\s+)?(?:vessel|ship)|(?:fishing\s+)?vessel(?:'s)?\s+name|ship(?:'s)?\s+name"),
@@ -526,7 +525,7 @@ _DATE_PATTERNS = (
     re.compile(rf"(?<![\w])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[\s\-/]+{_MONTH}[\s\-/,]+(?P<y>\d{{4}}|\d{{2}})(?![\w])", re.IGNORECASE),
     re.compile(rf"(?<![\w]){_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?![\w])", re.IGNORECASE),
     re.compile(r"(?<![\w.\-/])(?P<y>(?:19|20)\d\d)-(?P<m>0?[1-9]|1[0-2])-(?P<d>\d{1,2})(?![\d])"),
-    re.compile(r"(?<![\w.\-/])(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<y>(?:19|20)\d\d)(?![\w.\-/])"),
+    re.compile(r"(?<![\w.\-/])(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<y>(?:19|20)\d\d)(?![\w\-/]|\.\d)"),
 )
 
 
@@ -562,7 +561,7 @@ VESSEL_TYPE_TERMS: tuple[str, ...] = (
     "trolling vessel", "trap setter", "potter", "dredger", "reefer", "reefer vessel", "refrigerated cargo vessel",
     "refrigerated cargo ship", "fish carrier", "carrier vessel", "transhipment vessel", "transshipment vessel",
     "fish transport vessel", "support vessel", "supply vessel", "bunker vessel", "bunkering vessel",
-    "mother ship", "factory ship", "fish processing vessel", "research vessel", "patrol vessel", "tanker",
+    "carrier", "mother ship", "factory ship", "fish processing vessel", "research vessel", "patrol vessel", "tanker",
 )
 GEAR_TERMS: tuple[str, ...] = (
     "drifting longlines", "set longlines", "bottom longlines", "pelagic longlines", "longlines", "longline",

@@ -48,18 +48,18 @@ def _compose(layout: Layout, ctx: DocContext, vessels: list[Record], pages: int 
     lines_per_page = ctx.rng.randint(MIN_LINES_PER_PAGE, MAX_LINES_PER_PAGE)
     if pages is None:
         count = ctx.rng.randint(*layout.vessels_range)
-        bodies = [layout.vessel(ctx, vessels[i % len(vessels)], i) for i in range(count)]
-        return _pages_of(layout, ctx, opening, bodies, lines_per_page)
+        chosen = [layout.vessel(ctx, vessels[i % len(vessels)], i) for i in range(count)]
+        return _pages_of(layout, ctx, opening, chosen, lines_per_page)
     bodies: list[list[Block]] = []
     laid_out = _pages_of(layout, ctx, opening, bodies, lines_per_page)
-    while len(laid_out) < pages:
+    # Add vessels while they still fit in ``pages`` pages, so the last page is full too.
+    while True:
         index = len(bodies)
-        bodies.append(layout.vessel(ctx, vessels[index % len(vessels)], index))
-        laid_out = _pages_of(layout, ctx, opening, bodies, lines_per_page)
-    # One vessel too many can spill onto an extra page: drop it again.
-    if len(laid_out) > pages and len(bodies) > 1:
-        laid_out = _pages_of(layout, ctx, opening, bodies[:-1], lines_per_page)
-    return laid_out
+        longer_bodies = bodies + [layout.vessel(ctx, vessels[index % len(vessels)], index)]
+        longer = _pages_of(layout, ctx, opening, longer_bodies, lines_per_page)
+        if len(longer) > pages and len(laid_out) >= pages and bodies:
+            return laid_out
+        bodies, laid_out = longer_bodies, longer
 
 
 def generate_document(records_by_source: dict[str, list[Record]], layout_name: str, seed: int, index: int, pages: int | None = None) -> SampleDocument:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import signal
 import sys
 import threading
 from dataclasses import dataclass
@@ -58,7 +60,6 @@ def configure_environment(data_dir: Path) -> None:
     os.environ["ARGILLA_DATABASE_URL"] = f"sqlite+aiosqlite:///{data_dir / 'argilla.db'}?check_same_thread=False"
     os.environ["ARGILLA_SEARCH_ENGINE"] = ENGINE_NAME
     os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
-    os.environ.setdefault("ARGILLA_ENABLE_TELEMETRY", "0")
 
 
 def use_in_process_redis() -> None:
@@ -154,6 +155,20 @@ def start_job_worker() -> None:
     threading.Thread(target=worker.work, kwargs={"logging_level": "WARNING"}, name="rq-worker", daemon=True).start()
 
 
+def serve(host: str, port: int, log_level: str) -> None:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self):
+            # uvicorn re-raises SIGTERM after shutting down, which would skip our clean-up.
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, self.handle_exit)
+            yield
+
+    Server(uvicorn.Config("argilla_server:app", host=host, port=port, log_level=log_level)).run()
+
+
 def print_banner(url: str, owner: Account, annotator: Account, workspace: str, pid_file: Path) -> None:
     print(f"Argilla URL: {url}")
     print(f"Workspace: {workspace}")
@@ -179,13 +194,11 @@ def main(argv: list[str] | None = None) -> None:
     ensure_accounts(args.workspace, [owner, annotator])
     start_job_worker()
 
-    import uvicorn
-
     pid_file = data_dir / "argilla.pid"
     pid_file.write_text(f"{os.getpid()}\n")
     print_banner(f"http://{args.host}:{args.port}", owner, annotator, args.workspace, pid_file)
     try:
-        uvicorn.run("argilla_server:app", host=args.host, port=args.port, log_level=args.log_level)
+        serve(args.host, args.port, args.log_level)
     finally:
         pid_file.unlink(missing_ok=True)
 

@@ -30,7 +30,6 @@ from argilla_server.models import (
     Response,
     Suggestion,
     User,
-    Vector,
     VectorSettings,
 )
 from argilla_server.search_engine.base import (

@@ -61,6 +61,12 @@ def test_uncertainty_is_one_minus_the_weakest_span_and_maximal_without_spans():
     assert page_uncertainty([]) == 1.0
 
 
+def test_annotation_page_prefers_the_model_s_own_uncertainty():
+    spans = (Span(0, 3, "IMO", 0.9),)
+    assert AnnotationPage("abc", 1, "IMO", "a.pdf", "m-1", spans).model_uncertainty == pytest.approx(0.1)
+    assert AnnotationPage("abc", 1, "IMO", "a.pdf", "m-1", spans, uncertainty=0.42).model_uncertainty == 0.42
+
+
 def test_annotation_page_refuses_a_span_beyond_its_text():
     with pytest.raises(ValueError, match=r"abc:1.*outside the page text"):
         AnnotationPage("abc", 1, "short", "a.pdf", "rules-1", (Span(0, 9, "IMO"),))

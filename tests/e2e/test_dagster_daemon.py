@@ -77,6 +77,6 @@ def test_sensor_ingests_dropped_pdfs_through_the_daemon(dagster_dev, monkeypatch
     assert len(per_document) == 4 and all(row["n"] > 0 for row in per_document)
     monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
     with DagsterInstance.get() as instance:
-        runs = instance.get_runs()
-        assert len(runs) == 1, "four files arriving together make one batched run"
+        runs = wait_until(lambda: [run for run in instance.get_runs() if run.is_finished] or None, 120, "the run to finish", log)
+        assert len(instance.get_runs()) == 1, "four files arriving together make one batched run"
         assert runs[0].status == DagsterRunStatus.SUCCESS

@@ -9,7 +9,7 @@ from oceanid_dagster.training.base_models import BaseModel, build_tiny_base_mode
 
 @pytest.fixture(scope="session")
 def documents() -> list[SampleDocument]:
-    return generate_documents(load_sample_registry(), 30, 11)
+    return generate_documents(load_sample_registry(), 16, 11)
 
 
 @pytest.fixture(scope="session")
