@@ -44,7 +44,7 @@ def open_pdf(data: bytes, max_pages: int) -> pdfium.PdfDocument:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
-        raise DocumentRejected(_pdfium_reason(error)) from None
+        raise DocumentRejected(_pdfium_reason(error, data)) from None
     page_count = len(document)
     if page_count == 0:
         document.close()
@@ -55,10 +55,13 @@ def open_pdf(data: bytes, max_pages: int) -> pdfium.PdfDocument:
     return document
 
 
-def _pdfium_reason(error: Exception) -> str:
+def _pdfium_reason(error: Exception, data: bytes) -> str:
     message = str(error)
     if "password" in message.lower():
-        return "encrypted PDF: a password is required to open it"
+        # pdfium also answers "password" for a PDF whose page tree is empty: look for /Encrypt.
+        if b"/Encrypt" in data:
+            return "encrypted PDF: a password is required to open it"
+        return "PDF has no pages (empty or unreadable page tree)"
     if "format" in message.lower() or "file" in message.lower():
         return f"corrupt PDF ({message})"
     return f"unreadable PDF ({message})"

@@ -121,7 +121,7 @@ IDENTITY = (
     "[The vessel|F/V] {VESSEL_NAME} [(flag: {FLAG})|of {FLAG}] [is concerned|is the vessel in question].",
 )
 PARTICULARS = (
-    "[She|The vessel|It] [measures|has a length overall of|is] {LENGTH}[ in length|] and [is of|has a gross tonnage of|displaces] {TONNAGE}.",
+    "[She|The vessel|It] [measures|has a length overall of|is] {LENGTH} and [is of|has a gross tonnage of|displaces] {TONNAGE}.",
     "[Built in|Constructed in|Year of build:] {BUILD_YEAR}, [the vessel|she] [is registered at|has her home port in|is based in] {PORT}.",
     "[Her|The vessel's|Its] [national registration number|registration number|official number] is {REGISTRATION_NUMBER}[ and her MMSI is {MMSI}|].",
     "[The vessel|She] [fishes with|uses|is equipped with] {GEAR_TYPE}[ and measures {LENGTH}|].",

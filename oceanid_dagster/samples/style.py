@@ -126,8 +126,9 @@ class Style:
 
     def vessel_type(self, value: str) -> str:
         parts = value.split(" - ")
-        if len(parts) > 2 and self.rng.random() < 0.5:
-            value = " - ".join(parts[1:])
+        if len(parts) > 1 and "," not in value:
+            # RFMO classes read "Liners - Handliners"; documents mostly write the last part.
+            value = self.rng.choice((value, " - ".join(parts[1:]), parts[-1], parts[-1]))
         return value.lower() if self.lower_case_types else value
 
     def missing(self) -> str:

@@ -7,7 +7,7 @@ packs lines into pages and turns each page into text plus exact character spans.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from oceanid_dagster.domain.spans import Span
 
@@ -48,15 +48,6 @@ class Block:
 
     lines: list[Line]
     new_page: bool = False
-
-
-@dataclass
-class PagePlan:
-    blocks: list[Block] = field(default_factory=list)
-
-    @property
-    def line_count(self) -> int:
-        return sum(len(block.lines) for block in self.blocks)
 
 
 def segment_text(segment: Segment) -> str:

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from oceanid_dagster.domain.alignment import Word, split_words, word_tags_from_spans
+from oceanid_dagster.domain.annotation import DISCARDED
+from oceanid_dagster.domain.corrections import ACCEPT, ADD, MODIFY, REJECT
 from oceanid_dagster.domain.documents import document_id
 from oceanid_dagster.domain.labels import BIO_TAGS, LABEL_NAMES, split_bio_tag
 from oceanid_dagster.domain.spans import Span, remove_overlaps
@@ -26,8 +28,8 @@ GOLD = "gold"
 SILVER = "silver"
 TRAIN, VALIDATION, TEST = "train", "validation", "test"
 SPLITS = (TRAIN, VALIDATION, TEST)
-KEPT_CORRECTIONS = ("accept", "modify", "add")
-DROPPED_CORRECTIONS = ("reject",)
+KEPT_CORRECTIONS = (ACCEPT, MODIFY, ADD)
+DROPPED_CORRECTIONS = (REJECT,)
 DEFAULT_MAX_WORDS = 64
 CARD_FILENAME = "README.md"
 
@@ -68,16 +70,21 @@ def gold_pages(page_rows: Iterable[Mapping[str, Any]], correction_rows: Iterable
 
     ``page_rows``: ``{document_id, page_number, text}`` (``raw_ocr``). ``correction_rows``:
     ``entity_corrections`` rows ``{record_id, document_id, page_number, start_char, end_char,
-    label, correction[, text]}``. Every page with a correction is gold; its spans are the rows
-    that were accepted, modified (the row holds the corrected label/offsets) or added. A page whose
-    spans were all rejected is gold with no entities.
+    label, correction[, text, response_status]}``. Every page with a correction is gold; its spans
+    are the rows that were accepted, modified (the row holds the corrected label/offsets) or added.
+    A page whose spans were all rejected is gold with no entities; a page the annotator discarded
+    (``response_status == "discarded"``: unusable OCR, not a vessel document) is left out.
     """
     texts = {(row["document_id"], int(row["page_number"])): row["text"] for row in page_rows}
     spans_by_page: dict[tuple[str, int], set[Span]] = {}
+    discarded: set[tuple[str, int]] = set()
     for row in correction_rows:
         key = (row["document_id"], int(row["page_number"]))
         if key not in texts:
             raise ValueError(f"correction {row.get('record_id')!r}: no OCR text for document {key[0]} page {key[1]}")
+        if row.get("response_status") == DISCARDED:
+            discarded.add(key)
+            continue
         page_spans = spans_by_page.setdefault(key, set())
         span = _corrected_span(row, texts[key])
         if span is not None:
@@ -85,6 +92,7 @@ def gold_pages(page_rows: Iterable[Mapping[str, Any]], correction_rows: Iterable
     return [
         LabelledPage(doc_id, page_number, texts[(doc_id, page_number)], tuple(remove_overlaps(list(spans))), GOLD)
         for (doc_id, page_number), spans in sorted(spans_by_page.items())
+        if (doc_id, page_number) not in discarded
     ]
 
 
@@ -323,3 +331,20 @@ def load_dataset_folder(folder: Path):
     if names != BIO_TAGS:
         raise ValueError(f"dataset in {folder} has tags {names}, the label schema has {BIO_TAGS}: rebuild it")
     return dataset
+
+
+# --- hub --------------------------------------------------------------------------------------
+
+
+def publish_dataset(hub, repo_id: str, folder: Path, revision: str) -> str:
+    """Publish a folder written by :func:`save_dataset` as ``revision`` of the dataset repo."""
+    return hub.publish_folder(repo_id, Path(folder), revision, repo_type="dataset", commit_message=f"NER dataset {revision}")
+
+
+def published_gold_test_ids(hub, repo_id: str, work_dir: Path) -> tuple[set[str], str | None]:
+    """``(gold test document ids, revision)`` of the latest published dataset; ``(set(), None)`` before the first."""
+    revision = hub.latest_revision(repo_id, repo_type="dataset")
+    if revision is None:
+        return set(), None
+    folder = hub.download(repo_id, revision, Path(work_dir) / revision, repo_type="dataset")
+    return gold_test_document_ids(load_dataset_folder(folder)), revision

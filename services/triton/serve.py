@@ -96,7 +96,8 @@ def load_python_model(triton, folder: Path, http_port: int) -> None:
     store = triton._workspace.model_store_path  # pytriton starts tritonserver on this repository
     shutil.copytree(folder, store / folder.name, dirs_exist_ok=True)
     client = httpclient.InferenceServerClient(f"127.0.0.1:{http_port}")
-    client.load_model(folder.name)
+    # pytriton guards the repository API with a generated token
+    client.load_model(folder.name, headers={"triton-access-token": triton.get_access_token()})
     log.info("loaded python-backend model %s", folder.name)
 
 

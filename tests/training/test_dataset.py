@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from oceanid_dagster.domain.labels import BIO_TAGS
+from oceanid_dagster.hub_client import LocalFolderHub
 from oceanid_dagster.domain.spans import Span
 from oceanid_dagster.training.dataset import (
     GOLD,
     SILVER,
     SPLITS,
+    SplitFractions,
     TEST,
     LabelledPage,
     build_dataset,
@@ -17,9 +21,15 @@ from oceanid_dagster.training.dataset import (
     hash_split,
     load_dataset_folder,
     page_examples,
+    publish_dataset,
+    published_gold_test_ids,
     save_dataset,
     silver_pages,
 )
+
+def as_gold(pages: list[LabelledPage]) -> list[LabelledPage]:
+    return [replace(page, source=GOLD) for page in pages]
+
 
 PAGE_TEXT = "Vessel SEAWIN DIAMOND, IMO 9305427, flag South Africa."
 
@@ -50,6 +60,16 @@ def test_gold_page_with_every_span_rejected_is_all_outside():
     pages = gold_pages([{"document_id": "d1", "page_number": 1, "text": PAGE_TEXT}], [correction("r1", 0, 6, "OWNER", "reject")])
     assert pages[0].spans == ()
     assert set(page_examples(pages[0])[0]["ner_tags"]) == {"O"}
+
+
+def test_discarded_page_is_left_out():
+    rows = [
+        {"document_id": "d1", "page_number": 1, "text": PAGE_TEXT},
+        {"document_id": "d1", "page_number": 2, "text": PAGE_TEXT},
+    ]
+    discarded = {**correction("r2", 0, 6, "OWNER", "reject", page=2), "response_status": "discarded"}
+    submitted = {**correction("r1", 7, 21, "VESSEL_NAME"), "response_status": "submitted"}
+    assert [page.page_number for page in gold_pages(rows, [submitted, discarded])] == [1]
 
 
 @pytest.mark.parametrize(
@@ -96,7 +116,7 @@ def test_splits_are_by_document_without_leakage(documents):
 
 
 def test_frozen_gold_test_ids_stay_in_test_and_new_gold_goes_by_hash(documents):
-    gold = [LabelledPage(page.document_id, page.page_number, page.text, page.spans, GOLD) for page in silver_pages(documents)]
+    gold = as_gold(silver_pages(documents))
     frozen = {page.document_id for page in gold if hash_split(page.document_id) != TEST}
     frozen = set(sorted(frozen)[:3])
     dataset = build_dataset(gold, frozen_test_ids=frozen)
@@ -151,9 +171,9 @@ def test_a_document_generated_twice_is_one_document(documents):
 
 
 def test_an_empty_split_keeps_the_schema_and_saves(documents, tmp_path):
-    gold = [LabelledPage(p.document_id, p.page_number, p.text, p.spans, GOLD) for p in silver_pages(documents[:1])]
+    gold = as_gold(silver_pages(documents[:1]))
     dataset = build_dataset(gold, frozen_test_ids={gold[0].document_id})
-    assert [len(dataset[split]) for split in SPLITS] == [0, 0, len(gold)]
+    assert [len(dataset[split]) for split in SPLITS] == [0, 0, sum(len(page_examples(page)) for page in gold)]
     loaded = load_dataset_folder(save_dataset(dataset, tmp_path / "ds"))
     assert tuple(loaded["train"].features["ner_tags"].feature.names) == BIO_TAGS
     assert f"| examples | 0 | 0 | {len(dataset['test'])} |" in dataset_card(dataset)
@@ -166,3 +186,17 @@ def test_loading_a_dataset_with_other_tags_is_refused(documents, tmp_path):
     stale = dataset.cast_column("ner_tags", List(ClassLabel(names=[*BIO_TAGS, "B-EXTRA"])))
     with pytest.raises(ValueError, match="rebuild it"):
         load_dataset_folder(save_dataset(stale, tmp_path / "stale"))
+
+
+def test_frozen_test_split_survives_a_round_trip_through_the_hub(documents, tmp_path):
+    hub = LocalFolderHub(tmp_path / "hub")
+    assert published_gold_test_ids(hub, "oceanid/ner", tmp_path / "work") == (set(), None)
+    first_gold = as_gold(silver_pages(documents[:8]))
+    first = build_dataset(first_gold, fractions=SplitFractions(test=0.5))
+    publish_dataset(hub, "oceanid/ner", save_dataset(first, tmp_path / "v1"), "v1")
+
+    frozen, revision = published_gold_test_ids(hub, "oceanid/ner", tmp_path / "work")
+    assert revision == "v1" and frozen == gold_test_document_ids(first) != set()
+    # The next night: more gold, and a split policy that would now put every document in train.
+    second = build_dataset(as_gold(silver_pages(documents)), frozen_test_ids=frozen, fractions=SplitFractions(test=0.0))
+    assert gold_test_document_ids(second) == frozen

@@ -1,0 +1,55 @@
+"""PDF validation and page reading on real files: text layer, a tesseract scan, every bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from oceanid_dagster.pdf_reading import TESSERACT, TEXT_LAYER, DocumentRejected, read_pdf_pages, tesseract_png
+from oceanid_dagster.samples import bad_inputs
+from oceanid_dagster.samples.generator import generate_documents
+from oceanid_dagster.samples.registry_csv import load_sample_registry
+from oceanid_dagster.samples.render import render_scanned_pdf
+from tests.ingestion.conftest import text_pdf
+
+OPTIONS = {"max_pages": 500, "min_text_chars": 20, "dpi": 200, "workers": 2, "ocr_page": tesseract_png}
+
+
+def read(data: bytes, **overrides):
+    return read_pdf_pages(data, **{**OPTIONS, **overrides})
+
+
+def test_text_layer_pages_keep_their_text_and_order():
+    pages = read(text_pdf("IMO 9086758 TAISEI MARU NO.24 flag Japan", "Call sign JILE, port Tokyo, length 117 m"))
+    assert [(page.page_number, page.method, page.confidence) for page in pages] == [(1, TEXT_LAYER, 1.0), (2, TEXT_LAYER, 1.0)]
+    assert "TAISEI MARU NO.24" in pages[0].text and "JILE" in pages[1].text
+
+
+def test_a_scanned_page_is_read_by_tesseract_with_a_confidence():
+    document = generate_documents(load_sample_registry(), n=1, seed=3, pages=1)[0]
+    [page] = read(render_scanned_pdf(document))
+    assert page.method == TESSERACT
+    assert 0.5 < page.confidence <= 1.0
+    expected_words = {word for span in document.pages[0].spans for word in span.text_in(document.pages[0].text).split()}
+    recovered = sum(word in page.text for word in expected_words)
+    assert recovered / len(expected_words) > 0.8
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (bad_inputs.empty_file, "empty file (0 bytes)"),
+        (bad_inputs.png_named_pdf, "not a PDF"),
+        (bad_inputs.text_named_pdf, "not a PDF"),
+        (bad_inputs.corrupt_pdf, "corrupt PDF"),
+        (bad_inputs.encrypted_pdf, "encrypted PDF: a password is required"),
+        (bad_inputs.zero_page_pdf, "PDF has no pages"),
+    ],
+)
+def test_bad_inputs_are_rejected_with_their_reason(make, reason):
+    with pytest.raises(DocumentRejected, match=reason.replace("(", r"\(").replace(")", r"\)")):
+        read(make())
+
+
+def test_page_limit():
+    with pytest.raises(DocumentRejected, match="PDF has 3 pages, over the limit of 2"):
+        read(text_pdf("a", "b", "c"), max_pages=2)
