@@ -39,8 +39,9 @@ services:
 seed: $(STAMP)
 	@mkdir -p $(OCEANID_HOME)/uploads
 	@if [ -z "$$(ls -A $(OCEANID_HOME)/uploads)" ]; then \
-	  $(BIN)/python -m oceanid_dagster.samples $(OCEANID_HOME)/uploads --text 8 --scanned 2 --seed 7 --no-gold \
-	  && echo "seeded $(OCEANID_HOME)/uploads with sample PDFs"; fi
+	  $(BIN)/python -m oceanid_dagster.samples $(OCEANID_HOME)/samples --text 8 --scanned 2 --seed 7 \
+	  && cp $(OCEANID_HOME)/samples/*.pdf $(OCEANID_HOME)/uploads/ \
+	  && echo "seeded $(OCEANID_HOME)/uploads with sample PDFs (gold spans in $(OCEANID_HOME)/samples)"; fi
 
 dev: install seed
 	@mkdir -p $(DAGSTER_HOME) && cp -n deploy/local/dagster.yaml $(DAGSTER_HOME)/dagster.yaml

@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,9 +51,11 @@ def wait_for_http(url: str, timeout_s: float, process: subprocess.Popen | None =
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"process exited with {process.returncode} before {url} answered{_tail(log_path)}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
-                if response.status < 500:
-                    return
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback only
+                return
+        except urllib.error.HTTPError as error:
+            if error.code < 500:  # answering, if only to say "log in first"
+                return
         except OSError:
             pass
         time.sleep(0.5)

@@ -30,7 +30,7 @@ def start_local_argilla(home: Path) -> subprocess.Popen:
         "--host", "127.0.0.1", "--port", str(ARGILLA_PORT), "--data-dir", str(data_dir),
     ]
     process = start_process_group(command, log)
-    wait_for_http(f"http://127.0.0.1:{ARGILLA_PORT}/api/_status", 120, process, log)
+    wait_for_http(f"http://127.0.0.1:{ARGILLA_PORT}/api/v1/me", 120, process, log)
     print(log.read_text(errors="replace").strip(), flush=True)
     return process
 

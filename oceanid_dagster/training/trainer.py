@@ -112,6 +112,7 @@ def _progress_callback(log: LogFunction):
 
 
 def _training_arguments(config: TrainingConfig, work_dir: Path, has_validation: bool):
+    import torch
     from transformers import TrainingArguments
 
     return TrainingArguments(
@@ -130,7 +131,7 @@ def _training_arguments(config: TrainingConfig, work_dir: Path, has_validation: 
         eval_strategy="epoch" if has_validation else "no",
         save_strategy="no",
         report_to=[],
-        use_cpu=True,
+        use_cpu=not torch.cuda.is_available(),  # the GPU node when there is one (k8s), else every CPU core
         disable_tqdm=True,
         dataloader_num_workers=0,
         group_by_length=True,  # batches of similar length: less padding, faster on CPU

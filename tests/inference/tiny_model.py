@@ -1,7 +1,7 @@
 """A tiny token-classification model (2-layer, 32-wide DistilBERT, WordPiece vocabulary trained here),
 briefly trained on synthetic vessel sentences.
 
-Trained (150 steps, seconds) rather than left random so that its predictions are decisive: int8
+Trained (300 steps, seconds) rather than left random so that its predictions are decisive: int8
 agreement and decoding are then tested on a model that actually finds entities.
 """
 
@@ -100,7 +100,7 @@ class TinyModel:
     pad_id: int
 
 
-def build_tiny_token_classifier(folder: Path, seed: int = 0, steps: int = 150) -> TinyModel:
+def build_tiny_token_classifier(folder: Path, seed: int = 0, steps: int = 300) -> TinyModel:
     import torch
     from transformers import DistilBertConfig, DistilBertForTokenClassification
 
