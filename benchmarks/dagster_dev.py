@@ -1,0 +1,143 @@
+"""A real ``dagster dev`` (webserver + daemon + code server) on a free loopback port, in a scratch
+folder, for the benchmarks and the fault tests: start, stop, restart, GraphQL, the run workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psutil
+import yaml
+from dagster import DagsterInstance
+
+from oceanid_dagster.dev_services import (
+    dagster_dev_command,
+    free_port,
+    start_process_group,
+    stop_process_group,
+    wait_for_http,
+)
+from oceanid_dagster.resources.warehouse import WarehouseResource
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED_INSTANCE_CONFIG = REPO / "deploy/local/dagster.yaml"
+RUN_WORKER_MARKER = "execute_run"  # the run worker is `python -m dagster api execute_run ...`
+
+
+def merged(base: dict, overrides: dict) -> dict:
+    result = dict(base)
+    for key, value in overrides.items():
+        result[key] = merged(result.get(key, {}), value) if isinstance(value, dict) else value
+    return result
+
+
+class DagsterDev:
+    """``dagster dev`` for one scratch ``OCEANID_HOME`` and ``DAGSTER_HOME`` under ``root``."""
+
+    def __init__(self, root: Path, instance_overrides: dict | None = None, env: dict | None = None) -> None:
+        self.root = root
+        self.home = root / "oceanid"
+        self.dagster_home = root / "dagster_home"
+        self.uploads = self.home / "uploads"
+        self.log = root / "dagster-dev.log"
+        self.port = free_port()
+        self.extra_env = env or {}
+        self.process = None
+        self.uploads.mkdir(parents=True, exist_ok=True)
+        self.dagster_home.mkdir(parents=True, exist_ok=True)
+        config = merged(yaml.safe_load(SHIPPED_INSTANCE_CONFIG.read_text()), instance_overrides or {})
+        (self.dagster_home / "dagster.yaml").write_text(yaml.safe_dump(config))
+
+    @property
+    def env(self) -> dict:
+        return {
+            **os.environ,
+            "OCEANID_HOME": str(self.home),
+            "DAGSTER_HOME": str(self.dagster_home),
+            "OCEANID_PROFILE": "local",
+            **self.extra_env,
+        }
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout_s: float = 180) -> "DagsterDev":
+        self.process = start_process_group(dagster_dev_command("127.0.0.1", self.port), self.log, env=self.env, cwd=REPO)
+        wait_for_http(f"{self.url}/server_info", timeout_s, self.process, self.log)
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process_group(self.process)
+            self.process = None
+
+    def __enter__(self) -> "DagsterDev":
+        return self.start()
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
+
+    def warehouse(self, lock_timeout_s: float = 120) -> WarehouseResource:
+        return WarehouseResource(database=str(self.home / "oceanid.duckdb"), lock_timeout_s=lock_timeout_s)
+
+    @contextmanager
+    def instance(self) -> Iterator[DagsterInstance]:
+        with DagsterInstance.from_config(str(self.dagster_home)) as instance:
+            yield instance
+
+    def graphql(self, query: str, variables: dict | None = None, timeout_s: float = 120) -> dict[str, Any]:
+        body = json.dumps({"query": query, "variables": variables or {}}).encode()
+        request = urllib.request.Request(f"{self.url}/graphql", body, {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310 - loopback only
+            payload = json.loads(response.read())
+        if payload.get("errors"):
+            raise RuntimeError(f"GraphQL errors: {payload['errors']}")
+        return payload["data"]
+
+    def run_workers(self) -> list[psutil.Process]:
+        """The run worker processes under this ``dagster dev`` (one per running run)."""
+        if self.process is None:
+            return []
+        workers = []
+        for child in psutil.Process(self.process.pid).children(recursive=True):
+            try:
+                if RUN_WORKER_MARKER in " ".join(child.cmdline()):
+                    workers.append(child)
+            except psutil.NoSuchProcess:
+                continue
+        return workers
+
+    def log_tail(self, lines: int = 60) -> str:
+        if not self.log.exists():
+            return ""
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def wait_until(self, condition: Callable[[], Any], timeout_s: float, what: str, poll_s: float = 1.0) -> Any:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            value = condition()
+            if value:
+                return value
+            time.sleep(poll_s)
+        raise TimeoutError(f"timed out after {timeout_s:.0f}s waiting for {what}\n--- dagster dev log ---\n{self.log_tail()}")
+
+
+def copy_into(folder: Path, files: dict[str, bytes]) -> None:
+    """Drop files into an uploads folder the way an upload tool does: written aside, then renamed."""
+    for name, data in files.items():
+        staging = folder / f".{name}.part"
+        staging.write_bytes(data)
+        staging.rename(folder / name)
+
+
+def clear_folder(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)

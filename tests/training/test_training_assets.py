@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import pytest
+from dagster import materialize
+from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+from oceanid_dagster.assets.training import ner_model, ner_training_dataset
+from oceanid_dagster.domain.labels import LABEL_NAMES
+from oceanid_dagster.resources.model_hub import ModelHubResource
+from oceanid_dagster.resources.warehouse import WarehouseResource
+from oceanid_dagster.training.dataset import TEST, gold_test_document_ids, hash_split, load_dataset_folder, silver_pages
+
+
+def correction_rows(page, record_id: str) -> list[dict]:
+    return [
+        {
+            "record_id": record_id, "label": span.label, "start_char": span.start, "end_char": span.end,
+            "document_id": page.document_id, "page_number": page.page_number, "text": span.text_in(page.text),
+            "original_label": span.label, "correction": "accept", "annotator": "tester",
+            "submitted_at": datetime(2025, 1, 1, tzinfo=timezone.utc),
+        }
+        for span in page.spans
+    ]
+
+
+@pytest.fixture
+def warehouse(tmp_path, documents) -> WarehouseResource:
+    """Gold: the pages of two generated documents that hash into test, as if uploaded and corrected."""
+    warehouse = WarehouseResource(database=str(tmp_path / "oceanid.duckdb"))
+    pages = [page for page in silver_pages(documents) if hash_split(page.document_id) == TEST]
+    assert pages, "fixture documents must include a test document"
+    at = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    warehouse.upsert_rows(
+        "raw_ocr",
+        [{"document_id": p.document_id, "page_number": p.page_number, "text": p.text, "method": "text_layer", "confidence": 1.0, "ocr_at": at} for p in pages],
+    )
+    warehouse.upsert_rows("entity_corrections", [row for index, page in enumerate(pages) for row in correction_rows(page, f"r{index}")])
+    return warehouse
+
+
+def test_dataset_then_model_on_the_tiny_base(warehouse, tmp_path, tiny_base, monkeypatch):
+    monkeypatch.setenv("OCEANID_HOME", str(tmp_path / "home"))
+    hub = ModelHubResource(local_dir=str(tmp_path / "hub"))
+    run_config = {
+        "ops": {
+            "ner_training_dataset": {"config": {"silver_documents": 6, "seed": 3}},
+            "ner_model": {"config": {"base_model": tiny_base.location, "max_steps": 3, "batch_size": 8, "max_length": 64}},
+        }
+    }
+    logged: list[str] = []
+    result = materialize([ner_training_dataset, ner_model], resources={"warehouse": warehouse, "model_hub": hub}, run_config=run_config)
+    assert result.success
+
+    revision = result.output_for_node("ner_training_dataset")
+    client = hub.client()
+    assert client.latest_revision(hub.dataset_repo, repo_type="dataset") == revision
+    published = load_dataset_folder(client.download(hub.dataset_repo, revision, tmp_path / "check", repo_type="dataset"))
+    gold_ids = gold_test_document_ids(published)
+    assert gold_ids == {row["document_id"] for row in warehouse.query("SELECT document_id FROM entity_corrections")}
+
+    summary = result.output_for_node("ner_model")
+    assert summary["dataset_revision"] == revision
+    assert summary["metrics"]["eval_split"] == "gold test"
+    assert set(summary["metrics"]["per_label"]) == set(LABEL_NAMES)
+    AutoModelForTokenClassification.from_pretrained(summary["model_dir"])
+    AutoTokenizer.from_pretrained(summary["model_dir"])
+    metadata = result.asset_materializations_for_node("ner_model")[0].metadata
+    assert metadata["f1"].value == summary["metrics"]["f1"]
+    assert len(metadata["per_label"].value.records) == len(LABEL_NAMES) + 1
+    assert metadata["report"].value.startswith("![per-label F1 and loss](data:image/png;base64,")
+
+
+def test_a_second_dataset_keeps_the_first_gold_test_split(warehouse, tmp_path):
+    hub = ModelHubResource(local_dir=str(tmp_path / "hub"))
+    resources = {"warehouse": warehouse, "model_hub": hub}
+    first = materialize([ner_training_dataset], resources=resources, run_config={"ops": {"ner_training_dataset": {"config": {"silver_documents": 4}}}})
+    # Next night the split policy puts every new document in train; the published gold test stays.
+    config = {"silver_documents": 4, "test_fraction": 0.0}
+    second = materialize([ner_training_dataset], resources=resources, run_config={"ops": {"ner_training_dataset": {"config": config}}})
+    metadata = second.asset_materializations_for_node("ner_training_dataset")[0].metadata
+    assert metadata["previous_revision"].value == first.output_for_node("ner_training_dataset")
+    assert metadata["frozen_gold_test_documents"].value > 0
+    client = hub.client()
+    datasets = [
+        load_dataset_folder(client.download(hub.dataset_repo, run.output_for_node("ner_training_dataset"), tmp_path / str(index), repo_type="dataset"))
+        for index, run in enumerate((first, second))
+    ]
+    assert gold_test_document_ids(datasets[1]) == gold_test_document_ids(datasets[0]) != set()
+
+
+def test_loading_the_assets_module_does_not_import_torch():
+    code = "import sys, oceanid_dagster.assets.training; print(sorted(m for m in ('torch', 'transformers', 'datasets') if m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
