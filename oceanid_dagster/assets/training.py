@@ -4,7 +4,6 @@ torch/transformers/datasets are imported inside the training functions only, so 
 location does not import them.
 """
 
-from __future__ import annotations
 
 import base64
 import tempfile

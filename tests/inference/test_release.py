@@ -102,6 +102,7 @@ def test_release_loads_into_a_transformers_pipeline_through_optimum(release_fold
     from transformers import AutoTokenizer, pipeline
 
     model = ORTModelForTokenClassification.from_pretrained(release_folder)
+    assert model.path.name == "model.onnx"  # the fp32 model; the int8 one is for our own CPU path
     ner = pipeline(
         "token-classification",
         model=model,
