@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -28,7 +27,9 @@ from oceanid_dagster.resources.warehouse import WarehouseResource
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_INSTANCE_CONFIG = REPO / "deploy/local/dagster.yaml"
-RUN_WORKER_MARKER = "execute_run"  # the run worker is `python -m dagster api execute_run ...`
+# `dagster dev` launches each run as a multiprocessing child of its code server (`dagster api grpc`)
+CODE_SERVER_MARKER = "api grpc"
+RUN_WORKER_MARKER = "spawn_main"
 
 
 def merged(base: dict, overrides: dict) -> dict:
@@ -106,14 +107,8 @@ class DagsterDev:
         """The run worker processes under this ``dagster dev`` (one per running run)."""
         if self.process is None:
             return []
-        workers = []
-        for child in psutil.Process(self.process.pid).children(recursive=True):
-            try:
-                if RUN_WORKER_MARKER in " ".join(child.cmdline()):
-                    workers.append(child)
-            except psutil.NoSuchProcess:
-                continue
-        return workers
+        code_servers = [p for p in psutil.Process(self.process.pid).children(recursive=True) if _runs(p, CODE_SERVER_MARKER)]
+        return [child for server in code_servers for child in _children(server) if _runs(child, RUN_WORKER_MARKER)]
 
     def log_tail(self, lines: int = 60) -> str:
         if not self.log.exists():
@@ -130,14 +125,34 @@ class DagsterDev:
         raise TimeoutError(f"timed out after {timeout_s:.0f}s waiting for {what}\n--- dagster dev log ---\n{self.log_tail()}")
 
 
+def _children(process: psutil.Process, recursive: bool = False) -> list[psutil.Process]:
+    try:
+        return process.children(recursive=recursive)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def process_tree(process: psutil.Process) -> list[psutil.Process]:
+    return [process, *_children(process, recursive=True)]
+
+
+def rss_bytes(process: psutil.Process) -> int:
+    try:
+        return process.memory_info().rss
+    except psutil.NoSuchProcess:
+        return 0
+
+
+def _runs(process: psutil.Process, marker: str) -> bool:
+    try:
+        return marker in " ".join(process.cmdline())
+    except psutil.NoSuchProcess:
+        return False
+
+
 def copy_into(folder: Path, files: dict[str, bytes]) -> None:
     """Drop files into an uploads folder the way an upload tool does: written aside, then renamed."""
     for name, data in files.items():
         staging = folder / f".{name}.part"
         staging.write_bytes(data)
         staging.rename(folder / name)
-
-
-def clear_folder(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)

@@ -4,7 +4,6 @@ torch/transformers/datasets are imported inside the training functions only, so 
 location does not import them.
 """
 
-
 import base64
 import tempfile
 from datetime import datetime, timezone
@@ -36,6 +35,7 @@ from oceanid_dagster.training.metrics import PER_LABEL_COLUMNS
 
 TRAINING_GROUP = "training"
 DATASET_REVISION_FORMAT = "dataset-%Y%m%dT%H%M%SZ"
+# Dagster resolves Config/resource annotations at decoration time: no `from __future__ import annotations` here.
 # On Kubernetes (dagster-k8s), the training step runs on the GPU node; locally the tag is ignored.
 GPU_NODE_K8S_CONFIG = {
     "container_config": {"resources": {"limits": {"nvidia.com/gpu": "1"}}},

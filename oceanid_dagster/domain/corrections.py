@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from oceanid_dagster.domain.annotation import DISCARDED, FINAL_RESPONSE_STATUSES, AnnotatedPage
 from oceanid_dagster.domain.labels import is_entity_label
@@ -157,8 +157,8 @@ def page_corrections(page: AnnotatedPage) -> tuple[list[CorrectionRow], list[Rej
     return rows, rejected
 
 
-def acceptance_rate_by_label(rows: Iterable[CorrectionRow]) -> dict[str, float]:
-    """Per suggested label, the share of suggestions annotators accepted unchanged (a model quality signal).
+def judged_suggestions_by_label(rows: Iterable[CorrectionRow]) -> dict[str, tuple[int, int]]:
+    """Per suggested label, ``(accepted unchanged, judged)`` suggestion counts.
 
     Only rows that stem from a suggestion count (accept, modify, reject); discarded pages do not, since
     the annotator judged the page, not the suggestions.
@@ -168,4 +168,31 @@ def acceptance_rate_by_label(rows: Iterable[CorrectionRow]) -> dict[str, float]:
         if row.correction == ADD or row.response_status == DISCARDED:
             continue
         judged.setdefault(row.original_label, []).append(row.correction == ACCEPT)
-    return {label: round(sum(flags) / len(flags), 4) for label, flags in sorted(judged.items())}
+    return {label: (sum(flags), len(flags)) for label, flags in sorted(judged.items())}
+
+
+def acceptance_rate_by_label(rows: Iterable[CorrectionRow]) -> dict[str, float]:
+    """Per suggested label, the share of suggestions annotators accepted unchanged (a model quality signal)."""
+    return {
+        label: round(accepted / judged, 4)
+        for label, (accepted, judged) in judged_suggestions_by_label(rows).items()
+    }
+
+
+def latest_unsynced(pages: Iterable[AnnotatedPage], synced_at: Mapping[str, datetime]) -> list[AnnotatedPage]:
+    """Per record, its newest final response, unless the one already stored (``synced_at``) is as new.
+
+    A record holds one set of corrections: when several annotators answered a page, the newest answer
+    wins. Oldest first, so a run cut short resumes after the last page it stored.
+    """
+    latest: dict[str, AnnotatedPage] = {}
+    for page in pages:
+        current = latest.get(page.record_id)
+        if current is None or (page.submitted_at, page.annotator) > (current.submitted_at, current.annotator):
+            latest[page.record_id] = page
+    fresh = [
+        page
+        for page in latest.values()
+        if page.record_id not in synced_at or page.submitted_at > synced_at[page.record_id]
+    ]
+    return sorted(fresh, key=lambda page: (page.submitted_at, page.record_id))

@@ -183,6 +183,16 @@ class ArgillaResource(ConfigurableResource):
 
     # --- plumbing -------------------------------------------------------------------------------
 
+    def with_patience(self, max_attempts: int, timeout_s: float) -> "ArgillaResource":
+        """The same dataset with fewer or shorter tries, e.g. for a sensor tick that must answer quickly."""
+        return self.model_copy(
+            update={"max_attempts": min(max_attempts, self.max_attempts), "timeout_s": min(timeout_s, self.timeout_s)}
+        )
+
+    def dataset_url(self, dataset_id: str) -> str:
+        """Where annotators open the dataset in the Argilla UI."""
+        return f"{self.api_url.rstrip('/')}/dataset/{dataset_id}/annotation-mode"
+
     def _client(self) -> rg.Argilla:
         return _argilla_client(self.api_url, self.api_key, self.timeout_s)
 
@@ -293,6 +303,22 @@ class ArgillaResource(ConfigurableResource):
             completed_records=progress.get("completed", 0),
         )
 
+    def _search(self, dataset_id: str, body: dict[str, Any], include: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
+        """Every record matching a search body, page by page."""
+        offset = 0
+        while True:
+            page = self._request(
+                "search records",
+                "POST",
+                f"/api/v1/datasets/{dataset_id}/records/search",
+                params={"include": list(include), "offset": offset, "limit": SEARCH_PAGE_SIZE},
+                json=body,
+            )
+            yield from (item["record"] for item in page["items"])
+            offset += len(page["items"])
+            if not page["items"] or offset >= page["total"]:
+                return
+
     def _records_with_final_responses(self, dataset_id: str) -> Iterator[dict[str, Any]]:
         body = {
             "filters": {
@@ -306,19 +332,12 @@ class ArgillaResource(ConfigurableResource):
             },
             "sort": [{"scope": {"entity": "record", "property": "inserted_at"}, "order": "asc"}],
         }
-        offset = 0
-        while True:
-            page = self._request(
-                "search annotated records",
-                "POST",
-                f"/api/v1/datasets/{dataset_id}/records/search",
-                params={"include": ["responses", "suggestions"], "offset": offset, "limit": SEARCH_PAGE_SIZE},
-                json=body,
-            )
-            yield from (item["record"] for item in page["items"])
-            offset += len(page["items"])
-            if not page["items"] or offset >= page["total"]:
-                return
+        return self._search(dataset_id, body, include=["responses", "suggestions"])
+
+    def record_ids(self) -> set[str]:
+        """The id (``document_id:page``) of every record in the dataset."""
+        dataset_id = self.ensure_dataset()
+        return {record["external_id"] for record in self._search(dataset_id, {})}
 
     def _usernames(self) -> dict[str, str]:
         users = self._request("list users", "GET", "/api/v1/users")["items"]

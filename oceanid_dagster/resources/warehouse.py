@@ -75,7 +75,19 @@ CREATE TABLE IF NOT EXISTS entity_corrections (
     correction VARCHAR NOT NULL,
     annotator VARCHAR NOT NULL,
     submitted_at TIMESTAMPTZ NOT NULL,
+    response_status VARCHAR NOT NULL DEFAULT 'submitted',
     PRIMARY KEY (record_id, label, start_char, end_char)
+);
+CREATE TABLE IF NOT EXISTS annotated_pages (
+    record_id VARCHAR PRIMARY KEY,
+    document_id VARCHAR NOT NULL,
+    page_number INTEGER NOT NULL,
+    annotator VARCHAR NOT NULL,
+    response_status VARCHAR NOT NULL,
+    submitted_at TIMESTAMPTZ NOT NULL,
+    corrections INTEGER NOT NULL,
+    rejected_spans VARCHAR NOT NULL,
+    synced_at TIMESTAMPTZ NOT NULL
 );
 CREATE TABLE IF NOT EXISTS registry_vessels (
     source VARCHAR NOT NULL,

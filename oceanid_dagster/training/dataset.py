@@ -198,9 +198,11 @@ def _chunk_bounds(tags: Sequence[str], line_starts: set[int], max_words: int) ->
 
 
 def _best_cut(tags: Sequence[str], line_starts: set[int], start: int, limit: int) -> int:
-    """The last position in ``(start, limit]`` that starts a line outside an entity, else outside an entity, else ``limit``."""
+    """The last position in ``(start, limit]`` outside an entity, preferring a line start in the window's
+    second half (an earlier one would leave a tiny example); ``limit`` when an entity fills the window."""
     candidates = [cut for cut in range(limit, start, -1) if split_bio_tag(tags[cut])[0] != "I"]
-    at_line_start = [cut for cut in candidates if cut in line_starts]
+    half_way = start + (limit - start) // 2
+    at_line_start = [cut for cut in candidates if cut in line_starts and cut > half_way]
     return (at_line_start or candidates or [limit])[0]
 
 

@@ -142,6 +142,26 @@ def loss_history(log_history: list[dict[str, Any]]) -> list[tuple[int, float]]:
     return [(int(entry["step"]), float(entry["loss"])) for entry in log_history if "loss" in entry and "step" in entry]
 
 
+def load_base(base: BaseModel):
+    """``(tokenizer, model)``: the base's fast tokenizer and a token-classification head sized by the label schema."""
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(base.location)
+    if not tokenizer.is_fast:
+        raise ValueError(f"base model {base.name}: word alignment needs a fast tokenizer")
+    model = AutoModelForTokenClassification.from_pretrained(
+        base.location, num_labels=NUM_BIO_TAGS, id2label=ID2LABEL, label2id=LABEL2ID
+    )
+    return tokenizer, model
+
+
+def score(trainer, examples, tokenizer, max_length: int) -> dict[str, Any]:
+    """seqeval scores of the trainer's model on ``examples`` (word level: first sub-tokens only)."""
+    prediction = trainer.predict(tokenize_dataset(examples, tokenizer, max_length))
+    true_tags, predicted_tags = tags_from_predictions(prediction.predictions.argmax(axis=-1), prediction.label_ids)
+    return entity_metrics(true_tags, predicted_tags)
+
+
 def train_ner_model(
     dataset,
     base: BaseModel,
@@ -151,27 +171,16 @@ def train_ner_model(
 ) -> TrainingResult:
     """Fine-tune ``base`` on ``dataset[train]``, score it, save model + tokenizer to ``output_dir/model``."""
     import torch
-    from transformers import (
-        AutoModelForTokenClassification,
-        AutoTokenizer,
-        DataCollatorForTokenClassification,
-        PrinterCallback,
-        Trainer,
-    )
+    from transformers import DataCollatorForTokenClassification, PrinterCallback, Trainer
 
     started = time.perf_counter()
     if len(dataset[TRAIN]) == 0:
         raise ValueError("the dataset has no training examples")
+    eval_split, eval_description = evaluation_examples(dataset)
     torch.set_num_threads(config.torch_threads or available_cores())
     output_dir = Path(output_dir)
     log(f"base model {base.name} ({base.source}: {base.location}), {torch.get_num_threads()} threads")
-    tokenizer = AutoTokenizer.from_pretrained(base.location)
-    if not tokenizer.is_fast:
-        raise ValueError(f"base model {base.name}: word alignment needs a fast tokenizer")
-    model = AutoModelForTokenClassification.from_pretrained(
-        base.location, num_labels=NUM_BIO_TAGS, id2label=ID2LABEL, label2id=LABEL2ID
-    )
-    eval_split, eval_description = evaluation_examples(dataset)
+    tokenizer, model = load_base(base)
     validation = tokenize_dataset(dataset[VALIDATION], tokenizer, config.max_length) if len(dataset[VALIDATION]) else None
     trainer = Trainer(
         model=model,
@@ -187,11 +196,8 @@ def train_ner_model(
 
     if eval_description != f"{GOLD} test":
         log(f"no gold test examples: scoring on the {eval_description} split instead")
-    prediction = trainer.predict(tokenize_dataset(eval_split, tokenizer, config.max_length))
-    true_tags, predicted_tags = tags_from_predictions(prediction.predictions.argmax(axis=-1), prediction.label_ids)
-    metrics = {**entity_metrics(true_tags, predicted_tags), "eval_split": eval_description, "eval_examples": len(eval_split)}
+    metrics = {**score(trainer, eval_split, tokenizer, config.max_length), "eval_split": eval_description, "eval_examples": len(eval_split)}
     log(f"{eval_description}: precision {metrics['precision']:.4f} recall {metrics['recall']:.4f} f1 {metrics['f1']:.4f}")
-
     model_dir = output_dir / "model"
     trainer.save_model(str(model_dir))
     tokenizer.save_pretrained(str(model_dir))

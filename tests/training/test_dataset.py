@@ -200,3 +200,8 @@ def test_frozen_test_split_survives_a_round_trip_through_the_hub(documents, tmp_
     # The next night: more gold, and a split policy that would now put every document in train.
     second = build_dataset(as_gold(silver_pages(documents)), frozen_test_ids=frozen, fractions=SplitFractions(test=0.0))
     assert gold_test_document_ids(second) == frozen
+
+
+def test_a_line_start_near_the_window_start_does_not_make_a_tiny_example():
+    examples = page_examples(LabelledPage("d", 1, "A\nB C D E F", (), SILVER), max_words=4)
+    assert [example["tokens"] for example in examples] == [["A", "B", "C", "D"], ["E", "F"]]

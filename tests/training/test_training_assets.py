@@ -5,7 +5,7 @@ import sys
 from datetime import datetime, timezone
 
 import pytest
-from dagster import materialize
+from dagster import DagsterInstance, materialize
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from oceanid_dagster.assets.training import ner_model, ner_training_dataset
@@ -51,9 +51,13 @@ def test_dataset_then_model_on_the_tiny_base(warehouse, tmp_path, tiny_base, mon
             "ner_model": {"config": {"base_model": tiny_base.location, "max_steps": 3, "batch_size": 8, "max_length": 64}},
         }
     }
-    logged: list[str] = []
-    result = materialize([ner_training_dataset, ner_model], resources={"warehouse": warehouse, "model_hub": hub}, run_config=run_config)
+    instance = DagsterInstance.ephemeral()
+    result = materialize(
+        [ner_training_dataset, ner_model], resources={"warehouse": warehouse, "model_hub": hub}, run_config=run_config, instance=instance
+    )
     assert result.success
+    messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
+    assert any(message.startswith("step 3/3") and " loss " in message for message in messages)  # progress in the run's logs
 
     revision = result.output_for_node("ner_training_dataset")
     client = hub.client()

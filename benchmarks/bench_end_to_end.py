@@ -1,0 +1,162 @@
+"""End to end: 1,000 three-page text PDFs dropped into the uploads folder at once, with the real
+``dagster dev`` (daemon, sensor, backfill, run worker) running, until every document has its
+``raw_ocr`` and ``entities`` rows.
+
+Baseline: the pure compute of the same documents in one process without Dagster (the OCR
+engine's ``read_many`` + the extractor ``extracted_entities`` would use). Targets on a 2-core
+machine: ≤ 180 s end to end, ratio ≤ 2, peak RSS of the run (run worker + step processes) < 2 GiB.
+
+    .venv/bin/python -m benchmarks.bench_end_to_end [--documents 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from benchmarks.dagster_dev import DagsterDev, copy_into, process_tree, rss_bytes
+from benchmarks.report import emit, note
+from oceanid_dagster.assets.extracted_entities import sample_gazetteer
+from oceanid_dagster.extraction import RuleExtractor
+from oceanid_dagster.resources.ocr_engine import OcrEngineResource
+from oceanid_dagster.samples.generator import generate_documents
+from oceanid_dagster.samples.registry_csv import load_sample_registry
+from oceanid_dagster.samples.render import render_pdf
+
+PAGES = 3
+TARGET_SECONDS = 180.0
+RSS_LIMIT_MIB = 2048.0
+MIB = 1024 * 1024
+
+
+def sample_pdfs(count: int, seed: int) -> dict[str, bytes]:
+    documents = generate_documents(load_sample_registry(), count, seed=seed, pages=PAGES)
+    return {f"{document.name}.pdf": render_pdf(document) for document in documents}
+
+
+def pure_compute_seconds(pdfs: dict[str, bytes]) -> tuple[float, int]:
+    """OCR (text layer) + rule extraction of every page, one process, no Dagster, no warehouse."""
+    started = time.perf_counter()
+    extractor = RuleExtractor(sample_gazetteer())
+    entities = 0
+    for _, pages in OcrEngineResource().read_many((name, lambda data=data: data) for name, data in pdfs.items()):
+        if isinstance(pages, Exception):
+            raise pages
+        entities += sum(len(found.spans) for found in extractor.extract_pages([page.text for page in pages]))
+    return time.perf_counter() - started, entities
+
+
+class TreeMemorySampler:
+    """Peak RSS of the run: the run worker and its step processes, summed, sampled every 0.2 s."""
+
+    def __init__(self, dev: DagsterDev) -> None:
+        self.dev = dev
+        self.peak_bytes = 0
+        self.peak_process_bytes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> "TreeMemorySampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.2):
+            for worker in self.dev.run_workers():
+                sizes = [rss_bytes(process) for process in process_tree(worker)]
+                self.peak_bytes = max(self.peak_bytes, sum(sizes))
+                self.peak_process_bytes = max(self.peak_process_bytes, *sizes)
+
+
+def all_documents_done(dev: DagsterDev, count: int) -> bool:
+    """Every document processed with raw_ocr and entities rows, and the run finished."""
+    with dev.instance() as instance:
+        if not any(run.is_finished for run in instance.get_runs(limit=5)):
+            return False
+    counts = dev.warehouse().query(
+        """
+        SELECT count(*) AS documents,
+               count(*) FILTER (WHERE status = 'processed') AS processed,
+               (SELECT count(DISTINCT document_id) FROM raw_ocr) AS with_pages,
+               (SELECT count(DISTINCT document_id) FROM entities) AS with_entities
+        FROM documents
+        """
+    )[0]
+    if counts["documents"] == count and counts["processed"] < count:
+        raise RuntimeError(f"the run finished with {count - counts['processed']} documents not processed: {counts}")
+    return counts["processed"] == count and counts["with_pages"] == count and counts["with_entities"] == count
+
+
+def run_phases(dev: DagsterDev, dropped_at: float) -> dict[str, float]:
+    """Where the time went: sensor tick → backfill → run created → run started → each step."""
+    with dev.instance() as instance:
+        [backfill] = instance.get_backfills()
+        [run] = instance.get_runs()
+        record = instance.get_run_record_by_id(run.run_id)
+        phases = {
+            "sensor_and_backfill_request": backfill.backfill_timestamp - dropped_at,
+            "backfill_to_run_created": record.create_timestamp.timestamp() - backfill.backfill_timestamp,
+            "run_created_to_started": record.start_time - record.create_timestamp.timestamp(),
+            "run_total": record.end_time - record.start_time,
+            "dropped_to_run_finished": record.end_time - dropped_at,
+        }
+        for step in instance.get_run_step_stats(run.run_id):
+            phases[f"step.{step.step_key}"] = step.end_time - step.start_time
+        if run.status.value != "SUCCESS":
+            raise RuntimeError(f"run {run.run_id} ended {run.status.value}\n{dev.log_tail()}")
+    return phases
+
+
+def extractor_source(dev: DagsterDev) -> str:
+    return "+".join(row["source"] for row in dev.warehouse().query("SELECT DISTINCT source FROM entities ORDER BY 1"))
+
+
+def end_to_end(pdfs: dict[str, bytes], root: Path) -> dict[str, float | str]:
+    with DagsterDev(root) as dev:
+        with TreeMemorySampler(dev) as memory:
+            dropped_at = time.time()
+            copy_into(dev.uploads, pdfs)
+            dev.wait_until(lambda: all_documents_done(dev, len(pdfs)), 1800, f"{len(pdfs)} processed documents", poll_s=2)
+            # the poll lags by up to its interval: the warehouse says when the last document was done
+            last_done = dev.warehouse().query("SELECT max(processed_at) AS at FROM documents")[0]["at"].timestamp()
+        return {
+            "seconds": last_done - dropped_at,
+            "peak_rss_mib": memory.peak_bytes / MIB,
+            "peak_process_rss_mib": memory.peak_process_bytes / MIB,
+            "extractor": extractor_source(dev),
+            **{f"phase.{name}": value for name, value in run_phases(dev, dropped_at).items()},
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1000)
+    args = parser.parse_args()
+    note(f"rendering {args.documents} PDFs of {PAGES} pages")
+    pdfs = sample_pdfs(args.documents, args.seed)
+    baseline, entities = pure_compute_seconds(pdfs)
+    note(f"pure compute: {baseline:.1f}s, {entities} entities; starting dagster dev")
+    with tempfile.TemporaryDirectory(prefix="oceanid-bench-e2e-") as scratch:
+        figures = end_to_end(pdfs, Path(scratch))
+    prefix = f"end_to_end.{args.documents}x{PAGES}p.{figures.pop('extractor')}"
+    seconds = figures.pop("seconds")
+    emit(f"{prefix}.seconds_vs_pure_compute", seconds, "s", baseline)
+    emit(f"{prefix}.seconds_vs_target", seconds, "s", TARGET_SECONDS)
+    emit(f"{prefix}.peak_run_rss", figures.pop("peak_rss_mib"), "MiB", RSS_LIMIT_MIB)
+    emit(f"{prefix}.peak_single_process_rss", figures.pop("peak_process_rss_mib"), "MiB", RSS_LIMIT_MIB)
+    emit(f"{prefix}.pure_compute", baseline, "s")
+    for name, seconds in figures.items():
+        if name.startswith("phase."):
+            emit(f"{prefix}.{name}", seconds, "s")
+
+
+if __name__ == "__main__":
+    main()
