@@ -10,6 +10,7 @@ from dagster import Definitions, EnvVar, load_asset_checks_from_modules, load_as
 
 from oceanid_dagster import settings
 from oceanid_dagster.assets import documents, extracted_entities, raw_ocr
+from oceanid_dagster.deployment import executor_for_profile
 from oceanid_dagster.resources.document_store import DocumentStoreResource
 from oceanid_dagster.resources.model_hub import ModelHubResource
 from oceanid_dagster.resources.ner_runtime import NerRuntimeResource
@@ -89,9 +90,12 @@ def resources_for_profile(profile: str | None = None) -> dict:
     return prod_resources() if profile == "prod" else local_resources()
 
 
+PROFILE = os.environ.get("OCEANID_PROFILE", "local")
+
 defs = Definitions(
     assets=load_assets_from_modules(ASSET_MODULES),
     asset_checks=load_asset_checks_from_modules(ASSET_MODULES),
     sensors=[upload_sensor],
-    resources=resources_for_profile(),
+    resources=resources_for_profile(PROFILE),
+    executor=executor_for_profile(PROFILE),
 )

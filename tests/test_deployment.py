@@ -1,0 +1,51 @@
+"""Deployment beyond one machine: the real Kubernetes Job manifest, the Dagster+ config check."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from dagster_k8s.job import DagsterK8sJobConfig, UserDefinedDagsterK8sConfig, construct_dagster_k8s_job
+
+from oceanid_dagster.deployment import GPU_NODE_LABEL, executor_for_profile, gpu_training_tags
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_training_step_job_requests_a_gpu_on_the_gpu_node():
+    user_config = UserDefinedDagsterK8sConfig.from_dict(gpu_training_tags()["dagster-k8s/config"])
+    job_config = DagsterK8sJobConfig(
+        job_image="ghcr.io/oceanid/oceanid-dagster:latest",
+        dagster_home="/opt/dagster/dagster_home",
+        instance_config_map="dagster-instance",
+    )
+    job = construct_dagster_k8s_job(
+        job_config,
+        args=["dagster", "api", "execute_step"],
+        job_name="dagster-step-ner-model",
+        user_defined_k8s_config=user_config,
+    ).to_dict()
+
+    pod = job["spec"]["template"]["spec"]
+    [container] = pod["containers"]
+    assert str(container["resources"]["limits"]["nvidia.com/gpu"]) == "1"
+    assert container["image"] == "ghcr.io/oceanid/oceanid-dagster:latest"
+    assert pod["node_selector"] == {GPU_NODE_LABEL: "true"}
+    assert {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"} in [
+        {k: v for k, v in toleration.items() if v is not None} for toleration in pod["tolerations"]
+    ]
+
+
+def test_prod_profile_runs_each_step_as_a_kubernetes_job():
+    assert executor_for_profile("prod").name == "k8s"
+    assert executor_for_profile("local") is None
+
+
+def test_dagster_cloud_yaml_passes_the_dagster_plus_check():
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "dagster-cloud"), "ci", "check", "--dagster-cloud-connect-check", "skip"],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Passed: 1" in result.stdout
