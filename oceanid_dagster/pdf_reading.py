@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import statistics
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 
 PDF_MAGIC = b"%PDF-"
 TEXT_LAYER = "text_layer"
@@ -80,12 +82,76 @@ def text_layer(document: pdfium.PdfDocument, index: int) -> str:
     try:
         textpage = page.get_textpage()
         try:
-            text = textpage.get_text_bounded()
+            return layout_text(textpage)
         finally:
             textpage.close()
     finally:
         page.close()
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# A gap wider than this many median glyph advances is a column gap, not a word space.
+COLUMN_GAP_ADVANCES = 1.5
+WORD_GAP_ADVANCES = 0.2
+
+
+def layout_text(textpage: pdfium.PdfTextPage) -> str:
+    """The page's text with its horizontal layout kept, like ``pdftotext -layout``.
+
+    pdfium's plain text collapses the space between table cells to one blank, which loses the
+    columns that tell which value belongs to which header. Here each glyph's advance box places
+    it: a gap wider than a column gap pads the line out to the glyph's column (so cells stay
+    under their headers), a word gap is one space, and lines follow pdfium's reading order.
+    """
+    count = textpage.count_chars()
+    if count <= 0:
+        return ""
+    text = textpage.get_text_range(0, count)
+    advances = _glyph_advances(textpage, text)
+    widths = [right - left for box in advances if box for left, right in [box] if right > left]
+    if not widths:
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    glyph = statistics.median(widths)
+    origin = min(box[0] for box in advances if box)
+    return "\n".join(_layout_line(line, glyph, origin) for line in _lines(text, advances))
+
+
+def _glyph_advances(textpage: pdfium.PdfTextPage, text: str) -> list[tuple[float, float] | None]:
+    rect = pdfium_raw.FS_RECTF()
+    boxes: list[tuple[float, float] | None] = []
+    for index, char in enumerate(text):
+        if char.isspace() or not pdfium_raw.FPDFText_GetLooseCharBox(textpage, index, rect):
+            boxes.append(None)
+        else:
+            boxes.append((rect.left, rect.right))
+    return boxes
+
+
+def _lines(text: str, boxes: list) -> list[list[tuple[str, tuple[float, float]]]]:
+    lines: list[list[tuple[str, tuple[float, float]]]] = [[]]
+    for char, box in zip(text, boxes):
+        if char == "\n":
+            lines.append([])
+        elif box is not None:
+            lines[-1].append((char, box))
+    return lines
+
+
+def _layout_line(glyphs: list[tuple[str, tuple[float, float]]], glyph: float, origin: float) -> str:
+    line = ""
+    previous_right: float | None = None
+    for char, (left, right) in glyphs:
+        column = round((left - origin) / glyph)
+        if previous_right is None:
+            line = " " * column
+        else:
+            gap = left - previous_right
+            if gap > COLUMN_GAP_ADVANCES * glyph:
+                line += " " * max(2, column - len(line))
+            elif gap > WORD_GAP_ADVANCES * glyph:
+                line += " "
+        line += char
+        previous_right = right
+    return line.rstrip()
 
 
 def has_usable_text(text: str, min_chars: int) -> bool:

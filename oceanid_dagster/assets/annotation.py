@@ -12,6 +12,7 @@ once (same record, same time) is never counted again.
 """
 
 import json
+from contextlib import contextmanager
 from dataclasses import asdict
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
@@ -23,6 +24,7 @@ from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
     AssetExecutionContext,
+    Failure,
     BackfillPolicy,
     MaterializeResult,
     MetadataValue,
@@ -47,7 +49,7 @@ from oceanid_dagster.domain.corrections import (
 from oceanid_dagster.domain.labels import LABEL_NAMES
 from oceanid_dagster.domain.spans import Span
 from oceanid_dagster.partitions import documents_partitions
-from oceanid_dagster.resources.argilla import ArgillaResource
+from oceanid_dagster.resources.argilla import ArgillaResource, ArgillaUnavailableError
 from oceanid_dagster.resources.warehouse import Replacement, WarehouseResource
 
 DOCUMENTS_PER_PUSH = 100
@@ -69,6 +71,15 @@ INSERT INTO annotated_pages (record_id, document_id, page_number, annotator, res
                              corrections, rejected_spans, synced_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
+
+
+@contextmanager
+def failing_clearly_without_argilla(consequence: str) -> Iterator[None]:
+    """Argilla down or hung after every retry: one clear Dagster failure, saying what it left behind."""
+    try:
+        yield
+    except ArgillaUnavailableError as error:
+        raise Failure(description=f"{error}. {consequence}") from None
 
 
 # --- argilla_records ------------------------------------------------------------------------------
@@ -145,12 +156,13 @@ def argilla_records(
     skipped = [key for key in context.partition_keys if key not in set(processed)]
     if skipped:
         context.log.warning(f"{len(skipped)} documents are not processed (failed or not extracted yet): {skipped}")
-    dataset_id = argilla.ensure_dataset()
     pushed: list[AnnotationPage] = []
-    for chunk in _chunks(processed, DOCUMENTS_PER_PUSH):
-        pages = annotation_pages(warehouse, chunk)
-        argilla.upsert_pages(pages)
-        pushed.extend(pages)
+    with failing_clearly_without_argilla("Pushing again is safe: records are upserted by id."):
+        dataset_id = argilla.ensure_dataset()
+        for chunk in _chunks(processed, DOCUMENTS_PER_PUSH):
+            pages = annotation_pages(warehouse, chunk)
+            argilla.upsert_pages(pages)
+            pushed.extend(pages)
         context.log.info(f"argilla_records: {len(pushed)} records pushed for {len(chunk)} more documents")
     return MaterializeResult(metadata=_records_metadata(pushed, skipped, argilla.dataset_url(dataset_id)))
 
@@ -275,7 +287,8 @@ def _corrections_metadata(pages: list[AnnotatedPage], rows: list[CorrectionRow],
 def argilla_corrections(
     context: AssetExecutionContext, warehouse: WarehouseResource, argilla: ArgillaResource
 ) -> MaterializeResult:
-    pages = new_annotated_pages(warehouse, argilla)
+    with failing_clearly_without_argilla("Nothing was written; the next run picks up every response."):
+        pages = new_annotated_pages(warehouse, argilla)
     at = utc_now()
     replacements, all_rows, all_rejected = [], [], []
     for page in pages:

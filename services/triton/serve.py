@@ -36,6 +36,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--grpc-port", type=int, default=8001)
     parser.add_argument("--metrics-port", type=int, default=8002)
     parser.add_argument("--python-model", type=Path, action="append", default=[], help="Python-backend model folder to load too")
+    parser.add_argument("--exit-timeout", type=int, default=5, help="seconds tritonserver waits for in-flight requests on stop")
     parser.add_argument("--workspace", type=Path, default=None, help="pytriton workspace (default: a temporary folder)")
     return parser.parse_args(argv)
 
@@ -71,7 +72,14 @@ def serve(args: argparse.Namespace) -> None:
     from pytriton.triton import Triton, TritonConfig
 
     infer, num_labels = onnx_infer_function(args.onnx)
-    config = TritonConfig(http_port=args.http_port, grpc_port=args.grpc_port, metrics_port=args.metrics_port, http_address="127.0.0.1")
+    config = TritonConfig(
+        http_address="127.0.0.1",
+        http_port=args.http_port,
+        grpc_address="127.0.0.1",
+        grpc_port=args.grpc_port,
+        metrics_port=args.metrics_port,
+        exit_timeout_secs=args.exit_timeout,
+    )
     with Triton(config=config, workspace=args.workspace) as triton:
         triton.bind(
             model_name=args.model_name,
@@ -85,8 +93,7 @@ def serve(args: argparse.Namespace) -> None:
         for folder in args.python_model:
             load_python_model(triton, folder, args.http_port)
         log.info("serving %s (%d labels) on http://127.0.0.1:%d", args.model_name, num_labels, args.http_port)
-        signal.signal(signal.SIGTERM, lambda *_: triton.stop())
-        triton.serve()
+        triton.serve()  # returns on KeyboardInterrupt, after stopping tritonserver
 
 
 def load_python_model(triton, folder: Path, http_port: int) -> None:
@@ -104,4 +111,9 @@ def load_python_model(triton, folder: Path, http_port: int) -> None:
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     link_running_libpython()
+    # SIGTERM (and SIGINT, which a shell ignores in background jobs) -> KeyboardInterrupt, which
+    # pytriton's serve() turns into an orderly stop; stopping from inside a handler would block
+    # the very thread that must answer the Python stub while tritonserver unloads models.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     serve(parse_args())

@@ -237,6 +237,7 @@ def test_argilla_down_fails_clearly_and_loses_nothing(home, resources, instance)
                                 response_time({"updated_at": "2025-08-26T12:00:00.123456"}))  # fmt: skip
     warehouse.replace_many("entity_corrections", [page_replacement(stored_page, *page_corrections(stored_page), at=stored_page.submitted_at)])
     before = (corrections_table(warehouse), warehouse.query("SELECT * FROM annotated_pages"))
+    assert before[0] and before[1]
     down = closed_port_argilla()
 
     result = sync_corrections(instance, resources, down, raise_on_error=False)
@@ -245,5 +246,18 @@ def test_argilla_down_fails_clearly_and_loses_nothing(home, resources, instance)
     (failure,) = [e for e in result.all_events if e.is_step_failure]
     message = failure.step_failure_data.error.message
     assert f"Argilla at {down.api_url} did not" in message and "after 2 attempts" in message
+    assert "Nothing was written" in message
     assert "secret-key" not in message
     assert (corrections_table(warehouse), warehouse.query("SELECT * FROM annotated_pages")) == before
+
+
+def test_argilla_down_fails_the_push_clearly(home, resources, instance):
+    ids = ingest(home, resources, instance)
+    down = closed_port_argilla()
+
+    result = push_records(instance, resources, down, ids, raise_on_error=False)
+
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    message = failure.step_failure_data.error.message
+    assert f"Argilla at {down.api_url} did not" in message and "Pushing again is safe" in message
+    assert "secret-key" not in message

@@ -53,3 +53,19 @@ def test_bad_inputs_are_rejected_with_their_reason(make, reason):
 def test_page_limit():
     with pytest.raises(DocumentRejected, match="PDF has 3 pages, over the limit of 2"):
         read(text_pdf("a", "b", "c"), max_pages=2)
+
+
+def test_text_layer_keeps_table_columns_under_their_headers():
+    table = "\n".join(
+        [
+            "Vessel name         IMO        Call sign",
+            "TAISEI MARU NO.24   9086758    JILE",
+            "IBUKI               9666481    3ELC8",
+        ]
+    )
+    [page] = read(text_pdf(table))
+    lines = page.text.splitlines()
+    header = lines[0]
+    assert lines[1].index("9086758") == header.index("IMO") == lines[2].index("9666481")
+    assert lines[1].index("JILE") == header.index("Call sign")
+    assert "TAISEI MARU NO.24" in lines[1], "word spaces inside a cell stay single"

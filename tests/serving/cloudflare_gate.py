@@ -30,7 +30,7 @@ class CloudflareGate:
     def __init__(self, origin: str, client_id: str, client_secret: str) -> None:
         self.state = GateState(client_id, client_secret, origin)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.state))
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
     def url(self) -> str:

@@ -11,7 +11,7 @@ from oceanid_dagster.training.dataset import GOLD, build_dataset, hash_split, si
 from oceanid_dagster.training.metrics import PER_LABEL_COLUMNS, entity_metrics, tags_from_predictions
 from oceanid_dagster.training.trainer import TrainingConfig, tokenize_dataset, train_ner_model
 
-FAST = TrainingConfig(max_length=64, epochs=3, batch_size=16, learning_rate=3e-3, warmup_ratio=0.0, logging_steps=1)
+FAST = TrainingConfig(max_length=64, epochs=3, batch_size=8, learning_rate=3e-3, warmup_ratio=0.0, logging_steps=1)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def test_loss_goes_down_and_progress_is_logged(trained):
     result, messages = trained
     losses = [loss for _, loss in result.loss_history]
     assert len(losses) >= 15
-    assert sum(losses[-3:]) / 3 < 0.5 * sum(losses[:3]) / 3
+    assert sum(losses[-3:]) / 3 < 0.6 * sum(losses[:3]) / 3
     assert any(message.startswith("step ") and " loss " in message for message in messages)
     assert "no gold test examples: scoring on the silver test split instead" in messages
 
