@@ -9,7 +9,7 @@ import os
 from dagster import Definitions, EnvVar, load_asset_checks_from_modules, load_assets_from_modules
 
 from oceanid_dagster import settings
-from oceanid_dagster.assets import documents, extracted_entities, raw_ocr
+from oceanid_dagster.assets import documents, extracted_entities, raw_ocr, vessel_registry
 from oceanid_dagster.deployment import executor_for_profile
 from oceanid_dagster.resources.document_store import DocumentStoreResource
 from oceanid_dagster.resources.model_hub import ModelHubResource
@@ -20,7 +20,7 @@ from oceanid_dagster.resources.warehouse import WarehouseResource
 from oceanid_dagster.sensors.upload_sensor import upload_sensor
 
 INGESTION_MODULES = [documents, raw_ocr, extracted_entities]
-ASSET_MODULES = [*INGESTION_MODULES]
+ASSET_MODULES = [*INGESTION_MODULES, vessel_registry]
 
 
 def ingestion_definitions() -> list:

@@ -1,0 +1,72 @@
+"""vessel_registry from the packaged sample and from a folder of published lists; entity links."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from dagster import materialize
+
+from oceanid_dagster.assets.vessel_registry import entity_vessel_links, registry_imos_are_valid, vessel_registry
+from oceanid_dagster.resources.warehouse import WarehouseResource
+from oceanid_dagster.samples.registry_csv import load_sample_registry
+
+SAMPLE_DATA = Path(__file__).resolve().parents[2] / "oceanid_dagster/samples/data"
+
+
+def test_registry_sample_is_normalised_into_the_warehouse_and_rerun_replaces_it(tmp_path):
+    warehouse = WarehouseResource(database=str(tmp_path / "w.duckdb"))
+    for _ in range(2):
+        result = materialize([vessel_registry, registry_imos_are_valid], resources={"warehouse": warehouse})
+        assert result.success
+    rows = warehouse.query("SELECT source, count(*) AS n FROM registry_vessels GROUP BY source ORDER BY source")
+    expected = {}
+    for record in load_sample_registry():
+        expected[record["source"]] = expected.get(record["source"], 0) + 1
+    assert {row["source"]: row["n"] for row in rows} == expected
+    assert set(expected) == {"CCSBT", "NAFO", "NEAFC", "NPFC", "SPRFMO"}
+    [check] = result.get_asset_check_evaluations()
+    assert check.passed
+
+
+def test_registry_dir_config_reads_published_lists(tmp_path):
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    [nafo] = SAMPLE_DATA.glob("NAFO*.csv")
+    shutil.copy(nafo, lists)
+    warehouse = WarehouseResource(database=str(tmp_path / "w.duckdb"))
+    result = materialize(
+        [vessel_registry], resources={"warehouse": warehouse},
+        run_config={"ops": {"vessel_registry": {"config": {"registry_dir": str(lists)}}}},
+    )
+    assert result.success
+    assert {row["source"] for row in warehouse.query("SELECT DISTINCT source FROM registry_vessels")} == {"NAFO"}
+
+
+def test_extracted_identifiers_link_to_registry_vessels(tmp_path):
+    warehouse = WarehouseResource(database=str(tmp_path / "w.duckdb"))
+    assert materialize([vessel_registry], resources={"warehouse": warehouse}).success
+    known = warehouse.query("SELECT imo, ircs, vessel_name, source_vessel_id FROM registry_vessels WHERE imo IS NOT NULL AND ircs IS NOT NULL LIMIT 1")[0]
+    text = f"IMO {known['imo']} / {known['ircs']} / IMO 9999993"
+    start_ircs = text.index(known["ircs"])
+    warehouse.upsert_rows("entities", [
+        entity("doc", 4, 4 + len(known["imo"]), "IMO", known["imo"]),
+        entity("doc", start_ircs, start_ircs + len(known["ircs"]), "IRCS", known["ircs"]),
+        entity("doc", text.rindex("9999993"), text.rindex("9999993") + 7, "IMO", "9999993"),
+    ])
+
+    result = materialize([entity_vessel_links], resources={"warehouse": warehouse})
+
+    assert result.success
+    links = warehouse.query("SELECT label, source_vessel_id FROM entity_vessel_links ORDER BY label")
+    assert {row["label"] for row in links} == {"IMO", "IRCS"}
+    assert known["source_vessel_id"] in {row["source_vessel_id"] for row in links}
+    metadata = result.asset_materializations_for_node("entity_vessel_links")[0].metadata
+    assert metadata["linked_share"].value == round(2 / 3, 3)
+
+
+def entity(document_id, start, end, label, text):
+    return {
+        "document_id": document_id, "page_number": 1, "start_char": start, "end_char": end, "label": label,
+        "text": text, "confidence": 0.9, "source": "rules", "model_version": "test", "extracted_at": "2026-01-01T00:00:00Z",
+    }
