@@ -9,23 +9,37 @@ import os
 from dagster import Definitions, EnvVar, load_asset_checks_from_modules, load_assets_from_modules
 
 from oceanid_dagster import settings
-from oceanid_dagster.assets import documents, extracted_entities, raw_ocr, vessel_registry
+from oceanid_dagster.assets import annotation, documents, extracted_entities, raw_ocr, release, training, vessel_registry
 from oceanid_dagster.deployment import executor_for_profile
+from oceanid_dagster.resources.argilla import ArgillaResource
 from oceanid_dagster.resources.document_store import DocumentStoreResource
 from oceanid_dagster.resources.model_hub import ModelHubResource
 from oceanid_dagster.resources.ner_runtime import NerRuntimeResource
 from oceanid_dagster.resources.ocr_engine import OcrEngineResource
 from oceanid_dagster.resources.triton import TritonResource
 from oceanid_dagster.resources.warehouse import WarehouseResource
+from oceanid_dagster.schedules import nightly_training_schedule
+from oceanid_dagster.sensors.annotation_sensor import annotation_sensor
 from oceanid_dagster.sensors.upload_sensor import upload_sensor
+from oceanid_dagster.jobs import training_job
 
 INGESTION_MODULES = [documents, raw_ocr, extracted_entities]
-ASSET_MODULES = [*INGESTION_MODULES, vessel_registry]
+TRAINING_MODULES = [training, release]
+ASSET_MODULES = [*INGESTION_MODULES, annotation, vessel_registry, *TRAINING_MODULES]
 
 
 def ingestion_definitions() -> list:
     """Assets and checks of upload → raw_ocr → extracted_entities (the CLI materialises these)."""
     return [*load_assets_from_modules(INGESTION_MODULES), *load_asset_checks_from_modules(INGESTION_MODULES)]
+
+
+def training_definitions() -> list:
+    """Assets and checks of dataset → model → ONNX → release (``oceanid train`` materialises these)."""
+    return [*load_assets_from_modules(TRAINING_MODULES), *load_asset_checks_from_modules(TRAINING_MODULES)]
+
+
+LOCAL_ARGILLA_URL = "http://127.0.0.1:6900"
+LOCAL_ARGILLA_OWNER_KEY = "oceanid.owner.apikey"
 
 
 def _optional_env(name: str) -> EnvVar | None:
@@ -50,6 +64,11 @@ def local_resources() -> dict:
         "model_hub": model_hub,
         "ner_runtime": NerRuntimeResource(
             models_cache_dir=str(home / "models"), model_hub=model_hub, triton=triton_resource()
+        ),
+        "argilla": ArgillaResource(
+            api_url=os.environ.get("ARGILLA_API_URL", LOCAL_ARGILLA_URL),
+            # the local launcher's owner key (printed by make dev) when ARGILLA_API_KEY is unset
+            api_key=_optional_env("ARGILLA_API_KEY") or LOCAL_ARGILLA_OWNER_KEY,
         ),
     }
 
@@ -80,6 +99,12 @@ def prod_resources() -> dict:
             model_hub=model_hub,
             triton=triton_resource(),
         ),
+        "argilla": ArgillaResource(
+            api_url=EnvVar("ARGILLA_API_URL"),
+            api_key=EnvVar("ARGILLA_API_KEY"),
+            workspace=os.environ.get("ARGILLA_WORKSPACE", "oceanid"),
+            dataset_name=os.environ.get("ARGILLA_DATASET", "vessel-entities"),
+        ),
     }
 
 
@@ -95,7 +120,9 @@ PROFILE = os.environ.get("OCEANID_PROFILE", "local")
 defs = Definitions(
     assets=load_assets_from_modules(ASSET_MODULES),
     asset_checks=load_asset_checks_from_modules(ASSET_MODULES),
-    sensors=[upload_sensor],
+    jobs=[training_job],
+    schedules=[nightly_training_schedule],
+    sensors=[upload_sensor, annotation_sensor],
     resources=resources_for_profile(PROFILE),
     executor=executor_for_profile(PROFILE),
 )

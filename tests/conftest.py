@@ -1,6 +1,50 @@
+"""Shared test set-up: offline Hugging Face, and the tiny model / ONNX exports / release that the
+inference, release, serving and ingestion tests share (built once per session)."""
+
 import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
 
 # Tests never reach the Hugging Face Hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from tests.inference.tiny_model import TinyModel, build_tiny_token_classifier, metrics_with_f1  # noqa: E402
+
+
+@dataclass(frozen=True)
+class ExportedModel:
+    tiny: TinyModel
+    fp32: Path
+    int8: Path
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> TinyModel:
+    return build_tiny_token_classifier(tmp_path_factory.mktemp("tiny_model"))
+
+
+@pytest.fixture(scope="session")
+def exported_model(tiny_model, tmp_path_factory) -> ExportedModel:
+    from oceanid_dagster.training.onnx_export import export_onnx, quantize_int8
+
+    fp32 = export_onnx(tiny_model.folder, tmp_path_factory.mktemp("onnx"))
+    return ExportedModel(tiny_model, fp32, quantize_int8(fp32))
+
+
+@pytest.fixture(scope="session")
+def release_folder(exported_model, tmp_path_factory) -> Path:
+    from oceanid_dagster.training.release import build_release
+
+    return build_release(
+        exported_model.tiny.folder,
+        exported_model.fp32,
+        exported_model.int8,
+        metrics=metrics_with_f1(0.9),
+        base_model="tiny-distilbert",
+        dataset_revision="dataset-test-1",
+        out_dir=tmp_path_factory.mktemp("releases"),
+    )

@@ -35,7 +35,7 @@ from dagster import (
     asset_check,
 )
 
-from oceanid_dagster.assets.batch import PROCESSED, batch_documents, markdown_table, utc_now
+from oceanid_dagster.assets.batch import PROCESSED, batch_documents, fail_if_last_stage, markdown_table, utc_now
 from oceanid_dagster.assets.extracted_entities import extracted_entities
 from oceanid_dagster.domain.annotation import AnnotatedPage, AnnotationPage, record_id
 from oceanid_dagster.domain.corrections import (
@@ -153,7 +153,7 @@ def argilla_records(
 ) -> MaterializeResult:
     rows = batch_documents(warehouse, context.partition_keys)
     processed = [row["document_id"] for row in rows if row["status"] == PROCESSED]
-    skipped = [key for key in context.partition_keys if key not in set(processed)]
+    skipped = [key for key in context.partition_keys if key not in processed]
     if skipped:
         context.log.warning(f"{len(skipped)} documents are not processed (failed or not extracted yet): {skipped}")
     pushed: list[AnnotationPage] = []
@@ -164,6 +164,7 @@ def argilla_records(
             argilla.upsert_pages(pages)
             pushed.extend(pages)
         context.log.info(f"argilla_records: {len(pushed)} records pushed for {len(chunk)} more documents")
+    fail_if_last_stage(context, warehouse)
     return MaterializeResult(metadata=_records_metadata(pushed, skipped, argilla.dataset_url(dataset_id)))
 
 

@@ -14,7 +14,13 @@ from dagster import AssetExecutionContext, AssetKey, Failure, MetadataValue
 
 from oceanid_dagster.resources.warehouse import WarehouseResource
 
-INGESTION_ORDER = (AssetKey("documents"), AssetKey("raw_ocr"), AssetKey("extracted_entities"))
+# The per-document stages, in order; a run over a batch may select a prefix of them or all.
+INGESTION_ORDER = (
+    AssetKey("documents"),
+    AssetKey("raw_ocr"),
+    AssetKey("extracted_entities"),
+    AssetKey("argilla_records"),
+)
 FAILED = "failed"
 REGISTERED = "registered"
 PROCESSED = "processed"
@@ -60,9 +66,9 @@ def describe_error(error: Exception) -> str:
 
 def fail_if_last_stage(context: AssetExecutionContext, warehouse: WarehouseResource) -> None:
     """Raise one Failure naming every failed document of the batch, once the run has no later stage."""
+    in_run = context.run.asset_selection or set(context.job_def.asset_layer.executable_asset_keys)
     later_stage_selected = any(
-        key in (context.run.asset_selection or set(INGESTION_ORDER))
-        for key in INGESTION_ORDER[INGESTION_ORDER.index(context.asset_key) + 1 :]
+        key in in_run for key in INGESTION_ORDER[INGESTION_ORDER.index(context.asset_key) + 1 :]
     )
     if later_stage_selected:
         return

@@ -23,7 +23,12 @@ RECORD_FIELDS: dict[str, str] = {
     "registration_number": "REGISTRATION_NUMBER",
 }
 
-MISSING_VALUES = frozenset({"", "-", "--", "none", "nil", "null", "ne", "na", "n a", "not available", "unknown", "tbc", "tba"})
+MISSING_VALUES = frozenset(
+    {
+        "", "-", "--", "---", "\u2013", "\u2014", "none", "nil", "null", "ne", "na", "n a", "n/a", "n.a.", "n.a", "nk",
+        "n/k", "not available", "not applicable", "not known", "not provided", "unknown", "tbc", "tba", "tbd",
+    }
+)
 
 # Words that are also vessel names somewhere but mostly mean something else in a document.
 COMMON_WORDS = frozenset(

@@ -47,7 +47,8 @@ SCORES: dict[str, float] = {
 }
 
 # Labels whose values have a strict shape, so "IMO 9086758" needs no colon to count as a field.
-STRICT_LABELS = frozenset({"IMO", "MMSI", "IRCS", "TONNAGE", "LENGTH", "BUILD_YEAR", "REGISTRATION_NUMBER"})
+# FLAG too: its value must be a country, so "flag Japan," is a field.
+STRICT_LABELS = frozenset({"IMO", "MMSI", "IRCS", "TONNAGE", "LENGTH", "BUILD_YEAR", "REGISTRATION_NUMBER", "FLAG"})
 
 _RFMO_ACRONYMS = (
     "IOTC", "WCPFC", "ICCAT", "IATTC", "CCSBT", "NAFO", "NEAFC", "NPFC", "SPRFMO", "SIOFA", "CCAMLR",
@@ -84,28 +85,37 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (None, r"(?:e-?mail|tel(?:ephone)?|phone|fax|address|remarks|comments|signature|species|crew|area|position|page|ref(?:erence)?\s*(?:No)?\.?)"),
     (None, r"(?:date(?:\s+of\s+(?:inspection|issue|sighting|entry|report))?|valid\s+(?:from|until|to)|period|authori[sz]ed\s+(?:from|to|until)|start\s+date|end\s+date)"),
     (None, r"(?:engine\s+power|power|hold\s+capacity|freezing\s+capacity|beam|breadth|depth|draught|draft)"),
-    ("IMO", rf"(?:LR\s*/\s*)?{_OCR_I}M{_OCR_O}(?:\s+ship)?(?:\s*{_NUMBER_WORD})?"),
+    ("IMO", rf"(?:LR\s*/\s*|Lloyd'?s(?:\s+register)?\s*(?:/\s*)?)?{_OCR_I}M{_OCR_O}(?:\s+ship)?(?:\s+identification)?(?:\s*{_NUMBER_WORD})?"),
+    ("IMO", rf"(?:(?:num[eé]ro|n[°º]\.?)\s+)?OMI|ship\s+identification\s+{_NUMBER_WORD}|Lloyd'?s(?:\s+register)?\s*{_NUMBER_WORD}"),
     ("MMSI", rf"MMS{_OCR_I}(?:\s*{_NUMBER_WORD})?"),
-    ("IRCS", rf"(?:international\s+)?(?:radio\s+)?ca[l1I|]{{2}}[\s\-]*s[i1l]gn(?:\s*{_NUMBER_WORD})?|IRCS|callsign"),
-    ("REGISTRATION_NUMBER", rf"(?:{_RFMO_ALT})\s+(?:registration\s+number|record\s+(?:number|{_NUMBER_WORD})|vessel\s+ID|serial\s+{_NUMBER_WORD}|ID|{_NUMBER_WORD})"),
-    ("REGISTRATION_NUMBER", rf"(?:national\s+)?regist(?:ration|ry|er)\s*{_NUMBER_WORD}|(?:national\s+)?registration|reg\.?\s*{_NUMBER_WORD}"),
-    ("REGISTRATION_NUMBER", rf"WIN|UVI|CFR|RFMO\s+(?:ID|{_NUMBER_WORD})|vessel\s+ID|licen[cs]e\s*{_NUMBER_WORD}|official\s+number|external\s+(?:markings?|marks?|ID)"),
-    ("VESSEL_NAME", r"name\s+of\s+(?:the\s+)?(?:fishing\s+)?(?:vessel|ship)|(?:fishing\s+)?vessel(?:'s)?\s+name|ship(?:'s)?\s+name"),
+    ("IRCS", rf"(?:international\s+)?(?:radio\s+)?ca[l1I|]{{2}}[\s\-]*s[i1l]gn(?:\s*{_NUMBER_WORD})?|IRCS|callsign|signal\s+letters|call\s+letters|"
+             r"indicatif(?:\s+d['’]appel)?(?:\s+radio)?|indicativo(?:\s+de\s+llamada)?(?:\s+de\s+radio)?"),
+    ("REGISTRATION_NUMBER", rf"(?:{_RFMO_ALT}|RFMO)\s+(?:regist(?:ration|ry|er)\s*(?:number|{_NUMBER_WORD})|record\s+(?:number|{_NUMBER_WORD})|vessel\s+ID|serial\s+{_NUMBER_WORD}|ID|{_NUMBER_WORD})"),
+    ("REGISTRATION_NUMBER", rf"(?:national\s+|official\s+)?regist(?:ration|ry|er)\s*{_NUMBER_WORD}|(?:national\s+)?registration|reg\.?\s*{_NUMBER_WORD}"),
+    ("REGISTRATION_NUMBER", rf"WIN|UVI|CFR|vessel\s+ID|(?:licen[cs]e|authori[sz]ation|permit)\s*{_NUMBER_WORD}|official\s+number|external\s+(?:markings?|marks?|ID)|"
+                            r"(?:num[eé]ro\s+d['’])?immatriculation|matr[ií]cula"),
+    ("VESSEL_NAME", r"name\s+of\s+(?:the\s+)?(?:fishing\s+)?(?:vessel|ship|boat)|(?:fishing\s+)?(?:vessel|boat)(?:'s)?\s+name|ship(?:'s)?\s+name|"
+                    r"[FM]/?V\s+name|nom\s+du\s+(?:navire|bateau)|nombre\s+del\s+(?:buque|barco)"),
     ("VESSEL_NAME", r"(?:previous|former)\s+(?:vessel\s+)?names?|vessel"),
-    ("PORT", r"port\s+of\s+(?:registry|registration|register|landing|inspection|call|entry|departure)|home\s*port|registered\s+port|port"),
-    ("OWNER", r"(?:registered\s+|beneficial\s+|vessel\s+)?owner(?:'s)?(?:\s*/\s*operator)?(?:\s+name)?|operator(?:\s+name)?|(?:ship\s+)?manager|charterer|(?:owning|operating)\s+company"),
-    ("FLAG", r"(?:current\s+|previous\s+|former\s+)?flag(?:\s+state)?|vessel\s+flag|nationality(?:\s+of\s+(?:the\s+)?vessel)?"),
-    ("VESSEL_TYPE", r"(?:vessel|ship)\s+type|type\s+of\s+(?:vessel|ship)|vessel\s+category"),
-    ("GEAR_TYPE", r"type\s+of\s+(?:fishing\s+)?gear|(?:fishing\s+)?gear(?:\s+type)?|gear\s+used|(?:type\s+of\s+)?fishing\s+methods?|fishing\s+technique"),
+    ("PORT", r"port\s+of\s+(?:registry|registration|register|landing|inspection|call|entry|departure)|home\s*port|registered\s+port|base\s+port|place\s+of\s+issue|"
+             r"port\s+d['’]attache|puerto\s+(?:base|de\s+matr[ií]cula)|port"),
+    ("OWNER", r"(?:registered\s+|beneficial\s+|vessel\s+|ship\s*)?owner(?:'s)?(?:\s*/\s*operator)?(?:\s+name)?|operator(?:\s+name)?|(?:ship\s+)?manager|charterer|"
+              r"(?:owning|operating|management|fishing)\s+company|company(?:\s+name)?|armateur|armador|propri[eé]taire|propietario"),
+    ("FLAG", r"(?:current\s+|previous\s+|former\s+)?flag(?:\s+state)?(?:\s+of\s+(?:the\s+)?(?:vessel|ship))?|vessel\s+flag|nationality(?:\s+of\s+(?:the\s+)?vessel)?|"
+             r"country\s+of\s+(?:registration|registry|flag)|pavillon|pabell[oó]n|bandera"),
+    ("VESSEL_TYPE", r"(?:vessel|ship)\s+(?:type|category)|type\s+of\s+(?:vessel|ship)|vessel\s+category|type\s+de\s+navire|tipo\s+de\s+buque"),
+    ("GEAR_TYPE", r"type\s+of\s+(?:fishing\s+)?gear|(?:fishing\s+)?gear(?:\s+type)?|gear\s+used|(?:type\s+of\s+)?fishing\s+methods?|fishing\s+technique|"
+                  r"engins?(?:\s+de\s+p[eê]che)?|arte(?:\s+de\s+pesca)?"),
     ("VESSEL_TYPE", r"type"),
-    ("TONNAGE", r"gross\s+(?:register(?:ed)?\s+)?tonnage(?:\s*\((?:GT|GRT)\))?|gross\s+tons|net\s+tonnage|tonnage|GRT|GT"),
-    ("LENGTH", r"length\s+over\s*all(?:\s*\(LOA\))?|length(?:\s*\((?:m|LOA)\))?|LOA"),
-    ("BUILD_YEAR", r"year\s+(?:of\s+)?buil[td]|year\s+of\s+construction|when\s+built|construction\s+year|built"),
+    ("TONNAGE", r"gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|net\s+tonnage|tonnage|GRT|GT|jauge(?:\s+brute)?|arqueo(?:\s+bruto)?"),
+    ("LENGTH", r"length\s+over\s*all|length|LOA|longueur(?:\s+hors\s+tout)?|eslora(?:\s+total)?"),
+    ("BUILD_YEAR", r"year\s+(?:of\s+)?buil[td]|(?:year|date)\s+of\s+(?:construction|build)|when\s+built|construction\s+year|built|"
+                   r"ann[eé]e\s+de\s+construction|a[ñn]o\s+de\s+construcci[oó]n"),
 )
 
 # Column headers of tables: the field keys plus the short names only a header row uses.
 COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
-    ("VESSEL_NAME", r"name|vessel\s+name|ship"),
+    ("VESSEL_NAME", r"name|(?:fishing\s+)?(?:vessel|ship|boat)(?:\s+name)?"),
     ("DATE", r"(?:authori[sz]ation\s+|auth\.?\s+)?(?:start|end|from|to|until|expiry|expires|date)(?:\s+date)?|valid\s+(?:from|to|until)|date\s+\w+"),
     ("BUILD_YEAR", r"year"),
     (None, r"no\.?|#|s/?n|serial|item|remarks?|status"),
@@ -115,6 +125,9 @@ _SEPARATOR = re.compile(
     r"[ \t]*[:;：=][ \t]*(?:\n[ \t]*(?=\S))?|[ \t]*(?:\.{3,}|…+)[ \t]*|[ \t]+[-–][ \t]+|[ \t]{2,}|\t"
 )
 _STRICT_SEPARATOR = re.compile(r"[ \t]*[:#]?[ \t]*\n?[ \t]*")
+# "The registered owner is X." / "Its official number is 447872.": the value ends with the sentence.
+_PROSE_SEPARATOR = re.compile(r"[ \t]+(?:is|was)[ \t\n]+")
+_SENTENCE_END = re.compile(r"\.(?=\s+[^\d\s]|\s*$)")
 _VALUE_BREAK = re.compile(r"\n|[ \t]{2,}|\t|\||;")
 
 
@@ -126,6 +139,7 @@ class FieldKey:
     label: str | None
     strict: bool  # separated from its value by plain space only
     colon: bool = False  # separated by ":" (or "=" ...), so it ends the value of a key before it
+    sentence: bool = False  # "<key> is <value>.": the value ends with the sentence
 
 
 @dataclass(frozen=True)
@@ -136,28 +150,40 @@ class Found:
     validated: bool = False
 
 
-def _compile_keys(keys: tuple[tuple[str | None, str], ...]) -> re.Pattern[str]:
-    alternatives = "|".join(f"(?P<k{index}>{pattern})" for index, (_, pattern) in enumerate(keys))
-    return re.compile(rf"(?<![\w/])(?:{alternatives})(?:\(s\))?(?![\w])", re.IGNORECASE)
+def _key_alternatives(keys: tuple[tuple[str | None, str], ...]) -> str:
+    return "|".join(f"(?P<k{index}>{pattern})" for index, (_, pattern) in enumerate(keys))
 
 
-_FIELD_KEY_RE = _compile_keys(FIELD_KEYS)
-_COLUMN_KEY_RE = re.compile(
-    r"^(?:" + "|".join(f"(?P<k{index}>{pattern})" for index, (_, pattern) in enumerate(COLUMN_KEYS)) + r")"
-    r"\.?(?:\s*\([^)]*\))?\.?$",
-    re.IGNORECASE,
+# A key may carry a qualifier in brackets: a unit ("Length (m)") or the scheme of the number ("UVI (IMO)").
+_QUALIFIER = r"(?:[ \t]*\((?P<qualifier>[^()\n]{1,25})\))?"
+_FIELD_KEY_RE = re.compile(
+    rf"(?<![\w/])(?:{_key_alternatives(FIELD_KEYS)})(?:\(s\))?(?![\w]){_QUALIFIER}", re.IGNORECASE
 )
+_COLUMN_KEY_RE = re.compile(rf"^(?:{_key_alternatives(COLUMN_KEYS)})(?:\(s\))?\.?{_QUALIFIER}\.?$", re.IGNORECASE)
+_QUALIFIER_KEY_RE = re.compile(rf"^(?:{_key_alternatives(FIELD_KEYS)})$", re.IGNORECASE)
 
 
 def _key_label(match: re.Match[str], keys: tuple[tuple[str | None, str], ...]) -> str | None:
-    group = match.lastgroup or ""
-    return keys[int(group[1:])][0]
+    """The label of the key, or of its qualifier where that names an entity itself ("UVI (IMO)" is an IMO)."""
+    group = next(name for name, value in match.groupdict().items() if value is not None and name.startswith("k"))
+    label = keys[int(group[1:])][0]
+    qualifier = match.group("qualifier")
+    qualified = _QUALIFIER_KEY_RE.match(qualifier.strip()) if qualifier else None
+    if label is not None and qualified is not None:
+        return _key_label_plain(qualified) or label
+    return label
+
+
+def _key_label_plain(match: re.Match[str]) -> str | None:
+    group = next(name for name, value in match.groupdict().items() if value is not None)
+    return FIELD_KEYS[int(group[1:])][0]
 
 
 # --- small text helpers ----------------------------------------------------------------------
 
 _COMPANY_SUFFIX = re.compile(
-    r"^(?:LTD|LIMITED|INC|CO|CORP|CORPORATION|LLC|S\.?A|S\.?L|S\.?R\.?L|S\.?A\.?C|GMBH|B\.?V|N\.?V|A/?S|ASA|AB|PTY|PLC|K\.?K)\b\.?",
+    r"^(?:LTD|LIMITED|INC|CO|CORP|CORPORATION|LLC|S\.?A|S\.?L|S\.?R\.?L|S\.?A\.?C|S\.?A\.?S|S\.?P\.?A|SARL|GMBH|B\.?V|N\.?V|A/?S|ASA|AB|"
+    r"PTY|PLC|K\.?K|PT|TBK|LDA|LTDA|CIA|C\.?A|SDN\.?\s*BHD|BHD|OY|OOO|JSC|PJSC|E\.?I\.?R\.?L)\b\.?",
     re.IGNORECASE,
 )
 _TRIM_CHARS = " \t\n\r,;:.\"'“”‘’()[]{}-–"
@@ -201,6 +227,9 @@ _MMSI_TOKEN = re.compile(r"(?<!\d)\d{9}(?!\d)")
 _NUMBER = r"\d{1,3}(?:[,\s]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
 _TONNAGE_UNIT = r"GT|GRT|gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|tonnes|tons|t\b|MT"
 _LENGTH_UNIT = r"m|metres|meters|metre|meter|ft|feet"
+# Units some registers write before the number: "GT 439", NEAFC's "LC 109" (London Convention) and "OA 32".
+_TONNAGE_UNIT_FIRST = r"GT|GRT|LC"
+_LENGTH_UNIT_FIRST = r"LOA|OA"
 _OTHER_UNIT = re.compile(r"\s?(?:m|metres|meters|ft|feet|kw|hp|m3|m³|mm|cm|kg|%)(?![\w³])", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(?:18[5-9]\d|19\d\d|20[0-4]\d)(?!\d)")
 
@@ -242,8 +271,10 @@ def _ircs_values(text: str, start: int, end: int) -> list[Found]:
     return [Found(match.start(), match.end(), "IRCS", True)]
 
 
-def _measure_values(label: str, unit: str) -> ValueParser:
-    pattern = re.compile(rf"(?:{_NUMBER})(?:\s?(?:{unit})(?![\w³²]))?", re.IGNORECASE)
+def _measure_values(label: str, unit: str, unit_first: str) -> ValueParser:
+    pattern = re.compile(
+        rf"(?:(?:{unit_first})\s?)?(?:{_NUMBER})(?:\s?(?:{unit})(?![\w³²]))?", re.IGNORECASE
+    )
 
     def parse(text: str, start: int, end: int) -> list[Found]:
         match = pattern.match(text, start, end)
@@ -281,11 +312,11 @@ def _registration_values(text: str, start: int, end: int) -> list[Found]:
     comma = text.find(", ", match.start(), value_end)
     if comma >= 0:
         value_end = comma
-    # a second word without digits ends the number ("1249 issued by ...")
+    # a later word in lower case ends the number ("1249 issued by ..."); capitals go on ("T-8 SE", "M-123 A")
     words = list(re.finditer(r"\S+", text[match.start() : value_end]))
     kept_end = match.start()
     for word in words:
-        if kept_end > match.start() and not any(ch.isdigit() for ch in word.group()):
+        if kept_end > match.start() and not any(ch.isdigit() for ch in word.group()) and not word.group().isupper():
             break
         kept_end = match.start() + word.end()
     found = _found(text, match.start(), kept_end, "REGISTRATION_NUMBER")
@@ -307,6 +338,14 @@ def _name_like(text: str, start: int, end: int, label: str, max_words: int) -> F
     return found
 
 
+def _without_trailing_remark(text: str, start: int, end: int) -> int:
+    """End of a value before a bracketed remark that closes it ("Ise (Japan)", "Hand liner vessels (LH)");
+    brackets inside a name belong to it ("MARUHA (N.Z.) CORPORATION LIMITED")."""
+    value = text[start:end].rstrip()
+    cut = value.rfind(" (")
+    return start + cut if cut >= 0 and value.endswith(")") else end
+
+
 def _split_segments(text: str, start: int, end: int, separators: str) -> Iterator[tuple[int, int]]:
     position = start
     for match in re.finditer(separators, text[start:end]):
@@ -316,8 +355,7 @@ def _split_segments(text: str, start: int, end: int, separators: str) -> Iterato
 
 
 def _vessel_name_values(text: str, start: int, end: int) -> list[Found]:
-    cut = text.find(" (", start, end)
-    end = cut if cut >= 0 else end
+    end = _without_trailing_remark(text, start, end)
     found = []
     for seg_start, seg_end in _split_segments(text, start, end, r",\s+|\s+/\s+"):
         name = _name_like(text, seg_start, seg_end, "VESSEL_NAME", 6)
@@ -327,8 +365,7 @@ def _vessel_name_values(text: str, start: int, end: int) -> list[Found]:
 
 
 def _owner_values(text: str, start: int, end: int) -> list[Found]:
-    cut = text.find(" (", start, end)
-    end = cut if cut >= 0 else end
+    end = _without_trailing_remark(text, start, end)
     segments = list(_split_segments(text, start, end, r",\s+"))
     owner_end = segments[0][1]
     for seg_start, seg_end in segments[1:]:
@@ -343,8 +380,7 @@ def _short_text_values(label: str, max_words: int, split: str | None) -> ValuePa
     """First part only where ``split`` is None (a port before its country), else every part."""
 
     def parse(text: str, start: int, end: int) -> list[Found]:
-        cut = text.find(" (", start, end)
-        end = cut if cut >= 0 else end
+        end = _without_trailing_remark(text, start, end)
         segments = list(_split_segments(text, start, end, split or r",\s*"))
         found = [_name_like(text, s, e, label, max_words) for s, e in (segments if split else segments[:1])]
         return [item for item in found if item]
@@ -366,11 +402,18 @@ VALUE_PARSERS: dict[str, ValueParser] = {
     "PORT": _short_text_values("PORT", 4, split=None),
     "VESSEL_TYPE": _short_text_values("VESSEL_TYPE", 8, split=r"\s*/\s*|,\s+|;\s*"),
     "GEAR_TYPE": _short_text_values("GEAR_TYPE", 10, split=r"\s*/\s*|,\s+|;\s*"),
-    "TONNAGE": _measure_values("TONNAGE", _TONNAGE_UNIT),
-    "LENGTH": _measure_values("LENGTH", _LENGTH_UNIT),
+    "TONNAGE": _measure_values("TONNAGE", _TONNAGE_UNIT, _TONNAGE_UNIT_FIRST),
+    "LENGTH": _measure_values("LENGTH", _LENGTH_UNIT, _LENGTH_UNIT_FIRST),
     "BUILD_YEAR": _year_values,
     "REGISTRATION_NUMBER": _registration_values,
     "DATE": _date_values,
+}
+# In a table cell a vessel type, gear or owner is the whole cell ("fish carriers and reefers", "Liners - Pole
+# and Line Vessels", "MICHAEL TERRY, JUDITH TERRY"); only slashes separate alternatives there.
+TABLE_VALUE_PARSERS: dict[str, ValueParser] = {
+    "VESSEL_TYPE": _short_text_values("VESSEL_TYPE", 8, split=r"\s+/\s+|;\s*"),
+    "GEAR_TYPE": _short_text_values("GEAR_TYPE", 10, split=r"\s+/\s+|;\s*"),
+    "OWNER": _short_text_values("OWNER", 12, split=r"\s+/\s+|;\s*"),
 }
 
 
@@ -385,16 +428,24 @@ def _ocr_shadow(text: str) -> str:
     return _MIXED_WORD.sub(lambda m: m.group().replace("0", "O").replace("1", "l"), text)
 
 
+_UNIT_AFTER_NUMBER = re.compile(r"\d[ \t]?$")
+
+
 def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
     keys = []
     for match in _FIELD_KEY_RE.finditer(_ocr_shadow(text)):
         if _line_bounds(text, match.start())[0] in skip_lines:
             continue
         label = _key_label(match, FIELD_KEYS)
+        if label in ("TONNAGE", "LENGTH") and _UNIT_AFTER_NUMBER.search(text, max(0, match.start() - 2), match.start()):
+            continue
         separator = _SEPARATOR.match(text, match.end())
+        prose = _PROSE_SEPARATOR.match(text, match.end())
         if separator is not None and separator.end() > match.end():
             colon = bool(re.match(r"[ \t]*[:;：=]", separator.group()))
             keys.append(FieldKey(match.start(), match.end(), separator.end(), label, strict=False, colon=colon))
+        elif prose is not None:
+            keys.append(FieldKey(match.start(), match.end(), prose.end(), label, strict=False, sentence=True))
         elif label in STRICT_LABELS:
             strict = _STRICT_SEPARATOR.match(text, match.end())
             keys.append(FieldKey(match.start(), match.end(), strict.end(), label, strict=True))
@@ -404,7 +455,19 @@ def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
 def _value_end(text: str, key: FieldKey, next_key_start: int) -> int:
     brk = _VALUE_BREAK.search(text, key.value_start)
     end = brk.start() if brk else len(text)
+    if key.sentence:
+        # the full stop goes with the value, where _trim keeps it only after an abbreviation ("S.A.")
+        stop = _SENTENCE_END.search(text, key.value_start, end)
+        end = stop.end() if stop else end
     return min(end, next_key_start)
+
+
+def _fits_sentence_value(text: str, found: Found) -> bool:
+    """After "<key> is", only a checked value or a name in capitals: "The vessel is 33 m long" names no vessel."""
+    if found.label in STRICT_LABELS:
+        return True
+    words = text[found.start : found.end].split()
+    return found.label == "OWNER" and all(word[0].isupper() or not word[0].isalpha() for word in words)
 
 
 def _labelled_fields(text: str, skip_lines: set[int]) -> list[Found]:
@@ -421,6 +484,8 @@ def _labelled_fields(text: str, skip_lines: set[int]) -> list[Found]:
         if key.value_start >= end:
             continue
         parsed = VALUE_PARSERS[key.label](text, key.value_start, end)
+        if key.sentence:
+            parsed = [item for item in parsed if _fits_sentence_value(text, item)]
         if key.strict:
             parsed = [item for item in parsed if item.start == _trim(text, key.value_start, end)[0]]
         found.extend(parsed)
@@ -431,6 +496,9 @@ def _labelled_fields(text: str, skip_lines: set[int]) -> list[Found]:
 
 # A cell is words joined by single spaces; two spaces, a tab or a pipe separate cells.
 _CELL = re.compile(r"[^\s|]+(?: [^\s|]+)*")
+# A ruled line under a header or between rows: "-----", "=====", "|----|:---|", "+----+".
+_RULE_LINE = re.compile(r"^[\s|+:]*[-=_~]{3,}[\s|+:\-=_~]*$")
+_HEADER_ALTERNATIVES = re.compile(r"\s*/\s*")
 
 
 @dataclass(frozen=True)
@@ -444,26 +512,72 @@ def _cells(text: str, line_start: int, line_end: int) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _CELL.finditer(text, line_start, line_end)]
 
 
-def _header_columns(text: str, line_start: int, line_end: int) -> list[Column] | None:
-    cells = _cells(text, line_start, line_end)
+def _is_rule_line(text: str, line_start: int, line_end: int) -> bool:
+    return bool(_RULE_LINE.match(text[line_start:line_end]))
+
+
+def _column_label(cell: str) -> tuple[bool, str | None]:
+    """(is a known column name, its label); a bilingual or slashed header ("Lloyd's / IMO No.",
+    "Nom du navire / Name of vessel") is known by any of its parts, the last one first."""
+    for candidate in [cell, *reversed(_HEADER_ALTERNATIVES.split(cell))]:
+        match = _COLUMN_KEY_RE.match(candidate.strip())
+        if match is not None:
+            return True, _key_label(match, COLUMN_KEYS)
+    return False, None
+
+
+def _columns_from_cells(cells: list[tuple[int, int, str]]) -> list[Column] | None:
+    """Columns from (start within line, end within line, header text) cells, if enough are known."""
     if len(cells) < 3:
         return None
     labels: list[str | None] = []
     known = 0
-    for start, end in cells:
-        match = _COLUMN_KEY_RE.match(text[start:end])
-        if match is None:
-            labels.append(None)
-            if any(ch.isdigit() for ch in text[start:end]):
-                return None
-            continue
-        known += 1
-        labels.append(_key_label(match, COLUMN_KEYS))
+    for _, _, cell in cells:
+        is_known, label = _column_label(cell)
+        if not is_known and any(ch.isdigit() for ch in cell):
+            return None
+        known += is_known
+        labels.append(label)
     if known < 3 or known * 2 < len(cells):
         return None
-    starts = [start - line_start for start, _ in cells]
+    starts = [start for start, _, _ in cells]
     ends = starts[1:] + [10_000]
     return [Column(s, e, label) for s, e, label in zip(starts, ends, labels)]
+
+
+def _header_cells(text: str, line: tuple[int, int]) -> list[tuple[int, int, str]]:
+    return [(start - line[0], end - line[0], text[start:end]) for start, end in _cells(text, *line)]
+
+
+def _merged_header_cells(text: str, upper: tuple[int, int], lower: tuple[int, int]) -> list[tuple[int, int, str]]:
+    """A header written on two lines ("Radio" over "call sign"): each lower cell joins the upper cell it
+    overlaps most."""
+    merged = [[start, end, words] for start, end, words in _header_cells(text, upper)]
+    if not merged:
+        return []
+    for start, end, words in _header_cells(text, lower):
+        best = max(merged, key=lambda cell: (min(end, cell[1]) - max(start, cell[0]), -abs(cell[0] - start)))
+        if min(end, best[1]) - max(start, best[0]) <= 0:
+            return []  # a lower cell under no header cell: not one header
+        # a word hyphenated across the two lines ("Nation-" over "ality") is one word
+        best[2] = f"{best[2][:-1]}{words}" if best[2].endswith("-") else f"{best[2]} {words}"
+    return [(start, end, words) for start, end, words in merged]
+
+
+def _known_count(columns: list[Column] | None) -> int:
+    return -1 if columns is None else sum(column.label is not None for column in columns)
+
+
+def _header_at(text: str, lines: list[tuple[int, int]], index: int) -> tuple[list[Column], int] | None:
+    """Columns of a header starting at line ``index`` and the number of lines it takes (1 or 2)."""
+    single = _columns_from_cells(_header_cells(text, lines[index]))
+    double = None
+    if index + 1 < len(lines) and not _is_rule_line(text, *lines[index + 1]):
+        merged = _merged_header_cells(text, lines[index], lines[index + 1])
+        double = _columns_from_cells(merged) if merged else None
+    if double is not None and _known_count(double) > _known_count(single):
+        return double, 2
+    return (single, 1) if single is not None else None
 
 
 def _column_of(columns: list[Column], cell_start: int, cell_end: int) -> Column:
@@ -474,10 +588,13 @@ def _column_of(columns: list[Column], cell_start: int, cell_end: int) -> Column:
     return best
 
 
-def _table_rows(text: str, lines: list[tuple[int, int]], header_index: int) -> Iterator[tuple[int, int]]:
-    for line_start, line_end in lines[header_index + 1 :]:
+def _table_rows(text: str, lines: list[tuple[int, int]], first_row: int) -> Iterator[tuple[int, int]]:
+    """Rows under a header: ruled lines are skipped, and a blank line right under the header too."""
+    for number, (line_start, line_end) in enumerate(lines[first_row:]):
+        if _is_rule_line(text, line_start, line_end):
+            continue
         if not text[line_start:line_end].strip():
-            if line_start == lines[header_index + 1][0]:
+            if number == 0:
                 continue
             return
         if len(_cells(text, line_start, line_end)) < 2:
@@ -493,26 +610,38 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return result
 
 
-def _tables(text: str) -> tuple[list[Found], set[int]]:
-    """Entities in table cells, and the start offsets of header lines (not fields)."""
+def _row_entities(text: str, row_start: int, row_end: int, columns: list[Column]) -> list[Found]:
     found: list[Found] = []
-    header_starts: set[int] = set()
+    cells = _cells(text, row_start, row_end)
+    for position, (cell_start, cell_end) in enumerate(cells):
+        if len(cells) == len(columns):
+            column = columns[position]
+        else:
+            column = _column_of(columns, cell_start - row_start, cell_end - row_start)
+        if column.label is not None:
+            found.extend(TABLE_VALUE_PARSERS.get(column.label, VALUE_PARSERS[column.label])(text, cell_start, cell_end))
+    return found
+
+
+def _tables(text: str) -> tuple[list[Found], set[int]]:
+    """Entities in table cells, and the start offsets of the table's lines (not read as fields)."""
+    found: list[Found] = []
+    table_lines: set[int] = set()
     lines = _lines(text)
-    for index, (line_start, line_end) in enumerate(lines):
-        columns = _header_columns(text, line_start, line_end)
-        if columns is None:
+    index = 0
+    while index < len(lines):
+        header = _header_at(text, lines, index)
+        if header is None:
+            index += 1
             continue
-        header_starts.add(line_start)
-        for row_start, row_end in _table_rows(text, lines, index):
-            cells = _cells(text, row_start, row_end)
-            for position, (cell_start, cell_end) in enumerate(cells):
-                if len(cells) == len(columns):
-                    column = columns[position]
-                else:
-                    column = _column_of(columns, cell_start - row_start, cell_end - row_start)
-                if column.label is not None:
-                    found.extend(VALUE_PARSERS[column.label](text, cell_start, cell_end))
-    return found, header_starts
+        columns, height = header
+        table_lines.update(start for start, _ in lines[index : index + height])
+        rows = list(_table_rows(text, lines, index + height))
+        for row_start, row_end in rows:
+            table_lines.add(row_start)
+            found.extend(_row_entities(text, row_start, row_end, columns))
+        index += height
+    return found, table_lines
 
 
 # --- patterns and vocabularies ---------------------------------------------------------------
@@ -524,7 +653,7 @@ _MONTH = (
 _DATE_PATTERNS = (
     re.compile(rf"(?<![\w])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[\s\-/]+{_MONTH}[\s\-/,]+(?P<y>\d{{4}}|\d{{2}})(?![\w])", re.IGNORECASE),
     re.compile(rf"(?<![\w]){_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?![\w])", re.IGNORECASE),
-    re.compile(r"(?<![\w.\-/])(?P<y>(?:19|20)\d\d)-(?P<m>0?[1-9]|1[0-2])-(?P<d>\d{1,2})(?![\d])"),
+    re.compile(r"(?<![\w.\-/])(?P<y>(?:19|20)\d\d)(?P<s>[\-/.])(?P<m>0?[1-9]|1[0-2])(?P=s)(?P<d>\d{1,2})(?![\d]|[\-/.]\d)"),
     re.compile(r"(?<![\w.\-/])(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<y>(?:19|20)\d\d)(?![\w\-/]|\.\d)"),
 )
 
@@ -583,7 +712,7 @@ _RFMO_RE = re.compile(
     re.IGNORECASE,
 )
 _TONNAGE_RE = re.compile(rf"(?<![\w.,])(?:{_NUMBER})\s?(?:GT|GRT|gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons))(?![\w])", re.IGNORECASE)
-_LENGTH_RE = re.compile(rf"(?<![\w.,])(?:{_NUMBER})(?:\s?(?:m|metres|meters)|-(?:metre|meter))(?![\w³²])")
+_LENGTH_RE = re.compile(rf"(?<![\w.,])(?:{_NUMBER})(?:\s?(?:m|metres|meters|ft|feet)|-(?:metre|meter))(?![\w³²])")
 _BUILT_RE = re.compile(r"\b(?:built|constructed)\s+(?:in\s+)?(?:(?:[A-Z][\w.]*,?\s+){1,3}(?:in\s+)?)?(?P<y>(?:19|20)\d\d)\b")
 
 
@@ -654,9 +783,14 @@ def _prose_vessel_names(text: str) -> list[Found]:
             if group == "n":
                 end = _cut_at_stop_word(text, start, end)
             name = _name_like(text, start, end, "VESSEL_NAME", 6)
-            if name and sum(ch.isalpha() for ch in text[name.start : name.end]) >= 2:
+            if name and sum(ch.isalpha() for ch in text[name.start : name.end]) >= 2 and not _is_key(text, name):
                 found.append(name)
     return found
+
+
+def _is_key(text: str, found: Found) -> bool:
+    """A field name in capitals before "(IMO ...)" ("UVI (IMO)") is not a vessel name."""
+    return _QUALIFIER_KEY_RE.match(text[found.start : found.end]) is not None
 
 
 def _cut_at_stop_word(text: str, start: int, end: int) -> int:
@@ -673,10 +807,10 @@ def _cut_at_stop_word(text: str, start: int, end: int) -> int:
 
 _OWNER_PROSE = re.compile(
     r"\b(?:owned|operated|managed|chartered)\s+by\s+(?:the\s+)?(?:company\s+)?"
-    r"(?P<o>[A-Z][\w&'.\-]*(?:(?:,?\s+|\s+(?:de|del|la|of|and|&)\s+)[A-Z&][\w&'.\-]*){0,7})"
+    r"(?P<o>[A-Z][\w&'.\-]*(?:(?:,?[ \t]+|[ \t]+(?:de|del|la|of|and|&)[ \t]+)[A-Z&][\w&'.\-]*){0,7})"
 )
 _PORT_PROSE = re.compile(
-    r"\b(?:port\s+of|in\s+the\s+port\s+of|at\s+the\s+port\s+of|landed\s+(?:in|at)|arrived\s+(?:in|at))\s+"
+    r"\b(?:port\s+of|in\s+the\s+port\s+of|at\s+the\s+port\s+of|landed\s+(?:in|at)|arrived\s+(?:in|at)|[Ii]ssued\s+at)\s+"
     r"(?P<p>(?:Port\s+)?[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})"
 )
 

@@ -17,11 +17,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import argilla as rg
 import httpx
-from argilla._exceptions import ArgillaAPIError
 from dagster import ConfigurableResource
 from pydantic import Field
 
@@ -33,6 +31,9 @@ from oceanid_dagster.domain.annotation import (
 )
 from oceanid_dagster.domain.labels import ENTITY_LABELS, LABEL_NAMES
 from oceanid_dagster.domain.spans import Span
+
+if TYPE_CHECKING:
+    import argilla as rg
 
 TEXT_FIELD = "text"
 ENTITIES_QUESTION = "entities"
@@ -77,7 +78,16 @@ def annotation_guidelines() -> str:
     )
 
 
+def _sdk():
+    """The argilla SDK, imported on first use: it imports Hugging Face ``datasets``, which loading the
+    code location (definitions, sensors) must not pay for."""
+    import argilla
+
+    return argilla
+
+
 def dataset_settings() -> rg.Settings:
+    rg = _sdk()
     return rg.Settings(
         guidelines=annotation_guidelines(),
         fields=[rg.TextField(name=TEXT_FIELD, title="Page text", use_markdown=False)],
@@ -110,7 +120,7 @@ def _argilla_client(api_url: str, api_key: str, timeout_s: float) -> rg.Argilla:
     The SDK's transport retries a refused connection once; slow answers and 5xx are retried by
     :meth:`ArgillaResource._retrying`.
     """
-    return rg.Argilla(api_url=api_url, api_key=api_key, timeout=timeout_s, retries=1)
+    return _sdk().Argilla(api_url=api_url, api_key=api_key, timeout=timeout_s, retries=1)
 
 
 def _is_retryable(error: Exception) -> bool:
@@ -118,6 +128,8 @@ def _is_retryable(error: Exception) -> bool:
         return True
     if isinstance(error, httpx.HTTPStatusError):
         return error.response.status_code in RETRYABLE_STATUS
+    from argilla._exceptions import ArgillaAPIError
+
     if isinstance(error, ArgillaAPIError):
         return error.status_code in RETRYABLE_STATUS
     return False
@@ -244,7 +256,7 @@ class ArgillaResource(ConfigurableResource):
             dataset.delete()
             dataset = None
         if dataset is None:
-            dataset = rg.Dataset(
+            dataset = _sdk().Dataset(
                 name=self.dataset_name, workspace=self.workspace, settings=dataset_settings(), client=client
             ).create()
         self._check_labels(dataset)

@@ -86,7 +86,8 @@ class OcrEngineResource(ConfigurableResource):
                 last_error = RuntimeError(f"HTTP {response.status_code}")
             except requests.ConnectionError as error:
                 last_error = error
-            time.sleep(min(2**attempt, 30))
+            if attempt < self.remote_retries:  # no pause after the last attempt: fail now
+                time.sleep(min(2**attempt, 30))
         raise RuntimeError(f"remote OCR at {url} failed after {self.remote_retries + 1} attempts: {last_error}")
 
 

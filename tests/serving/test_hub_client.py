@@ -4,6 +4,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -147,7 +148,7 @@ def test_local_hub_failed_copy_leaves_no_revision_and_no_staging(tmp_path):
     os.symlink(tmp_path / "does-not-exist", folder / "dangling")
     hub = LocalFolderHub(tmp_path / "hub")
 
-    with pytest.raises(Exception):
+    with pytest.raises(shutil.Error, match="dangling"):
         hub.publish_folder(REPO, folder, "release-20250101T000000Z")
 
     assert list(hub.repo_dir(REPO).iterdir()) == []

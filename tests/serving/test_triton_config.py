@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from google.protobuf import text_format
-from reportlab.pdfgen import canvas
 from tritonclient.grpc import model_config_pb2
 
 from oceanid_dagster.domain.labels import NUM_BIO_TAGS
@@ -17,6 +16,7 @@ from oceanid_dagster.domain.triton_config import (
     output_dims,
     output_width,
 )
+from tests.serving.pdfs import make_pdf
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TRITON_MODELS = REPO_ROOT / "triton-models"
@@ -90,15 +90,6 @@ def docling_model():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def make_pdf(path: Path, pages: list[str]) -> bytes:
-    pdf = canvas.Canvas(str(path))
-    for text in pages:
-        pdf.drawString(72, 720, text)
-        pdf.showPage()
-    pdf.save()
-    return path.read_bytes()
 
 
 def test_docling_model_reads_the_pdf_text_layer_without_docling(docling_model, tmp_path):

@@ -6,16 +6,10 @@ Needs the Triton venv: ``services/triton/install.sh`` (creates .venv-triton).
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-import requests
 import tritonclient.http as httpclient
 from dagster import EnvVar, build_resources
 
@@ -28,63 +22,22 @@ from oceanid_dagster.resources.triton import (
     TritonUnavailableError,
 )
 from tests.serving.cloudflare_gate import CloudflareGate
+from tests.serving.pdfs import make_pdf
 from tests.serving.releases import VOCAB_SIZE, expected_logits, tiny_ner_onnx
-from tests.serving.test_triton_config import make_pdf
+from tests.serving.triton_server import free_port, running_triton
 
 pytestmark = pytest.mark.e2e
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-TRITON_VENV = Path(os.environ.get("OCEANID_TRITON_VENV", REPO_ROOT / ".venv-triton"))
 CF_ID, CF_SECRET = "test-client.access", "s3cret-service-token-value"
-STARTUP_TIMEOUT_S = 180
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_models_ready(url: str, process: subprocess.Popen, log_path: Path, models: list[str]) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"Triton exited with {process.returncode}:\n{log_path.read_text()[-4000:]}")
-        try:
-            if all(requests.get(f"{url}/v2/models/{m}/ready", timeout=2).status_code == 200 for m in models):
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"Triton not ready after {STARTUP_TIMEOUT_S}s:\n{log_path.read_text()[-4000:]}")
 
 
 @pytest.fixture(scope="module")
 def triton_url(tmp_path_factory):
-    if not (TRITON_VENV / "bin" / "python").exists():
-        pytest.fail(f"no Triton venv at {TRITON_VENV}: run services/triton/install.sh")
     work = tmp_path_factory.mktemp("triton")
     model = tiny_ner_onnx(work / "model.onnx", NUM_BIO_TAGS)
-    port = free_port()
-    log_path = work / "triton.log"
-    command = [
-        str(TRITON_VENV / "bin" / "python"), str(REPO_ROOT / "services" / "triton" / "serve.py"),
-        "--onnx", str(model), "--http-port", str(port), "--grpc-port", str(free_port()), "--metrics-port", str(free_port()),
-        "--python-model", str(REPO_ROOT / "triton-models" / "docling_granite_python"),
-    ]
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_models_ready(url, process, log_path, ["distilbert-base-uncased", "docling_granite_python"])
+    with running_triton(model, work, python_models=(REPO_ROOT / "triton-models" / "docling_granite_python",)) as url:
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 @pytest.fixture

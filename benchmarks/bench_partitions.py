@@ -1,0 +1,116 @@
+"""Dynamic partitions at scale: 20,000 documents registered (uploads, ``documents`` rows, dynamic
+partitions), then, with the real ``dagster dev`` running:
+
+- the upload sensor's tick time as the daemon records it: the first tick (every file new to the
+  cursor, all already known), ticks with no new file, and the tick that finds 10 new files;
+- the GraphQL query time of the ``raw_ocr`` asset page (partition stats, partition statuses,
+  partition keys) through the webserver's ``/graphql``.
+
+    .venv/bin/python -m benchmarks.bench_partitions [--documents 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.bench_end_to_end import sample_pdfs
+from benchmarks.dagster_dev import DagsterDev, copy_into
+from benchmarks.report import emit, note
+from oceanid_dagster.assets.documents import registration_row
+from oceanid_dagster.domain.documents import sha256_hex
+from oceanid_dagster.partitions import documents_partitions
+from oceanid_dagster.resources.document_store import UploadedFile
+
+NEW_FILES = 10
+QUERY_REPEATS = 5
+
+SENSOR_TICKS = """
+query ($selector: SensorSelector!) {
+  sensorOrError(sensorSelector: $selector) {
+    ... on Sensor { sensorState { ticks(limit: 50) { timestamp endTimestamp status skipReason runIds } } }
+  }
+}
+"""
+
+ASSET_PAGE = """
+query ($key: AssetKeyInput!) {
+  assetNodeOrError(assetKey: $key) {
+    ... on AssetNode {
+      partitionStats { numMaterialized numMaterializing numFailed numPartitions }
+      assetPartitionStatuses {
+        ... on DefaultPartitionStatuses { materializedPartitions failedPartitions materializingPartitions unmaterializedPartitions }
+      }
+      partitionKeysByDimension { name partitionKeys }
+    }
+  }
+}
+"""
+
+
+def register_many(dev: DagsterDev, count: int) -> None:
+    """Tiny stand-in files (the sensor only hashes them), their rows, their partitions."""
+    rows = []
+    for index in range(count):
+        data = f"%PDF-1.4 stand-in document {index}\n".encode()
+        path = dev.uploads / f"registered-{index:05d}.pdf"
+        path.write_bytes(data)
+        upload = UploadedFile(str(path), path.name, len(data), path.stat().st_mtime)
+        rows.append({**registration_row(upload, sha256_hex(data)), "status": "processed", "page_count": 1})
+    dev.warehouse().upsert_rows("documents", rows)
+    with dev.instance() as instance:
+        instance.add_dynamic_partitions(documents_partitions.name, [row["document_id"] for row in rows])
+
+
+def sensor_ticks(dev: DagsterDev) -> list[dict]:
+    selector = {"repositoryLocationName": "oceanid_dagster.definitions", "repositoryName": "__repository__", "sensorName": "upload_sensor"}
+    ticks = dev.graphql(SENSOR_TICKS, {"selector": selector})["sensorOrError"]["sensorState"]["ticks"]
+    return sorted((tick for tick in ticks if tick["endTimestamp"]), key=lambda tick: tick["timestamp"])
+
+
+def tick_seconds(tick: dict) -> float:
+    return tick["endTimestamp"] - tick["timestamp"]
+
+
+def asset_page_seconds(dev: DagsterDev) -> list[float]:
+    timings = []
+    for _ in range(QUERY_REPEATS):
+        started = time.perf_counter()
+        node = dev.graphql(ASSET_PAGE, {"key": {"path": ["raw_ocr"]}})["assetNodeOrError"]
+        timings.append(time.perf_counter() - started)
+        partitions = node["partitionStats"]["numPartitions"]
+    note(f"asset page: {partitions} partitions")
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--documents", type=int, default=20_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="oceanid-bench-partitions-") as scratch:
+        dev = DagsterDev(Path(scratch))
+        note(f"registering {args.documents} documents")
+        register_many(dev, args.documents)
+        with dev:
+            first = dev.wait_until(lambda: sensor_ticks(dev), 300, "the first sensor tick", poll_s=2)[0]
+            dev.wait_until(lambda: len(sensor_ticks(dev)) >= 3, 120, "two more sensor ticks", poll_s=2)
+            idle = [tick_seconds(tick) for tick in sensor_ticks(dev)[1:]]
+            page = asset_page_seconds(dev)
+            copy_into(dev.uploads, sample_pdfs(NEW_FILES, seed=20_000))
+            with_new = dev.wait_until(
+                lambda: [tick for tick in sensor_ticks(dev) if tick["runIds"] or tick["status"] == "SUCCESS"], 120,
+                "the tick that finds the new files", poll_s=2,
+            )[0]
+    prefix = f"partitions.{args.documents}_documents"
+    emit(f"{prefix}.sensor_first_tick_all_known", tick_seconds(first), "s")
+    emit(f"{prefix}.sensor_tick_no_new_files", statistics.median(idle), "s")
+    emit(f"{prefix}.sensor_tick_{NEW_FILES}_new_files", tick_seconds(with_new), "s")
+    emit(f"{prefix}.asset_page_graphql_first", page[0], "s")
+    emit(f"{prefix}.asset_page_graphql_median", statistics.median(page), "s")
+
+
+if __name__ == "__main__":
+    main()

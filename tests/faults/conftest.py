@@ -1,0 +1,74 @@
+"""What the fault tests share: sample PDFs, the row counts of a clean run, a real ``dagster dev``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from benchmarks.dagster_dev import DagsterDev
+from oceanid_dagster.assets.extracted_entities import sample_gazetteer
+from oceanid_dagster.domain.documents import document_id
+from oceanid_dagster.extraction import RuleExtractor
+from oceanid_dagster.resources.ocr_engine import OcrEngineResource
+from oceanid_dagster.resources.warehouse import WarehouseResource
+from oceanid_dagster.samples.generator import generate_documents
+from oceanid_dagster.samples.registry_csv import load_sample_registry
+from oceanid_dagster.samples.render import render_pdf, render_scanned_pdf
+from tests.ingestion.conftest import home, instance, resources  # noqa: F401 - fixtures reused here
+
+# A run worker killed with SIGKILL leaves its run STARTED and its "warehouse" pool slot claimed:
+# the default run launcher cannot see a dead worker. Run monitoring frees the slots of runs that
+# an operator has terminated, so that the re-execution can take the pool.
+RECOVERY_INSTANCE_SETTINGS = {"run_monitoring": {"enabled": True, "poll_interval_seconds": 1, "free_slots_after_run_end_seconds": 1}}
+
+
+def sample_pdfs(count: int, seed: int, pages: int = 1) -> dict[str, bytes]:
+    documents = generate_documents(load_sample_registry(), count, seed=seed, pages=pages)
+    return {f"{document.name}.pdf": render_pdf(document) for document in documents}
+
+
+def scanned_pdfs(count: int, seed: int) -> dict[str, bytes]:
+    documents = generate_documents(load_sample_registry(), count, seed=seed, pages=1)
+    return {f"{document.name}-scan.pdf": render_scanned_pdf(document) for document in documents}
+
+
+def clean_run_counts(pdfs: dict[str, bytes], ocr_engine: OcrEngineResource | None = None) -> dict[str, tuple[int, int]]:
+    """(pages, entities) per document id as a clean run stores them: same OCR, same bootstrap rules."""
+    extractor = RuleExtractor(sample_gazetteer())
+    loaders = [(document_id(data), lambda data=data: data) for data in pdfs.values()]
+    counts = {}
+    for key, pages in (ocr_engine or OcrEngineResource()).read_many(loaders):
+        assert not isinstance(pages, Exception), f"{key}: {pages}"
+        entities = sum(len(found.spans) for found in extractor.extract_pages([page.text for page in pages]))
+        counts[key] = (len(pages), entities)
+    return counts
+
+
+def stored_counts(warehouse: WarehouseResource) -> dict[str, tuple[int, int]]:
+    """(raw_ocr rows, entities rows) per document id in the warehouse."""
+    rows = warehouse.query(
+        """
+        SELECT document_id,
+               (SELECT count(*) FROM raw_ocr o WHERE o.document_id = d.document_id) AS pages,
+               (SELECT count(*) FROM entities e WHERE e.document_id = d.document_id) AS entities
+        FROM documents d
+        WHERE d.status = 'processed'
+        """
+    )
+    return {row["document_id"]: (row["pages"], row["entities"]) for row in rows}
+
+
+def statuses(warehouse: WarehouseResource) -> dict[str, str]:
+    return {row["document_id"]: row["status"] for row in warehouse.query("SELECT document_id, status FROM documents")}
+
+
+@pytest.fixture
+def dagster_dev(tmp_path: Path) -> Iterator[DagsterDev]:
+    """A real ``dagster dev`` (not started: tests start, stop and restart it)."""
+    dev = DagsterDev(tmp_path, instance_overrides=RECOVERY_INSTANCE_SETTINGS)
+    try:
+        yield dev
+    finally:
+        dev.stop()
