@@ -60,6 +60,16 @@ def stored_counts(warehouse: WarehouseResource) -> dict[str, tuple[int, int]]:
     return {row["document_id"]: (row["pages"], row["entities"]) for row in rows}
 
 
+def step_failure_text(result) -> str:
+    """The step failure's message with its causes: what an operator reads in the run's logs."""
+    [failure] = [event for event in result.all_events if event.is_step_failure]
+    error, lines = failure.step_failure_data.error, []
+    while error is not None:
+        lines.append(error.message)
+        error = error.cause
+    return "\n".join(lines)
+
+
 def statuses(warehouse: WarehouseResource) -> dict[str, str]:
     return {row["document_id"]: row["status"] for row in warehouse.query("SELECT document_id, status FROM documents")}
 

@@ -63,3 +63,19 @@ def test_entities_through_triton_equal_entities_from_local_onnx(installed_versio
 
     assert spans == local.predict_batch(TEXTS)
     assert any(span.label == "VESSEL_NAME" for span in spans[0])
+
+
+def test_ner_runtime_sends_extraction_to_triton_when_configured(release_folder, triton, tmp_path):
+    from oceanid_dagster.resources.model_hub import ModelHubResource
+    from oceanid_dagster.resources.ner_runtime import NerRuntimeResource
+
+    hub = ModelHubResource(local_dir=str(tmp_path / "hub"), model_repo=REPO_ID)
+    hub.client().publish_folder(REPO_ID, release_folder, release_folder.name)
+    runtime = NerRuntimeResource(models_cache_dir=str(tmp_path / "models"), model_hub=hub, triton=triton)
+
+    extractor = runtime.load_extractor()
+    found = extractor.extract_pages(TEXTS)
+
+    assert extractor.source == "model" and extractor.model.logits_fn == triton.infer_logits
+    local = OnnxNerModel.load(release_folder, quantized=False).predict_batch(TEXTS)
+    assert [[s for s in page.spans if s.label != "IMO"] for page in found] == [[s for s in page if s.label != "IMO"] for page in local]
