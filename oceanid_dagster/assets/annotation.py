@@ -25,7 +25,6 @@ from dagster import (
     AssetCheckSeverity,
     AssetExecutionContext,
     Failure,
-    BackfillPolicy,
     MaterializeResult,
     MetadataValue,
     TableColumn,
@@ -35,7 +34,7 @@ from dagster import (
     asset_check,
 )
 
-from oceanid_dagster.assets.batch import PROCESSED, batch_documents, fail_if_last_stage, markdown_table, utc_now
+from oceanid_dagster.assets.batch import PER_DOCUMENT_BATCH, PROCESSED, batch_documents, fail_if_last_stage, markdown_table, utc_now
 from oceanid_dagster.assets.extracted_entities import extracted_entities
 from oceanid_dagster.domain.annotation import AnnotatedPage, AnnotationPage, record_id
 from oceanid_dagster.domain.corrections import (
@@ -48,7 +47,6 @@ from oceanid_dagster.domain.corrections import (
 )
 from oceanid_dagster.domain.labels import LABEL_NAMES
 from oceanid_dagster.domain.spans import Span
-from oceanid_dagster.partitions import documents_partitions
 from oceanid_dagster.resources.argilla import ArgillaResource, ArgillaUnavailableError
 from oceanid_dagster.resources.warehouse import Replacement, WarehouseResource
 
@@ -140,8 +138,7 @@ def _records_metadata(pages: list[AnnotationPage], skipped: list[str], dataset_u
 
 @asset(
     deps=[extracted_entities],
-    partitions_def=documents_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
+    **PER_DOCUMENT_BATCH,
     group_name="annotation",
     kinds={"argilla"},
     description="One Argilla record per page (id document_id:page) with the extracted entities as "

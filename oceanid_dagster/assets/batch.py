@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
-from dagster import AssetExecutionContext, AssetKey, Failure, MetadataValue
+from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, Failure, MetadataValue
+
+from oceanid_dagster.partitions import documents_partitions
 
 from oceanid_dagster.resources.warehouse import WarehouseResource
 
@@ -21,6 +23,14 @@ INGESTION_ORDER = (
     AssetKey("extracted_entities"),
     AssetKey("argilla_records"),
 )
+# What every per-document stage shares: a partition per document, one run per batch of them.
+PER_DOCUMENT_BATCH = {
+    "partitions_def": documents_partitions,
+    "backfill_policy": BackfillPolicy.single_run(),
+}
+# Stages that write to the warehouse also take the "warehouse" pool (one DuckDB writer at a time).
+WAREHOUSE_WRITER = {**PER_DOCUMENT_BATCH, "pool": "warehouse", "group_name": "ingestion"}
+
 FAILED = "failed"
 REGISTERED = "registered"
 PROCESSED = "processed"

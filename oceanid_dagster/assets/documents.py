@@ -3,9 +3,10 @@
 
 from collections import Counter
 
-from dagster import AssetExecutionContext, BackfillPolicy, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from oceanid_dagster.assets.batch import (
+    WAREHOUSE_WRITER,
     REGISTERED,
     batch_documents,
     describe_error,
@@ -15,7 +16,6 @@ from oceanid_dagster.assets.batch import (
     utc_now,
 )
 from oceanid_dagster.domain.documents import display_filename, document_id_from_sha256, sha256_hex
-from oceanid_dagster.partitions import documents_partitions
 from oceanid_dagster.pdf_reading import DocumentRejected, page_count
 from oceanid_dagster.resources.document_store import DocumentStoreResource, UploadedFile, check_size
 from oceanid_dagster.resources.ocr_engine import OcrEngineResource
@@ -53,10 +53,7 @@ def register_documents(warehouse: WarehouseResource, rows: list[dict]) -> list[s
 
 
 @asset(
-    partitions_def=documents_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
-    pool="warehouse",
-    group_name="ingestion",
+    **WAREHOUSE_WRITER,
     kinds={"pdf", "duckdb"},
     description="Uploaded vessel documents, one partition per document id. Checks that each file is still "
     "there with the same bytes, within the size and page limits, and opens as a PDF.",

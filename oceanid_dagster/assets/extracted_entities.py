@@ -9,7 +9,6 @@ from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
     AssetExecutionContext,
-    BackfillPolicy,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -17,6 +16,7 @@ from dagster import (
 )
 
 from oceanid_dagster.assets.batch import (
+    WAREHOUSE_WRITER,
     FAILED,
     PROCESSED,
     batch_documents,
@@ -31,7 +31,6 @@ from oceanid_dagster.domain.gazetteer import Gazetteer
 from oceanid_dagster.domain.identifiers import validate_identifier
 from oceanid_dagster.domain.labels import LABEL_NAMES
 from oceanid_dagster.extraction import Extractor, PageEntities
-from oceanid_dagster.partitions import documents_partitions
 from oceanid_dagster.resources.ner_runtime import NerRuntimeResource
 from oceanid_dagster.resources.warehouse import Replacement, WarehouseResource
 
@@ -85,10 +84,7 @@ def prediction_row(document_id: str, page: dict, found: PageEntities, extractor:
 
 @asset(
     deps=[raw_ocr],
-    partitions_def=documents_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
-    pool="warehouse",
-    group_name="ingestion",
+    **WAREHOUSE_WRITER,
     kinds={"onnx", "duckdb"},
     description="Vessel entities per page (label, char offsets, confidence, source, model version): the "
     "latest released NER model, or the rule-based bootstrap extractor before the first release.",

@@ -8,7 +8,6 @@ from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
     AssetExecutionContext,
-    BackfillPolicy,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -16,6 +15,7 @@ from dagster import (
 )
 
 from oceanid_dagster.assets.batch import (
+    WAREHOUSE_WRITER,
     FAILED,
     batch_documents,
     describe_error,
@@ -25,7 +25,6 @@ from oceanid_dagster.assets.batch import (
     utc_now,
 )
 from oceanid_dagster.assets.documents import documents
-from oceanid_dagster.partitions import documents_partitions
 from oceanid_dagster.pdf_reading import PageText
 from oceanid_dagster.resources.document_store import DocumentStoreResource
 from oceanid_dagster.resources.ocr_engine import OcrEngineResource
@@ -51,10 +50,7 @@ def page_rows(document_id: str, pages: list[PageText]) -> list[dict]:
 
 @asset(
     deps=[documents],
-    partitions_def=documents_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
-    pool="warehouse",
-    group_name="ingestion",
+    **WAREHOUSE_WRITER,
     kinds={"tesseract", "duckdb"},
     description="One row per page: the PDF text layer where it is usable, tesseract (or the remote OCR "
     "engine) for scanned pages, with the method and a confidence.",
