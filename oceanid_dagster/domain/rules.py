@@ -155,7 +155,7 @@ def _key_alternatives(keys: tuple[tuple[str | None, str], ...]) -> str:
 
 
 # A key may carry a qualifier in brackets: a unit ("Length (m)") or the scheme of the number ("UVI (IMO)").
-_QUALIFIER = r"(?:[ \t]*\((?P<qualifier>[^()\n]{1,25})\))?"
+_QUALIFIER = r"(?:[ \t]*\((?P<qualifier>[^()\n\d]{1,25})\))?"  # no digits: "No. (2025)FT-200033" is a value
 _FIELD_KEY_RE = re.compile(
     rf"(?<![\w/])(?:{_key_alternatives(FIELD_KEYS)})(?:\(s\))?(?![\w]){_QUALIFIER}", re.IGNORECASE
 )
@@ -163,20 +163,19 @@ _COLUMN_KEY_RE = re.compile(rf"^(?:{_key_alternatives(COLUMN_KEYS)})(?:\(s\))?\.
 _QUALIFIER_KEY_RE = re.compile(rf"^(?:{_key_alternatives(FIELD_KEYS)})$", re.IGNORECASE)
 
 
+def _matched_key(match: re.Match[str], keys: tuple[tuple[str | None, str], ...]) -> str | None:
+    group = next(name for name, value in match.groupdict().items() if value is not None and name.startswith("k"))
+    return keys[int(group[1:])][0]
+
+
 def _key_label(match: re.Match[str], keys: tuple[tuple[str | None, str], ...]) -> str | None:
     """The label of the key, or of its qualifier where that names an entity itself ("UVI (IMO)" is an IMO)."""
-    group = next(name for name, value in match.groupdict().items() if value is not None and name.startswith("k"))
-    label = keys[int(group[1:])][0]
+    label = _matched_key(match, keys)
     qualifier = match.group("qualifier")
     qualified = _QUALIFIER_KEY_RE.match(qualifier.strip()) if qualifier else None
     if label is not None and qualified is not None:
-        return _key_label_plain(qualified) or label
+        return _matched_key(qualified, FIELD_KEYS) or label
     return label
-
-
-def _key_label_plain(match: re.Match[str]) -> str | None:
-    group = next(name for name, value in match.groupdict().items() if value is not None)
-    return FIELD_KEYS[int(group[1:])][0]
 
 
 # --- small text helpers ----------------------------------------------------------------------
