@@ -15,6 +15,7 @@ from pydantic import Field
 
 from oceanid_dagster import settings
 from oceanid_dagster.assets.batch import markdown_table
+from oceanid_dagster.deployment import gpu_training_tags
 from oceanid_dagster.resources.model_hub import ModelHubResource
 from oceanid_dagster.resources.warehouse import WarehouseResource
 from oceanid_dagster.training.dataset import (
@@ -34,16 +35,17 @@ from oceanid_dagster.training.dataset import (
 from oceanid_dagster.training.metrics import PER_LABEL_COLUMNS
 
 TRAINING_GROUP = "training"
-DATASET_REVISION_FORMAT = "dataset-%Y%m%dT%H%M%SZ"
+DATASET_REVISION_FORMAT = "dataset-%Y%m%dT%H%M%S.%fZ"  # two runs in one second stay distinct
 # Dagster resolves Config/resource annotations at decoration time: no `from __future__ import annotations` here.
 # On Kubernetes (dagster-k8s), the training step runs on the GPU node; locally the tag is ignored.
-GPU_NODE_K8S_CONFIG = {
-    "container_config": {"resources": {"limits": {"nvidia.com/gpu": "1"}}},
-    "pod_spec_config": {"node_selector": {"oceanid/gpu": "true"}},
-}
+# Reviewed pages: every submitted response, including pages answered with no entities at all
+# (they leave no entity_corrections rows but are gold "nothing here" examples).
 GOLD_PAGES_SQL = """
 SELECT document_id, page_number, text FROM raw_ocr
-WHERE (document_id, page_number) IN (SELECT DISTINCT document_id, page_number FROM entity_corrections)
+WHERE (document_id, page_number) IN (
+    SELECT document_id, page_number FROM annotated_pages WHERE response_status = 'submitted'
+    UNION SELECT document_id, page_number FROM entity_corrections WHERE response_status <> 'discarded'
+)
 """
 
 
@@ -142,7 +144,7 @@ def training_dir(now: datetime) -> Path:
 @asset(
     group_name=TRAINING_GROUP,
     description="Fine-tuned token-classification model (save_pretrained folder) and its scores on the frozen gold test split.",
-    op_tags={"dagster-k8s/config": GPU_NODE_K8S_CONFIG},
+    op_tags=gpu_training_tags(),
 )
 def ner_model(
     context: AssetExecutionContext, config: NerModelConfig, ner_training_dataset: str, model_hub: ModelHubResource

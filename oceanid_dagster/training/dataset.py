@@ -68,12 +68,13 @@ class DocumentLike(Protocol):
 def gold_pages(page_rows: Iterable[Mapping[str, Any]], correction_rows: Iterable[Mapping[str, Any]]) -> list[LabelledPage]:
     """Pages people reviewed, with their corrected spans.
 
-    ``page_rows``: ``{document_id, page_number, text}`` (``raw_ocr``). ``correction_rows``:
-    ``entity_corrections`` rows ``{record_id, document_id, page_number, start_char, end_char,
-    label, correction[, text, response_status]}``. Every page with a correction is gold; its spans
-    are the rows that were accepted, modified (the row holds the corrected label/offsets) or added.
-    A page whose spans were all rejected is gold with no entities; a page the annotator discarded
-    (``response_status == "discarded"``: unusable OCR, not a vessel document) is left out.
+    ``page_rows``: ``{document_id, page_number, text}`` (``raw_ocr``) of every page people
+    reviewed. ``correction_rows``: ``entity_corrections`` rows ``{record_id, document_id,
+    page_number, start_char, end_char, label, correction[, text, response_status]}``. Every
+    reviewed page is gold; its spans are the rows that were accepted, modified (the row holds the
+    corrected label/offsets) or added. A page submitted with no entities, or whose spans were all
+    rejected, is gold with no entities; a page the annotator discarded (``response_status ==
+    "discarded"``: unusable OCR, not a vessel document) is left out.
     """
     texts = {(row["document_id"], int(row["page_number"])): row["text"] for row in page_rows}
     spans_by_page: dict[tuple[str, int], set[Span]] = {}
@@ -90,8 +91,8 @@ def gold_pages(page_rows: Iterable[Mapping[str, Any]], correction_rows: Iterable
         if span is not None:
             page_spans.add(span)
     return [
-        LabelledPage(doc_id, page_number, texts[(doc_id, page_number)], tuple(remove_overlaps(list(spans))), GOLD)
-        for (doc_id, page_number), spans in sorted(spans_by_page.items())
+        LabelledPage(doc_id, page_number, text, tuple(remove_overlaps(list(spans_by_page.get((doc_id, page_number), ())))), GOLD)
+        for (doc_id, page_number), text in sorted(texts.items())
         if (doc_id, page_number) not in discarded
     ]
 

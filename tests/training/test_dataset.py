@@ -205,3 +205,9 @@ def test_frozen_test_split_survives_a_round_trip_through_the_hub(documents, tmp_
 def test_a_line_start_near_the_window_start_does_not_make_a_tiny_example():
     examples = page_examples(LabelledPage("d", 1, "A\nB C D E F", (), SILVER), max_words=4)
     assert [example["tokens"] for example in examples] == [["A", "B", "C", "D"], ["E", "F"]]
+
+
+def test_a_page_submitted_with_no_entities_is_gold_with_no_spans():
+    reviewed = [{"document_id": "d1", "page_number": 1, "text": PAGE_TEXT}, {"document_id": "d1", "page_number": 2, "text": PAGE_TEXT}]
+    pages = gold_pages(reviewed, [correction("r1", 7, 21, "VESSEL_NAME", text="SEAWIN DIAMOND")])
+    assert [(page.page_number, page.spans) for page in pages] == [(1, (Span(7, 21, "VESSEL_NAME"),)), (2, ())]

@@ -1,0 +1,50 @@
+"""The whole nightly chain on the tiny model: dataset → model → ONNX (blocking checks) → release,
+as the nightly job runs it, then the release drives extraction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dagster import DagsterInstance, materialize
+
+from oceanid_dagster.assets.release import ner_model_onnx, ner_model_release
+from oceanid_dagster.assets.training import ner_model, ner_training_dataset
+from oceanid_dagster.definitions import training_definitions
+from oceanid_dagster.extraction import ModelExtractor
+from oceanid_dagster.hub_client import read_manifest
+from oceanid_dagster.jobs import TRAINING_ASSETS
+from oceanid_dagster.resources.model_hub import ModelHubResource
+from oceanid_dagster.resources.ner_runtime import NerRuntimeResource
+from oceanid_dagster.resources.triton import TritonResource
+from tests.training.test_training_assets import warehouse  # noqa: F401 - fixture
+
+
+def test_nightly_chain_publishes_a_release_the_pipeline_then_uses(warehouse, tmp_path, tiny_base, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("OCEANID_HOME", str(tmp_path / "home"))
+    hub = ModelHubResource(local_dir=str(tmp_path / "hub"))
+    run_config = {
+        "ops": {
+            "ner_training_dataset": {"config": {"silver_documents": 6, "seed": 3}},
+            "ner_model": {"config": {"base_model": tiny_base.location, "max_steps": 150, "batch_size": 8, "max_length": 64, "learning_rate": 0.005}},
+        }
+    }
+    assert {asset.key.to_user_string() for asset in training_definitions() if hasattr(asset, "key")} >= set(TRAINING_ASSETS)
+
+    result = materialize(
+        [ner_training_dataset, ner_model, ner_model_onnx, ner_model_release],
+        resources={"warehouse": warehouse, "model_hub": hub},
+        run_config=run_config,
+        instance=DagsterInstance.ephemeral(),
+    )
+
+    assert result.success
+    checks = {evaluation.check_name: evaluation.passed for evaluation in result.get_asset_check_evaluations()}
+    assert checks and all(checks.values()), checks
+    [release] = hub.client().list_revisions(hub.model_repo)
+    manifest = read_manifest(hub.client().download(hub.model_repo, release, tmp_path / "downloaded"))
+    assert manifest["dataset_revision"] == result.output_for_node("ner_training_dataset")
+    assert manifest["base_model"] == Path(tiny_base.location).name
+
+    runtime = NerRuntimeResource(models_cache_dir=str(tmp_path / "models"), model_hub=hub, triton=TritonResource())
+    extractor = runtime.load_extractor()
+    assert isinstance(extractor, ModelExtractor) and extractor.version == release
