@@ -10,7 +10,7 @@ Prints JSON lines ``{"name", "value", "unit", "baseline", "ratio"}``:
 machine; compare the two to see contention from other processes), ``train_sequences_per_second``,
 and ``heldout_f1`` (entity-level, seqeval).
 
-    .venv/bin/python benchmarks/bench_training.py [--examples 3000] [--epochs 2]
+    .venv/bin/python benchmarks/bench_training.py [--examples 3000] [--epochs 1.5]
 """
 
 from __future__ import annotations
@@ -66,9 +66,9 @@ def main() -> None:
     parser.add_argument("--held-out", type=int, default=500)
     parser.add_argument("--max-words", type=int, default=48)
     parser.add_argument("--max-length", type=int, default=128)
-    parser.add_argument("--epochs", type=float, default=2.0)
+    parser.add_argument("--epochs", type=float, default=1.5)
     parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--learning-rate", type=float, default=1e-4)
+    parser.add_argument("--learning-rate", type=float, default=1.5e-4)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
