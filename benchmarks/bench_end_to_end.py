@@ -30,13 +30,10 @@ PAGES = 3
 TARGET_SECONDS = 180.0
 RSS_LIMIT_MIB = 2048.0
 MIB = 1024 * 1024
-# The daemon that creates the backfill's run reads it: one planned event per asset for the run's
-# partition subset instead of one per partition (each a sqlite commit, ~50 ms on this disk).
-PLANNED_EVENTS_PER_ASSET = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 
 
-def sample_pdfs(count: int, seed: int) -> dict[str, bytes]:
-    documents = generate_documents(load_sample_registry(), count, seed=seed, pages=PAGES)
+def sample_pdfs(count: int, seed: int, pages: int = PAGES) -> dict[str, bytes]:
+    documents = generate_documents(load_sample_registry(), count, seed=seed, pages=pages)
     return {f"{document.name}.pdf": render_pdf(document) for document in documents}
 
 
@@ -121,8 +118,8 @@ def extractor_source(dev: DagsterDev) -> str:
     return "+".join(row["source"] for row in dev.warehouse().query("SELECT DISTINCT source FROM entities ORDER BY 1"))
 
 
-def end_to_end(pdfs: dict[str, bytes], root: Path, env: dict[str, str]) -> dict[str, float | str]:
-    with DagsterDev(root, env=env) as dev:
+def end_to_end(pdfs: dict[str, bytes], root: Path) -> dict[str, float | str]:
+    with DagsterDev(root) as dev:
         with TreeMemorySampler(dev) as memory:
             dropped_at = time.time()
             copy_into(dev.uploads, pdfs)
@@ -142,22 +139,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1000)
-    parser.add_argument(
-        "--planned-event-per-partition",
-        action="store_true",
-        help="Dagster's default: one 'materialization planned' event per partition and asset (3,000 "
-        "sqlite commits for 1,000 documents) instead of one per asset",
-    )
     args = parser.parse_args()
-    env = {} if args.planned_event_per_partition else {PLANNED_EVENTS_PER_ASSET: "1"}
     note(f"rendering {args.documents} PDFs of {PAGES} pages")
     pdfs = sample_pdfs(args.documents, args.seed)
     baseline, entities = pure_compute_seconds(pdfs)
     note(f"pure compute: {baseline:.1f}s, {entities} entities; starting dagster dev")
     with tempfile.TemporaryDirectory(prefix="oceanid-bench-e2e-") as scratch:
-        figures = end_to_end(pdfs, Path(scratch), env)
-    planned = "planned_per_partition" if args.planned_event_per_partition else "planned_per_asset"
-    prefix = f"end_to_end.{args.documents}x{PAGES}p.{figures.pop('extractor')}.{planned}"
+        figures = end_to_end(pdfs, Path(scratch))
+    prefix = f"end_to_end.{args.documents}x{PAGES}p.{figures.pop('extractor')}"
     seconds = figures.pop("seconds")
     emit(f"{prefix}.seconds_vs_pure_compute", seconds, "s", baseline)
     emit(f"{prefix}.seconds_vs_target", seconds, "s", TARGET_SECONDS)

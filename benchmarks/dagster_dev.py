@@ -42,14 +42,13 @@ def merged(base: dict, overrides: dict) -> dict:
 class DagsterDev:
     """``dagster dev`` for one scratch ``OCEANID_HOME`` and ``DAGSTER_HOME`` under ``root``."""
 
-    def __init__(self, root: Path, instance_overrides: dict | None = None, env: dict | None = None) -> None:
+    def __init__(self, root: Path, instance_overrides: dict | None = None) -> None:
         self.root = root
         self.home = root / "oceanid"
         self.dagster_home = root / "dagster_home"
         self.uploads = self.home / "uploads"
         self.log = root / "dagster-dev.log"
         self.port = free_port()
-        self.extra_env = env or {}
         self.process = None
         self.uploads.mkdir(parents=True, exist_ok=True)
         self.dagster_home.mkdir(parents=True, exist_ok=True)
@@ -63,7 +62,6 @@ class DagsterDev:
             "OCEANID_HOME": str(self.home),
             "DAGSTER_HOME": str(self.dagster_home),
             "OCEANID_PROFILE": "local",
-            **self.extra_env,
         }
 
     @property

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
-from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, Failure, MetadataValue
+from dagster import AssetExecutionContext, AssetKey, AssetMaterialization, BackfillPolicy, Failure, MetadataValue
 
 from oceanid_dagster.partitions import documents_partitions
 
@@ -88,10 +88,19 @@ def fail_if_last_stage(context: AssetExecutionContext, warehouse: WarehouseResou
         return
     lines = [f"{row['filename']} ({row['document_id']}): {row['error']}" for row in failed]
     lines += [f"{document_id}: not registered in the documents table" for document_id in missing]
+    _record_succeeded_partitions(context, {row["document_id"] for row in failed} | set(missing))
     raise Failure(
         description=f"{len(lines)} of {len(context.partition_keys)} documents failed:\n" + "\n".join(lines),
         metadata={"failed_documents": MetadataValue.md(_markdown_list(lines))},
     )
+
+
+def _record_succeeded_partitions(context: AssetExecutionContext, failed: set[str]) -> None:
+    """The step is about to fail for the batch: still mark the documents that went through as
+    materialised, so the UI's partition status shows only the bad files as failed."""
+    for partition in context.partition_keys:
+        if partition not in failed:
+            context.log_event(AssetMaterialization(asset_key=context.asset_key, partition=partition))
 
 
 def _markdown_list(lines: Sequence[str]) -> str:

@@ -96,11 +96,8 @@ def build_upload_sensor(push_to_argilla: bool):
             return SkipReason("no new uploads")
         rows = [registration_row(upload, document_store.sha256(upload.uri)) for upload in uploads]
         register_documents(warehouse, rows)
-        new_ids = list(dict.fromkeys(
-            row["document_id"]
-            for row in rows
-            if not context.instance.has_dynamic_partition(documents_partitions.name, row["document_id"])
-        ))
+        known = set(context.instance.get_dynamic_partitions(documents_partitions.name))
+        new_ids = list(dict.fromkeys(row["document_id"] for row in rows if row["document_id"] not in known))
         context.log.info(f"{len(uploads)} new files: {len(new_ids)} new documents, {len(rows) - len(new_ids)} already known")
         next_cursor = cursor.advanced_past(uploads).serialise()
         if not new_ids:

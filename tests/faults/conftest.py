@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.bench_end_to_end import sample_pdfs as text_pdfs
 from benchmarks.dagster_dev import DagsterDev
 from oceanid_dagster.assets.extracted_entities import sample_gazetteer
 from oceanid_dagster.domain.documents import document_id
@@ -15,18 +16,12 @@ from oceanid_dagster.resources.ocr_engine import OcrEngineResource
 from oceanid_dagster.resources.warehouse import WarehouseResource
 from oceanid_dagster.samples.generator import generate_documents
 from oceanid_dagster.samples.registry_csv import load_sample_registry
-from oceanid_dagster.samples.render import render_pdf, render_scanned_pdf
+from oceanid_dagster.samples.render import render_scanned_pdf
 from tests.ingestion.conftest import home, instance, resources  # noqa: F401 - fixtures reused here
 
-# A run worker killed with SIGKILL leaves its run STARTED and its "warehouse" pool slot claimed:
-# the default run launcher cannot see a dead worker. Run monitoring frees the slots of runs that
-# an operator has terminated, so that the re-execution can take the pool.
-RECOVERY_INSTANCE_SETTINGS = {"run_monitoring": {"enabled": True, "poll_interval_seconds": 1, "free_slots_after_run_end_seconds": 1}}
-
-
-def sample_pdfs(count: int, seed: int, pages: int = 1) -> dict[str, bytes]:
-    documents = generate_documents(load_sample_registry(), count, seed=seed, pages=pages)
-    return {f"{document.name}.pdf": render_pdf(document) for document in documents}
+def sample_pdfs(count: int, seed: int) -> dict[str, bytes]:
+    """One-page text PDFs: the fault tests need documents, not volume."""
+    return text_pdfs(count, seed, pages=1)
 
 
 def scanned_pdfs(count: int, seed: int) -> dict[str, bytes]:
@@ -77,7 +72,7 @@ def statuses(warehouse: WarehouseResource) -> dict[str, str]:
 @pytest.fixture
 def dagster_dev(tmp_path: Path) -> Iterator[DagsterDev]:
     """A real ``dagster dev`` (not started: tests start, stop and restart it)."""
-    dev = DagsterDev(tmp_path, instance_overrides=RECOVERY_INSTANCE_SETTINGS)
+    dev = DagsterDev(tmp_path)
     try:
         yield dev
     finally:

@@ -73,6 +73,8 @@ def test_bad_files_fail_by_name_and_reason_while_the_rest_go_on(home, resources,
     assert sum(1 for status, error in statuses.values() if status == "failed" and error) == 4
     assert set(rows_per_document(warehouse, "raw_ocr")) == {document_id(good)}
     assert set(rows_per_document(warehouse, "entities")) == {document_id(good)}
+    # The UI's partition status of the last stage: the good document materialised, the bad ones failed.
+    assert instance.get_materialized_partitions(AssetKey("extracted_entities")) == {document_id(good)}
 
 
 def test_a_retry_creates_no_duplicates(home, resources, instance):
