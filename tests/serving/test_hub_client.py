@@ -165,9 +165,12 @@ def _publish_in_process(root: str, folder: str, start) -> str:
 
 def test_local_hub_concurrent_publishers_of_one_revision_exactly_one_wins(tmp_path):
     folders = [make_folder(tmp_path / f"r{i}", {"model.onnx": bytes([i]) * 50_000, f"only-{i}": b"x"}) for i in range(4)]
-    with multiprocessing.Manager() as manager:
+    # spawn, not fork: the test process may already run threads (ONNX Runtime, servers), and a
+    # forked child can inherit a lock held by one of them and hang.
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
         start = manager.Barrier(len(folders))
-        with multiprocessing.get_context("fork").Pool(len(folders)) as pool:
+        with context.Pool(len(folders)) as pool:
             outcomes = pool.starmap(_publish_in_process, [(str(tmp_path / "hub"), str(f), start) for f in folders])
 
     assert sorted(outcomes) == ["published", "refused", "refused", "refused"]
