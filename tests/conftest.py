@@ -12,6 +12,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from dagster import DagsterInstance  # noqa: E402
+
+from oceanid_dagster.resources.document_store import DocumentStoreResource  # noqa: E402
+from oceanid_dagster.resources.model_hub import ModelHubResource  # noqa: E402
+from oceanid_dagster.resources.ner_runtime import NerRuntimeResource  # noqa: E402
+from oceanid_dagster.resources.ocr_engine import OcrEngineResource  # noqa: E402
+from oceanid_dagster.resources.triton import TritonResource  # noqa: E402
+from oceanid_dagster.resources.warehouse import WarehouseResource  # noqa: E402
 from tests.inference.tiny_model import TinyModel, build_tiny_token_classifier, metrics_with_f1  # noqa: E402
 
 
@@ -48,3 +56,33 @@ def release_folder(exported_model, tmp_path_factory) -> Path:
         dataset_revision="dataset-test-1",
         out_dir=tmp_path_factory.mktemp("releases"),
     )
+
+
+# --- a local OCEANID_HOME with every ingestion resource ------------------------------------
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch) -> Path:
+    monkeypatch.setenv("OCEANID_HOME", str(tmp_path))
+    (tmp_path / "uploads").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def resources(home: Path) -> dict:
+    model_hub = ModelHubResource(local_dir=str(home / "hub"))
+    return {
+        "warehouse": WarehouseResource(database=str(home / "oceanid.duckdb")),
+        "document_store": DocumentStoreResource(uploads_uri=str(home / "uploads"), settle_seconds=0),
+        "ocr_engine": OcrEngineResource(workers=2, dpi=200),
+        "model_hub": model_hub,
+        "ner_runtime": NerRuntimeResource(
+            models_cache_dir=str(home / "models"), model_hub=model_hub, triton=TritonResource(base_url=None)
+        ),
+    }
+
+
+@pytest.fixture
+def instance():
+    with DagsterInstance.ephemeral() as ephemeral:
+        yield ephemeral

@@ -36,6 +36,7 @@ from dagster import (
 
 from oceanid_dagster.assets.batch import PER_DOCUMENT_BATCH, PROCESSED, batch_documents, fail_if_last_stage, markdown_table, utc_now
 from oceanid_dagster.assets.extracted_entities import extracted_entities
+from oceanid_dagster.assets.span_checks import span_text_check
 from oceanid_dagster.domain.annotation import AnnotatedPage, AnnotationPage, record_id
 from oceanid_dagster.domain.corrections import (
     CORRECTIONS,
@@ -306,22 +307,7 @@ def argilla_corrections(
     description="Every correction's text equals its page text at its offsets (the page was not re-read since).",
 )
 def corrections_match_page_text(warehouse: WarehouseResource) -> AssetCheckResult:
-    mismatches = warehouse.query(
-        """
-        SELECT c.record_id, c.label, c.start_char, c.end_char, c.text,
-               substring(o.text, c.start_char + 1, c.end_char - c.start_char) AS page_text
-        FROM entity_corrections c LEFT JOIN raw_ocr o USING (document_id, page_number)
-        WHERE o.text IS NULL OR substring(o.text, c.start_char + 1, c.end_char - c.start_char) <> c.text
-        """
-    )
-    return AssetCheckResult(
-        passed=not mismatches,
-        severity=AssetCheckSeverity.ERROR,
-        metadata={
-            "mismatched_corrections": len(mismatches),
-            "examples": MetadataValue.md(markdown_table(mismatches, ["record_id", "label", "text", "page_text"])),
-        },
-    )
+    return span_text_check(warehouse, "entity_corrections", ["record_id", "label", "start_char", "end_char", "text"])
 
 
 @asset_check(

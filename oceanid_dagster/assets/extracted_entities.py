@@ -27,6 +27,7 @@ from oceanid_dagster.assets.batch import (
     utc_now,
 )
 from oceanid_dagster.assets.raw_ocr import raw_ocr
+from oceanid_dagster.assets.span_checks import span_text_check
 from oceanid_dagster.domain.gazetteer import Gazetteer
 from oceanid_dagster.domain.identifiers import validate_identifier
 from oceanid_dagster.domain.labels import LABEL_NAMES
@@ -164,22 +165,7 @@ def _extract_chunk(context, warehouse: WarehouseResource, extractor: Extractor, 
 
 @asset_check(asset=extracted_entities, description="Every entity's text equals its page text at its offsets.")
 def entity_text_matches_page(warehouse: WarehouseResource) -> AssetCheckResult:
-    mismatches = warehouse.query(
-        """
-        SELECT e.document_id, e.page_number, e.start_char, e.end_char, e.label, e.text,
-               substring(o.text, e.start_char + 1, e.end_char - e.start_char) AS page_text
-        FROM entities e LEFT JOIN raw_ocr o USING (document_id, page_number)
-        WHERE o.text IS NULL OR substring(o.text, e.start_char + 1, e.end_char - e.start_char) <> e.text
-        """
-    )
-    return AssetCheckResult(
-        passed=not mismatches,
-        severity=AssetCheckSeverity.ERROR,
-        metadata={
-            "mismatched_entities": len(mismatches),
-            "examples": MetadataValue.md(markdown_table(mismatches, ["document_id", "page_number", "label", "text", "page_text"])),
-        },
-    )
+    return span_text_check(warehouse, "entities", ["document_id", "page_number", "start_char", "end_char", "label", "text"])
 
 
 @asset_check(asset=extracted_entities, description="Identifiers (IMO, MMSI, IRCS, FLAG) that fail their validator.")

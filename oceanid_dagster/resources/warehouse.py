@@ -213,12 +213,12 @@ class WarehouseResource(ConfigurableResource):
         One commit per batch rather than per document: each commit waits for the disk (fsync),
         which dominated large batches.
         """
-        _check_identifier(table)
+        check_identifier(table)
         if not replacements:
             return
         with self.connect() as connection, _transaction(connection):
             for replacement in replacements:
-                where = " AND ".join(f"{_check_identifier(column)} = ?" for column in replacement.key)
+                where = " AND ".join(f"{check_identifier(column)} = ?" for column in replacement.key)
                 connection.execute(f"DELETE FROM {table} WHERE {where}", list(replacement.key.values()))
                 _insert_many(connection, table, replacement.rows)
                 for sql, parameters in replacement.extra_statements:
@@ -254,7 +254,7 @@ def _transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
     connection.execute("COMMIT")
 
 
-def _check_identifier(name: str) -> str:
+def check_identifier(name: str) -> str:
     if not name.replace("_", "").isalnum():
         raise ValueError(f"not a SQL identifier: {name!r}")
     return name
@@ -273,10 +273,10 @@ def _insert_many(
     """
     if not rows:
         return
-    columns = [_check_identifier(column) for column in rows[0]]
+    columns = [check_identifier(column) for column in rows[0]]
     verb = "INSERT OR REPLACE" if or_replace else "INSERT"
     unnested = ", ".join(f"UNNEST(?) AS {column}" for column in columns)
     connection.execute(
-        f"{verb} INTO {_check_identifier(table)} ({', '.join(columns)}) SELECT {unnested}",
+        f"{verb} INTO {check_identifier(table)} ({', '.join(columns)}) SELECT {unnested}",
         [[row[column] for row in rows] for column in columns],
     )

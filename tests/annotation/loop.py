@@ -17,7 +17,7 @@ from oceanid_dagster.assets.annotation import (
 )
 from oceanid_dagster.resources.argilla import ArgillaResource
 from oceanid_dagster.sensors.annotation_sensor import annotation_sensor
-from tests.ingestion.conftest import text_pdf
+from tests.pdf_fixtures import text_pdf
 from tests.ingestion.helpers import register, run_batch, upload
 
 AUTHORISATION = """AUTHORISATION TO FISH - IOTC RECORD OF AUTHORISED VESSELS

@@ -31,7 +31,6 @@ from tests.annotation.loop import (
     sync_corrections,
     with_argilla,
 )
-from tests.ingestion.conftest import home, instance, resources  # noqa: F401 - fixtures
 
 BY_UNCERTAINTY = [{"scope": {"entity": "metadata", "metadata_property": "model_uncertainty"}, "order": "desc"}]
 

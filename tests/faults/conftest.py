@@ -17,7 +17,7 @@ from oceanid_dagster.resources.warehouse import WarehouseResource
 from oceanid_dagster.samples.generator import generate_documents
 from oceanid_dagster.samples.registry_csv import load_sample_registry
 from oceanid_dagster.samples.render import render_scanned_pdf
-from tests.ingestion.conftest import home, instance, resources  # noqa: F401 - fixtures reused here
+
 
 def sample_pdfs(count: int, seed: int) -> dict[str, bytes]:
     """One-page text PDFs: the fault tests need documents, not volume."""

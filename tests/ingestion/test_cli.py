@@ -13,7 +13,7 @@ from dagster import DagsterInstance, DagsterRunStatus
 
 from oceanid_dagster.resources.warehouse import WarehouseResource
 from oceanid_dagster.samples import bad_inputs
-from tests.ingestion.conftest import text_pdf
+from tests.pdf_fixtures import text_pdf
 
 REPO = Path(__file__).resolve().parents[2]
 NOTICE = "IUU notice: the reefer IBUKI (IMO 9666481, call sign 3ELC8), flag Panama, sighted 13 Aug 2025."

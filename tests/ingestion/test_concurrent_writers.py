@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.ingestion.conftest import text_pdf
+from tests.pdf_fixtures import text_pdf
 
 RUN_ONE_BATCH = """
 import sys

@@ -7,7 +7,7 @@ from dagster import AssetKey
 from oceanid_dagster.domain.documents import document_id
 from oceanid_dagster.resources.document_store import DocumentStoreResource
 from oceanid_dagster.resources.ocr_engine import OcrEngineResource
-from tests.ingestion.conftest import text_pdf
+from tests.pdf_fixtures import text_pdf
 from tests.ingestion.helpers import register, rows_per_document, run_batch, upload
 
 AUTHORISATION = """AUTHORISATION TO FISH - IOTC RECORD OF AUTHORISED VESSELS

@@ -9,7 +9,7 @@ from oceanid_dagster.samples import bad_inputs
 from oceanid_dagster.samples.generator import generate_documents
 from oceanid_dagster.samples.registry_csv import load_sample_registry
 from oceanid_dagster.samples.render import render_scanned_pdf
-from tests.ingestion.conftest import text_pdf
+from tests.pdf_fixtures import text_pdf
 
 OPTIONS = {"max_pages": 500, "min_text_chars": 20, "dpi": 200, "workers": 2, "ocr_page": tesseract_png}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from oceanid_dagster.hub_client import read_manifest
-from tests.ingestion.conftest import text_pdf
+from tests.pdf_fixtures import text_pdf
 from tests.ingestion.helpers import register, run_batch, upload
 
 NOTICE = "IUU notice: the reefer IBUKI (IMO 9666481, call sign 3ELC8), flag Panama, sighted 13 Aug 2025."

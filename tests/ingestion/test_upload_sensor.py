@@ -8,7 +8,7 @@ from dagster import AssetKey, Definitions, SkipReason, build_sensor_context, loa
 
 from oceanid_dagster.definitions import INGESTION_MODULES
 from oceanid_dagster.sensors.upload_sensor import upload_sensor
-from tests.ingestion.conftest import text_pdf
+from tests.pdf_fixtures import text_pdf
 from tests.ingestion.helpers import upload
 
 

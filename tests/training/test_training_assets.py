@@ -2,44 +2,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime, timezone
-
-import pytest
 from dagster import DagsterInstance, materialize
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from oceanid_dagster.assets.training import ner_model, ner_training_dataset
 from oceanid_dagster.domain.labels import LABEL_NAMES
 from oceanid_dagster.resources.model_hub import ModelHubResource
-from oceanid_dagster.resources.warehouse import WarehouseResource
-from oceanid_dagster.training.dataset import TEST, gold_test_document_ids, hash_split, load_dataset_folder, silver_pages
-
-
-def correction_rows(page, record_id: str) -> list[dict]:
-    return [
-        {
-            "record_id": record_id, "label": span.label, "start_char": span.start, "end_char": span.end,
-            "document_id": page.document_id, "page_number": page.page_number, "text": span.text_in(page.text),
-            "original_label": span.label, "correction": "accept", "annotator": "tester",
-            "submitted_at": datetime(2025, 1, 1, tzinfo=timezone.utc),
-        }
-        for span in page.spans
-    ]
-
-
-@pytest.fixture
-def warehouse(tmp_path, documents) -> WarehouseResource:
-    """Gold: the pages of two generated documents that hash into test, as if uploaded and corrected."""
-    warehouse = WarehouseResource(database=str(tmp_path / "oceanid.duckdb"))
-    pages = [page for page in silver_pages(documents) if hash_split(page.document_id) == TEST]
-    assert pages, "fixture documents must include a test document"
-    at = datetime(2025, 1, 1, tzinfo=timezone.utc)
-    warehouse.upsert_rows(
-        "raw_ocr",
-        [{"document_id": p.document_id, "page_number": p.page_number, "text": p.text, "method": "text_layer", "confidence": 1.0, "ocr_at": at} for p in pages],
-    )
-    warehouse.upsert_rows("entity_corrections", [row for index, page in enumerate(pages) for row in correction_rows(page, f"r{index}")])
-    return warehouse
+from oceanid_dagster.training.dataset import gold_test_document_ids, load_dataset_folder
 
 
 def test_dataset_then_model_on_the_tiny_base(warehouse, tmp_path, tiny_base, monkeypatch):

@@ -16,10 +16,9 @@ from oceanid_dagster.jobs import TRAINING_ASSETS
 from oceanid_dagster.resources.model_hub import ModelHubResource
 from oceanid_dagster.resources.ner_runtime import NerRuntimeResource
 from oceanid_dagster.resources.triton import TritonResource
-from tests.training.test_training_assets import warehouse  # noqa: F401 - fixture
 
 
-def test_nightly_chain_publishes_a_release_the_pipeline_then_uses(warehouse, tmp_path, tiny_base, monkeypatch):  # noqa: F811
+def test_nightly_chain_publishes_a_release_the_pipeline_then_uses(warehouse, tmp_path, tiny_base, monkeypatch):
     monkeypatch.setenv("OCEANID_HOME", str(tmp_path / "home"))
     hub = ModelHubResource(local_dir=str(tmp_path / "hub"))
     run_config = {
