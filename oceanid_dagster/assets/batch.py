@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 from dagster import AssetExecutionContext, AssetKey, AssetMaterialization, BackfillPolicy, Failure, MetadataValue
 
 from oceanid_dagster.partitions import documents_partitions
+from oceanid_dagster.pdf_reading import DocumentRejected
+from oceanid_dagster.resources.document_store import DocumentTooLargeError
 
 from oceanid_dagster.resources.warehouse import WarehouseResource
 
@@ -68,10 +70,11 @@ def mark_failed(warehouse: WarehouseResource, document_id: str, reason: str) -> 
 
 
 def describe_error(error: Exception) -> str:
+    """A rejection says its reason as it is; anything else also names its exception type."""
     message = str(error) or type(error).__name__
-    return message if type(error).__name__ in ("DocumentRejected", "DocumentTooLargeError") else (
-        f"{type(error).__name__}: {message}"
-    )
+    if isinstance(error, (DocumentRejected, DocumentTooLargeError)):
+        return message
+    return f"{type(error).__name__}: {message}"
 
 
 def fail_if_last_stage(context: AssetExecutionContext, warehouse: WarehouseResource) -> None:

@@ -17,7 +17,7 @@ from oceanid_dagster.assets.batch import (
 )
 from oceanid_dagster.domain.documents import display_filename, document_id_from_sha256, sha256_hex
 from oceanid_dagster.pdf_reading import DocumentRejected, page_count
-from oceanid_dagster.resources.document_store import DocumentStoreResource, UploadedFile, check_size
+from oceanid_dagster.resources.document_store import DocumentStoreResource, UploadedFile
 from oceanid_dagster.resources.ocr_engine import OcrEngineResource
 from oceanid_dagster.resources.warehouse import WarehouseResource
 
@@ -100,7 +100,6 @@ def documents(
 
 
 def _validate(row: dict, document_store: DocumentStoreResource, ocr_engine: OcrEngineResource) -> int:
-    check_size(row["source_uri"], row["size_bytes"], document_store.max_document_bytes)
     data = document_store.read_bytes(row["source_uri"], max_bytes=document_store.max_document_bytes)
     if sha256_hex(data) != row["sha256"]:
         raise DocumentRejected(f"{row['source_uri']} changed after it was registered; upload it again")
