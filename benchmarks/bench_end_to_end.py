@@ -19,9 +19,9 @@ from pathlib import Path
 
 from benchmarks.dagster_dev import DagsterDev, copy_into, process_tree, rss_bytes
 from benchmarks.report import emit, note
-from oceanid_dagster.assets.extracted_entities import sample_gazetteer
-from oceanid_dagster.extraction import RuleExtractor
-from oceanid_dagster.resources.ocr_engine import OcrEngineResource
+from oceanid_dagster.defs.assets.extracted_entities import sample_gazetteer
+from oceanid_dagster.inference.extractors import RuleExtractor
+from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
 from oceanid_dagster.samples.generator import generate_documents
 from oceanid_dagster.samples.registry_csv import load_sample_registry
 from oceanid_dagster.samples.render import render_pdf

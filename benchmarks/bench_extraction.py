@@ -8,8 +8,8 @@ import json
 import sys
 
 from oceanid_dagster.domain.evaluation import span_scores
-from oceanid_dagster.extraction import RuleExtractor
-from oceanid_dagster.pdf_reading import read_pdf_pages, tesseract_png
+from oceanid_dagster.inference.extractors import RuleExtractor
+from oceanid_dagster.reading.pdf import read_pdf_pages, tesseract_png
 from oceanid_dagster.samples.generator import generate_documents
 from oceanid_dagster.samples.gold import locate_gold_spans
 from oceanid_dagster.samples.registry_csv import load_sample_registry

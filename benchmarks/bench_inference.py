@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from oceanid_dagster.domain.labels import ID2LABEL, LABEL2ID
-from oceanid_dagster.inference import NerDecoder, OnnxNerModel, OrtLogits, available_cores
+from oceanid_dagster.inference.runtime import NerDecoder, OnnxNerModel, OrtLogits, available_cores
 from oceanid_dagster.training.base_models import train_wordpiece_tokenizer
 from oceanid_dagster.training.onnx_export import export_onnx, quantize_int8
 

@@ -21,11 +21,11 @@ from pathlib import Path
 from benchmarks.bench_end_to_end import sample_pdfs
 from benchmarks.dagster_dev import DagsterDev, copy_into
 from benchmarks.report import emit, note
-from oceanid_dagster.assets.documents import registration_row
+from oceanid_dagster.defs.assets.documents import registration_row
 from oceanid_dagster.domain.documents import sha256_hex
-from oceanid_dagster.partitions import documents_partitions
-from oceanid_dagster.resources.document_store import UploadedFile
-from oceanid_dagster.sensors.upload_sensor import MAX_FILES_PER_TICK
+from oceanid_dagster.defs.partitions import documents_partitions
+from oceanid_dagster.defs.resources.document_store import UploadedFile
+from oceanid_dagster.defs.sensors.upload_sensor import MAX_FILES_PER_TICK
 
 NEW_FILES = 10
 NO_NEW_UPLOADS = "no new uploads"  # the sensor's skip reason when nothing arrived

@@ -16,13 +16,13 @@ from dagster import DagsterInstance, materialize
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from benchmarks.report import emit, note
-from oceanid_dagster.assets.documents import documents, register_documents, registration_row
-from oceanid_dagster.assets.raw_ocr import raw_ocr
+from oceanid_dagster.defs.assets.documents import documents, register_documents, registration_row
+from oceanid_dagster.defs.assets.raw_ocr import raw_ocr
 from oceanid_dagster.domain.documents import sha256_hex
-from oceanid_dagster.partitions import documents_partitions
-from oceanid_dagster.resources.document_store import DocumentStoreResource, UploadedFile
-from oceanid_dagster.resources.ocr_engine import OcrEngineResource
-from oceanid_dagster.resources.warehouse import WarehouseResource
+from oceanid_dagster.defs.partitions import documents_partitions
+from oceanid_dagster.defs.resources.document_store import DocumentStoreResource, UploadedFile
+from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
+from oceanid_dagster.defs.resources.warehouse import WarehouseResource
 from oceanid_dagster.samples.generator import generate_documents
 from oceanid_dagster.samples.registry_csv import load_sample_registry
 from oceanid_dagster.samples.render import render_scanned_pdf

@@ -16,14 +16,14 @@ import psutil
 import yaml
 from dagster import DagsterInstance
 
-from oceanid_dagster.dev_services import (
+from devtools.services import (
     dagster_dev_command,
     free_port,
     start_process_group,
     stop_process_group,
     wait_for_http,
 )
-from oceanid_dagster.resources.warehouse import WarehouseResource
+from oceanid_dagster.defs.resources.warehouse import WarehouseResource
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_INSTANCE_CONFIG = REPO / "deploy/local/dagster.yaml"

@@ -51,10 +51,10 @@ def ingest_command(paths: Sequence[Path]) -> int:
     from dagster import materialize
     from tqdm import tqdm
 
-    from oceanid_dagster.assets.documents import register_documents, registration_row
+    from oceanid_dagster.defs.assets.documents import register_documents, registration_row
     from oceanid_dagster.definitions import ingestion_definitions, resources_for_profile
-    from oceanid_dagster.partitions import documents_partitions
-    from oceanid_dagster.resources.document_store import UploadedFile
+    from oceanid_dagster.defs.partitions import documents_partitions
+    from oceanid_dagster.defs.resources.document_store import UploadedFile
 
     files = iter_files(paths)
     missing = [path for path in files if not path.exists()]
@@ -78,7 +78,7 @@ def ingest_command(paths: Sequence[Path]) -> int:
 
 
 def _report(warehouse, document_ids: list[str]) -> int:
-    from oceanid_dagster.assets.batch import batch_documents
+    from oceanid_dagster.defs.assets.batch import batch_documents
 
     rows = batch_documents(warehouse, document_ids)
     failed = [row for row in rows if row["status"] != "processed"]
@@ -92,7 +92,7 @@ def _report(warehouse, document_ids: list[str]) -> int:
 
 
 def extract_command(file: Path) -> int:
-    from oceanid_dagster.assets.extracted_entities import sample_gazetteer
+    from oceanid_dagster.defs.assets.extracted_entities import sample_gazetteer
     from oceanid_dagster.definitions import resources_for_profile
     from oceanid_dagster.domain.documents import document_id
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from oceanid_dagster import settings
-from oceanid_dagster.dev_services import (
+from devtools.services import (
     dagster_dev_command,
     start_process_group,
     stop_process_group,

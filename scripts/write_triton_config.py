@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from oceanid_dagster.domain.triton_config import TRITON_NER_MODEL_NAME, ner_model_config
+from oceanid_dagster.serving.triton_config import TRITON_NER_MODEL_NAME, ner_model_config
 
 TARGET = Path(__file__).resolve().parents[1] / "triton-models" / TRITON_NER_MODEL_NAME / "config.pbtxt"
 

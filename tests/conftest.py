@@ -14,12 +14,12 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from dagster import DagsterInstance  # noqa: E402
 
-from oceanid_dagster.resources.document_store import DocumentStoreResource  # noqa: E402
-from oceanid_dagster.resources.model_hub import ModelHubResource  # noqa: E402
-from oceanid_dagster.resources.ner_runtime import NerRuntimeResource  # noqa: E402
-from oceanid_dagster.resources.ocr_engine import OcrEngineResource  # noqa: E402
-from oceanid_dagster.resources.triton import TritonResource  # noqa: E402
-from oceanid_dagster.resources.warehouse import WarehouseResource  # noqa: E402
+from oceanid_dagster.defs.resources.document_store import DocumentStoreResource  # noqa: E402
+from oceanid_dagster.defs.resources.model_hub import ModelHubResource  # noqa: E402
+from oceanid_dagster.defs.resources.ner_runtime import NerRuntimeResource  # noqa: E402
+from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource  # noqa: E402
+from oceanid_dagster.defs.resources.triton import TritonResource  # noqa: E402
+from oceanid_dagster.defs.resources.warehouse import WarehouseResource  # noqa: E402
 from tests.inference.tiny_model import TinyModel, build_tiny_token_classifier, metrics_with_f1  # noqa: E402
 
 

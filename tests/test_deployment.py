@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dagster_k8s.job import DagsterK8sJobConfig, UserDefinedDagsterK8sConfig, construct_dagster_k8s_job
 
-from oceanid_dagster.deployment import GPU_NODE_LABEL, executor_for_profile, gpu_training_tags
+from oceanid_dagster.defs.deployment import GPU_NODE_LABEL, executor_for_profile, gpu_training_tags
 
 REPO = Path(__file__).resolve().parents[1]
 

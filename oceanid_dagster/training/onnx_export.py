@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from oceanid_dagster.inference import FP32_MODEL_FILE, INT8_MODEL_FILE, OrtLogits, pad_sequences
+from oceanid_dagster.inference.runtime import FP32_MODEL_FILE, INT8_MODEL_FILE, OrtLogits, pad_sequences
 from oceanid_dagster.training.metrics import entity_metrics, tags_from_predictions
 
 logger = logging.getLogger(__name__)

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from oceanid_dagster.domain.labels import BIO_TAGS
-from oceanid_dagster.domain.triton_config import TRITON_NER_MODEL_NAME, ner_model_config
-from oceanid_dagster.hub_client import new_release_version, write_manifest
-from oceanid_dagster.inference import FP32_MODEL_FILE, INT8_MODEL_FILE, LABELS_FILE
+from oceanid_dagster.serving.triton_config import TRITON_NER_MODEL_NAME, ner_model_config
+from oceanid_dagster.serving.hub_client import new_release_version, write_manifest
+from oceanid_dagster.inference.runtime import FP32_MODEL_FILE, INT8_MODEL_FILE, LABELS_FILE
 
 MODEL_CONFIG_FILE = "config.json"
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")
@@ -150,7 +150,7 @@ from transformers import AutoTokenizer, pipeline
 model = ORTModelForTokenClassification.from_pretrained(folder)
 ner = pipeline("token-classification", model=model, tokenizer=AutoTokenizer.from_pretrained(folder), aggregation_strategy="first")
 ```
-or, without torch: `oceanid_dagster.inference.OnnxNerModel.load(folder).predict(text)`.
+or, without torch: `oceanid_dagster.inference.runtime.OnnxNerModel.load(folder).predict(text)`.
 """
 
 

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pydantic
+from pydantic import Field
+
 from oceanid_dagster.domain.alignment import token_label_ids
 from oceanid_dagster.domain.labels import ID2LABEL, LABEL2ID, NUM_BIO_TAGS
 from oceanid_dagster.training.base_models import BaseModel
@@ -22,24 +25,21 @@ from oceanid_dagster.training.metrics import entity_metrics, per_label_rows, rep
 LogFunction = Callable[[str], None]
 
 
-@dataclass(frozen=True)
-class TrainingConfig:
-    max_length: int = 128
-    epochs: float = 3.0
-    batch_size: int = 16
-    learning_rate: float = 5e-5
-    weight_decay: float = 0.01
-    warmup_ratio: float = 0.1
-    seed: int = 42
-    max_steps: int = -1  # > 0 overrides epochs
-    logging_steps: float = 0.02  # < 1: a fraction of the total steps (about 50 loss points)
-    torch_threads: int | None = None  # None: every core this process may use
+class TrainingConfig(pydantic.BaseModel):
+    """Fine-tuning settings: the one definition, also the ``ner_model`` asset's run config."""
 
-    def __post_init__(self) -> None:
-        if not 8 <= self.max_length <= 512:
-            raise ValueError(f"max_length must be in [8, 512], got {self.max_length}")
-        if self.batch_size < 1:
-            raise ValueError(f"batch_size must be >= 1, got {self.batch_size}")
+    model_config = pydantic.ConfigDict(frozen=True)
+
+    max_length: int = Field(default=128, ge=8, le=512, description="Tokens per training example.")
+    epochs: float = Field(default=3.0, gt=0, description="Passes over the training split.")
+    batch_size: int = Field(default=16, ge=1, description="Examples per training step.")
+    learning_rate: float = Field(default=5e-5, gt=0)
+    weight_decay: float = 0.01
+    warmup_ratio: float = Field(default=0.1, ge=0, lt=1)
+    seed: int = 42
+    max_steps: int = Field(default=-1, description="> 0: stop after this many steps (overrides epochs).")
+    logging_steps: float = Field(default=0.02, gt=0, description="< 1: a fraction of the total steps (about 50 loss points).")
+    torch_threads: int | None = Field(default=None, description="None: every core this process may use.")
 
 
 @dataclass

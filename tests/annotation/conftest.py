@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from oceanid_dagster.resources.argilla import ArgillaResource
+from oceanid_dagster.defs.resources.argilla import ArgillaResource
 
 REPO = Path(__file__).resolve().parents[2]
 LAUNCHER = REPO / "services" / "argilla" / "launcher.py"

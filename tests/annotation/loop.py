@@ -8,15 +8,15 @@ from pathlib import Path
 from dagster import Definitions, materialize
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from oceanid_dagster.assets.annotation import (
+from oceanid_dagster.defs.assets.annotation import (
     argilla_corrections,
     argilla_records,
     corrections_match_page_text,
     every_pushed_page_has_a_record,
     no_malformed_response_spans,
 )
-from oceanid_dagster.resources.argilla import ArgillaResource
-from oceanid_dagster.sensors.annotation_sensor import annotation_sensor
+from oceanid_dagster.defs.resources.argilla import ArgillaResource
+from oceanid_dagster.defs.sensors.annotation_sensor import annotation_sensor
 from tests.pdf_fixtures import text_pdf
 from tests.ingestion.helpers import register, run_batch, upload
 

@@ -10,12 +10,12 @@ import httpx
 import pytest
 from dagster import AssetSelection, build_sensor_context, materialize
 
-from oceanid_dagster.assets.annotation import every_pushed_page_has_a_record, page_replacement
+from oceanid_dagster.defs.assets.annotation import every_pushed_page_has_a_record, page_replacement
 from oceanid_dagster.domain.annotation import AnnotatedPage, page_uncertainty, record_id
 from oceanid_dagster.domain.corrections import latest_unsynced, page_corrections
 from oceanid_dagster.domain.spans import Span
-from oceanid_dagster.resources.argilla import ArgillaResource
-from oceanid_dagster.sensors.annotation_sensor import annotation_sensor
+from oceanid_dagster.defs.resources.argilla import ArgillaResource
+from oceanid_dagster.defs.sensors.annotation_sensor import annotation_sensor
 from tests.annotation.loop import (
     ANNOTATION_ASSETS,
     AUTHORISATION,

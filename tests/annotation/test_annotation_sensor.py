@@ -8,9 +8,9 @@ from dagster import AssetKey, SensorResult, SkipReason, build_sensor_context
 
 from oceanid_dagster.domain.annotation import AnnotationPage
 from oceanid_dagster.domain.spans import Span
-from oceanid_dagster.resources.argilla import ArgillaResource
-from oceanid_dagster.resources.warehouse import WarehouseResource
-from oceanid_dagster.sensors.annotation_sensor import AnnotationCursor, annotation_sensor
+from oceanid_dagster.defs.resources.argilla import ArgillaResource
+from oceanid_dagster.defs.resources.warehouse import WarehouseResource
+from oceanid_dagster.defs.sensors.annotation_sensor import AnnotationCursor, annotation_sensor
 from tests.annotation.loop import loop_definitions, response_time
 
 DOC = "5e150a0c7f3b2d41"

@@ -12,7 +12,7 @@ from oceanid_dagster.domain.annotation import AnnotationPage
 from oceanid_dagster.domain.corrections import ACCEPT, ADD, MODIFY, REJECT, page_corrections
 from oceanid_dagster.domain.labels import LABEL_NAMES
 from oceanid_dagster.domain.spans import Span
-from oceanid_dagster.resources.argilla import (
+from oceanid_dagster.defs.resources.argilla import (
     ArgillaResource,
     ArgillaUnavailableError,
 )

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance, DagsterRunStatus
 
-from oceanid_dagster.dev_services import (
+from devtools.services import (
     dagster_dev_command,
     free_port,
     start_process_group,
     stop_process_group,
     wait_for_http,
 )
-from oceanid_dagster.resources.warehouse import WarehouseResource
+from oceanid_dagster.defs.resources.warehouse import WarehouseResource
 from oceanid_dagster.samples.generator import generate_documents
 from oceanid_dagster.samples.registry_csv import load_sample_registry
 from oceanid_dagster.samples.render import render_pdf, render_scanned_pdf

@@ -10,9 +10,9 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from oceanid_dagster.dev_services import free_port
+from devtools.services import free_port
 from oceanid_dagster.domain.documents import document_id
-from oceanid_dagster.resources.ocr_engine import OcrEngineResource
+from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
 from tests.faults.conftest import clean_run_counts, sample_pdfs, scanned_pdfs, statuses, step_failure_text, stored_counts
 from tests.ingestion.helpers import register, run_batch, upload
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from oceanid_dagster.resources.warehouse import WarehouseResource
+from oceanid_dagster.defs.resources.warehouse import WarehouseResource
 from tests.faults.conftest import clean_run_counts, sample_pdfs, step_failure_text, stored_counts
 from tests.ingestion.helpers import register, rows_per_document, run_batch, upload
 

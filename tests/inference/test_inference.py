@@ -9,7 +9,7 @@ import pytest
 from tokenizers import Tokenizer
 
 from oceanid_dagster.domain.labels import BIO_TAGS, LABEL2ID
-from oceanid_dagster.inference import NerDecoder, OnnxNerModel, ReleaseFolderError
+from oceanid_dagster.inference.runtime import NerDecoder, OnnxNerModel, ReleaseFolderError
 from tests.inference.tiny_model import gold_spans, page_text, synthetic_sentences
 
 
@@ -143,7 +143,7 @@ def test_malformed_labels_file_is_reported(release_folder, tmp_path):
 
 def test_inference_module_imports_no_torch_transformers_or_dagster():
     heavy = subprocess.run(
-        [sys.executable, "-c", "import sys, oceanid_dagster.inference; print(sorted({'torch', 'transformers', 'dagster'} & set(sys.modules)))"],
+        [sys.executable, "-c", "import sys, oceanid_dagster.inference.runtime; print(sorted({'torch', 'transformers', 'dagster'} & set(sys.modules)))"],
         capture_output=True,
         text=True,
         check=True,

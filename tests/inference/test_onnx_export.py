@@ -5,7 +5,7 @@ import onnx
 import pytest
 
 from oceanid_dagster.domain.labels import LABEL2ID, NUM_BIO_TAGS
-from oceanid_dagster.inference import OrtLogits
+from oceanid_dagster.inference.runtime import OrtLogits
 from oceanid_dagster.training.onnx_export import (
     TokenizedExamples,
     check_fp32_parity,

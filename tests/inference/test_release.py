@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from oceanid_dagster.domain.labels import BIO_TAGS
-from oceanid_dagster.domain.triton_config import output_width
-from oceanid_dagster.hub_client import read_manifest, verify_manifest
+from oceanid_dagster.serving.triton_config import output_width
+from oceanid_dagster.serving.hub_client import read_manifest, verify_manifest
 from oceanid_dagster.training.release import ReleaseError, build_release, compare_to_champion
 from tests.inference.tiny_model import gold_spans, metrics_with_f1
 

@@ -4,10 +4,10 @@ from pathlib import Path
 import pytest
 from dagster import asset, materialize
 
-from oceanid_dagster.assets.release import ONNX_CHECKS, ner_model_onnx, ner_model_release
+from oceanid_dagster.defs.assets.release import ONNX_CHECKS, ner_model_onnx, ner_model_release
 from oceanid_dagster.domain.labels import LABEL2ID
-from oceanid_dagster.hub_client import LocalFolderHub, verify_manifest
-from oceanid_dagster.resources.model_hub import ModelHubResource
+from oceanid_dagster.serving.hub_client import LocalFolderHub, verify_manifest
+from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from tests.inference.tiny_model import metrics_with_f1
 
 DATASET_REVISION = "dataset-20260101T000000Z"

@@ -81,7 +81,7 @@ def _train(model, examples: TokenizedExamples, pad_id: int, steps: int, seed: in
 def _train_steps(model, examples: TokenizedExamples, pad_id: int, steps: int, seed: int) -> None:
     import torch
 
-    from oceanid_dagster.inference import pad_sequences
+    from oceanid_dagster.inference.runtime import pad_sequences
 
     torch.manual_seed(seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)

@@ -5,16 +5,16 @@ from pathlib import Path
 from dagster import materialize
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from oceanid_dagster.assets.documents import documents, register_documents, registration_row
-from oceanid_dagster.assets.extracted_entities import (
+from oceanid_dagster.defs.assets.documents import documents, register_documents, registration_row
+from oceanid_dagster.defs.assets.extracted_entities import (
     entity_text_matches_page,
     extracted_entities,
     identifiers_pass_validators,
 )
-from oceanid_dagster.assets.raw_ocr import every_page_has_text, raw_ocr
+from oceanid_dagster.defs.assets.raw_ocr import every_page_has_text, raw_ocr
 from oceanid_dagster.domain.documents import sha256_hex
-from oceanid_dagster.partitions import documents_partitions
-from oceanid_dagster.resources.document_store import UploadedFile
+from oceanid_dagster.defs.partitions import documents_partitions
+from oceanid_dagster.defs.resources.document_store import UploadedFile
 
 INGESTION = [documents, raw_ocr, extracted_entities, every_page_has_text, entity_text_matches_page, identifiers_pass_validators]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from dagster import DagsterInstance, DagsterRunStatus
 
-from oceanid_dagster.resources.warehouse import WarehouseResource
+from oceanid_dagster.defs.resources.warehouse import WarehouseResource
 from oceanid_dagster.samples import bad_inputs
 from tests.pdf_fixtures import text_pdf
 

@@ -17,12 +17,12 @@ import sys
 from pathlib import Path
 from dagster import DagsterInstance
 from tests.ingestion.helpers import register, run_batch
-from oceanid_dagster.resources.document_store import DocumentStoreResource
-from oceanid_dagster.resources.model_hub import ModelHubResource
-from oceanid_dagster.resources.ner_runtime import NerRuntimeResource
-from oceanid_dagster.resources.ocr_engine import OcrEngineResource
-from oceanid_dagster.resources.triton import TritonResource
-from oceanid_dagster.resources.warehouse import WarehouseResource
+from oceanid_dagster.defs.resources.document_store import DocumentStoreResource
+from oceanid_dagster.defs.resources.model_hub import ModelHubResource
+from oceanid_dagster.defs.resources.ner_runtime import NerRuntimeResource
+from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
+from oceanid_dagster.defs.resources.triton import TritonResource
+from oceanid_dagster.defs.resources.warehouse import WarehouseResource
 
 home, batch = Path(sys.argv[1]), sys.argv[2]
 hub = ModelHubResource(local_dir=str(home / "hub"))
@@ -53,7 +53,7 @@ def test_two_concurrent_runs_both_complete(home: Path):
     outputs = [run.communicate(timeout=600)[0].decode(errors="replace") for run in runs]
     assert [run.returncode for run in runs] == [0, 0], "\n".join(output[-3000:] for output in outputs)
 
-    from oceanid_dagster.resources.warehouse import WarehouseResource
+    from oceanid_dagster.defs.resources.warehouse import WarehouseResource
 
     warehouse = WarehouseResource(database=str(home / "oceanid.duckdb"))
     assert warehouse.query("SELECT status, count(*) AS n FROM documents GROUP BY status") == [{"status": "processed", "n": 12}]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dagster import AssetKey
 
 from oceanid_dagster.domain.documents import document_id
-from oceanid_dagster.resources.document_store import DocumentStoreResource
-from oceanid_dagster.resources.ocr_engine import OcrEngineResource
+from oceanid_dagster.defs.resources.document_store import DocumentStoreResource
+from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
 from tests.pdf_fixtures import text_pdf
 from tests.ingestion.helpers import register, rows_per_document, run_batch, upload
 

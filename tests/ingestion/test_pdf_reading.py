@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from oceanid_dagster.pdf_reading import TESSERACT, TEXT_LAYER, DocumentRejected, read_pdf_pages, tesseract_png
+from oceanid_dagster.reading.pdf import TESSERACT, TEXT_LAYER, DocumentRejected, read_pdf_pages, tesseract_png
 from oceanid_dagster.samples import bad_inputs
 from oceanid_dagster.samples.generator import generate_documents
 from oceanid_dagster.samples.registry_csv import load_sample_registry

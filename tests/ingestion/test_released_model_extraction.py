@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oceanid_dagster.hub_client import read_manifest
+from oceanid_dagster.serving.hub_client import read_manifest
 from tests.pdf_fixtures import text_pdf
 from tests.ingestion.helpers import register, run_batch, upload
 

@@ -7,9 +7,9 @@ import pytest
 from dagster import AssetKey
 from moto.server import ThreadedMotoServer
 
-from oceanid_dagster.dev_services import free_port
+from devtools.services import free_port
 from oceanid_dagster.domain.documents import sha256_hex
-from oceanid_dagster.resources.document_store import DocumentStoreResource, DocumentTooLargeError
+from oceanid_dagster.defs.resources.document_store import DocumentStoreResource, DocumentTooLargeError
 from tests.pdf_fixtures import text_pdf
 from tests.ingestion.helpers import rows_per_document, run_batch
 from tests.ingestion.test_upload_sensor import apply, evaluate

@@ -7,7 +7,7 @@ import os
 from dagster import AssetKey, Definitions, SkipReason, build_sensor_context, load_assets_from_modules
 
 from oceanid_dagster.definitions import INGESTION_MODULES
-from oceanid_dagster.sensors.upload_sensor import upload_sensor
+from oceanid_dagster.defs.sensors.upload_sensor import upload_sensor
 from tests.pdf_fixtures import text_pdf
 from tests.ingestion.helpers import upload
 
@@ -78,9 +78,9 @@ def test_partial_uploads_and_hidden_files_wait(home, resources, instance):
 
 
 def test_with_argilla_configured_the_same_run_pushes_pages_for_annotation(home, resources, instance):
-    from oceanid_dagster.assets import annotation
-    from oceanid_dagster.resources.argilla import ArgillaResource
-    from oceanid_dagster.sensors.upload_sensor import build_upload_sensor
+    from oceanid_dagster.defs.assets import annotation
+    from oceanid_dagster.defs.resources.argilla import ArgillaResource
+    from oceanid_dagster.defs.sensors.upload_sensor import build_upload_sensor
 
     sensor = build_upload_sensor(push_to_argilla=True)
     resources = {**resources, "argilla": ArgillaResource(api_url="http://127.0.0.1:9", api_key="unused")}

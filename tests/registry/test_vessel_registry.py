@@ -7,8 +7,8 @@ from pathlib import Path
 
 from dagster import materialize
 
-from oceanid_dagster.assets.vessel_registry import entity_vessel_links, registry_imos_are_valid, vessel_registry
-from oceanid_dagster.resources.warehouse import WarehouseResource
+from oceanid_dagster.defs.assets.vessel_registry import entity_vessel_links, registry_imos_are_valid, vessel_registry
+from oceanid_dagster.defs.resources.warehouse import WarehouseResource
 from oceanid_dagster.samples.registry_csv import load_sample_registry
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "oceanid_dagster/samples/data"

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from oceanid_dagster import puller
-from oceanid_dagster.hub_client import LocalFolderHub
+from oceanid_dagster.serving.hub_client import LocalFolderHub
 
 
 class SlowLocalFolderHub(LocalFolderHub):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from oceanid_dagster.hub_client import (
+from oceanid_dagster.serving.hub_client import (
     HubClient,
     HubError,
     HuggingFaceHub,

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from oceanid_dagster import puller
-from oceanid_dagster.hub_client import LocalFolderHub, verify_manifest
-from oceanid_dagster.inference import NerDecoder, OnnxNerModel, OrtLogits
-from oceanid_dagster.resources.triton import TritonResource
+from oceanid_dagster.serving.hub_client import LocalFolderHub, verify_manifest
+from oceanid_dagster.inference.runtime import NerDecoder, OnnxNerModel, OrtLogits
+from oceanid_dagster.defs.resources.triton import TritonResource
 from tests.serving.triton_server import NER_MODEL, running_triton
 
 pytestmark = pytest.mark.e2e
@@ -66,8 +66,8 @@ def test_entities_through_triton_equal_entities_from_local_onnx(installed_versio
 
 
 def test_ner_runtime_sends_extraction_to_triton_when_configured(release_folder, triton, tmp_path):
-    from oceanid_dagster.resources.model_hub import ModelHubResource
-    from oceanid_dagster.resources.ner_runtime import NerRuntimeResource
+    from oceanid_dagster.defs.resources.model_hub import ModelHubResource
+    from oceanid_dagster.defs.resources.ner_runtime import NerRuntimeResource
 
     hub = ModelHubResource(local_dir=str(tmp_path / "hub"), model_repo=REPO_ID)
     hub.client().publish_folder(REPO_ID, release_folder, release_folder.name)

@@ -8,7 +8,7 @@ from google.protobuf import text_format
 from tritonclient.grpc import model_config_pb2
 
 from oceanid_dagster.domain.labels import NUM_BIO_TAGS
-from oceanid_dagster.domain.triton_config import (
+from oceanid_dagster.serving.triton_config import (
     TRITON_NER_MODEL_NAME,
     NerTritonSettings,
     TritonConfigError,

@@ -14,7 +14,7 @@ import tritonclient.http as httpclient
 from dagster import EnvVar, build_resources
 
 from oceanid_dagster.domain.labels import NUM_BIO_TAGS
-from oceanid_dagster.resources.triton import (
+from oceanid_dagster.defs.resources.triton import (
     TritonAccessDeniedError,
     TritonError,
     TritonModelNotReadyError,

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from oceanid_dagster.resources.warehouse import WarehouseResource
+from oceanid_dagster.defs.resources.warehouse import WarehouseResource
 from oceanid_dagster.samples.generator import SampleDocument, generate_documents
 from oceanid_dagster.samples.registry_csv import load_sample_registry
 from oceanid_dagster.training.base_models import BaseModel, build_tiny_base_model

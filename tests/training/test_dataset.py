@@ -6,7 +6,7 @@ import pytest
 
 from oceanid_dagster.domain.labels import BIO_TAGS
 from oceanid_dagster.domain.spans import Span
-from oceanid_dagster.hub_client import LocalFolderHub
+from oceanid_dagster.serving.hub_client import LocalFolderHub
 from oceanid_dagster.training.dataset import (
     GOLD,
     SILVER,

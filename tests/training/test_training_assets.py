@@ -5,9 +5,9 @@ import sys
 from dagster import DagsterInstance, materialize
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-from oceanid_dagster.assets.training import ner_model, ner_training_dataset
+from oceanid_dagster.defs.assets.training import ner_model, ner_training_dataset
 from oceanid_dagster.domain.labels import LABEL_NAMES
-from oceanid_dagster.resources.model_hub import ModelHubResource
+from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from oceanid_dagster.training.dataset import gold_test_document_ids, load_dataset_folder
 
 
@@ -66,5 +66,5 @@ def test_a_second_dataset_keeps_the_first_gold_test_split(warehouse, tmp_path):
 
 
 def test_loading_the_assets_module_does_not_import_torch():
-    code = "import sys, oceanid_dagster.assets.training; print(sorted(m for m in ('torch', 'transformers', 'datasets') if m in sys.modules))"
+    code = "import sys, oceanid_dagster.defs.assets.training; print(sorted(m for m in ('torch', 'transformers', 'datasets') if m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"

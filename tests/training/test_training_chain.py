@@ -7,15 +7,15 @@ from pathlib import Path
 
 from dagster import DagsterInstance, materialize
 
-from oceanid_dagster.assets.release import ner_model_onnx, ner_model_release
-from oceanid_dagster.assets.training import ner_model, ner_training_dataset
+from oceanid_dagster.defs.assets.release import ner_model_onnx, ner_model_release
+from oceanid_dagster.defs.assets.training import ner_model, ner_training_dataset
 from oceanid_dagster.definitions import training_definitions
-from oceanid_dagster.extraction import ModelExtractor
-from oceanid_dagster.hub_client import read_manifest
+from oceanid_dagster.inference.extractors import ModelExtractor
+from oceanid_dagster.serving.hub_client import read_manifest
 from oceanid_dagster.jobs import TRAINING_ASSETS
-from oceanid_dagster.resources.model_hub import ModelHubResource
-from oceanid_dagster.resources.ner_runtime import NerRuntimeResource
-from oceanid_dagster.resources.triton import TritonResource
+from oceanid_dagster.defs.resources.model_hub import ModelHubResource
+from oceanid_dagster.defs.resources.ner_runtime import NerRuntimeResource
+from oceanid_dagster.defs.resources.triton import TritonResource
 
 
 def test_nightly_chain_publishes_a_release_the_pipeline_then_uses(warehouse, tmp_path, tiny_base, monkeypatch):

@@ -1,0 +1,1 @@
+"""Development tooling (local services in their own process groups); not part of the package."""

@@ -1,0 +1,1 @@
+"""Everything Dagster loads: assets (one module per stage), resources, sensors, automation."""

@@ -1,0 +1,1 @@
+"""One module per stage of the loop, named after its assets; asset checks beside the asset they check."""

@@ -1,0 +1,98 @@
+"""``ner_model_onnx``: the fine-tuned model → ONNX (fp32 for Triton, int8 for CPU), with three
+blocking checks (fp32 parity with PyTorch, int8 argmax agreement, int8 F1 drop): when one fails,
+``ner_model_release`` does not run.
+
+torch/transformers/optimum/datasets are imported inside the asset body only.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+from pydantic import Field
+
+from oceanid_dagster.defs.assets.ner_training_dataset import TRAINING_GROUP
+from oceanid_dagster.defs.automation import after_upstream
+from oceanid_dagster.defs.resources.model_hub import ModelHubResource
+from oceanid_dagster.defs.versions import source_version
+
+# Dagster resolves Config/resource annotations at decoration time: no `from __future__ import annotations` here.
+ONNX_CHECKS = {
+    "onnx_fp32_matches_pytorch": "fp32 ONNX logits within 1e-4 (max abs diff) of PyTorch",
+    "onnx_int8_argmax_agreement": "int8 and fp32 predict the same tag on >= 99% of evaluation words",
+    "onnx_int8_f1_drop": "int8 F1 on the evaluation split within 0.01 of fp32",
+}
+
+
+class NerOnnxConfig(dg.Config):
+    max_length: int = Field(default=128, description="Tokens per evaluation example (as in training).")
+    parity_examples: int = Field(default=32, description="Examples on which fp32 logits are compared with PyTorch.")
+
+
+def evaluation_examples(
+    model_hub: ModelHubResource, dataset_revision: str, model_dir: Path, max_length: int, work_dir: Path
+):
+    """The split the model was scored on (gold test when there is one), tokenised as in training."""
+    from transformers import AutoTokenizer
+
+    from oceanid_dagster.training.dataset import load_dataset_folder
+    from oceanid_dagster.training.onnx_export import TokenizedExamples
+    from oceanid_dagster.training.trainer import evaluation_examples as pick_evaluation_split
+    from oceanid_dagster.training.trainer import tokenize_dataset
+
+    folder = model_hub.client().download(model_hub.dataset_repo, dataset_revision, work_dir, repo_type="dataset")
+    split, description = pick_evaluation_split(load_dataset_folder(folder))
+    tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+    tokenized = tokenize_dataset(split, tokenizer, max_length)
+    return TokenizedExamples(tokenized["input_ids"], tokenized["labels"]), description, tokenizer.pad_token_id
+
+
+@dg.asset(
+    group_name=TRAINING_GROUP,
+    kinds={"onnx"},
+    code_version=source_version("training/onnx_export.py"),
+    automation_condition=after_upstream(),
+    check_specs=[
+        dg.AssetCheckSpec(name, asset="ner_model_onnx", description=description, blocking=True)
+        for name, description in ONNX_CHECKS.items()
+    ],
+    description="ner_model exported to ONNX (fp32, for Triton) and dynamically quantised to int8 (for CPU).",
+)
+def ner_model_onnx(
+    context: dg.AssetExecutionContext, config: NerOnnxConfig, ner_model: dict, model_hub: ModelHubResource
+):
+    from oceanid_dagster.training.onnx_export import (
+        TokenizedExamples,
+        check_fp32_parity,
+        check_int8_quality,
+        export_onnx,
+        quantize_int8,
+    )
+
+    model_dir = Path(ner_model["model_dir"])
+    onnx_dir = model_dir.parent / "onnx"
+    fp32 = export_onnx(model_dir, onnx_dir)
+    int8 = quantize_int8(fp32)
+    context.log.info(f"exported {fp32} ({fp32.stat().st_size:,} bytes) and {int8} ({int8.stat().st_size:,} bytes)")
+    examples, split_description, pad_id = evaluation_examples(
+        model_hub, ner_model["dataset_revision"], model_dir, config.max_length, onnx_dir.parent / "onnx-eval-dataset"
+    )
+    sample = TokenizedExamples(examples.input_ids[: config.parity_examples])
+    outcomes = [check_fp32_parity(model_dir, fp32, sample, pad_id), *check_int8_quality(fp32, int8, examples, pad_id)]
+    yield dg.Output(
+        {**ner_model, "onnx_fp32": str(fp32), "onnx_int8": str(int8)},
+        metadata={
+            "onnx_fp32": dg.MetadataValue.path(str(fp32)),
+            "onnx_int8": dg.MetadataValue.path(str(int8)),
+            "fp32_bytes": fp32.stat().st_size,
+            "int8_bytes": int8.stat().st_size,
+            "evaluated_on": f"{split_description} ({len(examples.input_ids)} examples)",
+            **{outcome.name: outcome.value for outcome in outcomes},
+        },
+    )
+    for outcome in outcomes:
+        yield dg.AssetCheckResult(
+            check_name=outcome.name,
+            passed=outcome.passed,
+            description=outcome.description,
+            metadata={"value": outcome.value, "threshold": outcome.threshold, **outcome.details},
+        )

@@ -1,0 +1,116 @@
+"""``ner_training_dataset``: gold pages (Argilla corrections) + silver pages generated from registry
+records, split by document with a frozen gold test split, published to the model hub's dataset repo.
+
+``datasets`` is imported inside the training functions only, so loading the code location does not
+import it.
+"""
+
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from pydantic import Field
+
+from oceanid_dagster.defs.automation import NIGHTLY_TRAINING
+from oceanid_dagster.defs.metadata import markdown_table
+from oceanid_dagster.defs.resources.model_hub import ModelHubResource
+from oceanid_dagster.defs.resources.registry_lists import RegistryListsResource
+from oceanid_dagster.defs.resources.warehouse import WarehouseResource
+from oceanid_dagster.defs.versions import source_version
+from oceanid_dagster.training.dataset import (
+    DEFAULT_MAX_WORDS,
+    SPLITS,
+    SplitFractions,
+    build_dataset,
+    dataset_card,
+    gold_pages,
+    publish_dataset,
+    published_gold_test_ids,
+    save_dataset,
+    silver_pages,
+    split_statistics,
+)
+
+# Dagster resolves Config/resource annotations at decoration time: no `from __future__ import annotations` here.
+TRAINING_GROUP = "training"
+DATASET_REVISION_FORMAT = "dataset-%Y%m%dT%H%M%S.%fZ"  # two runs in one second stay distinct
+
+
+class NerDatasetConfig(dg.Config):
+    silver_documents: int = Field(default=400, description="Documents generated from registry records (silver data).")
+    seed: int = Field(default=0, description="Seed of the document generator.")
+    max_words: int = Field(default=DEFAULT_MAX_WORDS, description="Words per example (pages are cut at line ends).")
+    test_fraction: float = Field(default=0.15, description="Share of new documents hashed into test.")
+    validation_fraction: float = Field(default=0.10, description="Share of documents hashed into validation.")
+
+
+def registry_records(warehouse: WarehouseResource, registry_lists: RegistryListsResource) -> tuple[list[dict], str]:
+    """``registry_vessels`` rows, and where they came from (the packaged sample only where allowed)."""
+    records = warehouse.registry_vessels()
+    if records:
+        return records, "registry_vessels"
+    return registry_lists.sample_instead("registry_vessels is empty (vessel_registry not materialised)")
+
+
+def _split_table(stats: dict[str, dict[str, Any]]) -> str:
+    rows = [
+        {"split": split, **{key: stats[split][key] for key in ("examples", "documents", "words")}, **stats[split]["sources"]}
+        for split in SPLITS
+    ]
+    return markdown_table(rows, ["split", "examples", "documents", "words", "gold", "silver"])
+
+
+@dg.asset(
+    deps=[dg.AssetKey("argilla_corrections"), dg.AssetKey("vessel_registry")],
+    group_name=TRAINING_GROUP,
+    kinds={"huggingface", "duckdb"},
+    code_version=source_version("training/dataset.py", "domain/alignment.py", "samples"),
+    automation_condition=NIGHTLY_TRAINING,
+    description="Gold pages (Argilla corrections) + silver pages (documents generated from registry records), "
+    "split by document with a frozen gold test split, published to the dataset repo of the model hub. "
+    "Starts the nightly training chain.",
+)
+def ner_training_dataset(
+    context: dg.AssetExecutionContext,
+    config: NerDatasetConfig,
+    warehouse: WarehouseResource,
+    model_hub: ModelHubResource,
+    registry_lists: RegistryListsResource,
+) -> dg.Output[str]:
+    from oceanid_dagster.samples.generator import generate_documents
+
+    hub = model_hub.client()
+    with tempfile.TemporaryDirectory(prefix="ner-dataset-") as work_dir:
+        frozen, previous = published_gold_test_ids(hub, model_hub.dataset_repo, Path(work_dir) / "previous")
+        context.log.info(f"previous dataset {previous or '(none)'}: {len(frozen)} gold test documents stay in test")
+        gold = gold_pages(warehouse.reviewed_pages(), warehouse.entity_corrections())
+        records, registry_origin = registry_records(warehouse, registry_lists)
+        silver = silver_pages(generate_documents(records, config.silver_documents, config.seed))
+        context.log.info(f"{len(gold)} gold pages, {len(silver)} silver pages")
+        dataset = build_dataset(
+            gold + silver,
+            frozen_test_ids=frozen,
+            fractions=SplitFractions(test=config.test_fraction, validation=config.validation_fraction),
+            max_words=config.max_words,
+        )
+        revision = datetime.now(timezone.utc).strftime(DATASET_REVISION_FORMAT)
+        publish_dataset(hub, model_hub.dataset_repo, save_dataset(dataset, Path(work_dir) / revision), revision)
+    stats = split_statistics(dataset)
+    return dg.Output(
+        revision,
+        data_version=dg.DataVersion(revision),
+        metadata={
+            "revision": revision,
+            "repo": model_hub.dataset_repo,
+            "previous_revision": previous or "",
+            "gold_pages": len(gold),
+            "silver_pages": len(silver),
+            "silver_records_from": registry_origin,
+            "frozen_gold_test_documents": len(frozen),
+            **{f"{split}_examples": stats[split]["examples"] for split in SPLITS},
+            "splits": dg.MetadataValue.md(_split_table(stats)),
+            "card": dg.MetadataValue.md(dataset_card(dataset)),
+        },
+    )

@@ -1,0 +1,191 @@
+"""Triton Inference Server over KServe V2 HTTP, behind Cloudflare Access.
+
+Tensors travel with Triton's binary-data extension (encoded and decoded by ``tritonclient.http``);
+``requests`` carries them, with connect/read timeouts and retries on connection errors and on the
+gateway statuses Cloudflare returns while the origin is down. The Cloudflare Access service token
+goes in ``CF-Access-Client-Id`` / ``CF-Access-Client-Secret`` and never into logs or errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import requests
+from dagster import ConfigurableResource
+from pydantic import Field, PrivateAttr
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from oceanid_dagster.serving.triton_config import NER_OUTPUT_NAME, TRITON_NER_MODEL_NAME
+
+_RETRY_STATUSES = (429, 502, 503, 504, 520, 521, 522, 523, 524)  # 52x: Cloudflare cannot reach the origin
+_BINARY_HEADER = "Inference-Header-Content-Length"
+
+
+class TritonError(RuntimeError):
+    """Triton could not answer; the message names the server URL and the model, never credentials."""
+
+
+class TritonUnavailableError(TritonError):
+    pass
+
+
+class TritonModelNotReadyError(TritonError):
+    pass
+
+
+class TritonAccessDeniedError(TritonError):
+    pass
+
+
+class TritonResource(ConfigurableResource):
+    """Client for the NER model on Triton (KServe V2 HTTP)."""
+
+    base_url: str | None = Field(default=None, description="TRITON_BASE_URL, e.g. https://triton.example.org; unset = no Triton.")
+    model_name: str = Field(default=TRITON_NER_MODEL_NAME, description="Model name in the Triton repository.")
+    model_version: str = Field(default="", description="Version to call; empty = the server's policy (newest).")
+    cf_access_client_id: str | None = Field(default=None, description="Cloudflare Access service token id (EnvVar CF_ACCESS_CLIENT_ID).")
+    cf_access_client_secret: str | None = Field(default=None, description="Cloudflare Access service token secret (EnvVar CF_ACCESS_CLIENT_SECRET).")
+    connect_timeout_s: float = Field(default=5.0, description="TCP/TLS connect timeout per attempt.")
+    read_timeout_s: float = Field(default=60.0, description="Time to wait for a response per attempt.")
+    retries: int = Field(default=3, description="Retries after connection errors and 429/502/503/504/52x.")
+    backoff_s: float = Field(default=0.5, description="Backoff factor between retries (doubles each time).")
+
+    _session: requests.Session | None = PrivateAttr(default=None)
+
+    # --- KServe V2 endpoints ---------------------------------------------------------------------
+
+    def server_ready(self) -> bool:
+        return self._request("GET", "/v2/health/ready").status_code == 200
+
+    def model_ready(self) -> bool:
+        return self._request("GET", f"{self._model_path()}/ready").status_code == 200
+
+    def model_metadata(self) -> dict[str, Any]:
+        response = self._request("GET", self._model_path())
+        if response.status_code != 200:
+            raise self._not_ready(response)
+        return response.json()
+
+    def infer_logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        """``[batch, sequence]`` token ids and mask -> ``[batch, sequence, labels]`` float32 logits."""
+        input_ids, attention_mask = _checked_inputs(input_ids, attention_mask)
+        body, json_size = _encode_request(input_ids, attention_mask)
+        headers = {"Content-Type": "application/octet-stream", _BINARY_HEADER: str(json_size)}
+        response = self._request("POST", f"{self._model_path()}/infer", data=body, headers=headers)
+        if response.status_code != 200:
+            if not self.model_ready():
+                raise self._not_ready(response)
+            raise TritonError(f"Triton at {self.base_url} refused inference on {self.model_name!r}: {_server_message(response)}")
+        return _decode_logits(response)
+
+    # --- plumbing --------------------------------------------------------------------------------
+
+    def _model_path(self) -> str:
+        version = f"/versions/{self.model_version}" if self.model_version else ""
+        return f"/v2/models/{self.model_name}{version}"
+
+    def _not_ready(self, response: requests.Response) -> TritonModelNotReadyError:
+        return TritonModelNotReadyError(
+            f"model {self.model_name!r}{' version ' + self.model_version if self.model_version else ''} is not ready "
+            f"on Triton at {self.base_url} (HTTP {response.status_code}: {_server_message(response)}); "
+            "is a release installed in the model repository (see oceanid-model-puller)?"
+        )
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        if not self.base_url:
+            raise TritonError("Triton is not configured: set TRITON_BASE_URL")
+        url = self.base_url.rstrip("/") + path
+        try:
+            response = self._http().request(
+                method, url, timeout=(self.connect_timeout_s, self.read_timeout_s), allow_redirects=False, **kwargs
+            )
+        except requests.RequestException as error:
+            raise TritonUnavailableError(
+                f"Triton at {self.base_url} unreachable after {self.retries + 1} attempts: {error}"
+            ) from None  # the chained exception holds the request, credentials included
+        if response.status_code in _RETRY_STATUSES:
+            raise TritonUnavailableError(f"Triton at {self.base_url} answered HTTP {response.status_code} after {self.retries + 1} attempts")
+        if _is_access_denial(response):
+            raise TritonAccessDeniedError(
+                f"Cloudflare Access refused {self.base_url} (HTTP {response.status_code}): "
+                "check CF_ACCESS_CLIENT_ID / CF_ACCESS_CLIENT_SECRET"
+            )
+        return response
+
+    def _http(self) -> requests.Session:
+        if self._session is None:
+            retry = Retry(
+                total=self.retries,
+                connect=self.retries,
+                read=self.retries,
+                status=self.retries,
+                backoff_factor=self.backoff_s,
+                status_forcelist=_RETRY_STATUSES,
+                allowed_methods=frozenset({"GET", "POST"}),  # inference has no side effects
+                raise_on_status=False,
+            )
+            session = requests.Session()
+            session.mount("http://", HTTPAdapter(max_retries=retry))
+            session.mount("https://", HTTPAdapter(max_retries=retry))
+            session.headers.update(self._access_headers())
+            self._session = session
+        return self._session
+
+    def _access_headers(self) -> dict[str, str]:
+        if bool(self.cf_access_client_id) != bool(self.cf_access_client_secret):
+            raise TritonError("set both CF_ACCESS_CLIENT_ID and CF_ACCESS_CLIENT_SECRET, or neither")
+        if not self.cf_access_client_id:
+            return {}
+        return {"CF-Access-Client-Id": self.cf_access_client_id, "CF-Access-Client-Secret": self.cf_access_client_secret}
+
+
+def _checked_inputs(input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    input_ids, attention_mask = np.asarray(input_ids), np.asarray(attention_mask)
+    if input_ids.ndim != 2 or input_ids.shape != attention_mask.shape:
+        raise ValueError(
+            f"input_ids and attention_mask must both be [batch, sequence]; got {input_ids.shape} and {attention_mask.shape}"
+        )
+    return input_ids.astype(np.int64, copy=False), attention_mask.astype(np.int64, copy=False)
+
+
+def _encode_request(input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[bytes, int]:
+    from tritonclient.http import InferenceServerClient, InferInput, InferRequestedOutput
+
+    inputs = []
+    for name, array in (("input_ids", input_ids), ("attention_mask", attention_mask)):
+        tensor = InferInput(name, list(array.shape), "INT64")
+        tensor.set_data_from_numpy(array, binary_data=True)
+        inputs.append(tensor)
+    outputs = [InferRequestedOutput(NER_OUTPUT_NAME, binary_data=True)]
+    body, json_size = InferenceServerClient.generate_request_body(inputs, outputs=outputs)
+    return body, json_size
+
+
+def _decode_logits(response: requests.Response) -> np.ndarray:
+    from tritonclient.http import InferenceServerClient
+
+    header_length = response.headers.get(_BINARY_HEADER)
+    result = InferenceServerClient.parse_response_body(
+        response.content,  # requests has already undone any Content-Encoding
+        header_length=int(header_length) if header_length is not None else None,
+    )
+    logits = result.as_numpy(NER_OUTPUT_NAME)
+    if logits is None:
+        raise TritonError(f"Triton response has no {NER_OUTPUT_NAME!r} output")
+    return logits.astype(np.float32, copy=False)
+
+
+def _server_message(response: requests.Response) -> str:
+    try:
+        return str(response.json().get("error", response.text))[:300]
+    except ValueError:
+        return response.text[:300]
+
+
+def _is_access_denial(response: requests.Response) -> bool:
+    if response.status_code in (401, 403):
+        return True
+    location = response.headers.get("Location", "")
+    return response.is_redirect and "cloudflareaccess.com" in location

@@ -1,0 +1,1 @@
+"""Sensors for outside systems only: uploads and Argilla."""

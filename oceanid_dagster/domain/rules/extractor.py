@@ -1,0 +1,70 @@
+"""The extractor: every rule family over one page, scored by family, overlaps removed."""
+
+from __future__ import annotations
+
+from oceanid_dagster.domain.gazetteer import Gazetteer
+from oceanid_dagster.domain.rules.fields import _labelled_fields
+from oceanid_dagster.domain.rules.keys import Found
+from oceanid_dagster.domain.rules.mentions import _dates_in
+from oceanid_dagster.domain.rules.patterns import (
+    _BUILT_RE,
+    _GEAR_RE,
+    _LENGTH_RE,
+    _RFMO_RE,
+    _TONNAGE_RE,
+    _VESSEL_TYPE_RE,
+    _bare_identifiers,
+    _flags_in_context,
+    _prose_owners_and_ports,
+    _prose_vessel_names,
+    _regex_spans,
+)
+from oceanid_dagster.domain.rules.tables import _tables
+from oceanid_dagster.domain.rules.text import _trim
+from oceanid_dagster.domain.spans import Span, remove_overlaps
+
+SCORES: dict[str, float] = {
+    "validated_field": 0.95,
+    "field": 0.9,
+    "rfmo": 0.9,
+    "table": 0.85,
+    "date": 0.85,
+    "gazetteer": 0.8,
+    "measure": 0.8,
+    "vocabulary": 0.75,
+    "flag_context": 0.75,
+    "prose_name": 0.7,
+    "pattern": 0.6,
+}
+
+
+def _scored(found: list[Found], family: str, text: str) -> list[Span]:
+    spans = []
+    for item in found:
+        start, end = _trim(text, item.start, item.end)
+        if start >= end:
+            continue
+        score = SCORES["validated_field"] if item.validated and family in ("field", "table") else SCORES[family]
+        spans.append(Span(start, end, item.label, score))
+    return spans
+
+
+def extract_spans(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
+    """Entities of one page of text; non-overlapping, sorted, offsets into ``text``."""
+    table_found, header_lines = _tables(text)
+    spans = _scored(table_found, "table", text)
+    spans += _scored(_labelled_fields(text, header_lines), "field", text)
+    spans += _scored(_regex_spans(_RFMO_RE, text, "RFMO"), "rfmo", text)
+    spans += _scored([Found(s, e, "DATE") for s, e in _dates_in(text)], "date", text)
+    spans += _scored(_regex_spans(_TONNAGE_RE, text, "TONNAGE"), "measure", text)
+    spans += _scored(_regex_spans(_LENGTH_RE, text, "LENGTH"), "measure", text)
+    spans += _scored(_regex_spans(_BUILT_RE, text, "BUILD_YEAR", "y"), "measure", text)
+    spans += _scored(_regex_spans(_VESSEL_TYPE_RE, text, "VESSEL_TYPE"), "vocabulary", text)
+    spans += _scored(_regex_spans(_GEAR_RE, text, "GEAR_TYPE"), "vocabulary", text)
+    spans += _scored(_flags_in_context(text), "flag_context", text)
+    spans += _scored(_prose_vessel_names(text), "prose_name", text)
+    spans += _scored(_prose_owners_and_ports(text), "prose_name", text)
+    spans += _scored(_bare_identifiers(text), "pattern", text)
+    if gazetteer is not None:
+        spans += [Span(m.start, m.end, m.label, SCORES["gazetteer"]) for m in gazetteer.find(text)]
+    return remove_overlaps(spans)

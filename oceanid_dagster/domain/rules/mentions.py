@@ -1,0 +1,53 @@
+"""Dates and country names wherever they stand in a stretch of text (value parsers and patterns both look for them)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from oceanid_dagster.domain.countries import country_names, lookup_country
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATE_PATTERNS = (
+    re.compile(rf"(?<![\w])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[\s\-/]+{_MONTH}[\s\-/,]+(?P<y>\d{{4}}|\d{{2}})(?![\w])", re.IGNORECASE),
+    re.compile(rf"(?<![\w]){_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?![\w])", re.IGNORECASE),
+    re.compile(r"(?<![\w.\-/])(?P<y>(?:19|20)\d\d)(?P<s>[\-/.])(?P<m>0?[1-9]|1[0-2])(?P=s)(?P<d>\d{1,2})(?![\d]|[\-/.]\d)"),
+    re.compile(r"(?<![\w.\-/])(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<y>(?:19|20)\d\d)(?![\w\-/]|\.\d)"),
+)
+
+
+def _dates_in(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    end = len(text) if end is None else end
+    spans = []
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text, start, end):
+            parts = match.groupdict()
+            day = int(parts["d"])
+            month = int(parts["m"]) if parts.get("m") else 1
+            if not (1 <= day <= 31 and (1 <= month <= 12 or 1 <= day <= 12 and month <= 31)):
+                continue
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+
+@lru_cache(maxsize=1)
+def _country_name_re() -> re.Pattern[str]:
+    names = sorted(country_names(), key=len, reverse=True)
+    alternatives = [r"[\W_]+".join(map(re.escape, name.split())) for name in names]
+    return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.IGNORECASE)
+
+
+_ALPHA3 = re.compile(r"(?<![\w])[A-Z]{3}(?![\w])")
+
+
+def _countries_in(text: str, start: int, end: int, codes: bool) -> list[tuple[int, int]]:
+    spans = [(m.start(), m.end()) for m in _country_name_re().finditer(text, start, end) if not m.group().islower()]
+    if codes:
+        spans += [(m.start(), m.end()) for m in _ALPHA3.finditer(text, start, end) if lookup_country(m.group())]
+    return spans
+
+

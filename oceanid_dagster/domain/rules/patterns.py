@@ -1,0 +1,185 @@
+"""Patterns and vocabularies: RFMOs, dates, measures, vessel types, gears, flags in context, prose names, bare identifiers."""
+
+from __future__ import annotations
+
+import re
+
+from oceanid_dagster.domain.countries import lookup_country
+from oceanid_dagster.domain.identifiers import imo_check_digit_ok
+from oceanid_dagster.domain.rules.keys import (
+    _QUALIFIER_KEY_RE,
+    _RFMO_ACRONYMS,
+    _RFMO_ALT,
+    _RFMO_NAMES,
+    Found,
+)
+from oceanid_dagster.domain.rules.mentions import _country_name_re
+from oceanid_dagster.domain.rules.values import (
+    _NUMBER,
+    _mmsi_values,
+    _name_like,
+    _owner_values,
+)
+
+
+def _vocabulary_regex(terms: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = []
+    for term in sorted(terms, key=len, reverse=True):
+        words = [re.escape(word) for word in re.split(r"[\s\-]+", term)]
+        alternatives.append(r"[\s\-]+".join(words) + "s?")
+    return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.IGNORECASE)
+
+
+VESSEL_TYPE_TERMS: tuple[str, ...] = (
+    "stern trawler", "side trawler", "freezer trawler", "factory trawler", "wetfish trawler", "otter trawler",
+    "beam trawler", "outrigger trawler", "pair trawler", "bottom trawler", "midwater trawler", "trawler",
+    "tuna purse seiner", "purse seiner", "danish seiner", "seiner", "tuna longliner", "longliner",
+    "long liner", "longline vessel", "longline fishing vessel", "tuna longline vessel", "pole and line vessel",
+    "pole and liner", "gillnetter", "gill netter", "drift netter", "driftnetter", "squid jigger", "jigger",
+    "jigging vessel", "squid jigging vessel", "handliner", "hand liner", "handline vessel", "troller",
+    "trolling vessel", "trap setter", "potter", "dredger", "reefer", "reefer vessel", "refrigerated cargo vessel",
+    "refrigerated cargo ship", "fish carrier", "carrier vessel", "transhipment vessel", "transshipment vessel",
+    "fish transport vessel", "support vessel", "supply vessel", "bunker vessel", "bunkering vessel",
+    "carrier", "mother ship", "factory ship", "fish processing vessel", "research vessel", "patrol vessel", "tanker",
+)
+GEAR_TERMS: tuple[str, ...] = (
+    "drifting longlines", "set longlines", "bottom longlines", "pelagic longlines", "longlines", "longline",
+    "purse seines", "purse seine", "ring nets", "beach seines", "boat seines", "danish seines", "scottish seines",
+    "pair seines", "seine nets", "bottom trawls", "bottom otter trawls", "beam trawls", "midwater trawls",
+    "midwater otter trawls", "pelagic trawls", "pair trawls", "otter trawls", "otter twin trawls",
+    "shrimp trawls", "bottom trawl", "midwater trawl", "pelagic trawl", "gillnets", "gill nets",
+    "set gillnets", "drift gillnets", "driftnets", "drift nets", "trammel nets", "entangling nets",
+    "pole and line", "pole and lines", "handlines", "hand lines", "handlines and hand-operated pole-and-lines",
+    "jigging lines", "mechanized lines", "squid jigging", "trolling lines", "troll lines", "hooks and lines",
+    "pots and traps", "pots", "traps", "dredges", "lift nets", "falling gear", "cast nets", "harpoons",
+)
+_VESSEL_TYPE_RE = _vocabulary_regex(VESSEL_TYPE_TERMS)
+_GEAR_RE = _vocabulary_regex(GEAR_TERMS)
+_RFMO_RE = re.compile(
+    r"(?<![\w])(?:" + _RFMO_ALT + r")(?![\w])|(?<![\w])(?:"
+    + "|".join(r"[\s\-]+".join(map(re.escape, re.split(r"[\s\-]+", name))) for name in _RFMO_NAMES)
+    + r")(?![\w])",
+    re.IGNORECASE,
+)
+_TONNAGE_RE = re.compile(rf"(?<![\w.,])(?:{_NUMBER})\s?(?:GT|GRT|gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons))(?![\w])", re.IGNORECASE)
+_LENGTH_RE = re.compile(rf"(?<![\w.,])(?:{_NUMBER})(?:\s?(?:m|metres|meters|ft|feet)|-(?:metre|meter))(?![\w³²])")
+_BUILT_RE = re.compile(r"\b(?:built|constructed)\s+(?:in\s+)?(?:(?:[A-Z][\w.]*,?\s+){1,3}(?:in\s+)?)?(?P<y>(?:19|20)\d\d)\b")
+
+
+_FLAG_CONTEXTS = (
+    re.compile(r"(?P<c>[A-Z][\w' .,\-]{1,40}?)[\s\-]+flagged\b"),
+    re.compile(r"\b(?:re)?flagged\s+(?:to|in|by|under)\s+(?:the\s+)?(?P<c>[A-Z][\w' \-]{1,40})", re.IGNORECASE),
+    re.compile(r"\bflag\s+(?:of|state\s+of)\s+(?:the\s+)?(?P<c>[A-Z][\w' \-]{1,40})", re.IGNORECASE),
+    re.compile(r"\b(?:under|flying)\s+(?:the\s+|a\s+)?(?P<c>[A-Z][\w' \-]{1,40}?)\s+flag\b", re.IGNORECASE),
+    re.compile(r"\bregistered\s+in\s+(?:the\s+)?(?P<c>[A-Z][\w' \-]{1,40})"),
+)
+
+
+def _flags_in_context(text: str) -> list[Found]:
+    found = []
+    for pattern in _FLAG_CONTEXTS:
+        for match in pattern.finditer(text):
+            start, end = match.span("c")
+            for country in _country_name_re().finditer(text, start, end):
+                before_flag = pattern is _FLAG_CONTEXTS[0] or pattern is _FLAG_CONTEXTS[3]
+                if before_flag and country.end() != end:
+                    continue
+                if not before_flag and country.start() != start:
+                    continue
+                found.append(Found(country.start(), country.end(), "FLAG", True))
+    return found
+
+
+_CAPS_NAME = r"[A-Z0-9][A-Z0-9'’.\-/]*(?![a-z])(?:[ ][A-Z0-9][A-Z0-9'’.\-/]*(?![a-z])){0,5}"
+_TITLE_NAME = r"[A-Z0-9][\w'’.\-/]*(?:[ ][A-Z0-9][\w'’.\-/]*){0,4}"
+_QUOTED = r"[“\"‘'](?P<q>[^”\"’'\n]{2,40})[”\"’']"
+_NAME_STOP_WORDS = frozenset(
+    {"IMO", "MMSI", "IRCS", "GT", "GRT", "LOA", "FLAG", "FLAGGED", "CALL", "WAS", "IS", "AND", "THE", "OF", "IN", "ON", "AT", "WITH", "BY", "FOR"}
+    | set(_RFMO_ACRONYMS)
+)
+_PROSE_NAME_PATTERNS = (
+    re.compile(rf"(?<![\w])(?:F/V|M/V|FV|MV|F\.V\.|M\.V\.|S/V|FB|F/B)[ ](?:{_QUOTED}|(?P<n>{_TITLE_NAME}))"),
+    re.compile(
+        rf"(?<![\w])(?i:(?:the|fishing|a)\s+(?:fishing\s+)?vessel|vessel\s+(?:named|called)|named|called|"
+        rf"reefer|carrier|longliner|trawler|purse\s+seiner)[ \n](?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
+    ),
+    re.compile(rf"(?<![\w])(?P<n>{_CAPS_NAME})\s*(?:\(\s*(?:IMO|IRCS|call\s+sign|MMSI)|,\s+IMO\b)"),
+)
+
+
+def _prose_vessel_names(text: str) -> list[Found]:
+    found = []
+    for pattern in _PROSE_NAME_PATTERNS:
+        for match in pattern.finditer(text):
+            group = "q" if match.groupdict().get("q") else "n"
+            start, end = match.span(group)
+            if group == "n":
+                end = _cut_at_stop_word(text, start, end)
+            name = _name_like(text, start, end, "VESSEL_NAME", 6)
+            if name and sum(ch.isalpha() for ch in text[name.start : name.end]) >= 2 and not _is_key(text, name):
+                found.append(name)
+    return found
+
+
+def _is_key(text: str, found: Found) -> bool:
+    """A field name in capitals before "(IMO ...)" ("UVI (IMO)") is not a vessel name."""
+    return _QUALIFIER_KEY_RE.match(text[found.start : found.end]) is not None
+
+
+def _cut_at_stop_word(text: str, start: int, end: int) -> int:
+    position = start
+    for word in re.finditer(r"\S+", text[start:end]):
+        bare = word.group().strip(".,;:").upper()
+        if bare in _NAME_STOP_WORDS or (len(bare) == 3 and bare.isalpha() and lookup_country(bare) and word.start()):
+            return position
+        if not word.group()[0].isupper() and not word.group()[0].isdigit():
+            return position
+        position = start + word.end()
+    return position
+
+
+_OWNER_PROSE = re.compile(
+    r"\b(?:owned|operated|managed|chartered)\s+by\s+(?:the\s+)?(?:company\s+)?"
+    r"(?P<o>[A-Z][\w&'.\-]*(?:(?:,?[ \t]+|[ \t]+(?:de|del|la|of|and|&)[ \t]+)[A-Z&][\w&'.\-]*){0,7})"
+)
+_PORT_PROSE = re.compile(
+    r"\b(?:port\s+of|in\s+the\s+port\s+of|at\s+the\s+port\s+of|landed\s+(?:in|at)|arrived\s+(?:in|at)|[Ii]ssued\s+at)\s+"
+    r"(?P<p>(?:Port\s+)?[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})"
+)
+
+
+def _prose_owners_and_ports(text: str) -> list[Found]:
+    found = []
+    for match in _OWNER_PROSE.finditer(text):
+        found.extend(_owner_values(text, *match.span("o")))
+    for match in _PORT_PROSE.finditer(text):
+        start, end = match.span("p")
+        if lookup_country(text[start:end]) is None:
+            port = _name_like(text, start, end, "PORT", 4)
+            if port:
+                found.append(port)
+    return found
+
+
+_IMO_CONTEXT = re.compile(r"\b(?:[I1l]M[O0]|LR|Lloyd'?s|ship\s+identification)", re.IGNORECASE)
+_MMSI_CONTEXT = re.compile(r"\b(?:MMSI|AIS)\b", re.IGNORECASE)
+_BARE_SEVEN = re.compile(r"(?<![\w.,\-/+])\d{7}(?![\w\-/]|[.,]\d)")
+_BARE_NINE = re.compile(r"(?<![\w.,\-/+])\d{9}(?![\w\-/]|[.,]\d)")
+_CONTEXT_WINDOW = 80
+
+
+def _bare_identifiers(text: str) -> list[Found]:
+    found = []
+    for match in _BARE_SEVEN.finditer(text):
+        context = text[max(0, match.start() - _CONTEXT_WINDOW) : match.start()]
+        if imo_check_digit_ok(match.group()) and _IMO_CONTEXT.search(context):
+            found.append(Found(match.start(), match.end(), "IMO", True))
+    for match in _BARE_NINE.finditer(text):
+        context = text[max(0, match.start() - _CONTEXT_WINDOW) : match.start()]
+        if _MMSI_CONTEXT.search(context) and _mmsi_values(text, match.start(), match.end()):
+            found.append(Found(match.start(), match.end(), "MMSI", True))
+    return found
+
+
+def _regex_spans(pattern: re.Pattern[str], text: str, label: str, group: int | str = 0) -> list[Found]:
+    return [Found(m.start(group), m.end(group), label) for m in pattern.finditer(text)]

@@ -1,0 +1,44 @@
+"""Small text helpers shared by the rule families: trimming, found values, line bounds."""
+
+from __future__ import annotations
+
+import re
+
+from oceanid_dagster.domain.gazetteer import MISSING_VALUES
+from oceanid_dagster.domain.rules.keys import Found
+
+_COMPANY_SUFFIX = re.compile(
+    r"^(?:LTD|LIMITED|INC|CO|CORP|CORPORATION|LLC|S\.?A|S\.?L|S\.?R\.?L|S\.?A\.?C|S\.?A\.?S|S\.?P\.?A|SARL|GMBH|B\.?V|N\.?V|A/?S|ASA|AB|"
+    r"PTY|PLC|K\.?K|PT|TBK|LDA|LTDA|CIA|C\.?A|SDN\.?\s*BHD|BHD|OY|OOO|JSC|PJSC|E\.?I\.?R\.?L)\b\.?",
+    re.IGNORECASE,
+)
+_TRIM_CHARS = " \t\n\r,;:.\"'“”‘’()[]{}-–"
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop surrounding spaces and punctuation, keeping a closing dot of an abbreviation ("LTD.")."""
+    while start < end and text[start] in _TRIM_CHARS:
+        if text[start] == "(" and ")" in text[start:end]:
+            break
+        start += 1
+    while end > start and text[end - 1] in _TRIM_CHARS:
+        if text[end - 1] == "." and re.search(r"(?:\b[A-Za-z]{1,4}|\.[A-Za-z])\.$", text[start:end]):
+            if _COMPANY_SUFFIX.match(text[start:end].split()[-1]) or re.search(r"\.[A-Za-z]\.$", text[start:end]):
+                break
+        if text[end - 1] == ")" and "(" in text[start:end]:
+            break
+        end -= 1
+    return start, end
+
+
+def _found(text: str, start: int, end: int, label: str, validated: bool = False) -> Found | None:
+    start, end = _trim(text, start, end)
+    if start >= end or text[start:end].casefold() in MISSING_VALUES:
+        return None
+    return Found(start, end, label, validated)
+
+
+def _line_bounds(text: str, position: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, position) + 1
+    line_end = text.find("\n", position)
+    return line_start, len(text) if line_end < 0 else line_end

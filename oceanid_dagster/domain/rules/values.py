@@ -1,0 +1,213 @@
+"""Value parsers: (text, start, end) of a field or cell -> the entities inside it."""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterator
+
+from oceanid_dagster.domain.countries import lookup_country
+from oceanid_dagster.domain.identifiers import (
+    IdentifierError,
+    imo_check_digit_ok,
+    normalise_ircs,
+    normalise_mmsi,
+)
+from oceanid_dagster.domain.rules.keys import Found
+from oceanid_dagster.domain.rules.mentions import _countries_in, _dates_in
+from oceanid_dagster.domain.rules.text import _COMPANY_SUFFIX, _found, _trim
+
+ValueParser = Callable[[str, int, int], list[Found]]
+_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8"})
+_IMO_TOKEN = re.compile(r"(?<![\w])[0-9OoIlS|B]{7}(?![\w])")
+_MMSI_TOKEN = re.compile(r"(?<!\d)\d{9}(?!\d)")
+_NUMBER = r"\d{1,3}(?:[,\s]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
+_TONNAGE_UNIT = r"GT|GRT|gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|tonnes|tons|t\b|MT"
+_LENGTH_UNIT = r"m|metres|meters|metre|meter|ft|feet"
+# Units some registers write before the number: "GT 439", NEAFC's "LC 109" (London Convention) and "OA 32".
+_TONNAGE_UNIT_FIRST = r"GT|GRT|LC"
+_LENGTH_UNIT_FIRST = r"LOA|OA"
+_OTHER_UNIT = re.compile(r"\s?(?:m|metres|meters|ft|feet|kw|hp|m3|m³|mm|cm|kg|%)(?![\w³])", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(?:18[5-9]\d|19\d\d|20[0-4]\d)(?!\d)")
+
+
+def _imo_values(text: str, start: int, end: int) -> list[Found]:
+    for match in _IMO_TOKEN.finditer(text, start, end):
+        token = match.group()
+        if sum(ch.isdigit() for ch in token) < 5:
+            continue
+        digits = token.translate(_OCR_DIGITS)
+        if digits.isdigit() and digits != "0000000" and imo_check_digit_ok(digits):
+            return [Found(match.start(), match.end(), "IMO", True)]
+        return []
+    return []
+
+
+def _mmsi_values(text: str, start: int, end: int) -> list[Found]:
+    match = _MMSI_TOKEN.search(text, start, end)
+    if match is None:
+        return []
+    try:
+        normalise_mmsi(match.group())
+    except IdentifierError:
+        return []
+    return [Found(match.start(), match.end(), "MMSI", True)]
+
+
+_CALL_SIGN_TOKEN = re.compile(r"[A-Z0-9][A-Z0-9\-]{2,8}")
+
+
+def _ircs_values(text: str, start: int, end: int) -> list[Found]:
+    match = _CALL_SIGN_TOKEN.match(text, start, end)
+    if match is None or (match.end() < end and text[match.end()].isalnum()):
+        return []
+    try:
+        normalise_ircs(match.group())
+    except IdentifierError:
+        return []
+    return [Found(match.start(), match.end(), "IRCS", True)]
+
+
+def _measure_values(label: str, unit: str, unit_first: str) -> ValueParser:
+    pattern = re.compile(
+        rf"(?:(?:{unit_first})\s?)?(?:{_NUMBER})(?:\s?(?:{unit})(?![\w³²]))?", re.IGNORECASE
+    )
+
+    def parse(text: str, start: int, end: int) -> list[Found]:
+        match = pattern.match(text, start, end)
+        if match is None or (match.end() < end and text[match.end()].isalnum()):
+            return []
+        if _OTHER_UNIT.match(text, match.end(), end) and not re.search(unit, match.group(), re.IGNORECASE):
+            return []
+        found = _found(text, match.start(), match.end(), label)
+        return [found] if found else []
+
+    return parse
+
+
+def _year_values(text: str, start: int, end: int) -> list[Found]:
+    window = text[start : min(end, start + 40)].translate(_OCR_DIGITS)
+    match = _YEAR.search(window)
+    return [Found(start + match.start(), start + match.end(), "BUILD_YEAR")] if match else []
+
+
+def _flag_values(text: str, start: int, end: int) -> list[Found]:
+    value_start, value_end = _trim(text, start, end)
+    if value_start < value_end and lookup_country(text[value_start:value_end]) is not None:
+        return [Found(value_start, value_end, "FLAG", True)]
+    return [Found(s, e, "FLAG", True) for s, e in _countries_in(text, value_start, value_end, codes=True)]
+
+
+_REGISTRATION_TOKEN = re.compile(r"[A-Z0-9(][A-Z0-9()\-/.\s]{0,38}[A-Z0-9)]|[A-Z0-9]", re.IGNORECASE)
+
+
+def _registration_values(text: str, start: int, end: int) -> list[Found]:
+    match = _REGISTRATION_TOKEN.match(text, start, end)
+    if match is None:
+        return []
+    value_end = match.end()
+    comma = text.find(", ", match.start(), value_end)
+    if comma >= 0:
+        value_end = comma
+    # a later word in lower case ends the number ("1249 issued by ..."); capitals go on ("T-8 SE", "M-123 A")
+    words = list(re.finditer(r"\S+", text[match.start() : value_end]))
+    kept_end = match.start()
+    for word in words:
+        if kept_end > match.start() and not any(ch.isdigit() for ch in word.group()) and not word.group().isupper():
+            break
+        kept_end = match.start() + word.end()
+    found = _found(text, match.start(), kept_end, "REGISTRATION_NUMBER")
+    if found is None or not any(ch.isdigit() for ch in text[found.start : found.end]):
+        return []
+    return [found]
+
+
+def _name_like(text: str, start: int, end: int, label: str, max_words: int) -> Found | None:
+    found = _found(text, start, end, label)
+    if found is None:
+        return None
+    value = text[found.start : found.end]
+    words = value.split()
+    if len(words) > max_words or not any(ch.isalpha() for ch in value):
+        return None
+    if words[0][0].islower() and label in ("VESSEL_NAME", "OWNER", "PORT"):
+        return None
+    return found
+
+
+def _without_trailing_remark(text: str, start: int, end: int) -> int:
+    """End of a value before a bracketed remark that closes it ("Ise (Japan)", "Hand liner vessels (LH)");
+    brackets inside a name belong to it ("MARUHA (N.Z.) CORPORATION LIMITED")."""
+    value = text[start:end].rstrip()
+    cut = value.rfind(" (")
+    return start + cut if cut >= 0 and value.endswith(")") else end
+
+
+def _split_segments(text: str, start: int, end: int, separators: str) -> Iterator[tuple[int, int]]:
+    position = start
+    for match in re.finditer(separators, text[start:end]):
+        yield position, start + match.start()
+        position = start + match.end()
+    yield position, end
+
+
+def _vessel_name_values(text: str, start: int, end: int) -> list[Found]:
+    end = _without_trailing_remark(text, start, end)
+    found = []
+    for seg_start, seg_end in _split_segments(text, start, end, r",\s+|\s+/\s+"):
+        name = _name_like(text, seg_start, seg_end, "VESSEL_NAME", 6)
+        if name:
+            found.append(name)
+    return found
+
+
+def _owner_values(text: str, start: int, end: int) -> list[Found]:
+    end = _without_trailing_remark(text, start, end)
+    segments = list(_split_segments(text, start, end, r",\s+"))
+    owner_end = segments[0][1]
+    for seg_start, seg_end in segments[1:]:
+        if not _COMPANY_SUFFIX.match(text[seg_start:seg_end]):
+            break
+        owner_end = seg_end
+    found = _name_like(text, start, owner_end, "OWNER", 10)
+    return [found] if found else []
+
+
+def _short_text_values(label: str, max_words: int, split: str | None) -> ValueParser:
+    """First part only where ``split`` is None (a port before its country), else every part."""
+
+    def parse(text: str, start: int, end: int) -> list[Found]:
+        end = _without_trailing_remark(text, start, end)
+        segments = list(_split_segments(text, start, end, split or r",\s*"))
+        found = [_name_like(text, s, e, label, max_words) for s, e in (segments if split else segments[:1])]
+        return [item for item in found if item]
+
+    return parse
+
+
+def _date_values(text: str, start: int, end: int) -> list[Found]:
+    return [Found(s, e, "DATE") for s, e in _dates_in(text, start, end)]
+
+
+VALUE_PARSERS: dict[str, ValueParser] = {
+    "IMO": _imo_values,
+    "MMSI": _mmsi_values,
+    "IRCS": _ircs_values,
+    "FLAG": _flag_values,
+    "VESSEL_NAME": _vessel_name_values,
+    "OWNER": _owner_values,
+    "PORT": _short_text_values("PORT", 4, split=None),
+    "VESSEL_TYPE": _short_text_values("VESSEL_TYPE", 8, split=r"\s*/\s*|,\s+|;\s*"),
+    "GEAR_TYPE": _short_text_values("GEAR_TYPE", 10, split=r"\s*/\s*|,\s+|;\s*"),
+    "TONNAGE": _measure_values("TONNAGE", _TONNAGE_UNIT, _TONNAGE_UNIT_FIRST),
+    "LENGTH": _measure_values("LENGTH", _LENGTH_UNIT, _LENGTH_UNIT_FIRST),
+    "BUILD_YEAR": _year_values,
+    "REGISTRATION_NUMBER": _registration_values,
+    "DATE": _date_values,
+}
+# In a table cell a vessel type, gear or owner is the whole cell ("fish carriers and reefers", "Liners - Pole
+# and Line Vessels", "MICHAEL TERRY, JUDITH TERRY"); only slashes separate alternatives there.
+TABLE_VALUE_PARSERS: dict[str, ValueParser] = {
+    "VESSEL_TYPE": _short_text_values("VESSEL_TYPE", 8, split=r"\s+/\s+|;\s*"),
+    "GEAR_TYPE": _short_text_values("GEAR_TYPE", 10, split=r"\s+/\s+|;\s*"),
+    "OWNER": _short_text_values("OWNER", 12, split=r"\s+/\s+|;\s*"),
+}

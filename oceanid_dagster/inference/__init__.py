@@ -1,0 +1,1 @@
+"""Running extractors on page text: the released NER model (ONNX Runtime / a logits function) and the rules."""

@@ -1,0 +1,87 @@
+"""Extractors that turn page texts into entity spans: the released NER model, or the rule-based
+bootstrap extractor that fills the table until a model has been released. No Dagster here."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from collections.abc import Sequence
+from pathlib import Path
+from dataclasses import dataclass
+from typing import Protocol
+
+from oceanid_dagster.domain.gazetteer import Gazetteer
+from oceanid_dagster.domain.identifiers import validate_identifier
+from oceanid_dagster.domain import rules
+from oceanid_dagster.domain.spans import Span, remove_overlaps
+
+RULES = "rules"
+MODEL = "model"
+# Identifiers with a check (IMO check digit, MMSI MID, call-sign shape) are confirmed by the rules
+# even when the model tags them, and a model span that fails its validator is dropped.
+CHECKED_IDENTIFIERS = frozenset({"IMO", "MMSI"})
+
+
+@dataclass(frozen=True)
+class PageEntities:
+    spans: list[Span]
+    uncertainty: float | None  # for active learning: how unsure the model was about the page
+
+
+class Extractor(Protocol):
+    source: str
+    version: str
+
+    def extract_pages(self, texts: Sequence[str]) -> list[PageEntities]: ...
+
+
+class RuleExtractor:
+    source = RULES
+
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        self.gazetteer = gazetteer
+        self.version = rules_version()
+
+    def extract_pages(self, texts: Sequence[str]) -> list[PageEntities]:
+        return [PageEntities(rules.extract_spans(text, self.gazetteer), None) for text in texts]
+
+
+@cache
+def rules_version() -> str:
+    """Changes whenever the rules change, so entities say exactly which rules produced them."""
+    digest = hashlib.sha256()
+    for module in sorted(Path(rules.__file__).parent.glob("*.py")):
+        digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    return f"rules-{digest.hexdigest()[:8]}"
+
+
+class ModelExtractor:
+    """The released model, with identifiers still checked by their validators."""
+
+    source = MODEL
+
+    def __init__(self, model, gazetteer: Gazetteer | None = None) -> None:  # model: inference.OnnxNerModel
+        self.model = model
+        self.rules = RuleExtractor(gazetteer)
+        self.version = model.version or "unversioned"
+
+    def extract_pages(self, texts: Sequence[str]) -> list[PageEntities]:
+        predictions = self.model.predict_pages(texts)
+        rule_pages = self.rules.extract_pages(texts)
+        return [
+            PageEntities(_merge_with_checked_identifiers(text, prediction.spans, rules.spans), prediction.uncertainty)
+            for text, prediction, rules in zip(texts, predictions, rule_pages)
+        ]
+
+
+def _merge_with_checked_identifiers(text: str, model_spans: list[Span], rule_spans: list[Span]) -> list[Span]:
+    kept = [span for span in model_spans if _passes_validator(text, span)]
+    confirmed = [span for span in rule_spans if span.label in CHECKED_IDENTIFIERS]
+    return remove_overlaps(kept + confirmed)
+
+
+def _passes_validator(text: str, span: Span) -> bool:
+    if span.label not in CHECKED_IDENTIFIERS:
+        return True
+    ok, _, _ = validate_identifier(span.label, span.text_in(text))
+    return ok

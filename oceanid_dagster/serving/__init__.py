@@ -1,0 +1,1 @@
+"""What the GPU host needs: the hub client, the model puller, the Triton model config."""
