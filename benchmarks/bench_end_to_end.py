@@ -19,7 +19,8 @@ from pathlib import Path
 
 from benchmarks.dagster_dev import DagsterDev, copy_into, process_tree, rss_bytes
 from benchmarks.report import emit, note
-from oceanid_dagster.defs.assets.extracted_entities import sample_gazetteer
+from oceanid_dagster.domain.gazetteer import Gazetteer
+from oceanid_dagster.samples.registry_csv import load_sample_registry
 from oceanid_dagster.inference.extractors import RuleExtractor
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
 from oceanid_dagster.samples.generator import generate_documents
@@ -40,7 +41,7 @@ def sample_pdfs(count: int, seed: int, pages: int = PAGES) -> dict[str, bytes]:
 def pure_compute_seconds(pdfs: dict[str, bytes]) -> tuple[float, int]:
     """OCR (text layer) + rule extraction of every page, one process, no Dagster, no warehouse."""
     started = time.perf_counter()
-    extractor = RuleExtractor(sample_gazetteer())
+    extractor = RuleExtractor(Gazetteer.from_records(load_sample_registry()))
     entities = 0
     for _, pages in OcrEngineResource().read_many((name, lambda data=data: data) for name, data in pdfs.items()):
         if isinstance(pages, Exception):

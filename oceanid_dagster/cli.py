@@ -51,10 +51,11 @@ def ingest_command(paths: Sequence[Path]) -> int:
     from dagster import materialize
     from tqdm import tqdm
 
-    from oceanid_dagster.defs.assets.documents import register_documents, registration_row
-    from oceanid_dagster.definitions import ingestion_definitions, resources_for_profile
+    from oceanid_dagster.defs.assets.documents import Upload, documents_run_config
     from oceanid_dagster.defs.partitions import documents_partitions
     from oceanid_dagster.defs.resources.document_store import UploadedFile
+    from oceanid_dagster.defs.resources.profiles import resources_for_profile
+    from oceanid_dagster.defs.selections import ingestion_definitions
 
     files = iter_files(paths)
     missing = [path for path in files if not path.exists()]
@@ -62,27 +63,32 @@ def ingest_command(paths: Sequence[Path]) -> int:
         print("\n".join(f"{path}: no such file" for path in missing), file=sys.stderr)
         return 2
     resources = resources_for_profile()
-    store, warehouse = resources["document_store"], resources["warehouse"]
-    rows = [
-        registration_row(UploadedFile(str(path.absolute()), path.name, path.stat().st_size, path.stat().st_mtime), store.sha256(str(path.absolute())))
-        for path in files
-    ]
-    register_documents(warehouse, rows)
-    document_ids = list(dict.fromkeys(row["document_id"] for row in rows))
+    store = resources["document_store"]
+    uploads: dict[str, Upload] = {}
+    for path in files:
+        uri, stat = str(path.absolute()), path.stat()
+        upload = Upload.of(UploadedFile(uri, path.name, stat.st_size, stat.st_mtime), store.sha256(uri))
+        uploads.setdefault(upload.document_id, upload)
     instance = _dagster_instance()
-    instance.add_dynamic_partitions(documents_partitions.name, document_ids)
+    instance.add_dynamic_partitions(documents_partitions.name, list(uploads))
     assets = ingestion_definitions()
-    for document_id in tqdm(document_ids, desc="ingesting", unit="doc"):
-        materialize(assets, partition_key=document_id, instance=instance, resources=resources, raise_on_error=False, tags={"oceanid/trigger": "cli"})
-    return _report(warehouse, document_ids)
+    for document_id, upload in tqdm(uploads.items(), desc="ingesting", unit="doc"):
+        materialize(
+            assets,
+            partition_key=document_id,
+            run_config=documents_run_config([upload]),
+            instance=instance,
+            resources=resources,
+            raise_on_error=False,
+            tags={"oceanid/trigger": "cli"},
+        )
+    return _report(resources["warehouse"], list(uploads))
 
 
 def _report(warehouse, document_ids: list[str]) -> int:
-    from oceanid_dagster.defs.assets.batch import batch_documents
-
-    rows = batch_documents(warehouse, document_ids)
+    rows = warehouse.documents_by_id(document_ids)
     failed = [row for row in rows if row["status"] != "processed"]
-    print(f"{len(rows) - len(failed)} of {len(rows)} documents processed")
+    print(f"{len(rows) - len(failed)} of {len(document_ids)} documents processed")
     if failed:
         print("failed:", file=sys.stderr)
         for row in failed:
@@ -92,8 +98,7 @@ def _report(warehouse, document_ids: list[str]) -> int:
 
 
 def extract_command(file: Path) -> int:
-    from oceanid_dagster.defs.assets.extracted_entities import sample_gazetteer
-    from oceanid_dagster.definitions import resources_for_profile
+    from oceanid_dagster.defs.resources.profiles import resources_for_profile
     from oceanid_dagster.domain.documents import document_id
 
     resources = resources_for_profile()
@@ -102,7 +107,7 @@ def extract_command(file: Path) -> int:
     if isinstance(pages, Exception):
         print(f"{file}: {pages}", file=sys.stderr)
         return 1
-    extractor = resources["ner_runtime"].load_extractor(sample_gazetteer())
+    extractor = resources["ner_runtime"].load_extractor(_registry_gazetteer(resources["registry_lists"]))
     found = extractor.extract_pages([page.text for page in pages])
     result = {
         "file": str(file),
@@ -119,7 +124,7 @@ def extract_command(file: Path) -> int:
                 "confidence": round(float(span.score), 4),
                 "source": extractor.source,
             }
-            for page, page_entities in zip(pages, found)
+            for page, page_entities in zip(pages, found, strict=True)
             for span in page_entities.spans
         ],
     }
@@ -128,13 +133,31 @@ def extract_command(file: Path) -> int:
     return 0
 
 
+def _registry_gazetteer(registry_lists):
+    """The registry lists' names (the packaged sample locally), read directly: extract writes nothing."""
+    from oceanid_dagster.defs.resources.registry_lists import RegistryListsUnavailableError
+    from oceanid_dagster.domain.gazetteer import Gazetteer
+
+    try:
+        records, _ = registry_lists.read()
+    except RegistryListsUnavailableError as error:
+        print(f"extracting without a gazetteer: {error}", file=sys.stderr)
+        return None
+    return Gazetteer.from_records(records)
+
+
 def train_command() -> int:
     from dagster import materialize
 
-    from oceanid_dagster.definitions import resources_for_profile, training_definitions
+    from oceanid_dagster.defs.resources.profiles import resources_for_profile
+    from oceanid_dagster.defs.selections import training_definitions
 
     result = materialize(
-        training_definitions(), instance=_dagster_instance(), resources=resources_for_profile(), raise_on_error=False, tags={"oceanid/trigger": "cli"}
+        training_definitions(),
+        instance=_dagster_instance(),
+        resources=resources_for_profile(),
+        raise_on_error=False,
+        tags={"oceanid/trigger": "cli"},
     )
     return 0 if result.success else 1
 

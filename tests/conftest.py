@@ -18,6 +18,7 @@ from oceanid_dagster.defs.resources.document_store import DocumentStoreResource 
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource  # noqa: E402
 from oceanid_dagster.defs.resources.ner_runtime import NerRuntimeResource  # noqa: E402
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource  # noqa: E402
+from oceanid_dagster.defs.resources.registry_lists import RegistryListsResource  # noqa: E402
 from oceanid_dagster.defs.resources.triton import TritonResource  # noqa: E402
 from oceanid_dagster.defs.resources.warehouse import WarehouseResource  # noqa: E402
 from tests.inference.tiny_model import TinyModel, build_tiny_token_classifier, metrics_with_f1  # noqa: E402
@@ -79,6 +80,7 @@ def resources(home: Path) -> dict:
         "ner_runtime": NerRuntimeResource(
             models_cache_dir=str(home / "models"), model_hub=model_hub, triton=TritonResource(base_url=None)
         ),
+        "registry_lists": RegistryListsResource(allow_packaged_sample=True),
     }
 
 

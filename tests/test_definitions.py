@@ -21,7 +21,7 @@ def env(tmp_path: Path) -> dict:
 
 def test_loading_definitions_does_not_import_training_libraries(env):
     code = (
-        "import sys, oceanid_dagster.definitions as d; d.defs.resolve_all_asset_keys();"
+        "import sys, oceanid_dagster.definitions as d; d.defs().resolve_all_asset_keys();"
         "heavy = sorted(m for m in ('torch', 'transformers', 'optimum', 'datasets') if m in sys.modules);"
         "print(','.join(heavy))"
     )
@@ -43,7 +43,7 @@ def test_dagster_cli_validates_the_code_location(env, command):
 
 
 def test_prod_profile_takes_secrets_from_the_environment_only(env, monkeypatch):
-    from oceanid_dagster.definitions import resources_for_profile
+    from oceanid_dagster.defs.resources.profiles import resources_for_profile
 
     monkeypatch.setenv("MOTHERDUCK_TOKEN", "md-secret-token")
     resources = resources_for_profile("prod")

@@ -6,17 +6,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from dagster import Definitions, materialize
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from oceanid_dagster.defs.assets.annotation import (
+from oceanid_dagster.defs.assets.argilla_corrections import (
     argilla_corrections,
-    argilla_records,
     corrections_match_page_text,
-    every_pushed_page_has_a_record,
     no_malformed_response_spans,
 )
+from oceanid_dagster.defs.assets.argilla_records import argilla_records, every_pushed_page_has_a_record
 from oceanid_dagster.defs.resources.argilla import ArgillaResource
 from oceanid_dagster.defs.sensors.annotation_sensor import annotation_sensor
+from oceanid_dagster.defs.sensors.upload_sensor import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
 from tests.pdf_fixtures import text_pdf
 from tests.ingestion.helpers import register, run_batch, upload
 
@@ -57,7 +56,7 @@ def push_records(instance, resources: dict, argilla: ArgillaResource, document_i
         ANNOTATION_ASSETS,
         instance=instance,
         resources=with_argilla(resources, argilla),
-        tags={ASSET_PARTITION_RANGE_START_TAG: document_ids[0], ASSET_PARTITION_RANGE_END_TAG: document_ids[-1]},
+        tags={PARTITION_RANGE_START_TAG: document_ids[0], PARTITION_RANGE_END_TAG: document_ids[-1]},
         raise_on_error=raise_on_error,
     )
 

@@ -10,7 +10,8 @@ import httpx
 import pytest
 from dagster import AssetSelection, build_sensor_context, materialize
 
-from oceanid_dagster.defs.assets.annotation import every_pushed_page_has_a_record, page_replacement
+from oceanid_dagster.defs.assets.argilla_corrections import stored_page as corrections_to_store
+from oceanid_dagster.defs.assets.argilla_records import every_pushed_page_has_a_record
 from oceanid_dagster.domain.annotation import AnnotatedPage, page_uncertainty, record_id
 from oceanid_dagster.domain.corrections import latest_unsynced, page_corrections
 from oceanid_dagster.domain.spans import Span
@@ -245,7 +246,9 @@ def test_argilla_down_fails_clearly_and_loses_nothing(home, resources, instance)
     stored_page = AnnotatedPage("abcdef0123456789:1", NOTICE, (Span(22, 28, "VESSEL_TYPE", 0.75),),
                                 ({"start": 22, "end": 28, "label": "VESSEL_TYPE"},), "submitted", "annotator",
                                 response_time({"updated_at": "2025-08-26T12:00:00.123456"}))  # fmt: skip
-    warehouse.replace_many("entity_corrections", [page_replacement(stored_page, *page_corrections(stored_page), at=stored_page.submitted_at)])
+    warehouse.replace_page_corrections(
+        [corrections_to_store(stored_page, *page_corrections(stored_page), at=stored_page.submitted_at)]
+    )
     before = (corrections_table(warehouse), warehouse.query("SELECT * FROM annotated_pages"))
     assert before[0] and before[1]
     down = closed_port_argilla()

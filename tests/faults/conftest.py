@@ -9,7 +9,8 @@ import pytest
 
 from benchmarks.bench_end_to_end import sample_pdfs as text_pdfs
 from benchmarks.dagster_dev import DagsterDev
-from oceanid_dagster.defs.assets.extracted_entities import sample_gazetteer
+from oceanid_dagster.domain.gazetteer import Gazetteer
+from oceanid_dagster.samples.registry_csv import load_sample_registry
 from oceanid_dagster.domain.documents import document_id
 from oceanid_dagster.inference.extractors import RuleExtractor
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
@@ -31,7 +32,7 @@ def scanned_pdfs(count: int, seed: int) -> dict[str, bytes]:
 
 def clean_run_counts(pdfs: dict[str, bytes], ocr_engine: OcrEngineResource | None = None) -> dict[str, tuple[int, int]]:
     """(pages, entities) per document id as a clean run stores them: same OCR, same bootstrap rules."""
-    extractor = RuleExtractor(sample_gazetteer())
+    extractor = RuleExtractor(Gazetteer.from_records(load_sample_registry()))
     loaders = [(document_id(data), lambda data=data: data) for data in pdfs.values()]
     counts = {}
     for key, pages in (ocr_engine or OcrEngineResource()).read_many(loaders):

@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 from dagster import asset, materialize
 
-from oceanid_dagster.defs.assets.release import ONNX_CHECKS, ner_model_onnx, ner_model_release
+from oceanid_dagster.defs.assets.ner_model_onnx import ONNX_CHECKS, ner_model_onnx
+from oceanid_dagster.defs.assets.ner_model_release import ner_model_release
 from oceanid_dagster.domain.labels import LABEL2ID
 from oceanid_dagster.serving.hub_client import LocalFolderHub, verify_manifest
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource

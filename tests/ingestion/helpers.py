@@ -3,20 +3,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from dagster import materialize
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from oceanid_dagster.defs.assets.documents import documents, register_documents, registration_row
-from oceanid_dagster.defs.assets.extracted_entities import (
-    entity_text_matches_page,
-    extracted_entities,
-    identifiers_pass_validators,
-)
-from oceanid_dagster.defs.assets.raw_ocr import every_page_has_text, raw_ocr
-from oceanid_dagster.domain.documents import sha256_hex
+from oceanid_dagster.defs.assets.documents import Upload, registration_row
 from oceanid_dagster.defs.partitions import documents_partitions
 from oceanid_dagster.defs.resources.document_store import UploadedFile
+from oceanid_dagster.defs.selections import ingestion_definitions
+from oceanid_dagster.defs.sensors.upload_sensor import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
+from oceanid_dagster.domain.documents import sha256_hex
 
-INGESTION = [documents, raw_ocr, extracted_entities, every_page_has_text, entity_text_matches_page, identifiers_pass_validators]
+INGESTION = ingestion_definitions()
 
 
 def upload(home: Path, files: dict[str, bytes]) -> list[Path]:
@@ -28,12 +23,17 @@ def upload(home: Path, files: dict[str, bytes]) -> list[Path]:
     return paths
 
 
-def register(resources: dict, instance, paths: list[Path]) -> list[str]:
-    rows = [
-        registration_row(UploadedFile(str(path), path.name, path.stat().st_size, path.stat().st_mtime), sha256_hex(path.read_bytes()))
+def uploads_of(paths: list[Path]) -> list[Upload]:
+    return [
+        Upload.of(UploadedFile(str(path), path.name, path.stat().st_size, path.stat().st_mtime), sha256_hex(path.read_bytes()))
         for path in paths
     ]
-    register_documents(resources["warehouse"], rows)
+
+
+def register(resources: dict, instance, paths: list[Path]) -> list[str]:
+    """What an ingestion run's documents step does first: the documents rows and their partitions."""
+    rows = [registration_row(upload) for upload in uploads_of(paths)]
+    resources["warehouse"].register_documents(rows)
     ids = list(dict.fromkeys(row["document_id"] for row in rows))
     instance.add_dynamic_partitions(documents_partitions.name, ids)
     return ids
@@ -46,7 +46,7 @@ def run_batch(instance, resources: dict, document_ids: list[str], selection=None
         instance=instance,
         resources=resources,
         selection=selection,
-        tags={ASSET_PARTITION_RANGE_START_TAG: document_ids[0], ASSET_PARTITION_RANGE_END_TAG: document_ids[-1]},
+        tags={PARTITION_RANGE_START_TAG: document_ids[0], PARTITION_RANGE_END_TAG: document_ids[-1]},
         raise_on_error=False,
     )
 

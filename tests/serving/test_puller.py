@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from oceanid_dagster import puller
+from oceanid_dagster.serving import puller
 from oceanid_dagster.domain.labels import BIO_TAGS, NUM_BIO_TAGS
 from oceanid_dagster.serving.hub_client import LocalFolderHub, verify_manifest, write_manifest
 from tests.serving.releases import build_release

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from oceanid_dagster import puller
+from oceanid_dagster.serving import puller
 from oceanid_dagster.serving.hub_client import LocalFolderHub, verify_manifest
 from oceanid_dagster.inference.runtime import NerDecoder, OnnxNerModel, OrtLogits
 from oceanid_dagster.defs.resources.triton import TritonResource

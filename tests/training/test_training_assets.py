@@ -5,10 +5,15 @@ import sys
 from dagster import DagsterInstance, materialize
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-from oceanid_dagster.defs.assets.training import ner_model, ner_training_dataset
+from oceanid_dagster.defs.assets.ner_model import ner_model
+from oceanid_dagster.defs.assets.ner_training_dataset import ner_training_dataset
 from oceanid_dagster.domain.labels import LABEL_NAMES
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
+from oceanid_dagster.defs.resources.registry_lists import RegistryListsResource
 from oceanid_dagster.training.dataset import gold_test_document_ids, load_dataset_folder
+
+
+SAMPLE_REGISTRY = RegistryListsResource(allow_packaged_sample=True)
 
 
 def test_dataset_then_model_on_the_tiny_base(warehouse, tmp_path, tiny_base, monkeypatch):
@@ -22,7 +27,7 @@ def test_dataset_then_model_on_the_tiny_base(warehouse, tmp_path, tiny_base, mon
     }
     instance = DagsterInstance.ephemeral()
     result = materialize(
-        [ner_training_dataset, ner_model], resources={"warehouse": warehouse, "model_hub": hub}, run_config=run_config, instance=instance
+        [ner_training_dataset, ner_model], resources={"warehouse": warehouse, "model_hub": hub, "registry_lists": SAMPLE_REGISTRY}, run_config=run_config, instance=instance
     )
     assert result.success
     messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
@@ -49,7 +54,7 @@ def test_dataset_then_model_on_the_tiny_base(warehouse, tmp_path, tiny_base, mon
 
 def test_a_second_dataset_keeps_the_first_gold_test_split(warehouse, tmp_path):
     hub = ModelHubResource(local_dir=str(tmp_path / "hub"))
-    resources = {"warehouse": warehouse, "model_hub": hub}
+    resources = {"warehouse": warehouse, "model_hub": hub, "registry_lists": SAMPLE_REGISTRY}
     first = materialize([ner_training_dataset], resources=resources, run_config={"ops": {"ner_training_dataset": {"config": {"silver_documents": 4}}}})
     # Next night the split policy puts every new document in train; the published gold test stays.
     config = {"silver_documents": 4, "test_fraction": 0.0}
@@ -66,5 +71,5 @@ def test_a_second_dataset_keeps_the_first_gold_test_split(warehouse, tmp_path):
 
 
 def test_loading_the_assets_module_does_not_import_torch():
-    code = "import sys, oceanid_dagster.defs.assets.training; print(sorted(m for m in ('torch', 'transformers', 'datasets') if m in sys.modules))"
+    code = "import sys, oceanid_dagster.defs.assets.ner_model, oceanid_dagster.defs.assets.ner_model_onnx, oceanid_dagster.defs.assets.ner_model_release; print(sorted(m for m in ('torch', 'transformers', 'datasets') if m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"

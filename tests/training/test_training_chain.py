@@ -7,15 +7,20 @@ from pathlib import Path
 
 from dagster import DagsterInstance, materialize
 
-from oceanid_dagster.defs.assets.release import ner_model_onnx, ner_model_release
-from oceanid_dagster.defs.assets.training import ner_model, ner_training_dataset
-from oceanid_dagster.definitions import training_definitions
+from oceanid_dagster.defs.assets.ner_model_onnx import ner_model_onnx
+from oceanid_dagster.defs.assets.ner_model_release import ner_model_release
+from oceanid_dagster.defs.assets.ner_model import ner_model
+from oceanid_dagster.defs.assets.ner_training_dataset import ner_training_dataset
 from oceanid_dagster.inference.extractors import ModelExtractor
 from oceanid_dagster.serving.hub_client import read_manifest
-from oceanid_dagster.jobs import TRAINING_ASSETS
+from oceanid_dagster.defs.selections import TRAINING_ASSETS, training_definitions
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
+from oceanid_dagster.defs.resources.registry_lists import RegistryListsResource
 from oceanid_dagster.defs.resources.ner_runtime import NerRuntimeResource
 from oceanid_dagster.defs.resources.triton import TritonResource
+
+
+SAMPLE_REGISTRY = RegistryListsResource(allow_packaged_sample=True)
 
 
 def test_nightly_chain_publishes_a_release_the_pipeline_then_uses(warehouse, tmp_path, tiny_base, monkeypatch):
@@ -31,7 +36,7 @@ def test_nightly_chain_publishes_a_release_the_pipeline_then_uses(warehouse, tmp
 
     result = materialize(
         [ner_training_dataset, ner_model, ner_model_onnx, ner_model_release],
-        resources={"warehouse": warehouse, "model_hub": hub},
+        resources={"warehouse": warehouse, "model_hub": hub, "registry_lists": SAMPLE_REGISTRY},
         run_config=run_config,
         instance=DagsterInstance.ephemeral(),
     )

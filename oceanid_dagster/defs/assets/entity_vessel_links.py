@@ -8,6 +8,7 @@ from oceanid_dagster.defs.assets.vessel_registry import vessel_registry
 from oceanid_dagster.defs.automation import REGISTRY_REFRESH
 from oceanid_dagster.defs.metadata import markdown_table
 from oceanid_dagster.defs.resources.warehouse import WarehouseResource
+from oceanid_dagster.defs.versions import source_version
 
 
 @dg.asset(
@@ -15,6 +16,8 @@ from oceanid_dagster.defs.resources.warehouse import WarehouseResource
     group_name="registry",
     kinds={"duckdb"},
     automation_condition=REGISTRY_REFRESH,
+    # The matching rules are the warehouse's rebuild_entity_vessel_links.
+    code_version=source_version("defs/resources/warehouse.py"),
     description="Extracted IMO/MMSI/call-sign entities linked to the registry vessels they identify.",
 )
 def entity_vessel_links(warehouse: WarehouseResource) -> dg.MaterializeResult:
