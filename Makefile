@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-packages services dev seed test bench clean
+.PHONY: install system-packages services dev seed lint format test bench clean
 
 install: system-packages $(STAMP) services
 
@@ -45,9 +45,18 @@ seed: $(STAMP)
 
 dev: install seed
 	@mkdir -p $(DAGSTER_HOME) && cp -n deploy/local/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/python scripts/dev.py
+	$(BIN)/python -m devtools.dev
 
-test: install
+# ruff: formatting and lint rules in pyproject.toml (line length 120).
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install lint
 	$(BIN)/pytest -q
 
 bench: install

@@ -19,10 +19,9 @@ from pathlib import Path
 
 from benchmarks.dagster_dev import DagsterDev, copy_into, process_tree, rss_bytes
 from benchmarks.report import emit, note
-from oceanid_dagster.domain.gazetteer import Gazetteer
-from oceanid_dagster.samples.registry_csv import load_sample_registry
-from oceanid_dagster.inference.extractors import RuleExtractor
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
+from oceanid_dagster.domain.gazetteer import Gazetteer
+from oceanid_dagster.inference.extractors import RuleExtractor
 from oceanid_dagster.samples.generator import generate_documents
 from oceanid_dagster.samples.registry_csv import load_sample_registry
 from oceanid_dagster.samples.render import render_pdf
@@ -60,7 +59,7 @@ class TreeMemorySampler:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
-    def __enter__(self) -> "TreeMemorySampler":
+    def __enter__(self) -> TreeMemorySampler:
         self._thread.start()
         return self
 
@@ -124,7 +123,9 @@ def end_to_end(pdfs: dict[str, bytes], root: Path) -> dict[str, float | str]:
         with TreeMemorySampler(dev) as memory:
             dropped_at = time.time()
             copy_into(dev.uploads, pdfs)
-            dev.wait_until(lambda: all_documents_done(dev, len(pdfs)), 1800, f"{len(pdfs)} processed documents", poll_s=2)
+            dev.wait_until(
+                lambda: all_documents_done(dev, len(pdfs)), 1800, f"{len(pdfs)} processed documents", poll_s=2
+            )
             # the poll lags by up to its interval: the warehouse says when the last document was done
             last_done = dev.warehouse().query("SELECT max(processed_at) AS at FROM documents")[0]["at"].timestamp()
         return {

@@ -37,9 +37,20 @@ def main(text_documents: int = 60, scanned_documents: int = 6) -> None:
     ):
         scores = evaluate(generate_documents(records, n=count, seed=seed), render)
         for label, figures in scores.items():
-            print(json.dumps({"name": f"rules_f1_{kind}_{label}", "value": figures["f1"], "unit": "f1",
-                              "baseline": None, "ratio": None, "precision": figures["precision"],
-                              "recall": figures["recall"], "support": figures["support"]}))
+            print(
+                json.dumps(
+                    {
+                        "name": f"rules_f1_{kind}_{label}",
+                        "value": figures["f1"],
+                        "unit": "f1",
+                        "baseline": None,
+                        "ratio": None,
+                        "precision": figures["precision"],
+                        "recall": figures["recall"],
+                        "support": figures["support"],
+                    }
+                )
+            )
 
 
 if __name__ == "__main__":

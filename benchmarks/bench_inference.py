@@ -35,17 +35,28 @@ from oceanid_dagster.training.onnx_export import export_onnx, quantize_int8
 
 TARGET_SPEEDUP = 3.5
 BERT_BASE_UNCASED_VOCAB_SIZE = 30522
-WORDS = (
-    "vessel name imo mmsi call sign flag port of registry owner operator gross tonnage length overall "
-    "built authorised from to gear type longline purse seine trawler reefer carrier fishing authorisation "
-    "list record notes inspection date company limited fisheries corporation maru star ocean pacific"
-).split()
+WORDS = """
+    vessel name imo mmsi call sign flag port of registry owner operator gross tonnage length overall built
+    authorised from to gear type longline purse seine trawler reefer carrier fishing authorisation list record
+    notes inspection date company limited fisheries corporation maru star ocean pacific
+""".split()
 FLAGS = ["Vanuatu", "Panama", "Japan", "Spain", "Korea", "Liberia", "Fiji", "Chile", "China", "Taiwan"]
 
 
 def emit(name: str, value: float, unit: str, baseline: float | None = None) -> None:
     ratio = round(value / baseline, 3) if baseline else None
-    print(json.dumps({"name": name, "value": round(value, 3), "unit": unit, "baseline": baseline and round(baseline, 3), "ratio": ratio}), flush=True)
+    print(
+        json.dumps(
+            {
+                "name": name,
+                "value": round(value, 3),
+                "unit": unit,
+                "baseline": baseline and round(baseline, 3),
+                "ratio": ratio,
+            }
+        ),
+        flush=True,
+    )
 
 
 def random_record_text(rng: random.Random, words: int) -> str:
@@ -150,7 +161,12 @@ def main() -> None:
     for name, elapsed in seconds.items():
         emit(f"{name}_sequences_per_s", args.batch / elapsed, "sequences/s", baseline_sequences)
         emit(f"{name}_tokens_per_s", tokens / elapsed, "tokens/s", baseline_tokens)
-    emit("own_path_int8_speedup_vs_pytorch_eager", seconds["pytorch_eager"] / seconds["own_path_int8"], "x", TARGET_SPEEDUP)
+    emit(
+        "own_path_int8_speedup_vs_pytorch_eager",
+        seconds["pytorch_eager"] / seconds["own_path_int8"],
+        "x",
+        TARGET_SPEEDUP,
+    )
 
 
 if __name__ == "__main__":

@@ -22,10 +22,10 @@ from benchmarks.bench_end_to_end import sample_pdfs
 from benchmarks.dagster_dev import DagsterDev, copy_into
 from benchmarks.report import emit, note
 from oceanid_dagster.defs.assets.documents import registration_row
-from oceanid_dagster.domain.documents import sha256_hex
 from oceanid_dagster.defs.partitions import documents_partitions
 from oceanid_dagster.defs.resources.document_store import UploadedFile
 from oceanid_dagster.defs.sensors.upload_sensor import MAX_FILES_PER_TICK
+from oceanid_dagster.domain.documents import sha256_hex
 
 NEW_FILES = 10
 NO_NEW_UPLOADS = "no new uploads"  # the sensor's skip reason when nothing arrived
@@ -45,7 +45,9 @@ query ($key: AssetKeyInput!) {
     ... on AssetNode {
       partitionStats { numMaterialized numMaterializing numFailed numPartitions }
       assetPartitionStatuses {
-        ... on DefaultPartitionStatuses { materializedPartitions failedPartitions materializingPartitions unmaterializedPartitions }
+        ... on DefaultPartitionStatuses {
+          materializedPartitions failedPartitions materializingPartitions unmaterializedPartitions
+        }
       }
       partitionKeysByDimension { name partitionKeys }
     }
@@ -69,7 +71,11 @@ def register_many(dev: DagsterDev, count: int) -> None:
 
 
 def sensor_ticks(dev: DagsterDev) -> list[dict]:
-    selector = {"repositoryLocationName": "oceanid_dagster.definitions", "repositoryName": "__repository__", "sensorName": "upload_sensor"}
+    selector = {
+        "repositoryLocationName": "oceanid_dagster.definitions",
+        "repositoryName": "__repository__",
+        "sensorName": "upload_sensor",
+    }
     ticks = dev.graphql(SENSOR_TICKS, {"selector": selector})["sensorOrError"]["sensorState"]["ticks"]
     return sorted((tick for tick in ticks if tick["endTimestamp"]), key=lambda tick: tick["timestamp"])
 
@@ -106,10 +112,17 @@ def main() -> None:
             page = asset_page_seconds(dev)
             copy_into(dev.uploads, sample_pdfs(NEW_FILES, seed=20_000))
             [with_new] = dev.wait_until(
-                lambda: [tick for tick in sensor_ticks(dev) if tick["runIds"]], 120, "the tick that finds the new files", poll_s=2
+                lambda: [tick for tick in sensor_ticks(dev) if tick["runIds"]],
+                120,
+                "the tick that finds the new files",
+                poll_s=2,
             )
     prefix = f"partitions.{args.documents}_documents"
-    emit(f"{prefix}.sensor_catch_up_ticks_{MAX_FILES_PER_TICK}_known_files_each", statistics.median(map(tick_seconds, catch_up)), "s")
+    emit(
+        f"{prefix}.sensor_catch_up_ticks_{MAX_FILES_PER_TICK}_known_files_each",
+        statistics.median(map(tick_seconds, catch_up)),
+        "s",
+    )
     emit(f"{prefix}.sensor_catch_up_total_tick_time", sum(map(tick_seconds, catch_up)), "s")
     emit(f"{prefix}.sensor_tick_no_new_files", statistics.median(idle), "s")
     emit(f"{prefix}.sensor_tick_{NEW_FILES}_new_files", tick_seconds(with_new), "s")

@@ -18,11 +18,11 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from benchmarks.report import emit, note
 from oceanid_dagster.defs.assets.documents import documents, register_documents, registration_row
 from oceanid_dagster.defs.assets.raw_ocr import raw_ocr
-from oceanid_dagster.domain.documents import sha256_hex
 from oceanid_dagster.defs.partitions import documents_partitions
 from oceanid_dagster.defs.resources.document_store import DocumentStoreResource, UploadedFile
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
 from oceanid_dagster.defs.resources.warehouse import WarehouseResource
+from oceanid_dagster.domain.documents import sha256_hex
 from oceanid_dagster.samples.generator import generate_documents
 from oceanid_dagster.samples.registry_csv import load_sample_registry
 from oceanid_dagster.samples.render import render_scanned_pdf
@@ -37,7 +37,9 @@ def scanned_pdfs(pages: int, seed: int) -> dict[str, bytes]:
     return {f"{document.name}-scan.pdf": render_scanned_pdf(document) for document in documents_}
 
 
-def register(folder: Path, pdfs: dict[str, bytes], warehouse: WarehouseResource, instance: DagsterInstance) -> list[str]:
+def register(
+    folder: Path, pdfs: dict[str, bytes], warehouse: WarehouseResource, instance: DagsterInstance
+) -> list[str]:
     rows = []
     for name, data in pdfs.items():
         path = folder / name

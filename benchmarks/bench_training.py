@@ -35,7 +35,10 @@ HELD_OUT_VESSEL_SHARE = 0.2
 
 def emit(name: str, value: float, unit: str, baseline: float | None = None) -> None:
     ratio = round(value / baseline, 3) if baseline else None
-    print(json.dumps({"name": name, "value": round(value, 4), "unit": unit, "baseline": baseline, "ratio": ratio}), flush=True)
+    print(
+        json.dumps({"name": name, "value": round(value, 4), "unit": unit, "baseline": baseline, "ratio": ratio}),
+        flush=True,
+    )
 
 
 def cpu_seconds() -> float:
@@ -77,7 +80,7 @@ def main() -> None:
 
     train_records, held_out_records = split_vessels(load_sample_registry(), args.seed)
     empty = examples_dataset([])
-    dataset = DatasetDict({split: empty for split in SPLITS})
+    dataset = DatasetDict(dict.fromkeys(SPLITS, empty))
     dataset[TRAIN] = examples_from(train_records, args.examples, args.seed, args.max_words)
     dataset[TEST] = examples_from(held_out_records, args.held_out, args.seed + 1, args.max_words)
     config = TrainingConfig(

@@ -68,8 +68,10 @@ class DagsterDev:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout_s: float = 180) -> "DagsterDev":
-        self.process = start_process_group(dagster_dev_command("127.0.0.1", self.port), self.log, env=self.env, cwd=REPO)
+    def start(self, timeout_s: float = 180) -> DagsterDev:
+        self.process = start_process_group(
+            dagster_dev_command("127.0.0.1", self.port), self.log, env=self.env, cwd=REPO
+        )
         wait_for_http(f"{self.url}/server_info", timeout_s, self.process, self.log)
         return self
 
@@ -78,7 +80,7 @@ class DagsterDev:
             stop_process_group(self.process)
             self.process = None
 
-    def __enter__(self) -> "DagsterDev":
+    def __enter__(self) -> DagsterDev:
         return self.start()
 
     def __exit__(self, *_exc) -> None:
@@ -95,7 +97,7 @@ class DagsterDev:
     def graphql(self, query: str, variables: dict | None = None, timeout_s: float = 120) -> dict[str, Any]:
         body = json.dumps({"query": query, "variables": variables or {}}).encode()
         request = urllib.request.Request(f"{self.url}/graphql", body, {"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
             payload = json.loads(response.read())
         if payload.get("errors"):
             raise RuntimeError(f"GraphQL errors: {payload['errors']}")
@@ -105,7 +107,9 @@ class DagsterDev:
         """The run worker processes under this ``dagster dev`` (one per running run)."""
         if self.process is None:
             return []
-        code_servers = [p for p in psutil.Process(self.process.pid).children(recursive=True) if _runs(p, CODE_SERVER_MARKER)]
+        code_servers = [
+            p for p in psutil.Process(self.process.pid).children(recursive=True) if _runs(p, CODE_SERVER_MARKER)
+        ]
         return [child for server in code_servers for child in _children(server) if _runs(child, RUN_WORKER_MARKER)]
 
     def log_tail(self, lines: int = 60) -> str:
@@ -120,7 +124,9 @@ class DagsterDev:
             if value:
                 return value
             time.sleep(poll_s)
-        raise TimeoutError(f"timed out after {timeout_s:.0f}s waiting for {what}\n--- dagster dev log ---\n{self.log_tail()}")
+        raise TimeoutError(
+            f"timed out after {timeout_s:.0f}s waiting for {what}\n--- dagster dev log ---\n{self.log_tail()}"
+        )
 
 
 def _children(process: psutil.Process, recursive: bool = False) -> list[psutil.Process]:

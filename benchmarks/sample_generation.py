@@ -19,7 +19,17 @@ TARGET_SECONDS = 60.0
 
 
 def report(name: str, value: float, unit: str, baseline: float) -> None:
-    print(json.dumps({"name": name, "value": round(value, 3), "unit": unit, "baseline": baseline, "ratio": round(value / baseline, 3)}))
+    print(
+        json.dumps(
+            {
+                "name": name,
+                "value": round(value, 3),
+                "unit": unit,
+                "baseline": baseline,
+                "ratio": round(value / baseline, 3),
+            }
+        )
+    )
 
 
 def main() -> None:

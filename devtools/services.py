@@ -23,7 +23,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_process_group(command: Sequence[str], log_path: Path, env: dict | None = None, cwd: Path | None = None) -> subprocess.Popen:
+def start_process_group(
+    command: Sequence[str], log_path: Path, env: dict | None = None, cwd: Path | None = None
+) -> subprocess.Popen:
     log = open(log_path, "ab")  # noqa: SIM115 - the child owns it for its lifetime
     return subprocess.Popen(
         list(command), stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd, start_new_session=True
@@ -45,13 +47,15 @@ def stop_process_group(process: subprocess.Popen, grace_s: float = 20) -> None:
             continue
 
 
-def wait_for_http(url: str, timeout_s: float, process: subprocess.Popen | None = None, log_path: Path | None = None) -> None:
+def wait_for_http(
+    url: str, timeout_s: float, process: subprocess.Popen | None = None, log_path: Path | None = None
+) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"process exited with {process.returncode} before {url} answered{_tail(log_path)}")
         try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback only
+            with urllib.request.urlopen(url, timeout=2):
                 return
         except urllib.error.HTTPError as error:
             if error.code < 500:  # answering, if only to say "log in first"
@@ -69,4 +73,13 @@ def _tail(log_path: Path | None, lines: int = 40) -> str:
 
 
 def dagster_dev_command(host: str, port: int) -> list[str]:
-    return [str(Path(os.sys.executable).parent / "dagster"), "dev", "-m", "oceanid_dagster.definitions", "-h", host, "-p", str(port)]
+    return [
+        str(Path(os.sys.executable).parent / "dagster"),
+        "dev",
+        "-m",
+        "oceanid_dagster.definitions",
+        "-h",
+        host,
+        "-p",
+        str(port),
+    ]

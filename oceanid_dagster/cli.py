@@ -113,7 +113,9 @@ def extract_command(file: Path) -> int:
         "file": str(file),
         "document_id": document_id(data),
         "extractor": {"source": extractor.source, "version": extractor.version},
-        "pages": [{"page": p.page_number, "method": p.method, "confidence": p.confidence, "text": p.text} for p in pages],
+        "pages": [
+            {"page": p.page_number, "method": p.method, "confidence": p.confidence, "text": p.text} for p in pages
+        ],
         "entities": [
             {
                 "label": span.label,

@@ -12,16 +12,16 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from dagster import DagsterInstance  # noqa: E402
+from dagster import DagsterInstance
 
-from oceanid_dagster.defs.resources.document_store import DocumentStoreResource  # noqa: E402
-from oceanid_dagster.defs.resources.model_hub import ModelHubResource  # noqa: E402
-from oceanid_dagster.defs.resources.ner_runtime import NerRuntimeResource  # noqa: E402
-from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource  # noqa: E402
-from oceanid_dagster.defs.resources.registry_lists import RegistryListsResource  # noqa: E402
-from oceanid_dagster.defs.resources.triton import TritonResource  # noqa: E402
-from oceanid_dagster.defs.resources.warehouse import WarehouseResource  # noqa: E402
-from tests.inference.tiny_model import TinyModel, build_tiny_token_classifier, metrics_with_f1  # noqa: E402
+from oceanid_dagster.defs.resources.document_store import DocumentStoreResource
+from oceanid_dagster.defs.resources.model_hub import ModelHubResource
+from oceanid_dagster.defs.resources.ner_runtime import NerRuntimeResource
+from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
+from oceanid_dagster.defs.resources.registry_lists import RegistryListsResource
+from oceanid_dagster.defs.resources.triton import TritonResource
+from oceanid_dagster.defs.resources.warehouse import WarehouseResource
+from tests.inference.tiny_model import TinyModel, build_tiny_token_classifier, metrics_with_f1
 
 
 @dataclass(frozen=True)

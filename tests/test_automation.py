@@ -49,7 +49,10 @@ def test_the_training_chain_runs_every_night_at_two_utc(definitions, instance):
     assert requested(ticks.at(NIGHT + timedelta(hours=1, minutes=59))) == set()
     assert requested(ticks.at(NIGHT + timedelta(hours=2, minutes=1))) == set(TRAINING_ASSETS)
     assert requested(ticks.at(NIGHT + timedelta(hours=2, minutes=5))) == set(), "once per night"
-    assert requested(ticks.at(NIGHT + timedelta(days=1, hours=1, minutes=30))) == {"vessel_registry", "entity_vessel_links"}
+    assert requested(ticks.at(NIGHT + timedelta(days=1, hours=1, minutes=30))) == {
+        "vessel_registry",
+        "entity_vessel_links",
+    }
     assert requested(ticks.at(NIGHT + timedelta(days=1, hours=2, minutes=1))) == set(TRAINING_ASSETS), "and the next"
 
 

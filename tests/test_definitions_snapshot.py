@@ -15,8 +15,6 @@ from pathlib import Path
 
 import dagster as dg
 
-from oceanid_dagster.definitions import defs as code_location
-
 SNAPSHOT = Path(__file__).parent / "snapshots" / "definitions.json"
 BIN = Path(sys.executable).parent
 
@@ -89,4 +87,6 @@ def test_dg_lists_the_same_assets(home):
     )
     assert result.returncode == 0, result.stderr
     listed = json.loads(result.stdout)
-    assert sorted(asset["asset_key"] for asset in listed["assets"]) == sorted(json.loads(SNAPSHOT.read_text())["assets"])
+    assert sorted(asset["asset_key"] for asset in listed["assets"]) == sorted(
+        json.loads(SNAPSHOT.read_text())["assets"]
+    )

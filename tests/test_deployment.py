@@ -45,7 +45,10 @@ def test_prod_profile_runs_each_step_as_a_kubernetes_job():
 def test_dagster_cloud_yaml_passes_the_dagster_plus_check():
     result = subprocess.run(
         [str(Path(sys.executable).parent / "dagster-cloud"), "ci", "check", "--dagster-cloud-connect-check", "skip"],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Passed: 1" in result.stdout

@@ -35,10 +35,7 @@ class Word:
 
 def split_words(text: str, offset: int = 0) -> list[Word]:
     """Words of ``text`` with character offsets (shifted by ``offset``, for a slice of a page)."""
-    return [
-        Word(match.group(), match.start() + offset, match.end() + offset)
-        for match in _WORD_PATTERN.finditer(text)
-    ]
+    return [Word(match.group(), match.start() + offset, match.end() + offset) for match in _WORD_PATTERN.finditer(text)]
 
 
 def word_tags_from_spans(words: Sequence[Word], spans: Sequence[Span]) -> list[str]:

@@ -17,9 +17,10 @@ with bad offsets or overlapping each other are rejected with a reason and the re
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from oceanid_dagster.domain.annotation import DISCARDED, FINAL_RESPONSE_STATUSES, AnnotatedPage
 from oceanid_dagster.domain.labels import is_entity_label
@@ -111,7 +112,7 @@ def _most_overlapping(span: Span, suggested: Iterable[Span]) -> Span | None:
 
 def classify_spans(suggested: Iterable[Span], kept: Iterable[Span]) -> list[tuple[Span, str, str | None]]:
     """``(span, correction, original_label)`` for every kept span and every rejected suggestion."""
-    suggested = sorted(set(Span(s.start, s.end, s.label) for s in suggested))
+    suggested = sorted({Span(s.start, s.end, s.label) for s in suggested})
     kept = sorted(set(kept))
     suggested_keys = {(s.start, s.end, s.label) for s in suggested}
     rows: list[tuple[Span, str, str | None]] = []
@@ -174,8 +175,7 @@ def judged_suggestions_by_label(rows: Iterable[CorrectionRow]) -> dict[str, tupl
 def acceptance_rate_by_label(rows: Iterable[CorrectionRow]) -> dict[str, float]:
     """Per suggested label, the share of suggestions annotators accepted unchanged (a model quality signal)."""
     return {
-        label: round(accepted / judged, 4)
-        for label, (accepted, judged) in judged_suggestions_by_label(rows).items()
+        label: round(accepted / judged, 4) for label, (accepted, judged) in judged_suggestions_by_label(rows).items()
     }
 
 

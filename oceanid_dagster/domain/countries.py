@@ -192,9 +192,7 @@ def mid_countries() -> dict[str, Country]:
 @lru_cache(maxsize=1)
 def _callsign_series() -> tuple[tuple[str, str, Country], ...]:
     by_code = _by_code()
-    return tuple(
-        (row["first"], row["last"], by_code[row["alpha_2"]]) for row in _data_lines("callsign_prefixes.csv")
-    )
+    return tuple((row["first"], row["last"], by_code[row["alpha_2"]]) for row in _data_lines("callsign_prefixes.csv"))
 
 
 def callsign_country(call_sign: str) -> Country | None:

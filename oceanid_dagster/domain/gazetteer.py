@@ -8,8 +8,9 @@ too common to mean a vessel ("ODIN" is kept, "HOPE" and "AB" are not).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from oceanid_dagster.domain.countries import country_names
 from oceanid_dagster.domain.identifiers import IdentifierError, normalise_ircs
@@ -25,27 +26,49 @@ RECORD_FIELDS: dict[str, str] = {
 
 MISSING_VALUES = frozenset(
     {
-        "", "-", "--", "---", "\u2013", "\u2014", "none", "nil", "null", "ne", "na", "n a", "n/a", "n.a.", "n.a", "nk",
-        "n/k", "not available", "not applicable", "not known", "not provided", "unknown", "tbc", "tba", "tbd",
+        "",
+        "-",
+        "--",
+        "---",
+        "\u2013",
+        "\u2014",
+        "none",
+        "nil",
+        "null",
+        "ne",
+        "na",
+        "n a",
+        "n/a",
+        "n.a.",
+        "n.a",
+        "nk",
+        "n/k",
+        "not available",
+        "not applicable",
+        "not known",
+        "not provided",
+        "unknown",
+        "tbc",
+        "tba",
+        "tbd",
     }
 )
 
 # Words that are also vessel names somewhere but mostly mean something else in a document.
 COMMON_WORDS = frozenset(
     """
-    a an and are as at be by for from has have he her his in is it its of on or our she so that the their
-    they this to was we were will with you all any new old one two three four five six seven eight nine ten
-    first second third north south east west northern southern eastern western sea ocean pacific atlantic
-    indian arctic antarctic star sun moon hope faith grace joy victory liberty freedom pride glory fortune
-    spirit dream ocean blue gold golden silver king queen prince princess captain master chief sailor
-    fisher fishing fisheries fish tuna vessel vessels ship ships boat boats carrier reefer trawler seiner
-    longliner port harbour harbor island islands bay cape point river lake coast marine maritime
-    national international company limited ltd inc corp co sa srl llc group holdings trading
-    shipping services management fleet record list page date year total name type flag owner
-    operator agent license licence authorised authorized inspection report notice annex table
-    unknown other none may june july august march april january february september october november
-    december monday tuesday wednesday thursday friday saturday sunday commission organisation
-    organization maru no
+        a an and are as at be by for from has have he her his in is it its of on or our she so that the their
+        they this to was we were will with you all any new old one two three four five six seven eight nine
+        ten first second third north south east west northern southern eastern western sea ocean pacific
+        atlantic indian arctic antarctic star sun moon hope faith grace joy victory liberty freedom pride
+        glory fortune spirit dream ocean blue gold golden silver king queen prince princess captain master
+        chief sailor fisher fishing fisheries fish tuna vessel vessels ship ships boat boats carrier reefer
+        trawler seiner longliner port harbour harbor island islands bay cape point river lake coast marine
+        maritime national international company limited ltd inc corp co sa srl llc group holdings trading
+        shipping services management fleet record list page date year total name type flag owner operator
+        agent license licence authorised authorized inspection report notice annex table unknown other none
+        may june july august march april january february september october november december monday tuesday
+        wednesday thursday friday saturday sunday commission organisation organization maru no
     """.split()
 )
 
@@ -65,9 +88,7 @@ class GazetteerMatch:
 
 
 def _key_tokens(text: str) -> tuple[str, ...]:
-    return tuple(
-        token.casefold() for token in _TOKEN.findall(text) if token not in _IGNORED_PUNCTUATION
-    )
+    return tuple(token.casefold() for token in _TOKEN.findall(text) if token not in _IGNORED_PUNCTUATION)
 
 
 def _is_usable(name: str, label: str) -> bool:
@@ -108,7 +129,7 @@ class Gazetteer:
         self._max_tokens = max((len(key) for key in self._labels), default=0)
 
     @classmethod
-    def from_records(cls, records: Iterable[Mapping[str, Any]]) -> "Gazetteer":
+    def from_records(cls, records: Iterable[Mapping[str, Any]]) -> Gazetteer:
         """Registry records with keys vessel_name, owner, port, ircs, registration_number (others ignored)."""
         return cls(entry for record in records for entry in _iter_record_names(record))
 

@@ -7,7 +7,8 @@ Each ``normalise_*`` returns the canonical form or raises :class:`IdentifierErro
 from __future__ import annotations
 
 import re
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 from oceanid_dagster.domain.countries import Country, callsign_country, lookup_country, mid_countries
 
@@ -73,10 +74,54 @@ def normalise_mmsi(text: str) -> str:
 # pattern would otherwise accept.
 _NOT_CALL_SIGNS = frozenset(
     {
-        "NONE", "NIL", "NULL", "NO", "NA", "NE", "NAN", "TBA", "TBC", "TBD", "UNKNOWN", "NOTAVAILABLE",
-        "VESSEL", "FLAG", "CALL", "SIGN", "OWNER", "PORT", "NAME", "TYPE", "GEAR", "DATE", "YEAR",
-        "THE", "AND", "FOR", "WITH", "FROM", "THIS", "THAT", "SHIP", "BOAT", "MARU", "LTD", "INC",
-        "CO", "CORP", "LLC", "SA", "SRL", "PAGE", "TOTAL", "IMO", "MMSI", "IRCS", "GT", "GRT", "LOA",
+        "NONE",
+        "NIL",
+        "NULL",
+        "NO",
+        "NA",
+        "NE",
+        "NAN",
+        "TBA",
+        "TBC",
+        "TBD",
+        "UNKNOWN",
+        "NOTAVAILABLE",
+        "VESSEL",
+        "FLAG",
+        "CALL",
+        "SIGN",
+        "OWNER",
+        "PORT",
+        "NAME",
+        "TYPE",
+        "GEAR",
+        "DATE",
+        "YEAR",
+        "THE",
+        "AND",
+        "FOR",
+        "WITH",
+        "FROM",
+        "THIS",
+        "THAT",
+        "SHIP",
+        "BOAT",
+        "MARU",
+        "LTD",
+        "INC",
+        "CO",
+        "CORP",
+        "LLC",
+        "SA",
+        "SRL",
+        "PAGE",
+        "TOTAL",
+        "IMO",
+        "MMSI",
+        "IRCS",
+        "GT",
+        "GRT",
+        "LOA",
     }
 )
 _CALL_SIGN_SHAPE = re.compile(r"^[A-Z0-9]{3,7}$")
@@ -142,7 +187,3 @@ def validate_identifier(label: str, text: str) -> Validation:
         return Validation(True, normaliser(text), None)
     except IdentifierError as error:
         return Validation(False, None, str(error))
-
-
-def is_valid(label: str, text: str) -> bool:
-    return validate_identifier(label, text).ok

@@ -37,9 +37,7 @@ LABEL_NAMES: tuple[str, ...] = tuple(label.name for label in ENTITY_LABELS)
 LABEL_DESCRIPTIONS: dict[str, str] = {label.name: label.description for label in ENTITY_LABELS}
 
 OUTSIDE_TAG = "O"
-BIO_TAGS: tuple[str, ...] = (OUTSIDE_TAG,) + tuple(
-    f"{prefix}-{name}" for name in LABEL_NAMES for prefix in ("B", "I")
-)
+BIO_TAGS: tuple[str, ...] = (OUTSIDE_TAG,) + tuple(f"{prefix}-{name}" for name in LABEL_NAMES for prefix in ("B", "I"))
 ID2LABEL: dict[int, str] = dict(enumerate(BIO_TAGS))
 LABEL2ID: dict[str, int] = {tag: index for index, tag in ID2LABEL.items()}
 NUM_BIO_TAGS = len(BIO_TAGS)

@@ -36,9 +36,7 @@ Row = Mapping[str, str | None]
 Record = dict[str, object]
 
 # Compared case-insensitively after trimming; "0" and "NA" are placeholders the lists use too.
-MISSING_MARKERS = frozenset(
-    {"", "-", "--", "0", "NA", "N/A", "NE", "NIL", "NONE", "NULL", "NOT AVAILABLE", "UNKNOWN"}
-)
+MISSING_MARKERS = frozenset({"", "-", "--", "0", "NA", "N/A", "NE", "NIL", "NONE", "NULL", "NOT AVAILABLE", "UNKNOWN"})
 
 
 class UnknownRegistryLayout(ValueError):
@@ -329,7 +327,9 @@ def _sprfmo(row: Row) -> Record:
         "owner": None,
         "vessel_type": clean_numbered_classes(row.get("Vessel Type")),
         "gear_type": clean_numbered_classes(row.get("Fishing Methods")),
-        "tonnage": _first_present(parse_number(row.get("Gross Tonnage")), parse_number(row.get("Gross Register Tonnage"))),
+        "tonnage": _first_present(
+            parse_number(row.get("Gross Tonnage")), parse_number(row.get("Gross Register Tonnage"))
+        ),
         "length": parse_number(row.get("Length")),
         "build_year": parse_build_year(row.get("When Built")),
     }

@@ -22,7 +22,7 @@ class Span:
         if not is_entity_label(self.label):
             raise ValueError(f"unknown entity label {self.label!r}")
 
-    def overlaps(self, other: "Span") -> bool:
+    def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end
 
     def text_in(self, page_text: str) -> str:

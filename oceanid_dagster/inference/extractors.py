@@ -4,15 +4,15 @@ bootstrap extractor that fills the table until a model has been released. No Dag
 from __future__ import annotations
 
 import hashlib
-from functools import cache
 from collections.abc import Sequence
-from pathlib import Path
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Protocol
 
+from oceanid_dagster.domain import rules
 from oceanid_dagster.domain.gazetteer import Gazetteer
 from oceanid_dagster.domain.identifiers import validate_identifier
-from oceanid_dagster.domain import rules
 from oceanid_dagster.domain.spans import Span, remove_overlaps
 
 RULES = "rules"

@@ -139,7 +139,9 @@ class NerDecoder:
         self.stride = stride
 
     @classmethod
-    def from_folder(cls, folder: Path, max_length: int = DEFAULT_MAX_LENGTH, stride: int = DEFAULT_STRIDE) -> NerDecoder:
+    def from_folder(
+        cls, folder: Path, max_length: int = DEFAULT_MAX_LENGTH, stride: int = DEFAULT_STRIDE
+    ) -> NerDecoder:
         folder = Path(folder)
         tokenizer = Tokenizer.from_file(str(_required_file(folder, TOKENIZER_FILE)))
         labels = read_labels(folder)
@@ -191,12 +193,16 @@ class NerDecoder:
             for page, window_indices in zip(encoded.pages, windows_of_page)
         ]
 
-    def _gather(self, encoded: EncodedPages, logits: Sequence[np.ndarray], window_indices: list[int], num_tokens: int) -> np.ndarray:
+    def _gather(
+        self, encoded: EncodedPages, logits: Sequence[np.ndarray], window_indices: list[int], num_tokens: int
+    ) -> np.ndarray:
         probabilities = np.zeros((num_tokens, len(self.labels)), dtype=np.float32)
         if num_tokens == 0:
             return probabilities
         windows = [encoded.windows[index] for index in window_indices]
-        window_probabilities = [self._window_probabilities(window, logits[index]) for window, index in zip(windows, window_indices)]
+        window_probabilities = [
+            self._window_probabilities(window, logits[index]) for window, index in zip(windows, window_indices)
+        ]
         choice = assign_tokens_to_windows([window.tokens for window in windows], num_tokens)
         for token, (window, position) in enumerate(choice):
             probabilities[token] = window_probabilities[window][position]
@@ -205,7 +211,9 @@ class NerDecoder:
     def _window_probabilities(self, window: EncodedWindow, window_logits: np.ndarray) -> np.ndarray:
         window_logits = np.asarray(window_logits)
         if window_logits.shape[-1] != len(self.labels):
-            raise ValueError(f"model gives {window_logits.shape[-1]} logits per token but the release has {len(self.labels)} labels")
+            raise ValueError(
+                f"model gives {window_logits.shape[-1]} logits per token but the release has {len(self.labels)} labels"
+            )
         content = window_logits[window.content_start : window.content_start + window.tokens.length]
         return softmax(content.astype(np.float32))
 
@@ -214,7 +222,9 @@ class NerDecoder:
         scores = probabilities.max(axis=-1) if len(page) else np.zeros(0, dtype=np.float32)
         tokens = [
             TokenTag(start, end, word_id, self.labels[tag_id], float(score))
-            for (start, end), word_id, tag_id, score in zip(page.offsets, page.word_ids, tag_ids.tolist(), scores.tolist())
+            for (start, end), word_id, tag_id, score in zip(
+                page.offsets, page.word_ids, tag_ids.tolist(), scores.tolist()
+            )
         ]
         return PagePrediction(tokens_to_spans(tokens), self._uncertainty(page, probabilities))
 
@@ -262,7 +272,9 @@ class OrtLogits:
 class OnnxNerModel:
     """A release's decoder plus a logits function (local ONNX Runtime, or a Triton client)."""
 
-    def __init__(self, decoder: NerDecoder, logits_fn: LogitsFn, batch_size: int = DEFAULT_BATCH_SIZE, version: str | None = None) -> None:
+    def __init__(
+        self, decoder: NerDecoder, logits_fn: LogitsFn, batch_size: int = DEFAULT_BATCH_SIZE, version: str | None = None
+    ) -> None:
         self.decoder = decoder
         self.logits_fn = logits_fn
         self.batch_size = batch_size
@@ -281,7 +293,9 @@ class OnnxNerModel:
         folder = Path(release_folder)
         model_path = _required_file(folder, INT8_MODEL_FILE if quantized else FP32_MODEL_FILE)
         decoder = NerDecoder.from_folder(folder, max_length=max_length, stride=stride)
-        return cls(decoder, OrtLogits(model_path, threads=threads), batch_size=batch_size, version=release_version(folder))
+        return cls(
+            decoder, OrtLogits(model_path, threads=threads), batch_size=batch_size, version=release_version(folder)
+        )
 
     def predict(self, text: str) -> list[Span]:
         return self.predict_batch([text])[0]

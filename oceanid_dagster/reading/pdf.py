@@ -252,7 +252,7 @@ def read_pdfs(
                 prepared: _PreparedDocument | Exception = _prepare(load(), max_pages, min_text_chars, dpi)
                 futures = [pool.submit(ocr_page, image) for image in prepared.images]
                 prepared.images = []  # the futures hold them; free memory as pages finish
-            except Exception as error:  # noqa: BLE001 - reported per document by the caller
+            except Exception as error:
                 prepared, futures = error, []
             pending.append((key, prepared, futures))
             if len(pending) >= chunk_size:
@@ -268,7 +268,7 @@ def _collect(pending: list, ocr_method: str) -> Iterator[tuple[str, list[PageTex
             continue
         try:
             yield key, _assemble(prepared, [future.result() for future in futures], ocr_method)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             yield key, error
 
 

@@ -11,7 +11,10 @@ from oceanid_dagster.samples.sample_set import write_sample_set
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m oceanid_dagster.samples", description="Write synthetic vessel PDFs with gold entity annotations.")
+    parser = argparse.ArgumentParser(
+        prog="python -m oceanid_dagster.samples",
+        description="Write synthetic vessel PDFs with gold entity annotations.",
+    )
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--text", type=int, default=10, help="PDFs with a text layer")
     parser.add_argument("--scanned", type=int, default=2, help="image-only PDFs")

@@ -36,7 +36,9 @@ def corrupt_pdf() -> bytes:
 
 def encrypted_pdf() -> bytes:
     """A one-page PDF that needs the user password :data:`ENCRYPTED_PDF_USER_PASSWORD` to open."""
-    encryption = StandardEncryption(userPassword=ENCRYPTED_PDF_USER_PASSWORD, ownerPassword="owner-" + ENCRYPTED_PDF_USER_PASSWORD, strength=128)
+    encryption = StandardEncryption(
+        userPassword=ENCRYPTED_PDF_USER_PASSWORD, ownerPassword="owner-" + ENCRYPTED_PDF_USER_PASSWORD, strength=128
+    )
     return _one_page_pdf("VESSEL NAME: IBUKI  IMO 9666481", encryption)
 
 

@@ -37,7 +37,9 @@ def _printable_by_source(records: Sequence[Record]) -> dict[str, list[Record]]:
     return by_source
 
 
-def _pages_of(layout: Layout, ctx: DocContext, opening: list[Block], bodies: list[list[Block]], lines_per_page: int) -> list[list]:
+def _pages_of(
+    layout: Layout, ctx: DocContext, opening: list[Block], bodies: list[list[Block]], lines_per_page: int
+) -> list[list]:
     blocks = opening + [block for body in bodies for block in body] + layout.closing(ctx, len(bodies))
     return paginate(blocks, lines_per_page, layout.continuation(ctx))
 
@@ -62,7 +64,9 @@ def _compose(layout: Layout, ctx: DocContext, vessels: list[Record], pages: int 
         bodies, laid_out = longer_bodies, longer
 
 
-def generate_document(records_by_source: dict[str, list[Record]], layout_name: str, seed: int, index: int, pages: int | None = None) -> SampleDocument:
+def generate_document(
+    records_by_source: dict[str, list[Record]], layout_name: str, seed: int, index: int, pages: int | None = None
+) -> SampleDocument:
     rng = random.Random(f"{seed}:{index}:{layout_name}")
     source = rng.choice(sorted(records_by_source))
     pool = records_by_source[source]

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 from oceanid_dagster.domain.spans import Span
 from oceanid_dagster.samples.text import SampleDocument, SamplePage
@@ -31,7 +32,12 @@ def gold_dict(document: SampleDocument, scanned: bool) -> dict[str, object]:
                 "page_number": number,
                 "text": page.text,
                 "spans": [
-                    {"label": span.label, "start": span.start, "end": span.end, "text": page.text[span.start : span.end]}
+                    {
+                        "label": span.label,
+                        "start": span.start,
+                        "end": span.end,
+                        "text": page.text[span.start : span.end],
+                    }
                     for span in page.spans
                 ],
             }
@@ -79,14 +85,18 @@ def _whitespace_flexible(text: str) -> re.Pattern[str]:
     return re.compile(r"\s+".join(re.escape(word) for word in text.split()))
 
 
-def _search_near(extracted_text: str, span_text: str, anchor: int, belongs: Callable[[int, int], bool]) -> tuple[int, int] | None:
+def _search_near(
+    extracted_text: str, span_text: str, anchor: int, belongs: Callable[[int, int], bool]
+) -> tuple[int, int] | None:
     """The occurrence of ``span_text`` (any whitespace) closest to ``anchor``, if near enough and
     not text that the alignment gave to other gold characters (``belongs``)."""
     slack = len(span_text) + 40
     window_start = max(0, anchor - slack)
     matches = [
         match
-        for match in _whitespace_flexible(span_text).finditer(extracted_text, window_start, anchor + slack + len(span_text))
+        for match in _whitespace_flexible(span_text).finditer(
+            extracted_text, window_start, anchor + slack + len(span_text)
+        )
         if belongs(match.start(), match.end())
     ]
     if not matches:
@@ -150,7 +160,9 @@ def locate_gold_spans(gold_page: PageWithSpans, extracted_text: str) -> list[Spa
             if _squeeze(extracted_text[start:end]) == span_text:
                 located.append(Span(start, end, span.label, span.score))
                 continue
-        found = _search_near(extracted_text, span_text, _anchor(mapping, first, extracted_positions), aligned_within(first, last))
+        found = _search_near(
+            extracted_text, span_text, _anchor(mapping, first, extracted_positions), aligned_within(first, last)
+        )
         if found is not None:
             located.append(Span(found[0], found[1], span.label, span.score))
     return located

@@ -174,8 +174,19 @@ class Layout:
 
 
 TABLE_FIELDS = (
-    "IMO", "IRCS", "FLAG", "REGISTRATION_NUMBER", "PORT", "OWNER", "VESSEL_TYPE", "GEAR_TYPE",
-    "TONNAGE", "LENGTH", "BUILD_YEAR", "MMSI", "RFMO_ID",
+    "IMO",
+    "IRCS",
+    "FLAG",
+    "REGISTRATION_NUMBER",
+    "PORT",
+    "OWNER",
+    "VESSEL_TYPE",
+    "GEAR_TYPE",
+    "TONNAGE",
+    "LENGTH",
+    "BUILD_YEAR",
+    "MMSI",
+    "RFMO_ID",
 )
 
 
@@ -217,9 +228,21 @@ class RegistryExtract(Layout):
         return [[header], ["-" * len(header)]]
 
     def opening(self, ctx: DocContext) -> list[Block]:
-        title = ctx.rng.choice(("Record of Authorised Vessels", "AUTHORISED VESSEL LIST", "Vessel register extract", "List of vessels authorised to fish"))
+        title = ctx.rng.choice(
+            (
+                "Record of Authorised Vessels",
+                "AUTHORISED VESSEL LIST",
+                "Vessel register extract",
+                "List of vessels authorised to fish",
+            )
+        )
         lines: list[Line] = [[ctx.values["RFMO_FULL"]], [title]]
-        lines.append([ctx.rng.choice(("Extract as at ", "Status on ", "Generated ", "Data as of ")), ctx.style.date(ctx.style.random_date())])
+        lines.append(
+            [
+                ctx.rng.choice(("Extract as at ", "Status on ", "Generated ", "Data as of ")),
+                ctx.style.date(ctx.style.random_date()),
+            ]
+        )
         return [Block(lines + [[""]]), Block(self._header(ctx))]
 
     def continuation(self, ctx: DocContext) -> list[Line]:
@@ -230,7 +253,9 @@ class RegistryExtract(Layout):
         line: Line = [f"{index + 1:<5d}"] if ctx.state["numbered"] else []
         columns = self._columns(ctx)
         for position, (key, width) in enumerate(columns):
-            cell: list[Segment] = self._dates_cell(ctx) if key == "DATES" else [mentions.get(key) or ctx.style.missing()]
+            cell: list[Segment] = (
+                self._dates_cell(ctx) if key == "DATES" else [mentions.get(key) or ctx.style.missing()]
+            )
             line.extend(cell)
             if position < len(columns) - 1:
                 line.append(" " * (width - sum(len(segment_text(s)) for s in cell)) + str(ctx.state["gap"]))
@@ -241,7 +266,9 @@ class RegistryExtract(Layout):
         return [ctx.style.date(start), " - ", ctx.style.date(one_year_later(start))]
 
     def closing(self, ctx: DocContext, vessel_count: int) -> list[Block]:
-        return [Block([[""], [f"Total vessels listed: {vessel_count}"], ["Source: ", ctx.values["RFMO"], " Secretariat"]])]
+        return [
+            Block([[""], [f"Total vessels listed: {vessel_count}"], ["Source: ", ctx.values["RFMO"], " Secretariat"]])
+        ]
 
 
 class AuthorisationLetter(Layout):
@@ -255,31 +282,52 @@ class AuthorisationLetter(Layout):
         head = [[str(v["AUTHORITY"]).upper()], [f"P.O. Box {ctx.rng.randint(100, 9999)}"], [""]]
         dated = ctx.rng.choice(([v["PLACE"], ", ", v["DOC_DATE"]], ["Date: ", v["DOC_DATE"]], [v["DOC_DATE"]]))
         head += [[f"Our ref.: {v['REF']}"], dated, [""]]
-        subject = fill_any(ctx.rng, (
-            "[Subject|Re|SUBJECT]: [Authorisation|Licence|Permit] to fish in the {RFMO} Convention Area",
-            "[Subject|Re]: Inclusion of vessels in the {RFMO_FULL} record",
-            "[Subject|Re]: [Authorisation|Renewal of authorisation] under {RFMO} [measures|rules]",
-        ), v)
+        subject = fill_any(
+            ctx.rng,
+            (
+                "[Subject|Re|SUBJECT]: [Authorisation|Licence|Permit] to fish in the {RFMO} Convention Area",
+                "[Subject|Re]: Inclusion of vessels in the {RFMO_FULL} record",
+                "[Subject|Re]: [Authorisation|Renewal of authorisation] under {RFMO} [measures|rules]",
+            ),
+            v,
+        )
         salutation = ctx.rng.choice(("Dear Sir or Madam,", "Dear Sirs,", "To whom it may concern,", "Dear Operator,"))
         return [Block(head), ctx.paragraph(subject or []), Block([[""], [salutation], [""]])]
 
     def vessel(self, ctx: DocContext, record: Record, index: int) -> list[Block]:
         values = ctx.vessel_values(record)
         if index == 0 and "OWNER" in values and ctx.rng.random() < 0.5:
-            addressee = ctx.paragraph(["[To: ", values["OWNER"], "]"] if ctx.rng.random() < 0.5 else ["Attention: ", values["OWNER"]])
+            addressee = ctx.paragraph(
+                ["[To: ", values["OWNER"], "]"] if ctx.rng.random() < 0.5 else ["Attention: ", values["OWNER"]]
+            )
         else:
             addressee = Block([])
         body = ctx.sentences((IDENTITY, PARTICULARS, OWNERSHIP, AUTHORISATION), values)
         extra = ctx.sentences((PARTICULARS,), values) if ctx.rng.random() < 0.5 else []
-        return [addressee, ctx.paragraph(body + ([" "] + extra if extra else []), "    " if ctx.rng.random() < 0.3 else ""), Block([[""]])]
+        return [
+            addressee,
+            ctx.paragraph(body + ([" "] + extra if extra else []), "    " if ctx.rng.random() < 0.3 else ""),
+            Block([[""]]),
+        ]
 
     def closing(self, ctx: DocContext, vessel_count: int) -> list[Block]:
         v = ctx.values
-        conditions = ctx.sentences(((
-            "[This authorisation is subject to|The vessel(s) must comply with] the conservation and management measures of the {RFMO} and of the {OTHER_RFMO}.",
-            "[A copy of this letter|This letter] [must be kept|shall be carried] on board [at all times|during fishing operations].",
-        ),), {**v, "OTHER_RFMO": Ent(ctx.rng.choice(OTHER_RFMOS), "RFMO")})
-        sign = [[""], [ctx.rng.choice(("Yours faithfully,", "Sincerely,", "Yours sincerely,"))], [""], [str(v["PERSON"])], [f"Director, {v['AUTHORITY']}"]]
+        conditions = ctx.sentences(
+            (
+                (
+                    "[This authorisation is subject to|The vessel(s) must comply with] the conservation and management measures of the {RFMO} and of the {OTHER_RFMO}.",
+                    "[A copy of this letter|This letter] [must be kept|shall be carried] on board [at all times|during fishing operations].",
+                ),
+            ),
+            {**v, "OTHER_RFMO": Ent(ctx.rng.choice(OTHER_RFMOS), "RFMO")},
+        )
+        sign = [
+            [""],
+            [ctx.rng.choice(("Yours faithfully,", "Sincerely,", "Yours sincerely,"))],
+            [""],
+            [str(v["PERSON"])],
+            [f"Director, {v['AUTHORITY']}"],
+        ]
         return [ctx.paragraph(conditions), Block(sign)]
 
 
@@ -291,26 +339,70 @@ class InspectionReport(Layout):
 
     def opening(self, ctx: DocContext) -> list[Block]:
         v = ctx.values
-        title = ctx.rng.choice(("PORT INSPECTION REPORT", "Report of Port State Inspection", "INSPECTION REPORT (PSMA Annex C)", "Port State Control - Fishing Vessel Inspection"))
+        title = ctx.rng.choice(
+            (
+                "PORT INSPECTION REPORT",
+                "Report of Port State Inspection",
+                "INSPECTION REPORT (PSMA Annex C)",
+                "Port State Control - Fishing Vessel Inspection",
+            )
+        )
         lines: list[Line] = [[title], [""], [f"Report no.{ctx.style.separator}{v['REF']}"]]
         lines.append([ctx.style.caption_case("Port of inspection"), ctx.style.separator, v["PLACE"]])
-        lines.append([ctx.style.caption_case(ctx.rng.choice(("Date of inspection", "Inspection date", "Date"))), ctx.style.separator, v["DOC_DATE"]])
+        lines.append(
+            [
+                ctx.style.caption_case(ctx.rng.choice(("Date of inspection", "Inspection date", "Date"))),
+                ctx.style.separator,
+                v["DOC_DATE"],
+            ]
+        )
         lines.append([ctx.style.caption_case("Inspecting authority"), ctx.style.separator, str(v["AUTHORITY"])])
         return [Block(lines + [[""]])]
 
     def vessel(self, ctx: DocContext, record: Record, index: int) -> list[Block]:
         values = ctx.vessel_values(record)
         numbered = ctx.rng.random() < 0.5
-        keys = ["VESSEL_NAME", "IMO", "IRCS", "MMSI", "FLAG", "REGISTRATION_NUMBER", "PORT", "VESSEL_TYPE", "TONNAGE", "LENGTH", "BUILD_YEAR"]
+        keys = [
+            "VESSEL_NAME",
+            "IMO",
+            "IRCS",
+            "MMSI",
+            "FLAG",
+            "REGISTRATION_NUMBER",
+            "PORT",
+            "VESSEL_TYPE",
+            "TONNAGE",
+            "LENGTH",
+            "BUILD_YEAR",
+        ]
         if ctx.rng.random() < 0.6:
             keys[1:] = ctx.rng.sample(keys[1:], len(keys) - 1)
         shown = [key for key in keys if key in values or ctx.rng.random() < 0.3]
-        heading = ctx.rng.choice(("Vessel identification", "VESSEL DETAILS", "Particulars of the vessel", "Section {n}: Vessel")).replace("{n}", str(index + 1))
-        form = [[heading]] + [ctx.key_value(key, values.get(key), f"{n + 1}. " if numbered else "") for n, key in enumerate(shown)]
-        owner = [ctx.key_value("OWNER", values.get("OWNER")), ["Gear on board", ctx.style.separator, values.get("GEAR_TYPE") or ctx.style.missing()]]
-        authorisations = [["Authorisations held:"], ["  ", values["RFMO"], "  ", values["START"], " to ", values["END"]]]
+        heading = ctx.rng.choice(
+            ("Vessel identification", "VESSEL DETAILS", "Particulars of the vessel", "Section {n}: Vessel")
+        ).replace("{n}", str(index + 1))
+        form = [[heading]] + [
+            ctx.key_value(key, values.get(key), f"{n + 1}. " if numbered else "") for n, key in enumerate(shown)
+        ]
+        owner = [
+            ctx.key_value("OWNER", values.get("OWNER")),
+            ["Gear on board", ctx.style.separator, values.get("GEAR_TYPE") or ctx.style.missing()],
+        ]
+        authorisations = [
+            ["Authorisations held:"],
+            ["  ", values["RFMO"], "  ", values["START"], " to ", values["END"]],
+        ]
         if ctx.rng.random() < 0.5:
-            authorisations.append(["  ", values["OTHER_RFMO"], "  ", ctx.style.date(ctx.style.random_date()), " to ", ctx.style.date(ctx.style.random_date())])
+            authorisations.append(
+                [
+                    "  ",
+                    values["OTHER_RFMO"],
+                    "  ",
+                    ctx.style.date(ctx.style.random_date()),
+                    " to ",
+                    ctx.style.date(ctx.style.random_date()),
+                ]
+            )
         findings = ctx.sentences((INCIDENT, IDENTITY, OWNERSHIP), values)
         return [
             Block(form + [[""]]),
@@ -328,7 +420,15 @@ class InspectionReport(Layout):
         return rows
 
     def closing(self, ctx: DocContext, vessel_count: int) -> list[Block]:
-        return [Block([[f"Inspector{ctx.style.separator}{ctx.values['PERSON']}"], ["Signature: ______________"], ["Master's comments: none"]])]
+        return [
+            Block(
+                [
+                    [f"Inspector{ctx.style.separator}{ctx.values['PERSON']}"],
+                    ["Signature: ______________"],
+                    ["Master's comments: none"],
+                ]
+            )
+        ]
 
 
 class IUUNotice(Layout):
@@ -339,20 +439,41 @@ class IUUNotice(Layout):
 
     def opening(self, ctx: DocContext) -> list[Block]:
         v = ctx.values
-        headline = fill_any(ctx.rng, (
-            "{RFMO} [adds vessels to|updates] [its|the] IUU Vessel List",
-            "[NOTICE|Press release]: provisional IUU vessel list of the {RFMO_FULL}",
-            "[Vessels|Fishing vessels] [blacklisted|listed] for illegal fishing",
-        ), v) or []
-        lede = fill_any(ctx.rng, (
-            "{PLACE}, {DOC_DATE} - The {RFMO_FULL} [has published|released] [its|an updated] list of vessels [presumed to have carried out|found engaged in] illegal, unreported and unregulated (IUU) fishing.",
-            "[{DOC_DATE}|On {DOC_DATE}], the {RFMO} Secretariat [announced|confirmed] that the following vessels [were|have been] placed on the IUU [list|vessel list].",
-        ), v) or []
-        return [ctx.paragraph(headline), Block([["=" * min(ctx.width, line_length(headline))], [""]]), ctx.paragraph(lede), Block([[""]])]
+        headline = (
+            fill_any(
+                ctx.rng,
+                (
+                    "{RFMO} [adds vessels to|updates] [its|the] IUU Vessel List",
+                    "[NOTICE|Press release]: provisional IUU vessel list of the {RFMO_FULL}",
+                    "[Vessels|Fishing vessels] [blacklisted|listed] for illegal fishing",
+                ),
+                v,
+            )
+            or []
+        )
+        lede = (
+            fill_any(
+                ctx.rng,
+                (
+                    "{PLACE}, {DOC_DATE} - The {RFMO_FULL} [has published|released] [its|an updated] list of vessels [presumed to have carried out|found engaged in] illegal, unreported and unregulated (IUU) fishing.",
+                    "[{DOC_DATE}|On {DOC_DATE}], the {RFMO} Secretariat [announced|confirmed] that the following vessels [were|have been] placed on the IUU [list|vessel list].",
+                ),
+                v,
+            )
+            or []
+        )
+        return [
+            ctx.paragraph(headline),
+            Block([["=" * min(ctx.width, line_length(headline))], [""]]),
+            ctx.paragraph(lede),
+            Block([[""]]),
+        ]
 
     def vessel(self, ctx: DocContext, record: Record, index: int) -> list[Block]:
         values = ctx.vessel_values(record)
-        pools = (IDENTITY, INCIDENT, PARTICULARS, OWNERSHIP, INCIDENT) if index == 0 else (IDENTITY, INCIDENT, OWNERSHIP)
+        pools = (
+            (IDENTITY, INCIDENT, PARTICULARS, OWNERSHIP, INCIDENT) if index == 0 else (IDENTITY, INCIDENT, OWNERSHIP)
+        )
         return [ctx.paragraph(ctx.sentences(pools, values)), Block([[""]])]
 
     def closing(self, ctx: DocContext, vessel_count: int) -> list[Block]:
@@ -367,19 +488,71 @@ class VesselCertificate(Layout):
 
     def vessel(self, ctx: DocContext, record: Record, index: int) -> list[Block]:
         values = ctx.vessel_values(record)
-        title = ctx.rng.choice(("CERTIFICATE OF REGISTRY", "FISHING LICENCE", "CERTIFICATE OF AUTHORISATION TO FISH", "Certificate of Registration of a Fishing Vessel"))
+        title = ctx.rng.choice(
+            (
+                "CERTIFICATE OF REGISTRY",
+                "FISHING LICENCE",
+                "CERTIFICATE OF AUTHORISATION TO FISH",
+                "Certificate of Registration of a Fishing Vessel",
+            )
+        )
         issuer: Line = [values["FLAG"], " - "] if "FLAG" in values and ctx.rng.random() < 0.6 else []
-        head = [[title.center(ctx.width).rstrip()], issuer + [str(values["AUTHORITY"])], [f"Certificate No. {ctx.rng.choice('ABCFR')}-{ctx.rng.randint(1000, 99999)}"], [""]]
-        preamble = fill_any(ctx.rng, (
-            "This is to certify that the vessel described below [has been|is] [entered in the register of fishing vessels|authorised to fish] [in accordance with|under] the [Fisheries Act|regulations of the {RFMO}].",
-            "[The vessel|The ship] [described|particularised] below is [licensed|authorised] for [fishing|fishing and transhipment] in the {RFMO} area.",
-        ), values) or []
-        keys = [key for key in ("VESSEL_NAME", "IRCS", "IMO", "MMSI", "FLAG", "REGISTRATION_NUMBER", "PORT", "OWNER", "VESSEL_TYPE", "GEAR_TYPE", "TONNAGE", "LENGTH", "BUILD_YEAR", "RFMO_ID") if key in values]
-        validity = fill_any(ctx.rng, (
-            "[Valid|This certificate is valid] from {START} [until|to] {END}.",
-            "[Date of issue|Issued]: {DOC_DATE}    [Expiry|Valid until]: {END}",
-        ), values) or []
-        issued = fill_any(ctx.rng, ("Issued at {PLACE} on {DOC_DATE}.", "[Place and date of issue|Issued]: {PLACE}, {DOC_DATE}"), values) or []
+        head = [
+            [title.center(ctx.width).rstrip()],
+            issuer + [str(values["AUTHORITY"])],
+            [f"Certificate No. {ctx.rng.choice('ABCFR')}-{ctx.rng.randint(1000, 99999)}"],
+            [""],
+        ]
+        preamble = (
+            fill_any(
+                ctx.rng,
+                (
+                    "This is to certify that the vessel described below [has been|is] [entered in the register of fishing vessels|authorised to fish] [in accordance with|under] the [Fisheries Act|regulations of the {RFMO}].",
+                    "[The vessel|The ship] [described|particularised] below is [licensed|authorised] for [fishing|fishing and transhipment] in the {RFMO} area.",
+                ),
+                values,
+            )
+            or []
+        )
+        keys = [
+            key
+            for key in (
+                "VESSEL_NAME",
+                "IRCS",
+                "IMO",
+                "MMSI",
+                "FLAG",
+                "REGISTRATION_NUMBER",
+                "PORT",
+                "OWNER",
+                "VESSEL_TYPE",
+                "GEAR_TYPE",
+                "TONNAGE",
+                "LENGTH",
+                "BUILD_YEAR",
+                "RFMO_ID",
+            )
+            if key in values
+        ]
+        validity = (
+            fill_any(
+                ctx.rng,
+                (
+                    "[Valid|This certificate is valid] from {START} [until|to] {END}.",
+                    "[Date of issue|Issued]: {DOC_DATE}    [Expiry|Valid until]: {END}",
+                ),
+                values,
+            )
+            or []
+        )
+        issued = (
+            fill_any(
+                ctx.rng,
+                ("Issued at {PLACE} on {DOC_DATE}.", "[Place and date of issue|Issued]: {PLACE}, {DOC_DATE}"),
+                values,
+            )
+            or []
+        )
         return [
             Block(head, new_page=index > 0),
             ctx.paragraph(preamble),
@@ -404,5 +577,8 @@ class VesselCertificate(Layout):
         return lines
 
 
-LAYOUTS: dict[str, Layout] = {layout.name: layout for layout in (RegistryExtract(), AuthorisationLetter(), InspectionReport(), IUUNotice(), VesselCertificate())}
+LAYOUTS: dict[str, Layout] = {
+    layout.name: layout
+    for layout in (RegistryExtract(), AuthorisationLetter(), InspectionReport(), IUUNotice(), VesselCertificate())
+}
 LAYOUT_NAMES: tuple[str, ...] = tuple(LAYOUTS)

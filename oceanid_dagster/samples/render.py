@@ -53,7 +53,9 @@ def render_pdf(document: SampleDocument) -> bytes:
 
 def _scan_effects(image: Image.Image, rng: random.Random) -> Image.Image:
     """Grey, slightly rotated, softened and speckled: what a flatbed scan of a printout looks like."""
-    grey = image.convert("L").rotate(rng.uniform(-1.2, 1.2), resample=Image.Resampling.BILINEAR, expand=False, fillcolor=255)
+    grey = image.convert("L").rotate(
+        rng.uniform(-1.2, 1.2), resample=Image.Resampling.BILINEAR, expand=False, fillcolor=255
+    )
     grey = grey.filter(ImageFilter.GaussianBlur(radius=0.6))
     pixels = np.asarray(grey, dtype=np.int16)
     noise_rng = np.random.default_rng(rng.randrange(2**32))

@@ -52,6 +52,7 @@ LENGTH_FORMATS: tuple[Callable[[float], str], ...] = (
     lambda m: f"{m:g} M",
 )
 
+
 def _word_case(change: Callable[[str], str]) -> Callable[[str], str]:
     """Apply ``change`` to each word but leave acronyms (IMO, MMSI, GT) alone."""
     return lambda text: " ".join(word if word.isupper() else change(word) for word in text.split(" "))
@@ -85,7 +86,7 @@ class Style:
     captions: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def draw(cls, rng: random.Random, rfmo: str) -> "Style":
+    def draw(cls, rng: random.Random, rfmo: str) -> Style:
         return cls(
             rng=rng,
             rfmo=rfmo,

@@ -31,9 +31,6 @@ class SamplePage:
     text: str
     spans: list[Span]
 
-    def entity_texts(self) -> list[tuple[str, str]]:
-        return [(span.label, self.text[span.start : span.end]) for span in self.spans]
-
 
 @dataclass(frozen=True)
 class SampleDocument:

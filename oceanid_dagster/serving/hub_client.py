@@ -90,8 +90,7 @@ def _check_repo_type(repo_type: str) -> None:
 def _check_revision(revision: str) -> None:
     if not _SAFE_NAME.match(revision):
         raise ValueError(
-            f"revision {revision!r} must start with a letter/digit and contain only letters, "
-            "digits, '.', '_' or '-'"
+            f"revision {revision!r} must start with a letter/digit and contain only letters, digits, '.', '_' or '-'"
         )
 
 
@@ -152,9 +151,7 @@ class LocalFolderHub:
         if not repo_dir.is_dir():
             return []
         return sorted(
-            entry.name
-            for entry in repo_dir.iterdir()
-            if entry.is_dir() and not entry.name.startswith(_TEMP_PREFIX)
+            entry.name for entry in repo_dir.iterdir() if entry.is_dir() and not entry.name.startswith(_TEMP_PREFIX)
         )
 
     def latest_revision(self, repo_id: str, repo_type: str = "model") -> str | None:
@@ -260,7 +257,9 @@ class HuggingFaceHub:
         try:
             self._api.snapshot_download(repo_id, repo_type=repo_type, revision=revision, local_dir=str(dest))
         except (RepositoryNotFoundError, HfRevisionNotFoundError) as error:
-            raise RevisionNotFoundError(f"{repo_type} repo {repo_id!r} has no revision {revision!r} on the Hub") from error
+            raise RevisionNotFoundError(
+                f"{repo_type} repo {repo_id!r} has no revision {revision!r} on the Hub"
+            ) from error
         # snapshot_download keeps its bookkeeping in <local_dir>/.cache/huggingface; a release
         # folder must hold exactly the files listed in its manifest.
         shutil.rmtree(dest / ".cache" / "huggingface", ignore_errors=True)

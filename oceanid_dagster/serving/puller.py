@@ -53,6 +53,14 @@ from pathlib import Path
 from typing import Any
 
 from oceanid_dagster import settings
+from oceanid_dagster.serving.hub_client import (
+    HubClient,
+    HubError,
+    HuggingFaceHub,
+    LocalFolderHub,
+    read_manifest,
+    verify_manifest,
+)
 from oceanid_dagster.serving.triton_config import (
     NER_INPUT_NAMES,
     NER_OUTPUT_NAME,
@@ -61,7 +69,6 @@ from oceanid_dagster.serving.triton_config import (
     config_model_name,
     output_width,
 )
-from oceanid_dagster.serving.hub_client import HubClient, HubError, HuggingFaceHub, LocalFolderHub, read_manifest, verify_manifest
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
@@ -196,18 +203,40 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         epilog="Exit codes: 0 ok/up to date, 1 bug, 2 config, 3 hub unavailable, 4 release rejected, "
         "5 install failed, 75 another puller running.",
     )
-    parser.add_argument("--repository", type=Path, default=env.get("OCEANID_TRITON_REPOSITORY") or settings.triton_repository_dir(),
-                        help="Triton model repository (env OCEANID_TRITON_REPOSITORY; default $OCEANID_HOME/triton)")
-    parser.add_argument("--model-name", default=env.get("OCEANID_TRITON_MODEL", TRITON_NER_MODEL_NAME),
-                        help="model folder inside the repository (env OCEANID_TRITON_MODEL)")
-    parser.add_argument("--repo-id", default=env.get("OCEANID_MODEL_REPO", DEFAULT_REPO_ID),
-                        help="model repo on the hub (env OCEANID_MODEL_REPO)")
-    parser.add_argument("--hub-dir", type=Path, default=env.get("OCEANID_HUB_DIR") or None,
-                        help="local hub folder (env OCEANID_HUB_DIR); without it the Hugging Face Hub is used with HF_TOKEN")
-    parser.add_argument("--keep", type=int, default=int(env.get("OCEANID_PULLER_KEEP", DEFAULT_KEEP)),
-                        help="how many newest versions to keep (env OCEANID_PULLER_KEEP)")
-    parser.add_argument("--work-dir", type=Path, default=env.get("OCEANID_PULLER_WORK_DIR") or None,
-                        help="lock, state and downloads; same filesystem as the repository (default <repository>.puller)")
+    parser.add_argument(
+        "--repository",
+        type=Path,
+        default=env.get("OCEANID_TRITON_REPOSITORY") or settings.triton_repository_dir(),
+        help="Triton model repository (env OCEANID_TRITON_REPOSITORY; default $OCEANID_HOME/triton)",
+    )
+    parser.add_argument(
+        "--model-name",
+        default=env.get("OCEANID_TRITON_MODEL", TRITON_NER_MODEL_NAME),
+        help="model folder inside the repository (env OCEANID_TRITON_MODEL)",
+    )
+    parser.add_argument(
+        "--repo-id",
+        default=env.get("OCEANID_MODEL_REPO", DEFAULT_REPO_ID),
+        help="model repo on the hub (env OCEANID_MODEL_REPO)",
+    )
+    parser.add_argument(
+        "--hub-dir",
+        type=Path,
+        default=env.get("OCEANID_HUB_DIR") or None,
+        help="local hub folder (env OCEANID_HUB_DIR); without it the Hugging Face Hub is used with HF_TOKEN",
+    )
+    parser.add_argument(
+        "--keep",
+        type=int,
+        default=int(env.get("OCEANID_PULLER_KEEP", DEFAULT_KEEP)),
+        help="how many newest versions to keep (env OCEANID_PULLER_KEEP)",
+    )
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=env.get("OCEANID_PULLER_WORK_DIR") or None,
+        help="lock, state and downloads; same filesystem as the repository (default <repository>.puller)",
+    )
     parser.add_argument("--retry-rejected", action="store_true", help="download a release rejected earlier again")
     return parser.parse_args(argv)
 
@@ -298,7 +327,9 @@ def _pull_locked(config: PullerConfig, hub: HubClient) -> None:
         return
     rejected = state["rejected"].get(latest)
     if rejected and not config.retry_rejected:
-        raise ReleaseRejected(f"release={latest} was rejected earlier ({rejected}); publish a newer release or pass --retry-rejected")
+        raise ReleaseRejected(
+            f"release={latest} was rejected earlier ({rejected}); publish a newer release or pass --retry-rejected"
+        )
     staging = Path(tempfile.mkdtemp(prefix="download-", dir=config.tmp_dir))
     try:
         version = _download_check_install(hub, config, state, latest, staging)
@@ -306,12 +337,16 @@ def _pull_locked(config: PullerConfig, hub: HubClient) -> None:
         shutil.rmtree(staging, ignore_errors=True)  # gone already when installed
     _record_install(state, latest, version)
     save_state(config.state_path, state)
-    log.info("installed release=%s version=%d model=%s repository=%s", latest, version, config.model_name, config.repository)
+    log.info(
+        "installed release=%s version=%d model=%s repository=%s", latest, version, config.model_name, config.repository
+    )
     for removed in prune_versions(config):
         log.info("pruned version=%d model=%s (keeping newest %d)", removed, config.model_name, config.keep)
 
 
-def _download_check_install(hub: HubClient, config: PullerConfig, state: dict[str, Any], release: str, staging: Path) -> int:
+def _download_check_install(
+    hub: HubClient, config: PullerConfig, state: dict[str, Any], release: str, staging: Path
+) -> int:
     log.info("downloading release=%s repo=%s into=%s", release, config.repo_id, staging)
     _hub_call(lambda: hub.download(config.repo_id, release, staging), f"downloading {config.repo_id}@{release}")
     try:
@@ -387,7 +422,9 @@ def _onnx_problems(path: Path, num_labels: int) -> list[str]:
         graph = onnx.load(str(path), load_external_data=False).graph
     except Exception as error:  # onnx raises several unrelated types for a bad file
         return [f"{MODEL_FILE}: onnx.checker failed: {error}"]
-    problems = [f"{MODEL_FILE}: missing input {name!r}" for name in NER_INPUT_NAMES if name not in {i.name for i in graph.input}]
+    problems = [
+        f"{MODEL_FILE}: missing input {name!r}" for name in NER_INPUT_NAMES if name not in {i.name for i in graph.input}
+    ]
     outputs = {output.name: output for output in graph.output}
     if NER_OUTPUT_NAME not in outputs:
         return problems + [f"{MODEL_FILE}: no output named {NER_OUTPUT_NAME!r}"]

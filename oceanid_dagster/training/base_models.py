@@ -41,7 +41,9 @@ def hub_is_reachable(endpoint: str = HUB_ENDPOINT, timeout_s: float = _HUB_PROBE
     if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in _TRUE_VALUES:
         return False
     try:
-        with urllib.request.urlopen(urllib.request.Request(f"{endpoint}/api/models/{HUB_BASE_MODEL}", method="HEAD"), timeout=timeout_s):
+        with urllib.request.urlopen(
+            urllib.request.Request(f"{endpoint}/api/models/{HUB_BASE_MODEL}", method="HEAD"), timeout=timeout_s
+        ):
             return True
     except (urllib.error.URLError, OSError, ValueError):
         return False

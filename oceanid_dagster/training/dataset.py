@@ -65,7 +65,9 @@ class DocumentLike(Protocol):
 # --- inputs -----------------------------------------------------------------------------------
 
 
-def gold_pages(page_rows: Iterable[Mapping[str, Any]], correction_rows: Iterable[Mapping[str, Any]]) -> list[LabelledPage]:
+def gold_pages(
+    page_rows: Iterable[Mapping[str, Any]], correction_rows: Iterable[Mapping[str, Any]]
+) -> list[LabelledPage]:
     """Pages people reviewed, with their corrected spans.
 
     ``page_rows``: ``{document_id, page_number, text}`` (``raw_ocr``) of every page people
@@ -91,7 +93,9 @@ def gold_pages(page_rows: Iterable[Mapping[str, Any]], correction_rows: Iterable
         if span is not None:
             page_spans.add(span)
     return [
-        LabelledPage(doc_id, page_number, text, tuple(remove_overlaps(list(spans_by_page.get((doc_id, page_number), ())))), GOLD)
+        LabelledPage(
+            doc_id, page_number, text, tuple(remove_overlaps(list(spans_by_page.get((doc_id, page_number), ())))), GOLD
+        )
         for (doc_id, page_number), text in sorted(texts.items())
         if (doc_id, page_number) not in discarded
     ]
@@ -103,10 +107,15 @@ def _corrected_span(row: Mapping[str, Any], page_text: str) -> Span | None:
     if correction in DROPPED_CORRECTIONS:
         return None
     if correction not in KEPT_CORRECTIONS:
-        raise ValueError(f"correction {record!r}: unknown correction {correction!r} (expected one of {KEPT_CORRECTIONS + DROPPED_CORRECTIONS})")
+        raise ValueError(
+            f"correction {record!r}: unknown correction {correction!r} "
+            f"(expected one of {KEPT_CORRECTIONS + DROPPED_CORRECTIONS})"
+        )
     start, end = int(row["start_char"]), int(row["end_char"])
     if end > len(page_text):
-        raise ValueError(f"correction {record!r}: span {start}:{end} runs past the page text ({len(page_text)} characters)")
+        raise ValueError(
+            f"correction {record!r}: span {start}:{end} runs past the page text ({len(page_text)} characters)"
+        )
     try:
         span = Span(start, end, row["label"])
     except ValueError as error:
@@ -163,7 +172,9 @@ def page_examples(page: LabelledPage, max_words: int = DEFAULT_MAX_WORDS) -> lis
     unless the entity alone is longer than ``max_words``."""
     for span in page.spans:
         if span.end > len(page.text):
-            raise ValueError(f"document {page.document_id} page {page.page_number}: span {span} runs past the page text")
+            raise ValueError(
+                f"document {page.document_id} page {page.page_number}: span {span} runs past the page text"
+            )
     words = split_words(page.text)
     tags = word_tags_from_spans(words, page.spans)
     line_starts = _line_start_indexes(page.text, words)
@@ -243,7 +254,9 @@ def build_dataset(
             raise ValueError(f"document {page.document_id} page {page.page_number} given twice")
         seen.add(key)
         pages_by_split[assign_split(page, frozen, fractions)].append(page)
-    return DatasetDict({split: examples_dataset(split_pages, max_words) for split, split_pages in pages_by_split.items()})
+    return DatasetDict(
+        {split: examples_dataset(split_pages, max_words) for split, split_pages in pages_by_split.items()}
+    )
 
 
 def examples_dataset(pages: Iterable[LabelledPage], max_words: int = DEFAULT_MAX_WORDS):
@@ -275,7 +288,10 @@ def split_statistics(dataset) -> dict[str, dict[str, Any]]:
     for split in SPLITS:
         part = dataset[split]
         entities = Counter(
-            split_bio_tag(names[tag_id])[1] for tags in part["ner_tags"] for tag_id in tags if names[tag_id].startswith("B-")
+            split_bio_tag(names[tag_id])[1]
+            for tags in part["ner_tags"]
+            for tag_id in tags
+            if names[tag_id].startswith("B-")
         )
         stats[split] = {
             "examples": len(part),
@@ -300,7 +316,9 @@ def dataset_card(dataset, title: str = "Oceanid vessel NER dataset") -> str:
         counts += row(key, (stats[split][key] for split in SPLITS))
     for source in (GOLD, SILVER):
         counts += row(f"{source} examples", (stats[split]["sources"].get(source, 0) for split in SPLITS))
-    labels = header + "".join(row(label, (stats[split]["entities"][label] for split in SPLITS)) for label in LABEL_NAMES)
+    labels = header + "".join(
+        row(label, (stats[split]["entities"][label] for split in SPLITS)) for label in LABEL_NAMES
+    )
     return (
         "---\nlanguage:\n- en\ntask_categories:\n- token-classification\npretty_name: "
         f"{title}\n---\n\n# {title}\n\n"
@@ -317,7 +335,9 @@ def save_dataset(dataset, folder: Path) -> Path:
     """``save_to_disk`` plus the dataset card, into ``folder`` (ready to publish)."""
     folder = Path(folder)
     # datasets writes an empty split as zero shards and then cannot load it back; one empty shard loads.
-    dataset.save_to_disk(str(folder), num_shards={split: 1 if len(part) == 0 else None for split, part in dataset.items()})
+    dataset.save_to_disk(
+        str(folder), num_shards={split: 1 if len(part) == 0 else None for split, part in dataset.items()}
+    )
     (folder / CARD_FILENAME).write_text(dataset_card(dataset), encoding="utf-8")
     return folder
 
@@ -341,7 +361,9 @@ def load_dataset_folder(folder: Path):
 
 def publish_dataset(hub, repo_id: str, folder: Path, revision: str) -> str:
     """Publish a folder written by :func:`save_dataset` as ``revision`` of the dataset repo."""
-    return hub.publish_folder(repo_id, Path(folder), revision, repo_type="dataset", commit_message=f"NER dataset {revision}")
+    return hub.publish_folder(
+        repo_id, Path(folder), revision, repo_type="dataset", commit_message=f"NER dataset {revision}"
+    )
 
 
 def published_gold_test_ids(hub, repo_id: str, work_dir: Path) -> tuple[set[str], str | None]:

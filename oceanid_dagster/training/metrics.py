@@ -16,7 +16,9 @@ from oceanid_dagster.domain.labels import ID2LABEL, LABEL_NAMES
 PER_LABEL_COLUMNS = ("label", "precision", "recall", "f1", "support")
 
 
-def tags_from_predictions(predicted_ids: Sequence[Sequence[int]], label_ids: Sequence[Sequence[int]]) -> tuple[list[list[str]], list[list[str]]]:
+def tags_from_predictions(
+    predicted_ids: Sequence[Sequence[int]], label_ids: Sequence[Sequence[int]]
+) -> tuple[list[list[str]], list[list[str]]]:
     """``(true tags, predicted tags)`` per sequence, keeping only the positions that carry a label
     (first sub-token of each word), so scores are per word as the labels are."""
     true_tags: list[list[str]] = []
@@ -82,7 +84,9 @@ def report_plot_png(rows: list[dict[str, Any]], loss_history: Sequence[tuple[int
     figure = Figure(figsize=(11, 4.5), dpi=100)
     f1_axes, loss_axes = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
     labels = [row["label"] for row in rows]
-    f1_axes.barh(labels, [row["f1"] for row in rows], color=["#c44e52" if label == "overall" else "#4c72b0" for label in labels])
+    f1_axes.barh(
+        labels, [row["f1"] for row in rows], color=["#c44e52" if label == "overall" else "#4c72b0" for label in labels]
+    )
     f1_axes.set_xlim(0, 1)
     f1_axes.invert_yaxis()
     f1_axes.set_xlabel("F1")

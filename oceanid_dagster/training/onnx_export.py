@@ -166,7 +166,9 @@ def check_fp32_parity(
     worst = 0.0
     for input_ids, attention_mask in examples.batches(pad_id):
         with torch.no_grad():
-            expected = model(input_ids=torch.from_numpy(input_ids), attention_mask=torch.from_numpy(attention_mask)).logits.numpy()
+            expected = model(
+                input_ids=torch.from_numpy(input_ids), attention_mask=torch.from_numpy(attention_mask)
+            ).logits.numpy()
         worst = max(worst, _masked_max_abs_diff(expected, onnx_logits(input_ids, attention_mask), attention_mask))
     return CheckOutcome(
         name="onnx_fp32_matches_pytorch",

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from oceanid_dagster.domain.labels import BIO_TAGS
-from oceanid_dagster.serving.triton_config import TRITON_NER_MODEL_NAME, ner_model_config
-from oceanid_dagster.serving.hub_client import new_release_version, write_manifest
 from oceanid_dagster.inference.runtime import FP32_MODEL_FILE, INT8_MODEL_FILE, LABELS_FILE
+from oceanid_dagster.serving.hub_client import new_release_version, write_manifest
+from oceanid_dagster.serving.triton_config import TRITON_NER_MODEL_NAME, ner_model_config
 
 MODEL_CONFIG_FILE = "config.json"
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")
@@ -102,7 +102,9 @@ def _labels_from_model_config(config_path: Path) -> list[str]:
         raise ReleaseError(f"{config_path}: no readable id2label ({error!r})") from error
     labels = [id2label[key] for key in sorted(id2label, key=int)]
     if labels != list(BIO_TAGS):
-        raise ReleaseError(f"{config_path}: id2label {labels} differs from the label schema's BIO tags {list(BIO_TAGS)}")
+        raise ReleaseError(
+            f"{config_path}: id2label {labels} differs from the label schema's BIO tags {list(BIO_TAGS)}"
+        )
     return labels
 
 
@@ -118,7 +120,8 @@ def _write_text(path: Path, text: str) -> None:
 
 def model_card(version: str, base_model: str, dataset_revision: str, labels: list[str], metrics: dict[str, Any]) -> str:
     rows = "\n".join(
-        f"| {label} | {_format(scores.get('precision'))} | {_format(scores.get('recall'))} | {_format(scores.get('f1'))} |"
+        f"| {label} | {_format(scores.get('precision'))} | {_format(scores.get('recall'))} "
+        f"| {_format(scores.get('f1'))} |"
         for label, scores in [("overall", metrics), *metrics.get("per_label", {}).items()]
     )
     return f"""---
@@ -148,7 +151,8 @@ from optimum.onnxruntime import ORTModelForTokenClassification
 from transformers import AutoTokenizer, pipeline
 
 model = ORTModelForTokenClassification.from_pretrained(folder)
-ner = pipeline("token-classification", model=model, tokenizer=AutoTokenizer.from_pretrained(folder), aggregation_strategy="first")
+tokenizer = AutoTokenizer.from_pretrained(folder)
+ner = pipeline("token-classification", model=model, tokenizer=tokenizer, aggregation_strategy="first")
 ```
 or, without torch: `oceanid_dagster.inference.runtime.OnnxNerModel.load(folder).predict(text)`.
 """
@@ -180,7 +184,7 @@ def comparable_metrics(metrics: dict[str, Any]) -> dict[str, float]:
 
 
 def comparison_rows(champion: dict[str, float], challenger: dict[str, float]) -> list[list[Any]]:
-    names = [name for name in challenger] + [name for name in champion if name not in challenger]
+    names = list(challenger) + [name for name in champion if name not in challenger]
     return [
         [
             name,
@@ -198,7 +202,8 @@ def compare_to_champion(
     tolerance: float = 0.0,
     force: bool = False,
 ) -> GateDecision:
-    """Publish when the challenger's gold-test F1 >= champion's − ``tolerance``, when there is no champion, or when forced."""
+    """Publish when the challenger's gold-test F1 >= champion's − ``tolerance``, when there is no champion,
+    or when forced."""
     if tolerance < 0:
         raise ValueError(f"tolerance must be >= 0, got {tolerance}")
     challenger = comparable_metrics(challenger_metrics)
@@ -212,7 +217,9 @@ def compare_to_champion(
     if GATE_METRIC not in champion:
         return GateDecision(True, f"champion {champion_version} records no {GATE_METRIC}; publishing", rows)
     challenger_f1, champion_f1 = challenger[GATE_METRIC], champion[GATE_METRIC]
-    summary = f"challenger F1 {challenger_f1:.4f} vs champion {champion_version} F1 {champion_f1:.4f} (tolerance {tolerance})"
+    summary = (
+        f"challenger F1 {challenger_f1:.4f} vs champion {champion_version} F1 {champion_f1:.4f} (tolerance {tolerance})"
+    )
     if challenger_f1 >= champion_f1 - tolerance:
         return GateDecision(True, f"{summary}: not worse, publishing", rows)
     if force:

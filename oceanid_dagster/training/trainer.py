@@ -38,7 +38,9 @@ class TrainingConfig(pydantic.BaseModel):
     warmup_ratio: float = Field(default=0.1, ge=0, lt=1)
     seed: int = 42
     max_steps: int = Field(default=-1, description="> 0: stop after this many steps (overrides epochs).")
-    logging_steps: float = Field(default=0.02, gt=0, description="< 1: a fraction of the total steps (about 50 loss points).")
+    logging_steps: float = Field(
+        default=0.02, gt=0, description="< 1: a fraction of the total steps (about 50 loss points)."
+    )
     torch_threads: int | None = Field(default=None, description="None: every core this process may use.")
 
 
@@ -67,7 +69,7 @@ def evaluation_examples(dataset) -> tuple[Any, str]:
     """Gold test examples; else the silver test examples; else validation. With a description."""
     test = dataset[TEST]
     for source in (GOLD, SILVER):
-        chosen = test.filter(lambda example: example["source"] == source, keep_in_memory=True)
+        chosen = test.filter(lambda example, source=source: example["source"] == source, keep_in_memory=True)
         if len(chosen):
             return chosen, f"{source} test"
     if len(dataset[VALIDATION]):
@@ -95,7 +97,10 @@ def _progress_callback(log: LogFunction):
         """Training progress into ``log`` (the asset passes ``context.log.info``)."""
 
         def on_train_begin(self, args, state, control, **kwargs):
-            log(f"training: {state.max_steps} steps, {args.num_train_epochs:g} epochs, batch {args.per_device_train_batch_size}")
+            log(
+                f"training: {state.max_steps} steps, {args.num_train_epochs:g} epochs, "
+                f"batch {args.per_device_train_batch_size}"
+            )
 
         def on_log(self, args, state, control, logs=None, **kwargs):
             logs = logs or {}
@@ -181,7 +186,9 @@ def train_ner_model(
     output_dir = Path(output_dir)
     log(f"base model {base.name} ({base.source}: {base.location}), {torch.get_num_threads()} threads")
     tokenizer, model = load_base(base)
-    validation = tokenize_dataset(dataset[VALIDATION], tokenizer, config.max_length) if len(dataset[VALIDATION]) else None
+    validation = (
+        tokenize_dataset(dataset[VALIDATION], tokenizer, config.max_length) if len(dataset[VALIDATION]) else None
+    )
     trainer = Trainer(
         model=model,
         args=_training_arguments(config, output_dir, validation is not None),
@@ -196,8 +203,15 @@ def train_ner_model(
 
     if eval_description != f"{GOLD} test":
         log(f"no gold test examples: scoring on the {eval_description} split instead")
-    metrics = {**score(trainer, eval_split, tokenizer, config.max_length), "eval_split": eval_description, "eval_examples": len(eval_split)}
-    log(f"{eval_description}: precision {metrics['precision']:.4f} recall {metrics['recall']:.4f} f1 {metrics['f1']:.4f}")
+    metrics = {
+        **score(trainer, eval_split, tokenizer, config.max_length),
+        "eval_split": eval_description,
+        "eval_examples": len(eval_split),
+    }
+    log(
+        f"{eval_description}: precision {metrics['precision']:.4f} recall {metrics['recall']:.4f} "
+        f"f1 {metrics['f1']:.4f}"
+    )
     model_dir = output_dir / "model"
     trainer.save_model(str(model_dir))
     tokenizer.save_pretrained(str(model_dir))

@@ -94,7 +94,6 @@ def use_write_ahead_log() -> None:
 def migrate_database() -> None:
     from alembic import command
     from alembic.config import Config
-
     from argilla_server.database import ALEMBIC_CONFIG_FILE
 
     command.upgrade(Config(ALEMBIC_CONFIG_FILE), "head")
@@ -140,10 +139,9 @@ def ensure_accounts(workspace_name: str, accounts_: list[Account]) -> None:
 def start_job_worker() -> None:
     """rq jobs (webhooks, record status after a distribution change) run in a thread of this process,
     because the queue lives in this process's memory."""
+    from argilla_server.jobs.queues import DEFAULT_QUEUE, HIGH_QUEUE, REDIS_CONNECTION
     from rq import SimpleWorker
     from rq.timeouts import TimerDeathPenalty
-
-    from argilla_server.jobs.queues import DEFAULT_QUEUE, HIGH_QUEUE, REDIS_CONNECTION
 
     class ThreadWorker(SimpleWorker):
         death_penalty_class = TimerDeathPenalty  # SIGALRM only works in the main thread

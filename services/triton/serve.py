@@ -35,8 +35,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--http-port", type=int, default=8000)
     parser.add_argument("--grpc-port", type=int, default=8001)
     parser.add_argument("--metrics-port", type=int, default=8002)
-    parser.add_argument("--python-model", type=Path, action="append", default=[], help="Python-backend model folder to load too")
-    parser.add_argument("--exit-timeout", type=int, default=5, help="seconds tritonserver waits for in-flight requests on stop")
+    parser.add_argument(
+        "--python-model", type=Path, action="append", default=[], help="Python-backend model folder to load too"
+    )
+    parser.add_argument(
+        "--exit-timeout", type=int, default=5, help="seconds tritonserver waits for in-flight requests on stop"
+    )
     parser.add_argument("--workspace", type=Path, default=None, help="pytriton workspace (default: a temporary folder)")
     return parser.parse_args(argv)
 
@@ -84,7 +88,10 @@ def serve(args: argparse.Namespace) -> None:
         triton.bind(
             model_name=args.model_name,
             infer_func=infer,
-            inputs=[Tensor(name="input_ids", dtype=np.int64, shape=(-1,)), Tensor(name="attention_mask", dtype=np.int64, shape=(-1,))],
+            inputs=[
+                Tensor(name="input_ids", dtype=np.int64, shape=(-1,)),
+                Tensor(name="attention_mask", dtype=np.int64, shape=(-1,)),
+            ],
             outputs=[Tensor(name="logits", dtype=np.float32, shape=(-1, num_labels))],
             config=ModelConfig(max_batch_size=args.max_batch_size),
             strict=True,

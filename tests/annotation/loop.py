@@ -16,8 +16,8 @@ from oceanid_dagster.defs.assets.argilla_records import argilla_records, every_p
 from oceanid_dagster.defs.resources.argilla import ArgillaResource
 from oceanid_dagster.defs.sensors.annotation_sensor import annotation_sensor
 from oceanid_dagster.defs.sensors.upload_sensor import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
-from tests.pdf_fixtures import text_pdf
 from tests.ingestion.helpers import register, run_batch, upload
+from tests.pdf_fixtures import text_pdf
 
 AUTHORISATION = """AUTHORISATION TO FISH - IOTC RECORD OF AUTHORISED VESSELS
 Name of vessel: TAISEI MARU NO.24
@@ -40,7 +40,9 @@ CORRECTION_ASSETS = [argilla_corrections, corrections_match_page_text, no_malfor
 
 def ingest(home: Path, resources: dict, instance) -> list[str]:
     """Two fixture documents (authorisation: 2 pages, notice: 1) through documents → extracted_entities."""
-    paths = upload(home, {"authorisation.pdf": text_pdf(AUTHORISATION, AUTHORISATION_PAGE_2), "notice.pdf": text_pdf(NOTICE)})
+    paths = upload(
+        home, {"authorisation.pdf": text_pdf(AUTHORISATION, AUTHORISATION_PAGE_2), "notice.pdf": text_pdf(NOTICE)}
+    )
     ids = register(resources, instance, paths)
     assert run_batch(instance, resources, ids).success
     return ids

@@ -12,11 +12,11 @@ from dagster import AssetSelection, build_sensor_context, materialize
 
 from oceanid_dagster.defs.assets.argilla_corrections import stored_page as corrections_to_store
 from oceanid_dagster.defs.assets.argilla_records import every_pushed_page_has_a_record
+from oceanid_dagster.defs.resources.argilla import ArgillaResource
+from oceanid_dagster.defs.sensors.annotation_sensor import annotation_sensor
 from oceanid_dagster.domain.annotation import AnnotatedPage, page_uncertainty, record_id
 from oceanid_dagster.domain.corrections import latest_unsynced, page_corrections
 from oceanid_dagster.domain.spans import Span
-from oceanid_dagster.defs.resources.argilla import ArgillaResource
-from oceanid_dagster.defs.sensors.annotation_sensor import annotation_sensor
 from tests.annotation.loop import (
     ANNOTATION_ASSETS,
     AUTHORISATION,
@@ -58,7 +58,9 @@ def closed_port_argilla() -> ArgillaResource:
     return ArgillaResource(api_url=f"http://127.0.0.1:{port}", api_key="secret-key", max_attempts=2, backoff_s=0.05)
 
 
-def test_records_carry_every_page_its_suggestions_and_the_model_uncertainty(home, resources, instance, argilla, annotator):
+def test_records_carry_every_page_its_suggestions_and_the_model_uncertainty(
+    home, resources, instance, argilla, annotator
+):
     ids = ingest(home, resources, instance)
     warehouse = resources["warehouse"]
 
@@ -67,20 +69,26 @@ def test_records_carry_every_page_its_suggestions_and_the_model_uncertainty(home
     dataset_id = argilla.ensure_dataset()
     queue = annotator.queue(dataset_id, sort=BY_UNCERTAINTY)
     pages = warehouse.query("SELECT document_id, page_number, text FROM raw_ocr")
-    assert sorted(r["external_id"] for r in queue) == sorted(record_id(p["document_id"], p["page_number"]) for p in pages)
+    assert sorted(r["external_id"] for r in queue) == sorted(
+        record_id(p["document_id"], p["page_number"]) for p in pages
+    )
     entities = warehouse.query("SELECT * FROM entities")
     filenames = {ids[0]: "authorisation.pdf", ids[1]: "notice.pdf"}
     for record in queue:
         document_id, page_number = record["metadata"]["document_id"], record["metadata"]["page_number"]
         assert record["external_id"] == f"{document_id}:{page_number}"
-        page_entities = sorted((e for e in entities if (e["document_id"], e["page_number"]) == (document_id, page_number)),
-                               key=lambda e: (e["start_char"], e["end_char"]))  # fmt: skip
+        on_page = [e for e in entities if (e["document_id"], e["page_number"]) == (document_id, page_number)]
+        page_entities = sorted(on_page, key=lambda e: (e["start_char"], e["end_char"]))
         assert page_entities, "every fixture page has suggestions"
         (suggestion,) = record["suggestions"]
-        assert suggestion["value"] == [{"start": e["start_char"], "end": e["end_char"], "label": e["label"]} for e in page_entities]
+        assert suggestion["value"] == [
+            {"start": e["start_char"], "end": e["end_char"], "label": e["label"]} for e in page_entities
+        ]
         assert suggestion["score"] == [e["confidence"] for e in page_entities]
         assert suggestion["agent"] == page_entities[0]["model_version"] == record["metadata"]["extractor_version"]
-        assert record["fields"]["text"] == next(p["text"] for p in pages if (p["document_id"], p["page_number"]) == (document_id, page_number))
+        assert record["fields"]["text"] == next(
+            p["text"] for p in pages if (p["document_id"], p["page_number"]) == (document_id, page_number)
+        )
         assert record["metadata"]["filename"] == filenames[document_id]
         spans = [Span(e["start_char"], e["end_char"], e["label"], e["confidence"]) for e in page_entities]
         assert record["metadata"]["model_uncertainty"] == pytest.approx(page_uncertainty(spans))
@@ -91,7 +99,9 @@ def test_records_carry_every_page_its_suggestions_and_the_model_uncertainty(home
     metadata = materialization_metadata(result, "argilla_records")
     assert metadata["records_pushed"] == len(pages) == 3
     assert metadata["suggestions"] == len(entities)
-    assert {k: v for k, v in metadata["suggestions_by_label"].items() if v} == dict(Counter(e["label"] for e in entities))
+    assert {k: v for k, v in metadata["suggestions_by_label"].items() if v} == dict(
+        Counter(e["label"] for e in entities)
+    )
     assert dataset_id in metadata["dataset_url"] and metadata["dataset_url"].startswith(argilla.api_url)
     assert check_results(result) == {"every_pushed_page_has_a_record": True}
 
@@ -114,14 +124,18 @@ def annotate_fixture_pages(argilla, annotator, ids: list[str]) -> dict[str, dict
     page_1, page_2, notice = queue[f"{ids[0]}:1"], queue[f"{ids[0]}:2"], queue[f"{ids[1]}:1"]
     assert span(AUTHORISATION_PAGE_2, "Oceanic Fishery Corp", "OWNER") not in suggested(page_2)
     kept_on_page_1 = [
-        s for s in suggested(page_1) if s["label"] not in ("RFMO", "IRCS", "OWNER")  # RFMO "IOTC" deleted
+        s
+        for s in suggested(page_1)
+        if s["label"] not in ("RFMO", "IRCS", "OWNER")  # RFMO "IOTC" deleted
     ] + [
         span(AUTHORISATION, "JILE", "REGISTRATION_NUMBER"),  # relabelled
         span(AUTHORISATION, "TAISEIMARU KAIUN KAISHA", "OWNER"),  # ", LTD" dropped
     ]
     return {
         page_1["external_id"]: annotator.respond(page_1, kept_on_page_1),
-        page_2["external_id"]: annotator.respond(page_2, suggested(page_2) + [span(AUTHORISATION_PAGE_2, "Oceanic Fishery Corp", "OWNER")]),
+        page_2["external_id"]: annotator.respond(
+            page_2, suggested(page_2) + [span(AUTHORISATION_PAGE_2, "Oceanic Fishery Corp", "OWNER")]
+        ),
         notice["external_id"]: annotator.respond(notice, None, status="discarded"),
     }  # fmt: skip
 
@@ -151,7 +165,9 @@ def expected_rows(ids: list[str], responses: dict[str, dict]) -> list[tuple]:
     ]  # fmt: skip
 
 
-def test_sensor_launches_corrections_and_every_row_says_what_the_annotator_did(home, resources, instance, argilla, annotator):
+def test_sensor_launches_corrections_and_every_row_says_what_the_annotator_did(
+    home, resources, instance, argilla, annotator
+):
     ids = ingest(home, resources, instance)
     push_records(instance, resources, argilla, ids)
     warehouse = resources["warehouse"]
@@ -171,9 +187,13 @@ def test_sensor_launches_corrections_and_every_row_says_what_the_annotator_did(h
     assert metadata["pages_corrected"] == 3
     assert metadata["pages_by_status"] == {"submitted": 2, "discarded": 1}
     assert metadata["corrections_by_kind"] == {"accept": 6, "modify": 2, "reject": 7, "add": 1}
-    acceptance = {r.data["label"]: (r.data["accepted"], r.data["judged"]) for r in metadata["acceptance_rate_by_label"].records}
-    assert acceptance == {"FLAG": (1, 1), "IMO": (1, 1), "IRCS": (0, 1), "OWNER": (0, 1), "PORT": (1, 1), "RFMO": (0, 1),
-                          "TONNAGE": (1, 1), "VESSEL_NAME": (1, 1), "VESSEL_TYPE": (1, 1)}  # fmt: skip
+    acceptance = {
+        r.data["label"]: (r.data["accepted"], r.data["judged"]) for r in metadata["acceptance_rate_by_label"].records
+    }
+    assert acceptance == {
+        "FLAG": (1, 1), "IMO": (1, 1), "IRCS": (0, 1), "OWNER": (0, 1), "PORT": (1, 1), "RFMO": (0, 1),
+        "TONNAGE": (1, 1), "VESSEL_NAME": (1, 1), "VESSEL_TYPE": (1, 1),
+    }  # fmt: skip
     assert metadata["rejected_spans"] == 0
     assert check_results(result) == {"corrections_match_page_text": True, "no_malformed_response_spans": True}
 
@@ -224,7 +244,8 @@ def test_spans_outside_a_re_read_page_are_left_out_with_their_reason(home, resou
     warehouse = resources["warehouse"]
     # Page 2 is read again and comes out shorter (its last line lost) before the corrections are pulled.
     shorter = AUTHORISATION_PAGE_2[: AUTHORISATION_PAGE_2.index("\nManaged")]
-    warehouse.execute("UPDATE raw_ocr SET text = ? WHERE document_id = ? AND page_number = 2", [shorter, ids[0]])
+    with warehouse.connect() as connection:  # the page re-read with a shorter text
+        connection.execute("UPDATE raw_ocr SET text = ? WHERE document_id = ? AND page_number = 2", [shorter, ids[0]])
     push_records(instance, resources, argilla, ids)
 
     result = sync_corrections(instance, resources, argilla)
@@ -232,10 +253,16 @@ def test_spans_outside_a_re_read_page_are_left_out_with_their_reason(home, resou
     added = span(AUTHORISATION_PAGE_2, "Oceanic Fishery Corp", "OWNER")
     (page,) = warehouse.query("SELECT rejected_spans FROM annotated_pages WHERE record_id = ?", [f"{ids[0]}:2"])
     assert json.loads(page["rejected_spans"]) == [
-        {"span": added, "reason": f"offsets {added['start']}:{added['end']} outside the text ({len(shorter)} characters)"}
+        {
+            "span": added,
+            "reason": f"offsets {added['start']}:{added['end']} outside the text ({len(shorter)} characters)",
+        }
     ]
     page_2_rows = [r[1:7] for r in corrections_table(warehouse) if r[0] == f"{ids[0]}:2"]
-    assert page_2_rows == [("VESSEL_TYPE", 20, 32, "purse seiner", "VESSEL_TYPE", "accept"), ("PORT", 51, 56, "Busan", "PORT", "accept")]
+    assert page_2_rows == [
+        ("VESSEL_TYPE", 20, 32, "purse seiner", "VESSEL_TYPE", "accept"),
+        ("PORT", 51, 56, "Busan", "PORT", "accept"),
+    ]
     assert len(corrections_table(warehouse)) == 15  # the other pages went on
     assert materialization_metadata(result, "argilla_corrections")["rejected_spans"] == 1
     assert check_results(result) == {"corrections_match_page_text": True, "no_malformed_response_spans": False}

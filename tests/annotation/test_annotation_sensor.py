@@ -6,11 +6,11 @@ import socket
 
 from dagster import AssetKey, SensorResult, SkipReason, build_sensor_context
 
-from oceanid_dagster.domain.annotation import AnnotationPage
-from oceanid_dagster.domain.spans import Span
 from oceanid_dagster.defs.resources.argilla import ArgillaResource
 from oceanid_dagster.defs.resources.warehouse import WarehouseResource
 from oceanid_dagster.defs.sensors.annotation_sensor import AnnotationCursor, annotation_sensor
+from oceanid_dagster.domain.annotation import AnnotationPage
+from oceanid_dagster.domain.spans import Span
 from tests.annotation.loop import loop_definitions, response_time
 
 DOC = "5e150a0c7f3b2d41"
@@ -65,8 +65,8 @@ def test_new_responses_launch_one_run_and_a_restarted_sensor_launches_nothing(ar
     assert AnnotationCursor.parse(cursor_after_draft).activity_at > AnnotationCursor.parse(cursor).activity_at
 
     # Submitting the draft launches again, for that one response only.
-    annotator.client.put(f"/api/v1/responses/{draft['id']}",
-                         json={"status": "submitted", "values": {"entities": {"value": []}}}).raise_for_status()  # fmt: skip
+    submitted = {"status": "submitted", "values": {"entities": {"value": []}}}
+    annotator.client.put(f"/api/v1/responses/{draft['id']}", json=submitted).raise_for_status()
     second, _ = tick(argilla, cursor_after_draft)
     (run_request,) = second.run_requests
     assert run_request.tags["oceanid/new_responses"] == "1"

@@ -8,14 +8,14 @@ import threading
 import httpx
 import pytest
 
-from oceanid_dagster.domain.annotation import AnnotationPage
-from oceanid_dagster.domain.corrections import ACCEPT, ADD, MODIFY, REJECT, page_corrections
-from oceanid_dagster.domain.labels import LABEL_NAMES
-from oceanid_dagster.domain.spans import Span
 from oceanid_dagster.defs.resources.argilla import (
     ArgillaResource,
     ArgillaUnavailableError,
 )
+from oceanid_dagster.domain.annotation import AnnotationPage
+from oceanid_dagster.domain.corrections import ACCEPT, ADD, MODIFY, REJECT, page_corrections
+from oceanid_dagster.domain.labels import LABEL_NAMES
+from oceanid_dagster.domain.spans import Span
 
 DOC = "0123456789abcdef"
 PAGE_1 = "Vessel TAISEI MARU NO.24 IMO 9074729 flag Vanuatu"
@@ -54,7 +54,10 @@ def test_dataset_settings_follow_the_label_schema(argilla):
     (question,) = http.get(f"/api/v1/datasets/{dataset_id}/questions").json()["items"]
     assert question["name"] == "entities" and question["settings"]["type"] == "span"
     assert [option["value"] for option in question["settings"]["options"]] == list(LABEL_NAMES)
-    metadata = {m["name"]: m["settings"]["type"] for m in http.get(f"/api/v1/me/datasets/{dataset_id}/metadata-properties").json()["items"]}
+    metadata = {
+        m["name"]: m["settings"]["type"]
+        for m in http.get(f"/api/v1/me/datasets/{dataset_id}/metadata-properties").json()["items"]
+    }
     assert metadata == {"document_id": "terms", "page_number": "integer", "filename": "terms",
                         "extractor_version": "terms", "model_uncertainty": "float"}  # fmt: skip
     guidelines = http.get(f"/api/v1/datasets/{dataset_id}").json()["guidelines"]
@@ -87,7 +90,8 @@ def test_annotator_corrections_come_back_span_by_span(argilla, annotator):
         (f"{DOC}:3", "discarded", "annotator"),
     ]
     rows = [row for page in annotated for row in page_corrections(page)[0]]
-    assert [(r.page_number, r.label, r.start_char, r.end_char, r.text, r.correction, r.original_label) for r in rows] == [
+    found = [(r.page_number, r.label, r.start_char, r.end_char, r.text, r.correction, r.original_label) for r in rows]
+    assert found == [
         (1, "VESSEL_NAME", 7, 24, "TAISEI MARU NO.24", ACCEPT, "VESSEL_NAME"),
         (1, "IMO", 29, 36, "9074729", ACCEPT, "IMO"),
         (1, "FLAG", 42, 49, "Vanuatu", ACCEPT, "FLAG"),
@@ -100,7 +104,10 @@ def test_annotator_corrections_come_back_span_by_span(argilla, annotator):
 
     latest = annotated[-1].submitted_at
     assert argilla.fetch_annotated_pages(since=latest) == []
-    assert [p.record_id for p in argilla.fetch_annotated_pages(since=annotated[0].submitted_at)] == [f"{DOC}:2", f"{DOC}:3"]
+    assert [p.record_id for p in argilla.fetch_annotated_pages(since=annotated[0].submitted_at)] == [
+        f"{DOC}:2",
+        f"{DOC}:3",
+    ]
     activity = argilla.activity()
     assert (activity.total_records, activity.completed_records) == (3, 2)
 
@@ -145,32 +152,64 @@ def test_search_engine_honours_the_filters_the_ui_sends(argilla, annotator):
     search = lambda *filters, **kw: sorted(owner_search(argilla, dataset_id, filters, **kw))  # noqa: E731
     metadata = lambda name: {"entity": "metadata", "metadata_property": name}  # noqa: E731
 
-    assert search({"type": "terms", "scope": metadata("document_id"), "values": ["fedcba9876543210"]}) == ["fedcba9876543210:1"]
-    assert search({"type": "range", "scope": metadata("model_uncertainty"), "ge": 0.4}) == [f"{DOC}:2", f"{DOC}:3", "fedcba9876543210:1"]
+    assert search({"type": "terms", "scope": metadata("document_id"), "values": ["fedcba9876543210"]}) == [
+        "fedcba9876543210:1"
+    ]
+    assert search({"type": "range", "scope": metadata("model_uncertainty"), "ge": 0.4}) == [
+        f"{DOC}:2",
+        f"{DOC}:3",
+        "fedcba9876543210:1",
+    ]
     assert search({"type": "range", "scope": metadata("page_number"), "ge": 2, "le": 2}) == [f"{DOC}:2"]
-    assert search({"type": "terms", "scope": {"entity": "suggestion", "question": "entities", "property": "agent"},
-                   "values": ["distilbert-7"]}) == ["fedcba9876543210:1"]
-    assert search({"type": "range", "scope": {"entity": "suggestion", "question": "entities", "property": "score"},
-                   "le": 0.35}) == [f"{DOC}:3"]
-    assert search({"type": "terms", "scope": {"entity": "suggestion", "question": "entities", "property": "value"},
-                   "values": ["TONNAGE"]}) == [f"{DOC}:2"]
-    assert search({"type": "terms", "scope": {"entity": "record", "property": "status"}, "values": ["completed"]}) == [f"{DOC}:1"]
+    assert search(
+        {
+            "type": "terms",
+            "scope": {"entity": "suggestion", "question": "entities", "property": "agent"},
+            "values": ["distilbert-7"],
+        }
+    ) == ["fedcba9876543210:1"]
+    assert search(
+        {"type": "range", "scope": {"entity": "suggestion", "question": "entities", "property": "score"}, "le": 0.35}
+    ) == [f"{DOC}:3"]
+    assert search(
+        {
+            "type": "terms",
+            "scope": {"entity": "suggestion", "question": "entities", "property": "value"},
+            "values": ["TONNAGE"],
+        }
+    ) == [f"{DOC}:2"]
+    assert search({"type": "terms", "scope": {"entity": "record", "property": "status"}, "values": ["completed"]}) == [
+        f"{DOC}:1"
+    ]
     assert search({"type": "terms", "scope": {"entity": "response", "property": "status"}, "values": ["pending"]}) == [
-        f"{DOC}:2", f"{DOC}:3", "fedcba9876543210:1"]
+        f"{DOC}:2",
+        f"{DOC}:3",
+        "fedcba9876543210:1",
+    ]
     # Pending is per user: the owner's answer does not take the page out of the annotator's queue.
-    owner_http(argilla).post(f"/api/v1/records/{by_external_id(annotator.queue(dataset_id))[f'{DOC}:2']['id']}/responses",
-                             json={"status": "draft", "values": {"entities": {"value": []}}}).raise_for_status()
+    owner_http(argilla).post(
+        f"/api/v1/records/{by_external_id(annotator.queue(dataset_id))[f'{DOC}:2']['id']}/responses",
+        json={"status": "draft", "values": {"entities": {"value": []}}},
+    ).raise_for_status()
     assert sorted(by_external_id(annotator.queue(dataset_id))) == [f"{DOC}:2", f"{DOC}:3", "fedcba9876543210:1"]
     assert search({"type": "terms", "scope": {"entity": "response", "property": "status"}, "values": ["pending"]}) == [
-        f"{DOC}:3", "fedcba9876543210:1"]
-    assert search({"type": "terms", "scope": {"entity": "response", "property": "status"}, "values": ["draft"]}) == [f"{DOC}:2"]
+        f"{DOC}:3",
+        "fedcba9876543210:1",
+    ]
+    assert search({"type": "terms", "scope": {"entity": "response", "property": "status"}, "values": ["draft"]}) == [
+        f"{DOC}:2"
+    ]
     assert search(text="taisei 9074729") == [f"{DOC}:1"]
     assert search(text="oryong -taisei") == ["fedcba9876543210:1"]
     by_uncertainty = [{"scope": metadata("model_uncertainty"), "order": "desc"}]
-    assert owner_search(argilla, dataset_id, sort=by_uncertainty) == [f"{DOC}:3", f"{DOC}:2", "fedcba9876543210:1", f"{DOC}:1"]
+    assert owner_search(argilla, dataset_id, sort=by_uncertainty) == [
+        f"{DOC}:3",
+        f"{DOC}:2",
+        "fedcba9876543210:1",
+        f"{DOC}:1",
+    ]
 
-    metrics = owner_http(argilla).get(
-        f"/api/v1/me/datasets/{dataset_id}/metadata-properties").json()["items"]
+    metrics = owner_http(argilla).get(f"/api/v1/me/datasets/{dataset_id}/metadata-properties").json()["items"]
     uncertainty_id = next(m["id"] for m in metrics if m["name"] == "model_uncertainty")
     stats = owner_http(argilla).get(f"/api/v1/metadata-properties/{uncertainty_id}/metrics").json()
     assert (stats["min"], stats["max"]) == (pytest.approx(0.2), pytest.approx(0.7))

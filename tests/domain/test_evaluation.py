@@ -14,4 +14,9 @@ def test_exact_offsets_and_label_are_needed_for_a_match():
 
 
 def test_no_predictions_scores_zero_not_an_error():
-    assert span_scores([([Span(0, 3, "DATE")], [])])["micro"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
+    assert span_scores([([Span(0, 3, "DATE")], [])])["micro"] == {
+        "precision": 0.0,
+        "recall": 0.0,
+        "f1": 0.0,
+        "support": 1,
+    }

@@ -32,7 +32,13 @@ def test_imo_prefixes_are_stripped(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "reason"),
-    [("9086759", "check digit"), ("908675", "7 digits"), ("90867580", "7 digits"), ("0000000", "placeholder"), ("IMO", "7 digits")],
+    [
+        ("9086759", "check digit"),
+        ("908675", "7 digits"),
+        ("90867580", "7 digits"),
+        ("0000000", "placeholder"),
+        ("IMO", "7 digits"),
+    ],
 )
 def test_bad_imo_numbers_say_why(text: str, reason: str) -> None:
     with pytest.raises(IdentifierError, match=reason):
@@ -61,8 +67,15 @@ def test_mid_table_is_the_full_itu_table() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected", "country"),
-    [("JILE", "JILE", "JPN"), ("3elc8", "3ELC8", "PAN"), ("YJRN7", "YJRN7", "VUT"), ("BZ7VY", "BZ7VY", "CHN"),
-     ("6KAI", "6KAI", "KOR"), ("VEA 2105", "VEA2105", "CAN"), ("OW-2418", "OW2418", "FRO")],
+    [
+        ("JILE", "JILE", "JPN"),
+        ("3elc8", "3ELC8", "PAN"),
+        ("YJRN7", "YJRN7", "VUT"),
+        ("BZ7VY", "BZ7VY", "CHN"),
+        ("6KAI", "6KAI", "KOR"),
+        ("VEA 2105", "VEA2105", "CAN"),
+        ("OW-2418", "OW2418", "FRO"),
+    ],
 )
 def test_real_call_signs(text: str, expected: str, country: str) -> None:
     assert normalise_ircs(text) == expected
@@ -76,7 +89,15 @@ def test_words_and_bad_shapes_are_not_call_signs(text: str) -> None:
 
 def test_call_sign_series_agree_with_registry_flags() -> None:
     # (call sign, flag) pairs from the NEAFC, NAFO and SPRFMO lists
-    pairs = [("XPSI", "FRO"), ("VOLT", "CAN"), ("CFL5494", "CAN"), ("YJRB2", "VUT"), ("LMRJ", "NOR"), ("TFLK", "ISL"), ("EBUO", "ESP")]
+    pairs = [
+        ("XPSI", "FRO"),
+        ("VOLT", "CAN"),
+        ("CFL5494", "CAN"),
+        ("YJRB2", "VUT"),
+        ("LMRJ", "NOR"),
+        ("TFLK", "ISL"),
+        ("EBUO", "ESP"),
+    ]
     assert [callsign_country(sign).alpha_3 for sign, _ in pairs] == [flag for _, flag in pairs]
 
 
@@ -91,11 +112,27 @@ def test_cfr() -> None:
 
 @pytest.mark.parametrize(
     ("text", "alpha_3"),
-    [("Vanuatu", "VUT"), ("VU", "VUT"), ("VUT", "VUT"), ("vut", "VUT"), ("Korea, Republic of", "KOR"),
-     ("Republic of Korea", "KOR"), ("Korea", "KOR"), ("Chinese Taipei", "TWN"), ("Taiwan", "TWN"),
-     ("Fishing Entity of Taiwan", "TWN"), ("Russian Federation", "RUS"), ("Russia", "RUS"),
-     ("Côte d'Ivoire", "CIV"), ("Cote d'Ivoire", "CIV"), ("Viet Nam", "VNM"), ("St Vincent and the Grenadines", "VCT"),
-     ("  Panama ", "PAN"), ("United Kingdom", "GBR"), ("FRO", "FRO")],
+    [
+        ("Vanuatu", "VUT"),
+        ("VU", "VUT"),
+        ("VUT", "VUT"),
+        ("vut", "VUT"),
+        ("Korea, Republic of", "KOR"),
+        ("Republic of Korea", "KOR"),
+        ("Korea", "KOR"),
+        ("Chinese Taipei", "TWN"),
+        ("Taiwan", "TWN"),
+        ("Fishing Entity of Taiwan", "TWN"),
+        ("Russian Federation", "RUS"),
+        ("Russia", "RUS"),
+        ("Côte d'Ivoire", "CIV"),
+        ("Cote d'Ivoire", "CIV"),
+        ("Viet Nam", "VNM"),
+        ("St Vincent and the Grenadines", "VCT"),
+        ("  Panama ", "PAN"),
+        ("United Kingdom", "GBR"),
+        ("FRO", "FRO"),
+    ],
 )
 def test_flags_normalise_to_alpha_3(text: str, alpha_3: str) -> None:
     assert normalise_flag(text) == alpha_3

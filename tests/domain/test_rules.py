@@ -94,17 +94,34 @@ ODIN            VUT    YJRB3       8907084      Stern trawler      105.0    7805
 def test_space_aligned_table_labels_cells_by_column() -> None:
     assert pairs(SPACE_ALIGNED_TABLE) == {
         ("RFMO", "SPRFMO"),
-        ("VESSEL_NAME", "FREY"), ("FLAG", "VUT"), ("IRCS", "YJRN7"), ("IMO", "8907008"),
-        ("VESSEL_TYPE", "Stern trawler"), ("LENGTH", "105.0"), ("TONNAGE", "7805"), ("BUILD_YEAR", "1991"),
-        ("VESSEL_NAME", "QUERELEMA"), ("FLAG", "CHL"), ("IRCS", "CB5103"), ("IMO", "9073646"),
-        ("VESSEL_TYPE", "Purse seiner"), ("LENGTH", "59.33"), ("TONNAGE", "1222"), ("BUILD_YEAR", "1994"),
-        ("VESSEL_NAME", "ODIN"), ("IRCS", "YJRB3"), ("IMO", "8907084"), ("BUILD_YEAR", "1992"),
+        ("VESSEL_NAME", "FREY"),
+        ("FLAG", "VUT"),
+        ("IRCS", "YJRN7"),
+        ("IMO", "8907008"),
+        ("VESSEL_TYPE", "Stern trawler"),
+        ("LENGTH", "105.0"),
+        ("TONNAGE", "7805"),
+        ("BUILD_YEAR", "1991"),
+        ("VESSEL_NAME", "QUERELEMA"),
+        ("FLAG", "CHL"),
+        ("IRCS", "CB5103"),
+        ("IMO", "9073646"),
+        ("VESSEL_TYPE", "Purse seiner"),
+        ("LENGTH", "59.33"),
+        ("TONNAGE", "1222"),
+        ("BUILD_YEAR", "1994"),
+        ("VESSEL_NAME", "ODIN"),
+        ("IRCS", "YJRB3"),
+        ("IMO", "8907084"),
+        ("BUILD_YEAR", "1992"),
     }
 
 
 def test_table_cells_keep_exact_offsets() -> None:
     spans = extract_spans(SPACE_ALIGNED_TABLE)
-    odin = next(span for span in spans if span.label == "VESSEL_NAME" and SPACE_ALIGNED_TABLE[span.start : span.end] == "ODIN")
+    odin = next(
+        span for span in spans if span.label == "VESSEL_NAME" and SPACE_ALIGNED_TABLE[span.start : span.end] == "ODIN"
+    )
     assert SPACE_ALIGNED_TABLE.index("ODIN") == odin.start
     assert len([span for span in spans if span.label == "IMO"]) == 3
 
@@ -149,7 +166,9 @@ def test_obviously_wrong_things_are_not_tagged(text: str) -> None:
 
 def test_bare_imo_needs_context_and_check_digit() -> None:
     assert pairs("IMO numbers: 9086758, 8710728 and 9666481.") == {
-        ("IMO", "9086758"), ("IMO", "8710728"), ("IMO", "9666481")
+        ("IMO", "9086758"),
+        ("IMO", "8710728"),
+        ("IMO", "9666481"),
     }
 
 
@@ -180,8 +199,14 @@ RULED_TWO_LINE_HEADER = """Fleet list received from the flag State
 
 def test_ruled_table_with_a_two_line_header() -> None:
     assert pairs(RULED_TWO_LINE_HEADER) == {
-        ("VESSEL_NAME", "REHUA"), ("FLAG", "NZL"), ("IRCS", "ZMRE"), ("IMO", "9147784"), ("TONNAGE", "2483"),
-        ("VESSEL_NAME", "TE RAUKURA"), ("FLAG", "NZL"), ("IMO", "8721258"),
+        ("VESSEL_NAME", "REHUA"),
+        ("FLAG", "NZL"),
+        ("IRCS", "ZMRE"),
+        ("IMO", "9147784"),
+        ("TONNAGE", "2483"),
+        ("VESSEL_NAME", "TE RAUKURA"),
+        ("FLAG", "NZL"),
+        ("IMO", "8721258"),
     }
 
 
@@ -194,10 +219,16 @@ loa (ft)   radio call sign   name of ship        registered owner               
 
 def test_lower_case_synonym_headers_and_whole_cell_values() -> None:
     assert pairs(UNLABELLED_LOWER_CASE_COLUMNS) == {
-        ("LENGTH", "344.5"), ("IRCS", "ZMVT"), ("VESSEL_NAME", "TE RAUKURA"),
-        ("OWNER", "MARUHA (N.Z.) CORPORATION LIMITED"), ("BUILD_YEAR", "1988"), ("IMO", "8721258"),
-        ("LENGTH", "90.9"), ("VESSEL_NAME", "CAPE CHALLENGER"),
-        ("OWNER", "CAPE CHALLENGER (PTY) LTD, SOUTH AFRICA"), ("IMO", "7385289"),
+        ("LENGTH", "344.5"),
+        ("IRCS", "ZMVT"),
+        ("VESSEL_NAME", "TE RAUKURA"),
+        ("OWNER", "MARUHA (N.Z.) CORPORATION LIMITED"),
+        ("BUILD_YEAR", "1988"),
+        ("IMO", "8721258"),
+        ("LENGTH", "90.9"),
+        ("VESSEL_NAME", "CAPE CHALLENGER"),
+        ("OWNER", "CAPE CHALLENGER (PTY) LTD, SOUTH AFRICA"),
+        ("IMO", "7385289"),
     }
 
 
@@ -211,9 +242,16 @@ Arqueo bruto:  GT 447      Eslora total:  37.50 m     Año de construcción:  20
 
 def test_spanish_labels_and_a_bracketed_scheme_name() -> None:
     assert pairs(BILINGUAL_FORM) == {
-        ("VESSEL_NAME", "PLAYA DE CUBELAS"), ("FLAG", "ESP"), ("IRCS", "ECKE"),
-        ("REGISTRATION_NUMBER", "3VI-5-1-07"), ("IMO", "9338345"), ("OWNER", "PESQUERIAS CASTELAO, S.L"),
-        ("PORT", "Vigo"), ("TONNAGE", "GT 447"), ("LENGTH", "37.50 m"), ("BUILD_YEAR", "2005"),
+        ("VESSEL_NAME", "PLAYA DE CUBELAS"),
+        ("FLAG", "ESP"),
+        ("IRCS", "ECKE"),
+        ("REGISTRATION_NUMBER", "3VI-5-1-07"),
+        ("IMO", "9338345"),
+        ("OWNER", "PESQUERIAS CASTELAO, S.L"),
+        ("PORT", "Vigo"),
+        ("TONNAGE", "GT 447"),
+        ("LENGTH", "37.50 m"),
+        ("BUILD_YEAR", "2005"),
     }
 
 
@@ -225,8 +263,13 @@ sails under flag South Africa, with call sign ZR4802. Registration T-8 SE was ca
 
 def test_prose_fields_end_with_their_sentence() -> None:
     assert pairs(MEMO_PROSE) == {
-        ("DATE", "2025/03/14"), ("OWNER", "CAPE CHALLENGER (PTY) LTD."), ("REGISTRATION_NUMBER", "350709"),
-        ("LENGTH", "27.73 m"), ("FLAG", "South Africa"), ("IRCS", "ZR4802"), ("REGISTRATION_NUMBER", "T-8 SE"),
+        ("DATE", "2025/03/14"),
+        ("OWNER", "CAPE CHALLENGER (PTY) LTD."),
+        ("REGISTRATION_NUMBER", "350709"),
+        ("LENGTH", "27.73 m"),
+        ("FLAG", "South Africa"),
+        ("IRCS", "ZR4802"),
+        ("REGISTRATION_NUMBER", "T-8 SE"),
     }
 
 
@@ -287,9 +330,18 @@ def test_micro_f1_on_gold_set() -> None:
 # --- gazetteer -------------------------------------------------------------------------------
 
 RECORDS = [
-    {"vessel_name": "TAISEI MARU NO.24", "imo": "9086758", "mmsi": None, "ircs": "JILE", "flag": "Japan",
-     "registration_number": "134374", "port": None, "owner": "TAISEIMARU KAIUN KAISHA, LTD", "vessel_type": None,
-     "gear_type": None},
+    {
+        "vessel_name": "TAISEI MARU NO.24",
+        "imo": "9086758",
+        "mmsi": None,
+        "ircs": "JILE",
+        "flag": "Japan",
+        "registration_number": "134374",
+        "port": None,
+        "owner": "TAISEIMARU KAIUN KAISHA, LTD",
+        "vessel_type": None,
+        "gear_type": None,
+    },
     {"vessel_name": "HOPE", "ircs": "NONE", "port": "Zhoushan", "owner": "NE", "registration_number": "MEI-887"},
     {"vessel_name": "AB", "port": "Port Vila"},
     {"vessel_name": "ZHOUSHAN"},  # also a port: ambiguous, dropped

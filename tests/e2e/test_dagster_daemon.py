@@ -51,7 +51,9 @@ def wait_until(condition, timeout_s: float, what: str, log: Path):
         if value:
             return value
         time.sleep(2)
-    raise AssertionError(f"timed out waiting for {what}\n" + "\n".join(log.read_text(errors="replace").splitlines()[-60:]))
+    raise AssertionError(
+        f"timed out waiting for {what}\n" + "\n".join(log.read_text(errors="replace").splitlines()[-60:])
+    )
 
 
 def test_sensor_ingests_dropped_pdfs_through_the_daemon(dagster_dev, monkeypatch):
@@ -77,6 +79,8 @@ def test_sensor_ingests_dropped_pdfs_through_the_daemon(dagster_dev, monkeypatch
     assert len(per_document) == 4 and all(row["n"] > 0 for row in per_document)
     monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
     with DagsterInstance.get() as instance:
-        runs = wait_until(lambda: [run for run in instance.get_runs() if run.is_finished] or None, 120, "the run to finish", log)
+        runs = wait_until(
+            lambda: [run for run in instance.get_runs() if run.is_finished] or None, 120, "the run to finish", log
+        )
         assert len(instance.get_runs()) == 1, "four files arriving together make one batched run"
         assert runs[0].status == DagsterRunStatus.SUCCESS

@@ -9,12 +9,11 @@ import pytest
 
 from benchmarks.bench_end_to_end import sample_pdfs as text_pdfs
 from benchmarks.dagster_dev import DagsterDev
-from oceanid_dagster.domain.gazetteer import Gazetteer
-from oceanid_dagster.samples.registry_csv import load_sample_registry
-from oceanid_dagster.domain.documents import document_id
-from oceanid_dagster.inference.extractors import RuleExtractor
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
 from oceanid_dagster.defs.resources.warehouse import WarehouseResource
+from oceanid_dagster.domain.documents import document_id
+from oceanid_dagster.domain.gazetteer import Gazetteer
+from oceanid_dagster.inference.extractors import RuleExtractor
 from oceanid_dagster.samples.generator import generate_documents
 from oceanid_dagster.samples.registry_csv import load_sample_registry
 from oceanid_dagster.samples.render import render_scanned_pdf

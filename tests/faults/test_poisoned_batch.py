@@ -27,4 +27,6 @@ def test_one_corrupt_file_among_100_fails_alone(home: Path, resources, instance)
     assert poisoned["status"] == "failed" and poisoned["error"].startswith("corrupt PDF")
     assert list(statuses(warehouse).values()).count("processed") == 99
     assert stored_counts(warehouse) == clean_run_counts(good)
-    assert warehouse.query("SELECT count(*) AS n FROM raw_ocr WHERE document_id = ?", [document_id(corrupt_pdf())]) == [{"n": 0}]
+    assert warehouse.query("SELECT count(*) AS n FROM raw_ocr WHERE document_id = ?", [document_id(corrupt_pdf())]) == [
+        {"n": 0}
+    ]

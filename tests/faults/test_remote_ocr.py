@@ -11,9 +11,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from devtools.services import free_port
-from oceanid_dagster.domain.documents import document_id
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
-from tests.faults.conftest import clean_run_counts, sample_pdfs, scanned_pdfs, statuses, step_failure_text, stored_counts
+from oceanid_dagster.domain.documents import document_id
+from tests.faults.conftest import (
+    clean_run_counts,
+    sample_pdfs,
+    scanned_pdfs,
+    statuses,
+    step_failure_text,
+    stored_counts,
+)
 from tests.ingestion.helpers import register, run_batch, upload
 
 PAGE_TEXT = "VESSEL REGISTRY EXTRACT\nName of vessel: TAISEI MARU NO.24\nIMO number: 9086758\nFlag State: Japan"
@@ -22,13 +29,15 @@ PAGE_TEXT = "VESSEL REGISTRY EXTRACT\nName of vessel: TAISEI MARU NO.24\nIMO num
 class ScriptedOcr(BaseHTTPRequestHandler):
     """Answers each POST with the next status of ``server.script`` (the last one repeats)."""
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
         server = self.server
         with server.lock:
             status = server.script[min(server.requests, len(server.script) - 1)]
             server.requests += 1
-        body = json.dumps({"text": PAGE_TEXT, "confidence": 0.93} if status == 200 else {"error": "overloaded"}).encode()
+        body = json.dumps(
+            {"text": PAGE_TEXT, "confidence": 0.93} if status == 200 else {"error": "overloaded"}
+        ).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -53,7 +62,9 @@ def ocr_service(port: int, script: list[int]) -> Iterator[ThreadingHTTPServer]:
 
 
 def remote_engine(port: int, retries: int) -> OcrEngineResource:
-    return OcrEngineResource(engine="remote", remote_url=f"http://127.0.0.1:{port}/ocr", remote_retries=retries, remote_timeout_s=10, dpi=100)
+    return OcrEngineResource(
+        engine="remote", remote_url=f"http://127.0.0.1:{port}/ocr", remote_retries=retries, remote_timeout_s=10, dpi=100
+    )
 
 
 def test_remote_ocr_failures_are_retried_then_fail_clearly_and_the_next_run_completes(home: Path, resources, instance):
@@ -67,7 +78,10 @@ def test_remote_ocr_failures_are_retried_then_fail_clearly_and_the_next_run_comp
     assert not refused.success
     message = step_failure_text(refused)
     assert "1 of 3 documents failed" in message and scan_name in message
-    assert f"remote OCR at http://127.0.0.1:{port}/ocr failed after 2 attempts" in message and "Connection refused" in message
+    assert (
+        f"remote OCR at http://127.0.0.1:{port}/ocr failed after 2 attempts" in message
+        and "Connection refused" in message
+    )
     assert statuses(resources["warehouse"])[scan_id] == "failed"
 
     with ocr_service(port, [500, 500, 500]) as always_500:

@@ -24,7 +24,9 @@ sys.stdin.read()  # hold the file until the test closes our stdin
 
 @contextmanager
 def another_writer(database: str) -> Iterator[subprocess.Popen]:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_FILE, database], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_FILE, database], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         yield holder

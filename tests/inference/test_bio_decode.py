@@ -68,7 +68,10 @@ def test_bio_tags_merge_into_spans():
 def test_an_entity_starting_with_i_is_treated_as_b():
     text = "flag Vanuatu Port Vila"
     tags = ["O", "I-FLAG", "I-PORT", "I-PORT"]
-    assert span_texts(text, tokens_to_spans(words_as_tokens(text, tags))) == [("FLAG", "Vanuatu"), ("PORT", "Port Vila")]
+    assert span_texts(text, tokens_to_spans(words_as_tokens(text, tags))) == [
+        ("FLAG", "Vanuatu"),
+        ("PORT", "Port Vila"),
+    ]
 
 
 def test_adjacent_entities_of_one_label_stay_separate():

@@ -31,7 +31,9 @@ def test_fp32_and_int8_give_the_same_spans(release_folder, tiny_model):
     texts = [sentence.text for sentence in tiny_model.eval_sentences]
     fp32 = OnnxNerModel.load(release_folder, quantized=False).predict_batch(texts)
     int8 = OnnxNerModel.load(release_folder, quantized=True).predict_batch(texts)
-    assert [[(s.start, s.end, s.label) for s in page] for page in fp32] == [[(s.start, s.end, s.label) for s in page] for page in int8]
+    assert [[(s.start, s.end, s.label) for s in page] for page in fp32] == [
+        [(s.start, s.end, s.label) for s in page] for page in int8
+    ]
 
 
 def test_long_page_is_read_in_overlapping_windows_with_page_offsets(release_folder):
@@ -143,7 +145,12 @@ def test_malformed_labels_file_is_reported(release_folder, tmp_path):
 
 def test_inference_module_imports_no_torch_transformers_or_dagster():
     heavy = subprocess.run(
-        [sys.executable, "-c", "import sys, oceanid_dagster.inference.runtime; print(sorted({'torch', 'transformers', 'dagster'} & set(sys.modules)))"],
+        [
+            sys.executable,
+            "-c",
+            "import sys, oceanid_dagster.inference.runtime; "
+            "print(sorted({'torch', 'transformers', 'dagster'} & set(sys.modules)))",
+        ],
         capture_output=True,
         text=True,
         check=True,

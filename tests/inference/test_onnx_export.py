@@ -51,7 +51,9 @@ def test_torch_fallback_export_matches_pytorch(tiny_model, tmp_path):
 
 def test_parity_check_fails_for_a_different_model(tiny_model, tmp_path):
     other = _save_biased_copy(tiny_model.folder, tmp_path / "biased", "B-FLAG")
-    outcome = check_fp32_parity(tiny_model.folder, torch_export(other, tmp_path / "biased.onnx"), tiny_model.eval_examples)
+    outcome = check_fp32_parity(
+        tiny_model.folder, torch_export(other, tmp_path / "biased.onnx"), tiny_model.eval_examples
+    )
     assert not outcome.passed
     assert outcome.value > 1.0
 
@@ -72,7 +74,9 @@ def test_int8_model_is_quantised_and_agrees_with_fp32(exported_model):
 
 def test_int8_checks_fail_when_the_quantised_model_disagrees(exported_model, tmp_path):
     tiny = exported_model.tiny
-    broken = quantize_int8(torch_export(_save_biased_copy(tiny.folder, tmp_path / "biased", "B-PORT"), tmp_path / "b.onnx"))
+    broken = quantize_int8(
+        torch_export(_save_biased_copy(tiny.folder, tmp_path / "biased", "B-PORT"), tmp_path / "b.onnx")
+    )
     agreement, f1_drop = check_int8_quality(exported_model.fp32, broken, tiny.eval_examples, pad_id=tiny.pad_id)
     assert not agreement.passed and agreement.value < 0.5
     assert not f1_drop.passed and f1_drop.details["f1_int8"] < f1_drop.details["f1_fp32"] - 0.5

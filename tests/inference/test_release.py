@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from oceanid_dagster.domain.labels import BIO_TAGS
-from oceanid_dagster.serving.triton_config import output_width
 from oceanid_dagster.serving.hub_client import read_manifest, verify_manifest
+from oceanid_dagster.serving.triton_config import output_width
 from oceanid_dagster.training.release import ReleaseError, build_release, compare_to_champion
 from tests.inference.tiny_model import gold_spans, metrics_with_f1
 
@@ -33,7 +33,10 @@ def test_release_folder_has_every_file_and_a_verifiable_manifest(release_folder)
     manifest = read_manifest(release_folder)
     assert set(manifest["files"]) == RELEASE_FILES - {"manifest.json"}
     onnx_bytes = (release_folder / "model.onnx").read_bytes()
-    assert manifest["files"]["model.onnx"] == {"sha256": hashlib.sha256(onnx_bytes).hexdigest(), "size": len(onnx_bytes)}
+    assert manifest["files"]["model.onnx"] == {
+        "sha256": hashlib.sha256(onnx_bytes).hexdigest(),
+        "size": len(onnx_bytes),
+    }
 
 
 def test_manifest_records_version_provenance_labels_and_metrics(release_folder):

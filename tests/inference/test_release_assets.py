@@ -6,9 +6,9 @@ from dagster import asset, materialize
 
 from oceanid_dagster.defs.assets.ner_model_onnx import ONNX_CHECKS, ner_model_onnx
 from oceanid_dagster.defs.assets.ner_model_release import ner_model_release
+from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from oceanid_dagster.domain.labels import LABEL2ID
 from oceanid_dagster.serving.hub_client import LocalFolderHub, verify_manifest
-from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from tests.inference.tiny_model import metrics_with_f1
 
 DATASET_REVISION = "dataset-20260101T000000Z"
@@ -71,7 +71,7 @@ def test_chain_exports_checks_and_publishes_then_refuses_a_worse_model(model_hub
     first = run_chain(model_hub, model_dir, f1=0.9)
     assert first.success
     checks = {evaluation.check_name: evaluation.passed for evaluation in first.get_asset_check_evaluations()}
-    assert checks == {name: True for name in ONNX_CHECKS}
+    assert checks == dict.fromkeys(ONNX_CHECKS, True)
     (version,) = hub.list_revisions(model_hub.model_repo)
     assert first.output_for_node("ner_model_release") == version
     assert verify_manifest(hub.download(model_hub.model_repo, version, tmp_path / "downloaded")) == []

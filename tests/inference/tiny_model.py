@@ -15,7 +15,16 @@ from oceanid_dagster.domain.labels import ID2LABEL, LABEL2ID
 from oceanid_dagster.training.onnx_export import TokenizedExamples
 
 IGNORED = -100
-NAMES = ["taisei maru", "ocean star", "pacific glory", "santa maria", "hai feng", "nordic prince", "blue fin", "el dorado"]
+NAMES = [
+    "taisei maru",
+    "ocean star",
+    "pacific glory",
+    "santa maria",
+    "hai feng",
+    "nordic prince",
+    "blue fin",
+    "el dorado",
+]
 FLAGS = ["vanuatu", "panama", "japan", "spain", "korea", "liberia", "fiji", "chile"]
 FILLERS = ["the", "vessel", "record", "listed", "authorised", "by", "on", "registry", "see", "notes"]
 
@@ -60,7 +69,9 @@ def tokenized_examples(tokenizer, sentences: list[Sentence]) -> TokenizedExample
         input_ids.append(encoding["input_ids"])
         labels.append(
             [
-                LABEL2ID[sentence.tags[word]] if word is not None and (index == 0 or word_ids[index - 1] != word) else IGNORED
+                LABEL2ID[sentence.tags[word]]
+                if word is not None and (index == 0 or word_ids[index - 1] != word)
+                else IGNORED
                 for index, word in enumerate(word_ids)
             ]
         )

@@ -25,7 +25,9 @@ def upload(home: Path, files: dict[str, bytes]) -> list[Path]:
 
 def uploads_of(paths: list[Path]) -> list[Upload]:
     return [
-        Upload.of(UploadedFile(str(path), path.name, path.stat().st_size, path.stat().st_mtime), sha256_hex(path.read_bytes()))
+        Upload.of(
+            UploadedFile(str(path), path.name, path.stat().st_size, path.stat().st_mtime), sha256_hex(path.read_bytes())
+        )
         for path in paths
     ]
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 from dagster import DagsterInstance, DagsterRunStatus
@@ -22,7 +22,12 @@ NOTICE = "IUU notice: the reefer IBUKI (IMO 9666481, call sign 3ELC8), flag Pana
 def oceanid(*args: str, home: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "OCEANID_HOME": str(home), "DAGSTER_HOME": str(home / "dagster_home")}
     return subprocess.run(
-        [sys.executable, "-m", "oceanid_dagster.cli", *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "oceanid_dagster.cli", *args],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 

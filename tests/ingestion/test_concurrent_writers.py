@@ -21,6 +21,7 @@ from oceanid_dagster.defs.resources.document_store import DocumentStoreResource
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from oceanid_dagster.defs.resources.ner_runtime import NerRuntimeResource
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
+from oceanid_dagster.defs.resources.registry_lists import RegistryListsResource
 from oceanid_dagster.defs.resources.triton import TritonResource
 from oceanid_dagster.defs.resources.warehouse import WarehouseResource
 
@@ -32,6 +33,7 @@ resources = {
     "ocr_engine": OcrEngineResource(workers=1),
     "model_hub": hub,
     "ner_runtime": NerRuntimeResource(models_cache_dir=str(home / "models"), model_hub=hub, triton=TritonResource()),
+    "registry_lists": RegistryListsResource(allow_packaged_sample=True),
 }
 paths = sorted((home / "uploads").glob(batch + "-*.pdf"))
 with DagsterInstance.ephemeral() as instance:
@@ -47,7 +49,12 @@ def test_two_concurrent_runs_both_complete(home: Path):
             (home / "uploads" / f"{batch}-{index}.pdf").write_bytes(text_pdf(*pages))
     repo = Path(__file__).resolve().parents[2]
     runs = [
-        subprocess.Popen([sys.executable, "-c", RUN_ONE_BATCH, str(home), batch], cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        subprocess.Popen(
+            [sys.executable, "-c", RUN_ONE_BATCH, str(home), batch],
+            cwd=repo,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         for batch in ("a", "b")
     ]
     outputs = [run.communicate(timeout=600)[0].decode(errors="replace") for run in runs]
@@ -56,5 +63,7 @@ def test_two_concurrent_runs_both_complete(home: Path):
     from oceanid_dagster.defs.resources.warehouse import WarehouseResource
 
     warehouse = WarehouseResource(database=str(home / "oceanid.duckdb"))
-    assert warehouse.query("SELECT status, count(*) AS n FROM documents GROUP BY status") == [{"status": "processed", "n": 12}]
+    assert warehouse.query("SELECT status, count(*) AS n FROM documents GROUP BY status") == [
+        {"status": "processed", "n": 12}
+    ]
     assert warehouse.query("SELECT count(*) AS n FROM raw_ocr")[0]["n"] == 36

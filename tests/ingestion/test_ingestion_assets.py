@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dagster import AssetKey
 
-from oceanid_dagster.domain.documents import document_id
 from oceanid_dagster.defs.resources.document_store import DocumentStoreResource
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
-from tests.pdf_fixtures import text_pdf
+from oceanid_dagster.domain.documents import document_id
 from tests.ingestion.helpers import register, rows_per_document, run_batch, upload
+from tests.pdf_fixtures import text_pdf
 
 AUTHORISATION = """AUTHORISATION TO FISH - IOTC RECORD OF AUTHORISED VESSELS
 Name of vessel: TAISEI MARU NO.24
@@ -42,7 +42,11 @@ def test_batch_reads_every_page_and_extracts_entities(home, resources, instance)
     assert {("IMO", "9086758"), ("IRCS", "JILE"), ("VESSEL_NAME", "TAISEI MARU NO.24")} <= found
     assert {row["source"] for row in entities} == {"rules"}
     checks = {evaluation.check_name: evaluation.passed for evaluation in result.get_asset_check_evaluations()}
-    assert checks == {"every_page_has_text": True, "entity_text_matches_page": True, "identifiers_pass_validators": True}
+    assert checks == {
+        "every_page_has_text": True,
+        "entity_text_matches_page": True,
+        "identifiers_pass_validators": True,
+    }
     metadata = result.asset_materializations_for_node("extracted_entities")[0].metadata
     assert metadata["entities"].value == len(warehouse.query("SELECT * FROM entities"))
 

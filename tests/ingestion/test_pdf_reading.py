@@ -20,7 +20,10 @@ def read(data: bytes, **overrides):
 
 def test_text_layer_pages_keep_their_text_and_order():
     pages = read(text_pdf("IMO 9086758 TAISEI MARU NO.24 flag Japan", "Call sign JILE, port Tokyo, length 117 m"))
-    assert [(page.page_number, page.method, page.confidence) for page in pages] == [(1, TEXT_LAYER, 1.0), (2, TEXT_LAYER, 1.0)]
+    assert [(page.page_number, page.method, page.confidence) for page in pages] == [
+        (1, TEXT_LAYER, 1.0),
+        (2, TEXT_LAYER, 1.0),
+    ]
     assert "TAISEI MARU NO.24" in pages[0].text and "JILE" in pages[1].text
 
 

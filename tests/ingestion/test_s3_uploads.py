@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from dagster import AssetKey
+from dagster import materialize
 from moto.server import ThreadedMotoServer
 
 from devtools.services import free_port
-from oceanid_dagster.domain.documents import sha256_hex
 from oceanid_dagster.defs.resources.document_store import DocumentStoreResource, DocumentTooLargeError
+from oceanid_dagster.domain.documents import sha256_hex
+from tests.ingestion.helpers import INGESTION, rows_per_document
+from tests.ingestion.test_upload_sensor import apply, evaluate, handed_uploads
 from tests.pdf_fixtures import text_pdf
-from tests.ingestion.helpers import rows_per_document, run_batch
-from tests.ingestion.test_upload_sensor import apply, evaluate
 
 BUCKET = "oceanid-uploads"
 
@@ -59,7 +59,11 @@ def test_bucket_listing_hashing_and_reading(s3_endpoint, bucket):
 
     [upload] = store.list_files()
 
-    assert (upload.uri, upload.name, upload.size_bytes) == (f"s3://{BUCKET}/incoming/2025/ibuki.pdf", "ibuki.pdf", len(data))
+    assert (upload.uri, upload.name, upload.size_bytes) == (
+        f"s3://{BUCKET}/incoming/2025/ibuki.pdf",
+        "ibuki.pdf",
+        len(data),
+    )
     assert store.sha256(upload.uri) == sha256_hex(data)
     assert store.read_bytes(upload.uri) == data
     with pytest.raises(DocumentTooLargeError, match="over the limit of 100 bytes"):
@@ -68,14 +72,21 @@ def test_bucket_listing_hashing_and_reading(s3_endpoint, bucket):
 
 def test_sensor_and_assets_ingest_from_the_bucket(s3_endpoint, bucket, resources, instance):
     for name in ("a", "b", "c"):
-        bucket.put_object(Bucket=BUCKET, Key=f"incoming/{name}.pdf", Body=text_pdf(f"Vessel {name.upper()} IMO 9666481"))
+        bucket.put_object(
+            Bucket=BUCKET, Key=f"incoming/{name}.pdf", Body=text_pdf(f"Vessel {name.upper()} IMO 9666481")
+        )
     resources = {**resources, "document_store": s3_store(s3_endpoint)}
 
     result, _ = evaluate(instance, resources)
     [request] = result.run_requests
     apply(instance, result)
-    ids = sorted(request.asset_graph_subset.get_partitions_subset(AssetKey("raw_ocr")).get_partition_keys())
-    ordered = [key for key in instance.get_dynamic_partitions("documents") if key in ids]
+    ids = [upload.document_id for upload in handed_uploads(request)]
 
-    assert run_batch(instance, resources, ordered).success
-    assert rows_per_document(resources["warehouse"], "raw_ocr") == {document_id: 1 for document_id in ids}
+    run = materialize(
+        INGESTION, instance=instance, resources=resources, run_config=request.run_config, tags=request.tags
+    )
+
+    assert run.success
+    assert rows_per_document(resources["warehouse"], "raw_ocr") == dict.fromkeys(ids, 1)
+    uris = {row["source_uri"] for row in resources["warehouse"].query("SELECT source_uri FROM documents")}
+    assert uris == {f"s3://{BUCKET}/incoming/{name}.pdf" for name in ("a", "b", "c")}

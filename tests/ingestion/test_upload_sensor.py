@@ -24,7 +24,9 @@ from tests.pdf_fixtures import text_pdf
 
 def evaluate(instance, resources, cursor=None, sensor=upload_sensor, modules=INGESTION_MODULES):
     definitions = Definitions(assets=load_assets_from_modules(list(modules)), sensors=[sensor], resources=resources)
-    with build_sensor_context(instance=instance, cursor=cursor, resources=resources, definitions=definitions) as context:
+    with build_sensor_context(
+        instance=instance, cursor=cursor, resources=resources, definitions=definitions
+    ) as context:
         return sensor(context), context
 
 

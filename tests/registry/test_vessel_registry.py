@@ -57,7 +57,9 @@ def test_registry_dir_config_reads_published_lists(tmp_path):
     [nafo] = SAMPLE_DATA.glob("NAFO*.csv")
     shutil.copy(nafo, lists)
     warehouse = WarehouseResource(database=str(tmp_path / "w.duckdb"))
-    result = materialize([vessel_registry], resources=local_resources(warehouse, RegistryListsResource(registry_dir=str(lists))))
+    result = materialize(
+        [vessel_registry], resources=local_resources(warehouse, RegistryListsResource(registry_dir=str(lists)))
+    )
     assert result.success
     assert result.asset_materializations_for_node("vessel_registry")[0].metadata["origin"].value == str(lists)
     assert {row["source"] for row in warehouse.query("SELECT DISTINCT source FROM registry_vessels")} == {"NAFO"}
@@ -66,14 +68,20 @@ def test_registry_dir_config_reads_published_lists(tmp_path):
 def test_extracted_identifiers_link_to_registry_vessels(tmp_path):
     warehouse = WarehouseResource(database=str(tmp_path / "w.duckdb"))
     assert materialize([vessel_registry], resources=local_resources(warehouse)).success
-    known = warehouse.query("SELECT imo, ircs, vessel_name, source_vessel_id FROM registry_vessels WHERE imo IS NOT NULL AND ircs IS NOT NULL LIMIT 1")[0]
+    known = warehouse.query(
+        "SELECT imo, ircs, vessel_name, source_vessel_id FROM registry_vessels "
+        "WHERE imo IS NOT NULL AND ircs IS NOT NULL LIMIT 1"
+    )[0]
     text = f"IMO {known['imo']} / {known['ircs']} / IMO 9999993"
     start_ircs = text.index(known["ircs"])
-    warehouse.upsert_rows("entities", [
-        entity("doc", 4, 4 + len(known["imo"]), "IMO", known["imo"]),
-        entity("doc", start_ircs, start_ircs + len(known["ircs"]), "IRCS", known["ircs"]),
-        entity("doc", text.rindex("9999993"), text.rindex("9999993") + 7, "IMO", "9999993"),
-    ])
+    warehouse.upsert_rows(
+        "entities",
+        [
+            entity("doc", 4, 4 + len(known["imo"]), "IMO", known["imo"]),
+            entity("doc", start_ircs, start_ircs + len(known["ircs"]), "IRCS", known["ircs"]),
+            entity("doc", text.rindex("9999993"), text.rindex("9999993") + 7, "IMO", "9999993"),
+        ],
+    )
 
     result = materialize([entity_vessel_links], resources={"warehouse": warehouse})
 
@@ -87,6 +95,14 @@ def test_extracted_identifiers_link_to_registry_vessels(tmp_path):
 
 def entity(document_id, start, end, label, text):
     return {
-        "document_id": document_id, "page_number": 1, "start_char": start, "end_char": end, "label": label,
-        "text": text, "confidence": 0.9, "source": "rules", "model_version": "test", "extracted_at": "2026-01-01T00:00:00Z",
+        "document_id": document_id,
+        "page_number": 1,
+        "start_char": start,
+        "end_char": end,
+        "label": label,
+        "text": text,
+        "confidence": 0.9,
+        "source": "rules",
+        "model_version": "test",
+        "extracted_at": "2026-01-01T00:00:00Z",
     }

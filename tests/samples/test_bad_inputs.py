@@ -17,7 +17,9 @@ def open_error(data: bytes) -> pdfium.PdfiumError:
     return caught.value
 
 
-@pytest.mark.parametrize("make", [bad_inputs.corrupt_pdf, bad_inputs.png_named_pdf, bad_inputs.text_named_pdf, bad_inputs.empty_file])
+@pytest.mark.parametrize(
+    "make", [bad_inputs.corrupt_pdf, bad_inputs.png_named_pdf, bad_inputs.text_named_pdf, bad_inputs.empty_file]
+)
 def test_not_a_readable_pdf_is_a_format_error(make) -> None:
     assert open_error(make()).err_code == FORMAT_ERROR
 

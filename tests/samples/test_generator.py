@@ -69,7 +69,9 @@ def test_vessel_names_are_not_always_introduced_by_the_same_words(documents) -> 
 
 def test_dates_units_and_flags_vary_between_documents(documents) -> None:
     def texts(label):
-        return {page.text[s.start : s.end] for d in documents for page in d.pages for s in page.spans if s.label == label}
+        return {
+            page.text[s.start : s.end] for d in documents for page in d.pages for s in page.spans if s.label == label
+        }
 
     assert len({"".join(ch if not ch.isdigit() else "9" for ch in t) for t in texts("DATE")}) >= 5
     assert len({t.split()[-1] if " " in t else t.strip("0123456789.,") for t in texts("LENGTH")}) >= 3
@@ -103,8 +105,21 @@ def test_sample_set_writes_pdf_and_gold_with_deterministic_names(tmp_path, sampl
 
 def test_command_line_writes_the_requested_files(tmp_path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "oceanid_dagster.samples", str(tmp_path), "--text", "2", "--scanned", "0", "--seed", "9"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "oceanid_dagster.samples",
+            str(tmp_path),
+            "--text",
+            "2",
+            "--scanned",
+            "0",
+            "--seed",
+            "9",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "wrote 2 PDFs" in result.stdout
     assert len(list(tmp_path.glob("*.pdf"))) == 2 and len(list(tmp_path.glob("*.gold.json"))) == 2

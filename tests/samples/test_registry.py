@@ -102,7 +102,9 @@ def test_neafc_prefixed_tonnage_and_length_are_numbers() -> None:
 
 
 def test_sprfmo_classification_codes_are_removed() -> None:
-    assert clean_numbered_classes("01.2.2 - Trawlers - Stern Trawlers - Freezer") == "Trawlers - Stern Trawlers - Freezer"
+    assert (
+        clean_numbered_classes("01.2.2 - Trawlers - Stern Trawlers - Freezer") == "Trawlers - Stern Trawlers - Freezer"
+    )
     assert (
         clean_numbered_classes("03.1.0 - Trawls - Bottom Trawls, 03.2.0 - Trawls - Midwater Trawls")
         == "Trawls - Bottom Trawls, Trawls - Midwater Trawls"

@@ -52,10 +52,16 @@ def test_locate_maps_exactly_when_only_whitespace_differs() -> None:
 
 def test_locate_searches_in_order_and_drops_what_ocr_lost() -> None:
     text = "IBUKI (IMO 9666481) met IBUKI II at Busan"
-    page = SamplePage(text, [Span(0, 5, "VESSEL_NAME"), Span(11, 18, "IMO"), Span(24, 32, "VESSEL_NAME"), Span(36, 41, "PORT")])
+    page = SamplePage(
+        text, [Span(0, 5, "VESSEL_NAME"), Span(11, 18, "IMO"), Span(24, 32, "VESSEL_NAME"), Span(36, 41, "PORT")]
+    )
     ocr = "lBUKI (IMO 9666481) met IBUKI  II at Busan"
     located = locate_gold_spans(page, ocr)
-    assert [(s.label, ocr[s.start : s.end]) for s in located] == [("IMO", "9666481"), ("VESSEL_NAME", "IBUKI  II"), ("PORT", "Busan")]
+    assert [(s.label, ocr[s.start : s.end]) for s in located] == [
+        ("IMO", "9666481"),
+        ("VESSEL_NAME", "IBUKI  II"),
+        ("PORT", "Busan"),
+    ]
 
 
 def test_scanned_pdf_has_no_text_layer_only_images(documents) -> None:
@@ -76,11 +82,13 @@ def test_tesseract_reads_most_gold_entities_from_a_scan(sample_records) -> None:
     image.convert("L").save(png, format="PNG")
     ocr = subprocess.run(
         ["tesseract", "stdin", "stdout", "--psm", "6"],
-        input=png.getvalue(), capture_output=True, check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+        input=png.getvalue(),
+        capture_output=True,
+        check=True,
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
     ).stdout.decode("utf-8")
     page = document.pages[0]
     recovered = locate_gold_spans(page, ocr)
     assert len(page.spans) >= 10
     assert len(recovered) >= 0.8 * len(page.spans), (len(recovered), len(page.spans), ocr)
     assert "VESSEL_NAME" in {s.label for s in recovered}
-

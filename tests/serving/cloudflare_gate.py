@@ -59,18 +59,27 @@ def _handler(state: GateState):
         def _gate(self):
             state.requests.append(dict(self.headers.items()))
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            if self.headers.get("CF-Access-Client-Id") != state.client_id or self.headers.get("CF-Access-Client-Secret") != state.client_secret:
+            if (
+                self.headers.get("CF-Access-Client-Id") != state.client_id
+                or self.headers.get("CF-Access-Client-Secret") != state.client_secret
+            ):
                 return self._reply(403, {"Content-Type": "text/html"}, b"<html>Forbidden: Cloudflare Access</html>")
             if state.failures_left > 0:
                 state.failures_left -= 1
                 return self._reply(502, {"Content-Type": "text/html"}, b"<html>Bad gateway</html>")
             origin = urlsplit(state.origin)
             connection = http.client.HTTPConnection(origin.hostname, origin.port, timeout=60)
-            forwarded = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "inference-header-content-length")}
+            forwarded = {
+                k: v
+                for k, v in self.headers.items()
+                if k.lower() in ("content-type", "inference-header-content-length")
+            }
             connection.request(self.command, self.path, body=body or None, headers=forwarded)
             response = connection.getresponse()
             payload = response.read()
-            headers = {name: response.getheader(name) for name in FORWARDED_RESPONSE_HEADERS if response.getheader(name)}
+            headers = {
+                name: response.getheader(name) for name in FORWARDED_RESPONSE_HEADERS if response.getheader(name)
+            }
             state.responses.append(headers)
             connection.close()
             self._reply(response.status, headers, payload)

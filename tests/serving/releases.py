@@ -10,8 +10,8 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 from oceanid_dagster.domain.labels import BIO_TAGS
-from oceanid_dagster.serving.triton_config import TRITON_NER_MODEL_NAME, ner_model_config
 from oceanid_dagster.serving.hub_client import write_manifest
+from oceanid_dagster.serving.triton_config import TRITON_NER_MODEL_NAME, ner_model_config
 
 VOCAB_SIZE = 64
 

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from oceanid_dagster import puller
+from oceanid_dagster.serving import puller
 from oceanid_dagster.serving.hub_client import LocalFolderHub
 
 

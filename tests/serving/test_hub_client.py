@@ -25,7 +25,7 @@ from oceanid_dagster.serving.hub_client import (
 from tests.serving.fake_hf_api import FakeHfApi
 
 REPO = "oceanid/vessel-ner"
-MANIFEST_FIELDS = dict(
+MANIFEST_FIELDS = dict(  # noqa: C408 - keyword form reads as the manifest's fields
     version="release-20250101T000000Z",
     triton_model_name="distilbert-base-uncased",
     base_model="distilbert-base-uncased",
@@ -164,7 +164,9 @@ def _publish_in_process(root: str, folder: str, start) -> str:
 
 
 def test_local_hub_concurrent_publishers_of_one_revision_exactly_one_wins(tmp_path):
-    folders = [make_folder(tmp_path / f"r{i}", {"model.onnx": bytes([i]) * 50_000, f"only-{i}": b"x"}) for i in range(4)]
+    folders = [
+        make_folder(tmp_path / f"r{i}", {"model.onnx": bytes([i]) * 50_000, f"only-{i}": b"x"}) for i in range(4)
+    ]
     # spawn, not fork: the test process may already run threads (ONNX Runtime, servers), and a
     # forked child can inherit a lock held by one of them and hang.
     context = multiprocessing.get_context("spawn")

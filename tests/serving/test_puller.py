@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from oceanid_dagster.serving import puller
 from oceanid_dagster.domain.labels import BIO_TAGS, NUM_BIO_TAGS
+from oceanid_dagster.serving import puller
 from oceanid_dagster.serving.hub_client import LocalFolderHub, verify_manifest, write_manifest
 from tests.serving.releases import build_release
 
@@ -319,7 +319,15 @@ def test_corrupt_state_file_is_a_configuration_error(paths, hub, caplog):
 def test_unreachable_hugging_face_hub_is_exit_3(paths):
     environment = {k: v for k, v in os.environ.items() if k != "OCEANID_HUB_DIR"}
     code = subprocess.run(
-        [sys.executable, "-m", "oceanid_dagster.serving.puller", "--repository", str(paths / "triton"), "--repo-id", REPO_ID],
+        [
+            sys.executable,
+            "-m",
+            "oceanid_dagster.serving.puller",
+            "--repository",
+            str(paths / "triton"),
+            "--repo-id",
+            REPO_ID,
+        ],
         cwd=REPO_ROOT,
         env={**environment, "PYTHONPATH": str(REPO_ROOT), "HF_HUB_OFFLINE": "1", "HF_TOKEN": "hf_secret_value"},
         capture_output=True,
@@ -331,9 +339,16 @@ def test_unreachable_hugging_face_hub_is_exit_3(paths):
 
 
 def test_puller_and_hub_client_import_without_dagster_or_torch():
-    probe = "import sys, oceanid_dagster.serving.puller; print(sorted({'dagster', 'torch', 'transformers'} & set(sys.modules)))"
+    probe = (
+        "import sys, oceanid_dagster.serving.puller; "
+        "print(sorted({'dagster', 'torch', 'transformers'} & set(sys.modules)))"
+    )
     result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-c", probe],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout.strip() == "[]"

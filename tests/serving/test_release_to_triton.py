@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from oceanid_dagster.defs.resources.triton import TritonResource
+from oceanid_dagster.inference.runtime import NerDecoder, OnnxNerModel, OrtLogits
 from oceanid_dagster.serving import puller
 from oceanid_dagster.serving.hub_client import LocalFolderHub, verify_manifest
-from oceanid_dagster.inference.runtime import NerDecoder, OnnxNerModel, OrtLogits
-from oceanid_dagster.defs.resources.triton import TritonResource
 from tests.serving.triton_server import NER_MODEL, running_triton
 
 pytestmark = pytest.mark.e2e
@@ -78,4 +78,6 @@ def test_ner_runtime_sends_extraction_to_triton_when_configured(release_folder, 
 
     assert extractor.source == "model" and extractor.model.logits_fn == triton.infer_logits
     local = OnnxNerModel.load(release_folder, quantized=False).predict_batch(TEXTS)
-    assert [[s for s in page.spans if s.label != "IMO"] for page in found] == [[s for s in page if s.label != "IMO"] for page in local]
+    assert [[s for s in page.spans if s.label != "IMO"] for page in found] == [
+        [s for s in page if s.label != "IMO"] for page in local
+    ]

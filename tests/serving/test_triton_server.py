@@ -13,7 +13,6 @@ import pytest
 import tritonclient.http as httpclient
 from dagster import EnvVar, build_resources
 
-from oceanid_dagster.domain.labels import NUM_BIO_TAGS
 from oceanid_dagster.defs.resources.triton import (
     TritonAccessDeniedError,
     TritonError,
@@ -21,6 +20,7 @@ from oceanid_dagster.defs.resources.triton import (
     TritonResource,
     TritonUnavailableError,
 )
+from oceanid_dagster.domain.labels import NUM_BIO_TAGS
 from tests.serving.cloudflare_gate import CloudflareGate
 from tests.serving.pdfs import make_pdf
 from tests.serving.releases import VOCAB_SIZE, expected_logits, tiny_ner_onnx
@@ -47,7 +47,7 @@ def gate(triton_url):
 
 
 def resource(url: str, **overrides) -> TritonResource:
-    settings = dict(base_url=url, cf_access_client_id=CF_ID, cf_access_client_secret=CF_SECRET, backoff_s=0.01)
+    settings = {"base_url": url, "cf_access_client_id": CF_ID, "cf_access_client_secret": CF_SECRET, "backoff_s": 0.01}
     return TritonResource(**{**settings, **overrides})
 
 
@@ -89,7 +89,9 @@ def test_every_request_carries_the_cloudflare_access_service_token(gate):
     triton.infer_logits(*sample_batch())
 
     assert len(gate.state.requests) == 3
-    assert all(r["CF-Access-Client-Id"] == CF_ID and r["CF-Access-Client-Secret"] == CF_SECRET for r in gate.state.requests)
+    assert all(
+        r["CF-Access-Client-Id"] == CF_ID and r["CF-Access-Client-Secret"] == CF_SECRET for r in gate.state.requests
+    )
 
 
 def test_cloudflare_access_credentials_can_come_from_env_vars(gate, monkeypatch):
@@ -113,7 +115,9 @@ def test_model_that_is_not_loaded_gives_a_model_not_ready_error(gate):
     triton = resource(gate.url, model_name="vessel-ner-not-installed")
 
     assert triton.server_ready() and not triton.model_ready()
-    with pytest.raises(TritonModelNotReadyError, match="'vessel-ner-not-installed' is not ready on Triton at http://127.0.0.1"):
+    with pytest.raises(
+        TritonModelNotReadyError, match="'vessel-ner-not-installed' is not ready on Triton at http://127.0.0.1"
+    ):
         triton.infer_logits(*sample_batch())
     with pytest.raises(TritonModelNotReadyError, match="oceanid-model-puller"):
         triton.model_metadata()

@@ -34,9 +34,16 @@ def running_triton(onnx_model: Path, work: Path, python_models: tuple[Path, ...]
         pytest.fail(f"no Triton venv at {TRITON_VENV}: run services/triton/install.sh")
     port = free_port()
     command = [
-        str(TRITON_VENV / "bin" / "python"), str(REPO_ROOT / "services" / "triton" / "serve.py"),
-        "--onnx", str(onnx_model), "--http-port", str(port), "--grpc-port", str(free_port()),
-        "--metrics-port", str(free_port()),
+        str(TRITON_VENV / "bin" / "python"),
+        str(REPO_ROOT / "services" / "triton" / "serve.py"),
+        "--onnx",
+        str(onnx_model),
+        "--http-port",
+        str(port),
+        "--grpc-port",
+        str(free_port()),
+        "--metrics-port",
+        str(free_port()),
     ]
     for folder in python_models:
         command += ["--python-model", str(folder)]

@@ -25,9 +25,16 @@ def tiny_base(tmp_path_factory, documents) -> BaseModel:
 def correction_rows(page, record_id: str) -> list[dict]:
     return [
         {
-            "record_id": record_id, "label": span.label, "start_char": span.start, "end_char": span.end,
-            "document_id": page.document_id, "page_number": page.page_number, "text": span.text_in(page.text),
-            "original_label": span.label, "correction": "accept", "annotator": "tester",
+            "record_id": record_id,
+            "label": span.label,
+            "start_char": span.start,
+            "end_char": span.end,
+            "document_id": page.document_id,
+            "page_number": page.page_number,
+            "text": span.text_in(page.text),
+            "original_label": span.label,
+            "correction": "accept",
+            "annotator": "tester",
             "submitted_at": datetime(2025, 1, 1, tzinfo=timezone.utc),
         }
         for span in page.spans
@@ -43,7 +50,19 @@ def warehouse(tmp_path, documents) -> WarehouseResource:
     at = datetime(2025, 1, 1, tzinfo=timezone.utc)
     warehouse.upsert_rows(
         "raw_ocr",
-        [{"document_id": p.document_id, "page_number": p.page_number, "text": p.text, "method": "text_layer", "confidence": 1.0, "ocr_at": at} for p in pages],
+        [
+            {
+                "document_id": p.document_id,
+                "page_number": p.page_number,
+                "text": p.text,
+                "method": "text_layer",
+                "confidence": 1.0,
+                "ocr_at": at,
+            }
+            for p in pages
+        ],
     )
-    warehouse.upsert_rows("entity_corrections", [row for index, page in enumerate(pages) for row in correction_rows(page, f"r{index}")])
+    warehouse.upsert_rows(
+        "entity_corrections", [row for index, page in enumerate(pages) for row in correction_rows(page, f"r{index}")]
+    )
     return warehouse

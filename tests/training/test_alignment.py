@@ -35,7 +35,21 @@ PAGE = page_from_parts(
 def test_words_split_like_bert_with_offsets():
     words = split_words(PAGE.text)
     assert [word.text for word in words] == [
-        "Vessel", ":", "TAISEI", "MARU", "NO", ".", "24", "IMO", ":", "9123456", "4", ",", "992", "GT", "Vanuatu",
+        "Vessel",
+        ":",
+        "TAISEI",
+        "MARU",
+        "NO",
+        ".",
+        "24",
+        "IMO",
+        ":",
+        "9123456",
+        "4",
+        ",",
+        "992",
+        "GT",
+        "Vanuatu",
     ]
     assert all(PAGE.text[word.start : word.end] == word.text for word in words)
 
@@ -48,11 +62,20 @@ def test_spans_become_bio_tags_per_word():
     words = split_words(PAGE.text)
     tags = word_tags_from_spans(words, PAGE.spans)
     assert tags == [
-        "O", "O",
-        "B-VESSEL_NAME", "I-VESSEL_NAME", "I-VESSEL_NAME", "I-VESSEL_NAME", "I-VESSEL_NAME",
-        "O", "O",
+        "O",
+        "O",
+        "B-VESSEL_NAME",
+        "I-VESSEL_NAME",
+        "I-VESSEL_NAME",
+        "I-VESSEL_NAME",
+        "I-VESSEL_NAME",
+        "O",
+        "O",
         "B-IMO",
-        "B-TONNAGE", "I-TONNAGE", "I-TONNAGE", "I-TONNAGE",
+        "B-TONNAGE",
+        "I-TONNAGE",
+        "I-TONNAGE",
+        "I-TONNAGE",
         "B-FLAG",
     ]
 

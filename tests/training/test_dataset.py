@@ -11,9 +11,9 @@ from oceanid_dagster.training.dataset import (
     GOLD,
     SILVER,
     SPLITS,
-    SplitFractions,
     TEST,
     LabelledPage,
+    SplitFractions,
     build_dataset,
     dataset_card,
     gold_pages,
@@ -27,6 +27,7 @@ from oceanid_dagster.training.dataset import (
     silver_pages,
 )
 
+
 def as_gold(pages: list[LabelledPage]) -> list[LabelledPage]:
     return [replace(page, source=GOLD) for page in pages]
 
@@ -36,8 +37,14 @@ PAGE_TEXT = "Vessel SEAWIN DIAMOND, IMO 9305427, flag South Africa."
 
 def correction(record_id, start, end, label, kind="accept", document="d1", page=1, text=None):
     return {
-        "record_id": record_id, "document_id": document, "page_number": page, "start_char": start,
-        "end_char": end, "label": label, "correction": kind, "text": text,
+        "record_id": record_id,
+        "document_id": document,
+        "page_number": page,
+        "start_char": start,
+        "end_char": end,
+        "label": label,
+        "correction": kind,
+        "text": text,
     }
 
 
@@ -57,7 +64,9 @@ def test_gold_pages_keep_accepted_modified_added_and_drop_rejected():
 
 
 def test_gold_page_with_every_span_rejected_is_all_outside():
-    pages = gold_pages([{"document_id": "d1", "page_number": 1, "text": PAGE_TEXT}], [correction("r1", 0, 6, "OWNER", "reject")])
+    pages = gold_pages(
+        [{"document_id": "d1", "page_number": 1, "text": PAGE_TEXT}], [correction("r1", 0, 6, "OWNER", "reject")]
+    )
     assert pages[0].spans == ()
     assert set(page_examples(pages[0])[0]["ner_tags"]) == {"O"}
 
@@ -90,7 +99,11 @@ def test_bad_correction_is_an_error_naming_the_record(row, message):
 def test_long_page_is_cut_at_line_ends_and_never_inside_an_entity():
     lines = [f"line {index} ALPHA BRAVO CHARLIE" for index in range(10)]
     text = "\n".join(lines)
-    spans = tuple(Span(text.index(line) + 7, text.index(line) + len(line), "VESSEL_NAME") for line in lines if line.startswith("line 1"))
+    spans = tuple(
+        Span(text.index(line) + 7, text.index(line) + len(line), "VESSEL_NAME")
+        for line in lines
+        if line.startswith("line 1")
+    )
     examples = page_examples(LabelledPage("d", 1, text, spans, SILVER), max_words=12)
     assert [example["tokens"][:2] for example in examples] == [["line", str(index)] for index in range(0, 10, 2)]
     assert all(example["ner_tags"][0] == "O" for example in examples)
@@ -163,7 +176,9 @@ def test_card_counts_examples_and_entities_per_split(documents):
         sum(tags.count(BIO_TAGS.index("B-VESSEL_NAME")) for tags in dataset[split]["ner_tags"]) for split in SPLITS
     ]
     assert f"| VESSEL_NAME | {' | '.join(map(str, vessel_names))} |" in card
-    assert sum(vessel_names) == sum(span.label == "VESSEL_NAME" for doc in documents for page in doc.pages for span in page.spans)
+    assert sum(vessel_names) == sum(
+        span.label == "VESSEL_NAME" for doc in documents for page in doc.pages for span in page.spans
+    )
 
 
 def test_a_document_generated_twice_is_one_document(documents):
@@ -208,6 +223,9 @@ def test_a_line_start_near_the_window_start_does_not_make_a_tiny_example():
 
 
 def test_a_page_submitted_with_no_entities_is_gold_with_no_spans():
-    reviewed = [{"document_id": "d1", "page_number": 1, "text": PAGE_TEXT}, {"document_id": "d1", "page_number": 2, "text": PAGE_TEXT}]
+    reviewed = [
+        {"document_id": "d1", "page_number": 1, "text": PAGE_TEXT},
+        {"document_id": "d1", "page_number": 2, "text": PAGE_TEXT},
+    ]
     pages = gold_pages(reviewed, [correction("r1", 7, 21, "VESSEL_NAME", text="SEAWIN DIAMOND")])
     assert [(page.page_number, page.spans) for page in pages] == [(1, (Span(7, 21, "VESSEL_NAME"),)), (2, ())]

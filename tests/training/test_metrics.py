@@ -11,7 +11,9 @@ def ids(*tags: str) -> list[int]:
 
 
 def test_ignored_positions_are_dropped_before_scoring():
-    true, predicted = tags_from_predictions([ids("O", "B-IMO", "O", "B-FLAG")], [[-100, LABEL2ID["B-IMO"], -100, LABEL2ID["O"]]])
+    true, predicted = tags_from_predictions(
+        [ids("O", "B-IMO", "O", "B-FLAG")], [[-100, LABEL2ID["B-IMO"], -100, LABEL2ID["O"]]]
+    )
     assert true == [["B-IMO", "O"]]
     assert predicted == [["B-IMO", "B-FLAG"]]
 

@@ -2,16 +2,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
+
 from dagster import DagsterInstance, materialize
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from oceanid_dagster.defs.assets.ner_model import ner_model
 from oceanid_dagster.defs.assets.ner_training_dataset import ner_training_dataset
-from oceanid_dagster.domain.labels import LABEL_NAMES
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from oceanid_dagster.defs.resources.registry_lists import RegistryListsResource
+from oceanid_dagster.defs.selections import TRAINING_ASSETS
+from oceanid_dagster.domain.labels import LABEL_NAMES
 from oceanid_dagster.training.dataset import gold_test_document_ids, load_dataset_folder
-
 
 SAMPLE_REGISTRY = RegistryListsResource(allow_packaged_sample=True)
 
@@ -22,21 +23,30 @@ def test_dataset_then_model_on_the_tiny_base(warehouse, tmp_path, tiny_base, mon
     run_config = {
         "ops": {
             "ner_training_dataset": {"config": {"silver_documents": 6, "seed": 3}},
-            "ner_model": {"config": {"base_model": tiny_base.location, "max_steps": 3, "batch_size": 8, "max_length": 64}},
+            "ner_model": {
+                "config": {"base_model": tiny_base.location, "max_steps": 3, "batch_size": 8, "max_length": 64}
+            },
         }
     }
     instance = DagsterInstance.ephemeral()
     result = materialize(
-        [ner_training_dataset, ner_model], resources={"warehouse": warehouse, "model_hub": hub, "registry_lists": SAMPLE_REGISTRY}, run_config=run_config, instance=instance
+        [ner_training_dataset, ner_model],
+        resources={"warehouse": warehouse, "model_hub": hub, "registry_lists": SAMPLE_REGISTRY},
+        run_config=run_config,
+        instance=instance,
     )
     assert result.success
     messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
-    assert any(message.startswith("step 3/3") and " loss " in message for message in messages)  # progress in the run's logs
+    assert any(
+        message.startswith("step 3/3") and " loss " in message for message in messages
+    )  # progress in the run's logs
 
     revision = result.output_for_node("ner_training_dataset")
     client = hub.client()
     assert client.latest_revision(hub.dataset_repo, repo_type="dataset") == revision
-    published = load_dataset_folder(client.download(hub.dataset_repo, revision, tmp_path / "check", repo_type="dataset"))
+    published = load_dataset_folder(
+        client.download(hub.dataset_repo, revision, tmp_path / "check", repo_type="dataset")
+    )
     gold_ids = gold_test_document_ids(published)
     assert gold_ids == {row["document_id"] for row in warehouse.query("SELECT document_id FROM entity_corrections")}
 
@@ -55,21 +65,37 @@ def test_dataset_then_model_on_the_tiny_base(warehouse, tmp_path, tiny_base, mon
 def test_a_second_dataset_keeps_the_first_gold_test_split(warehouse, tmp_path):
     hub = ModelHubResource(local_dir=str(tmp_path / "hub"))
     resources = {"warehouse": warehouse, "model_hub": hub, "registry_lists": SAMPLE_REGISTRY}
-    first = materialize([ner_training_dataset], resources=resources, run_config={"ops": {"ner_training_dataset": {"config": {"silver_documents": 4}}}})
+    first = materialize(
+        [ner_training_dataset],
+        resources=resources,
+        run_config={"ops": {"ner_training_dataset": {"config": {"silver_documents": 4}}}},
+    )
     # Next night the split policy puts every new document in train; the published gold test stays.
     config = {"silver_documents": 4, "test_fraction": 0.0}
-    second = materialize([ner_training_dataset], resources=resources, run_config={"ops": {"ner_training_dataset": {"config": config}}})
+    second = materialize(
+        [ner_training_dataset], resources=resources, run_config={"ops": {"ner_training_dataset": {"config": config}}}
+    )
     metadata = second.asset_materializations_for_node("ner_training_dataset")[0].metadata
     assert metadata["previous_revision"].value == first.output_for_node("ner_training_dataset")
     assert metadata["frozen_gold_test_documents"].value > 0
     client = hub.client()
     datasets = [
-        load_dataset_folder(client.download(hub.dataset_repo, run.output_for_node("ner_training_dataset"), tmp_path / str(index), repo_type="dataset"))
+        load_dataset_folder(
+            client.download(
+                hub.dataset_repo,
+                run.output_for_node("ner_training_dataset"),
+                tmp_path / str(index),
+                repo_type="dataset",
+            )
+        )
         for index, run in enumerate((first, second))
     ]
     assert gold_test_document_ids(datasets[1]) == gold_test_document_ids(datasets[0]) != set()
 
 
 def test_loading_the_assets_module_does_not_import_torch():
-    code = "import sys, oceanid_dagster.defs.assets.ner_model, oceanid_dagster.defs.assets.ner_model_onnx, oceanid_dagster.defs.assets.ner_model_release; print(sorted(m for m in ('torch', 'transformers', 'datasets') if m in sys.modules))"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+    modules = ", ".join(f"oceanid_dagster.defs.assets.{name}" for name in TRAINING_ASSETS)
+    code = f"import sys, {modules}; print(sorted(m for m in ('torch', 'transformers', 'datasets') if m in sys.modules))"
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+    )

@@ -7,18 +7,17 @@ from pathlib import Path
 
 from dagster import DagsterInstance, materialize
 
+from oceanid_dagster.defs.assets.ner_model import ner_model
 from oceanid_dagster.defs.assets.ner_model_onnx import ner_model_onnx
 from oceanid_dagster.defs.assets.ner_model_release import ner_model_release
-from oceanid_dagster.defs.assets.ner_model import ner_model
 from oceanid_dagster.defs.assets.ner_training_dataset import ner_training_dataset
+from oceanid_dagster.defs.resources.model_hub import ModelHubResource
+from oceanid_dagster.defs.resources.ner_runtime import NerRuntimeResource
+from oceanid_dagster.defs.resources.registry_lists import RegistryListsResource
+from oceanid_dagster.defs.resources.triton import TritonResource
+from oceanid_dagster.defs.selections import TRAINING_ASSETS, training_definitions
 from oceanid_dagster.inference.extractors import ModelExtractor
 from oceanid_dagster.serving.hub_client import read_manifest
-from oceanid_dagster.defs.selections import TRAINING_ASSETS, training_definitions
-from oceanid_dagster.defs.resources.model_hub import ModelHubResource
-from oceanid_dagster.defs.resources.registry_lists import RegistryListsResource
-from oceanid_dagster.defs.resources.ner_runtime import NerRuntimeResource
-from oceanid_dagster.defs.resources.triton import TritonResource
-
 
 SAMPLE_REGISTRY = RegistryListsResource(allow_packaged_sample=True)
 
@@ -29,10 +28,18 @@ def test_nightly_chain_publishes_a_release_the_pipeline_then_uses(warehouse, tmp
     run_config = {
         "ops": {
             "ner_training_dataset": {"config": {"silver_documents": 6, "seed": 3}},
-            "ner_model": {"config": {"base_model": tiny_base.location, "max_steps": 150, "batch_size": 8, "max_length": 64, "learning_rate": 0.005}},
+            "ner_model": {
+                "config": {
+                    "base_model": tiny_base.location,
+                    "max_steps": 150,
+                    "batch_size": 8,
+                    "max_length": 64,
+                    "learning_rate": 0.005,
+                }
+            },
         }
     }
-    assert {asset.key.to_user_string() for asset in training_definitions() if hasattr(asset, "key")} >= set(TRAINING_ASSETS)
+    assert {key.to_user_string() for asset in training_definitions() for key in asset.keys} >= set(TRAINING_ASSETS)
 
     result = materialize(
         [ner_training_dataset, ner_model, ner_model_onnx, ner_model_release],

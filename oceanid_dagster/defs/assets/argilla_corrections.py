@@ -132,7 +132,9 @@ def argilla_corrections(
     for page in pages:
         rows, rejected = page_corrections(page)
         for item in rejected:
-            context.log.warning(f"record {item.record_id} ({page.annotator}): span {item.span!r} left out: {item.reason}")
+            context.log.warning(
+                f"record {item.record_id} ({page.annotator}): span {item.span!r} left out: {item.reason}"
+            )
         stored.append(stored_page(page, rows, rejected, at))
         all_rows.extend(rows)
         all_rejected.extend(rejected)

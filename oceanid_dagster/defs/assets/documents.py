@@ -95,7 +95,7 @@ def documents(
         try:
             page_counts[row["document_id"]] = _validate(row, document_store, ocr_engine)
             row.update(page_count=page_counts[row["document_id"]], status=REGISTERED, error=None)
-        except Exception as error:  # noqa: BLE001 - one bad file must not stop the batch
+        except Exception as error:
             failures[row["document_id"]] = reason = describe_error(error)
             log_failure(context, row, reason)
             row.update(status=FAILED, error=reason)

@@ -134,7 +134,7 @@ def _extract_chunk(context, warehouse: WarehouseResource, extractor: Extractor, 
             if not document_pages:
                 raise ValueError("no raw_ocr pages: materialise raw_ocr for this document first")
             found = extractor.extract_pages([page["text"] for page in document_pages])
-        except Exception as error:  # noqa: BLE001 - one bad document must not stop the batch
+        except Exception as error:
             failures[document_id] = describe_error(error)
             log_failure(context, row, failures[document_id])
             continue

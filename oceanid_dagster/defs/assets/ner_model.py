@@ -73,7 +73,9 @@ def ner_model(
         model_hub.dataset_repo, ner_training_dataset, output_dir / "dataset", repo_type="dataset"
     )
     base = resolve_base_model(config.base_model)
-    result = train_ner_model(load_dataset_folder(folder), base, output_dir, config.training_config(), log=context.log.info)
+    result = train_ner_model(
+        load_dataset_folder(folder), base, output_dir, config.training_config(), log=context.log.info
+    )
     plot_path = output_dir / "report.png"
     plot_path.write_bytes(result.plot_png)
     summary = {

@@ -56,7 +56,11 @@ def registry_records(warehouse: WarehouseResource, registry_lists: RegistryLists
 
 def _split_table(stats: dict[str, dict[str, Any]]) -> str:
     rows = [
-        {"split": split, **{key: stats[split][key] for key in ("examples", "documents", "words")}, **stats[split]["sources"]}
+        {
+            "split": split,
+            **{key: stats[split][key] for key in ("examples", "documents", "words")},
+            **stats[split]["sources"],
+        }
         for split in SPLITS
     ]
     return markdown_table(rows, ["split", "examples", "documents", "words", "gold", "silver"])

@@ -31,7 +31,9 @@ def vessel_registry(warehouse: WarehouseResource, registry_lists: RegistryListsR
     return dg.MaterializeResult(
         metadata={
             "vessels": len(records),
-            "vessels_by_source": dg.MetadataValue.json({source: len(rows) for source, rows in sorted(by_source.items())}),
+            "vessels_by_source": dg.MetadataValue.json(
+                {source: len(rows) for source, rows in sorted(by_source.items())}
+            ),
             "origin": origin,
             "column_fill_rate": dg.MetadataValue.json(
                 {column: round(count / len(records), 3) for column, count in filled.items()}

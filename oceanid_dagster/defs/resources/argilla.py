@@ -196,7 +196,7 @@ class ArgillaResource(ConfigurableResource):
 
     # --- plumbing -------------------------------------------------------------------------------
 
-    def with_patience(self, max_attempts: int, timeout_s: float) -> "ArgillaResource":
+    def with_patience(self, max_attempts: int, timeout_s: float) -> ArgillaResource:
         """The same dataset with fewer or shorter tries, e.g. for a sensor tick that must answer quickly."""
         return self.model_copy(
             update={"max_attempts": min(max_attempts, self.max_attempts), "timeout_s": min(timeout_s, self.timeout_s)}
@@ -213,7 +213,7 @@ class ArgillaResource(ConfigurableResource):
         for attempt in range(1, self.max_attempts + 1):
             try:
                 return call()
-            except Exception as error:  # noqa: BLE001 - classified just below
+            except Exception as error:
                 if not _is_retryable(error):
                     raise
                 if attempt == self.max_attempts:
@@ -257,9 +257,11 @@ class ArgillaResource(ConfigurableResource):
             dataset.delete()
             dataset = None
         if dataset is None:
-            dataset = _sdk().Dataset(
-                name=self.dataset_name, workspace=self.workspace, settings=dataset_settings(), client=client
-            ).create()
+            dataset = (
+                _sdk()
+                .Dataset(name=self.dataset_name, workspace=self.workspace, settings=dataset_settings(), client=client)
+                .create()
+            )
         self._check_labels(dataset)
         return dataset
 

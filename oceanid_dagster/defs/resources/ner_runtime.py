@@ -8,10 +8,10 @@ from typing import Literal
 from dagster import ConfigurableResource, get_dagster_logger
 from pydantic import Field
 
-from oceanid_dagster.domain.gazetteer import Gazetteer
-from oceanid_dagster.inference.extractors import Extractor, ModelExtractor, RuleExtractor
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from oceanid_dagster.defs.resources.triton import TritonResource
+from oceanid_dagster.domain.gazetteer import Gazetteer
+from oceanid_dagster.inference.extractors import Extractor, ModelExtractor, RuleExtractor
 
 
 class NerRuntimeResource(ConfigurableResource):
@@ -44,5 +44,7 @@ class NerRuntimeResource(ConfigurableResource):
 
         if self.triton.base_url:
             get_dagster_logger().info(f"NER on Triton model {self.triton.model_name}")
-            return OnnxNerModel(NerDecoder.from_folder(folder), self.triton.infer_logits, version=release_version(folder))
+            return OnnxNerModel(
+                NerDecoder.from_folder(folder), self.triton.infer_logits, version=release_version(folder)
+            )
         return OnnxNerModel.load(folder, quantized=self.quantized)

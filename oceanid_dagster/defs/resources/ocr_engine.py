@@ -102,5 +102,3 @@ def _docling_request(png: bytes) -> dict:
             tensor("text", ""),
         ]
     }
-
-

@@ -42,11 +42,17 @@ class TritonAccessDeniedError(TritonError):
 class TritonResource(ConfigurableResource):
     """Client for the NER model on Triton (KServe V2 HTTP)."""
 
-    base_url: str | None = Field(default=None, description="TRITON_BASE_URL, e.g. https://triton.example.org; unset = no Triton.")
+    base_url: str | None = Field(
+        default=None, description="TRITON_BASE_URL, e.g. https://triton.example.org; unset = no Triton."
+    )
     model_name: str = Field(default=TRITON_NER_MODEL_NAME, description="Model name in the Triton repository.")
     model_version: str = Field(default="", description="Version to call; empty = the server's policy (newest).")
-    cf_access_client_id: str | None = Field(default=None, description="Cloudflare Access service token id (EnvVar CF_ACCESS_CLIENT_ID).")
-    cf_access_client_secret: str | None = Field(default=None, description="Cloudflare Access service token secret (EnvVar CF_ACCESS_CLIENT_SECRET).")
+    cf_access_client_id: str | None = Field(
+        default=None, description="Cloudflare Access service token id (EnvVar CF_ACCESS_CLIENT_ID)."
+    )
+    cf_access_client_secret: str | None = Field(
+        default=None, description="Cloudflare Access service token secret (EnvVar CF_ACCESS_CLIENT_SECRET)."
+    )
     connect_timeout_s: float = Field(default=5.0, description="TCP/TLS connect timeout per attempt.")
     read_timeout_s: float = Field(default=60.0, description="Time to wait for a response per attempt.")
     retries: int = Field(default=3, description="Retries after connection errors and 429/502/503/504/52x.")
@@ -77,7 +83,9 @@ class TritonResource(ConfigurableResource):
         if response.status_code != 200:
             if not self.model_ready():
                 raise self._not_ready(response)
-            raise TritonError(f"Triton at {self.base_url} refused inference on {self.model_name!r}: {_server_message(response)}")
+            raise TritonError(
+                f"Triton at {self.base_url} refused inference on {self.model_name!r}: {_server_message(response)}"
+            )
         return _decode_logits(response)
 
     # --- plumbing --------------------------------------------------------------------------------
@@ -106,7 +114,9 @@ class TritonResource(ConfigurableResource):
                 f"Triton at {self.base_url} unreachable after {self.retries + 1} attempts: {error}"
             ) from None  # the chained exception holds the request, credentials included
         if response.status_code in _RETRY_STATUSES:
-            raise TritonUnavailableError(f"Triton at {self.base_url} answered HTTP {response.status_code} after {self.retries + 1} attempts")
+            raise TritonUnavailableError(
+                f"Triton at {self.base_url} answered HTTP {response.status_code} after {self.retries + 1} attempts"
+            )
         if _is_access_denial(response):
             raise TritonAccessDeniedError(
                 f"Cloudflare Access refused {self.base_url} (HTTP {response.status_code}): "
@@ -138,14 +148,18 @@ class TritonResource(ConfigurableResource):
             raise TritonError("set both CF_ACCESS_CLIENT_ID and CF_ACCESS_CLIENT_SECRET, or neither")
         if not self.cf_access_client_id:
             return {}
-        return {"CF-Access-Client-Id": self.cf_access_client_id, "CF-Access-Client-Secret": self.cf_access_client_secret}
+        return {
+            "CF-Access-Client-Id": self.cf_access_client_id,
+            "CF-Access-Client-Secret": self.cf_access_client_secret,
+        }
 
 
 def _checked_inputs(input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     input_ids, attention_mask = np.asarray(input_ids), np.asarray(attention_mask)
     if input_ids.ndim != 2 or input_ids.shape != attention_mask.shape:
         raise ValueError(
-            f"input_ids and attention_mask must both be [batch, sequence]; got {input_ids.shape} and {attention_mask.shape}"
+            "input_ids and attention_mask must both be [batch, sequence]; "
+            f"got {input_ids.shape} and {attention_mask.shape}"
         )
     return input_ids.astype(np.int64, copy=False), attention_mask.astype(np.int64, copy=False)
 

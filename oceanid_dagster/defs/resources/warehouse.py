@@ -160,10 +160,6 @@ class WarehouseResource(dg.ConfigurableResource):
         finally:
             connection.close()
 
-    def ensure_schema(self) -> None:
-        with self.connect():
-            pass
-
     def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Rows as dicts: the read primitive behind the operations (and for tests and inspection)."""
         with self.connect() as connection:

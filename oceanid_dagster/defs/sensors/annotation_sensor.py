@@ -42,7 +42,12 @@ class AnnotationCursor:
         if not raw:
             return cls()
         data = json.loads(raw)
-        return cls(*(datetime.fromisoformat(data[key]) if data.get(key) else None for key in ("activity_at", "responses_through")))
+        return cls(
+            *(
+                datetime.fromisoformat(data[key]) if data.get(key) else None
+                for key in ("activity_at", "responses_through")
+            )
+        )
 
     def serialise(self) -> str:
         return json.dumps(

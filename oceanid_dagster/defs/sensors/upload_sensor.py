@@ -44,7 +44,9 @@ class UploadCursor:
         return json.dumps({"after": self.after, "at_boundary": sorted(self.at_boundary)})
 
     def is_new(self, upload: UploadedFile) -> bool:
-        return upload.arrived_at > self.after or (upload.arrived_at == self.after and upload.uri not in self.at_boundary)
+        return upload.arrived_at > self.after or (
+            upload.arrived_at == self.after and upload.uri not in self.at_boundary
+        )
 
     def advanced_past(self, uploads: list[UploadedFile]) -> "UploadCursor":
         if not uploads:

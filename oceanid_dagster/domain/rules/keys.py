@@ -10,8 +10,26 @@ from dataclasses import dataclass
 STRICT_LABELS = frozenset({"IMO", "MMSI", "IRCS", "TONNAGE", "LENGTH", "BUILD_YEAR", "REGISTRATION_NUMBER", "FLAG"})
 
 _RFMO_ACRONYMS = (
-    "IOTC", "WCPFC", "ICCAT", "IATTC", "CCSBT", "NAFO", "NEAFC", "NPFC", "SPRFMO", "SIOFA", "CCAMLR",
-    "GFCM", "SEAFO", "NASCO", "CCBSP", "SPRFMO", "APFIC", "WECAFC", "CECAF", "RECOFI",
+    "IOTC",
+    "WCPFC",
+    "ICCAT",
+    "IATTC",
+    "CCSBT",
+    "NAFO",
+    "NEAFC",
+    "NPFC",
+    "SPRFMO",
+    "SIOFA",
+    "CCAMLR",
+    "GFCM",
+    "SEAFO",
+    "NASCO",
+    "CCBSP",
+    "SPRFMO",
+    "APFIC",
+    "WECAFC",
+    "CECAF",
+    "RECOFI",
 )
 _RFMO_NAMES = (
     "Indian Ocean Tuna Commission",
@@ -39,43 +57,97 @@ _RFMO_ALT = "|".join(sorted(set(_RFMO_ACRONYMS), key=len, reverse=True))
 FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (None, r"(?:registered\s+)?owner(?:'s)?\s+(?:address|country|nationality|contact|e-?mail|tel(?:ephone)?)"),
     (None, r"operator(?:'s)?\s+(?:address|country|nationality|contact|e-?mail|tel(?:ephone)?)"),
-    (None, r"(?:name\s+of\s+(?:the\s+)?master|master(?:'s)?(?:\s+name)?(?:\s+and\s+nationality)?|captain|nationality\s+of\s+(?:the\s+)?master)"),
+    (
+        None,
+        r"(?:name\s+of\s+(?:the\s+)?master|master(?:'s)?(?:\s+name)?(?:\s+and\s+nationality)?|captain|nationality\s+of\s+(?:the\s+)?master)",
+    ),
     (None, r"port\s+state(?:\s+authority)?|flag\s+state\s+authority|authorising\s+entity|issuing\s+authority"),
-    (None, r"(?:e-?mail|tel(?:ephone)?|phone|fax|address|remarks|comments|signature|species|crew|area|position|page|ref(?:erence)?\s*(?:No)?\.?)"),
-    (None, r"(?:date(?:\s+of\s+(?:inspection|issue|sighting|entry|report))?|valid\s+(?:from|until|to)|period|authori[sz]ed\s+(?:from|to|until)|start\s+date|end\s+date)"),
+    (
+        None,
+        r"(?:e-?mail|tel(?:ephone)?|phone|fax|address|remarks|comments|signature|species|crew|area|position|page|ref(?:erence)?\s*(?:No)?\.?)",
+    ),
+    (
+        None,
+        r"(?:date(?:\s+of\s+(?:inspection|issue|sighting|entry|report))?|valid\s+(?:from|until|to)|period|authori[sz]ed\s+(?:from|to|until)|start\s+date|end\s+date)",
+    ),
     (None, r"(?:engine\s+power|power|hold\s+capacity|freezing\s+capacity|beam|breadth|depth|draught|draft)"),
-    ("IMO", rf"(?:LR\s*/\s*|Lloyd'?s(?:\s+register)?\s*(?:/\s*)?)?{_OCR_I}M{_OCR_O}(?:\s+ship)?(?:\s+identification)?(?:\s*{_NUMBER_WORD})?"),
-    ("IMO", rf"(?:(?:num[eé]ro|n[°º]\.?)\s+)?OMI|ship\s+identification\s+{_NUMBER_WORD}|Lloyd'?s(?:\s+register)?\s*{_NUMBER_WORD}"),
+    (
+        "IMO",
+        rf"(?:LR\s*/\s*|Lloyd'?s(?:\s+register)?\s*(?:/\s*)?)?{_OCR_I}M{_OCR_O}(?:\s+ship)?(?:\s+identification)?(?:\s*{_NUMBER_WORD})?",
+    ),
+    (
+        "IMO",
+        rf"(?:(?:num[eé]ro|n[°º]\.?)\s+)?OMI|ship\s+identification\s+{_NUMBER_WORD}|Lloyd'?s(?:\s+register)?\s*{_NUMBER_WORD}",
+    ),
     ("MMSI", rf"MMS{_OCR_I}(?:\s*{_NUMBER_WORD})?"),
-    ("IRCS", rf"(?:international\s+)?(?:radio\s+)?ca[l1I|]{{2}}[\s\-]*s[i1l]gn(?:\s*{_NUMBER_WORD})?|IRCS|callsign|signal\s+letters|call\s+letters|"
-             r"indicatif(?:\s+d['’]appel)?(?:\s+radio)?|indicativo(?:\s+de\s+llamada)?(?:\s+de\s+radio)?"),
-    ("REGISTRATION_NUMBER", rf"(?:{_RFMO_ALT}|RFMO)\s+(?:regist(?:ration|ry|er)\s*(?:number|{_NUMBER_WORD})|record\s+(?:number|{_NUMBER_WORD})|vessel\s+ID|serial\s+{_NUMBER_WORD}|ID|{_NUMBER_WORD})"),
-    ("REGISTRATION_NUMBER", rf"(?:national\s+|official\s+)?regist(?:ration|ry|er)\s*{_NUMBER_WORD}|(?:national\s+)?registration|reg\.?\s*{_NUMBER_WORD}"),
-    ("REGISTRATION_NUMBER", rf"WIN|UVI|CFR|vessel\s+ID|(?:licen[cs]e|authori[sz]ation|permit)\s*{_NUMBER_WORD}|official\s+number|external\s+(?:markings?|marks?|ID)|"
-                            r"(?:num[eé]ro\s+d['’])?immatriculation|matr[ií]cula"),
-    ("VESSEL_NAME", r"name\s+of\s+(?:the\s+)?(?:fishing\s+)?(?:vessel|ship|boat)|(?:fishing\s+)?(?:vessel|boat)(?:'s)?\s+name|ship(?:'s)?\s+name|"
-                    r"[FM]/?V\s+name|nom\s+du\s+(?:navire|bateau)|nombre\s+del\s+(?:buque|barco)"),
+    (
+        "IRCS",
+        rf"(?:international\s+)?(?:radio\s+)?ca[l1I|]{{2}}[\s\-]*s[i1l]gn(?:\s*{_NUMBER_WORD})?|IRCS|callsign|signal\s+letters|call\s+letters|"
+        r"indicatif(?:\s+d['’]appel)?(?:\s+radio)?|indicativo(?:\s+de\s+llamada)?(?:\s+de\s+radio)?",
+    ),
+    (
+        "REGISTRATION_NUMBER",
+        rf"(?:{_RFMO_ALT}|RFMO)\s+(?:regist(?:ration|ry|er)\s*(?:number|{_NUMBER_WORD})|record\s+(?:number|{_NUMBER_WORD})|vessel\s+ID|serial\s+{_NUMBER_WORD}|ID|{_NUMBER_WORD})",
+    ),
+    (
+        "REGISTRATION_NUMBER",
+        rf"(?:national\s+|official\s+)?regist(?:ration|ry|er)\s*{_NUMBER_WORD}|(?:national\s+)?registration|reg\.?\s*{_NUMBER_WORD}",
+    ),
+    (
+        "REGISTRATION_NUMBER",
+        rf"WIN|UVI|CFR|vessel\s+ID|(?:licen[cs]e|authori[sz]ation|permit)\s*{_NUMBER_WORD}|official\s+number|external\s+(?:markings?|marks?|ID)|"
+        r"(?:num[eé]ro\s+d['’])?immatriculation|matr[ií]cula",
+    ),
+    (
+        "VESSEL_NAME",
+        r"name\s+of\s+(?:the\s+)?(?:fishing\s+)?(?:vessel|ship|boat)|(?:fishing\s+)?(?:vessel|boat)(?:'s)?\s+name|ship(?:'s)?\s+name|"
+        r"[FM]/?V\s+name|nom\s+du\s+(?:navire|bateau)|nombre\s+del\s+(?:buque|barco)",
+    ),
     ("VESSEL_NAME", r"(?:previous|former)\s+(?:vessel\s+)?names?|vessel"),
-    ("PORT", r"port\s+of\s+(?:registry|registration|register|landing|inspection|call|entry|departure)|home\s*port|registered\s+port|base\s+port|place\s+of\s+issue|"
-             r"port\s+d['’]attache|puerto\s+(?:base|de\s+matr[ií]cula)|port"),
-    ("OWNER", r"(?:registered\s+|beneficial\s+|vessel\s+|ship\s*)?owner(?:'s)?(?:\s*/\s*operator)?(?:\s+name)?|operator(?:\s+name)?|(?:ship\s+)?manager|charterer|"
-              r"(?:owning|operating|management|fishing)\s+company|company(?:\s+name)?|armateur|armador|propri[eé]taire|propietario"),
-    ("FLAG", r"(?:current\s+|previous\s+|former\s+)?flag(?:\s+state)?(?:\s+of\s+(?:the\s+)?(?:vessel|ship))?|vessel\s+flag|nationality(?:\s+of\s+(?:the\s+)?vessel)?|"
-             r"country\s+of\s+(?:registration|registry|flag)|pavillon|pabell[oó]n|bandera"),
-    ("VESSEL_TYPE", r"(?:vessel|ship)\s+(?:type|category)|type\s+of\s+(?:vessel|ship)|vessel\s+category|type\s+de\s+navire|tipo\s+de\s+buque"),
-    ("GEAR_TYPE", r"type\s+of\s+(?:fishing\s+)?gear|(?:fishing\s+)?gear(?:\s+type)?|gear\s+used|(?:type\s+of\s+)?fishing\s+methods?|fishing\s+technique|"
-                  r"engins?(?:\s+de\s+p[eê]che)?|arte(?:\s+de\s+pesca)?"),
+    (
+        "PORT",
+        r"port\s+of\s+(?:registry|registration|register|landing|inspection|call|entry|departure)|home\s*port|registered\s+port|base\s+port|place\s+of\s+issue|"
+        r"port\s+d['’]attache|puerto\s+(?:base|de\s+matr[ií]cula)|port",
+    ),
+    (
+        "OWNER",
+        r"(?:registered\s+|beneficial\s+|vessel\s+|ship\s*)?owner(?:'s)?(?:\s*/\s*operator)?(?:\s+name)?|operator(?:\s+name)?|(?:ship\s+)?manager|charterer|"
+        r"(?:owning|operating|management|fishing)\s+company|company(?:\s+name)?|armateur|armador|propri[eé]taire|propietario",
+    ),
+    (
+        "FLAG",
+        r"(?:current\s+|previous\s+|former\s+)?flag(?:\s+state)?(?:\s+of\s+(?:the\s+)?(?:vessel|ship))?|vessel\s+flag|nationality(?:\s+of\s+(?:the\s+)?vessel)?|"
+        r"country\s+of\s+(?:registration|registry|flag)|pavillon|pabell[oó]n|bandera",
+    ),
+    (
+        "VESSEL_TYPE",
+        r"(?:vessel|ship)\s+(?:type|category)|type\s+of\s+(?:vessel|ship)|vessel\s+category|type\s+de\s+navire|tipo\s+de\s+buque",
+    ),
+    (
+        "GEAR_TYPE",
+        r"type\s+of\s+(?:fishing\s+)?gear|(?:fishing\s+)?gear(?:\s+type)?|gear\s+used|(?:type\s+of\s+)?fishing\s+methods?|fishing\s+technique|"
+        r"engins?(?:\s+de\s+p[eê]che)?|arte(?:\s+de\s+pesca)?",
+    ),
     ("VESSEL_TYPE", r"type"),
-    ("TONNAGE", r"gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|net\s+tonnage|tonnage|GRT|GT|jauge(?:\s+brute)?|arqueo(?:\s+bruto)?"),
+    (
+        "TONNAGE",
+        r"gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|net\s+tonnage|tonnage|GRT|GT|jauge(?:\s+brute)?|arqueo(?:\s+bruto)?",
+    ),
     ("LENGTH", r"length\s+over\s*all|length|LOA|longueur(?:\s+hors\s+tout)?|eslora(?:\s+total)?"),
-    ("BUILD_YEAR", r"year\s+(?:of\s+)?buil[td]|(?:year|date)\s+of\s+(?:construction|build)|when\s+built|construction\s+year|built|"
-                   r"ann[eé]e\s+de\s+construction|a[ñn]o\s+de\s+construcci[oó]n"),
+    (
+        "BUILD_YEAR",
+        r"year\s+(?:of\s+)?buil[td]|(?:year|date)\s+of\s+(?:construction|build)|when\s+built|construction\s+year|built|"
+        r"ann[eé]e\s+de\s+construction|a[ñn]o\s+de\s+construcci[oó]n",
+    ),
 )
 
 # Column headers of tables: the field keys plus the short names only a header row uses.
 COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
     ("VESSEL_NAME", r"name|(?:fishing\s+)?(?:vessel|ship|boat)(?:\s+name)?"),
-    ("DATE", r"(?:authori[sz]ation\s+|auth\.?\s+)?(?:start|end|from|to|until|expiry|expires|date)(?:\s+date)?|valid\s+(?:from|to|until)|date\s+\w+"),
+    (
+        "DATE",
+        r"(?:authori[sz]ation\s+|auth\.?\s+)?(?:start|end|from|to|until|expiry|expires|date)(?:\s+date)?|valid\s+(?:from|to|until)|date\s+\w+",
+    ),
     ("BUILD_YEAR", r"year"),
     (None, r"no\.?|#|s/?n|serial|item|remarks?|status"),
 ) + FIELD_KEYS

@@ -12,9 +12,14 @@ _MONTH = (
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _DATE_PATTERNS = (
-    re.compile(rf"(?<![\w])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[\s\-/]+{_MONTH}[\s\-/,]+(?P<y>\d{{4}}|\d{{2}})(?![\w])", re.IGNORECASE),
+    re.compile(
+        rf"(?<![\w])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[\s\-/]+{_MONTH}[\s\-/,]+(?P<y>\d{{4}}|\d{{2}})(?![\w])",
+        re.IGNORECASE,
+    ),
     re.compile(rf"(?<![\w]){_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?![\w])", re.IGNORECASE),
-    re.compile(r"(?<![\w.\-/])(?P<y>(?:19|20)\d\d)(?P<s>[\-/.])(?P<m>0?[1-9]|1[0-2])(?P=s)(?P<d>\d{1,2})(?![\d]|[\-/.]\d)"),
+    re.compile(
+        r"(?<![\w.\-/])(?P<y>(?:19|20)\d\d)(?P<s>[\-/.])(?P<m>0?[1-9]|1[0-2])(?P=s)(?P<d>\d{1,2})(?![\d]|[\-/.]\d)"
+    ),
     re.compile(r"(?<![\w.\-/])(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<y>(?:19|20)\d\d)(?![\w\-/]|\.\d)"),
 )
 
@@ -33,7 +38,6 @@ def _dates_in(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     return spans
 
 
-
 @lru_cache(maxsize=1)
 def _country_name_re() -> re.Pattern[str]:
     names = sorted(country_names(), key=len, reverse=True)
@@ -49,5 +53,3 @@ def _countries_in(text: str, start: int, end: int, codes: bool) -> list[tuple[in
     if codes:
         spans += [(m.start(), m.end()) for m in _ALPHA3.finditer(text, start, end) if lookup_country(m.group())]
     return spans
-
-

@@ -1,4 +1,5 @@
-"""Patterns and vocabularies: RFMOs, dates, measures, vessel types, gears, flags in context, prose names, bare identifiers."""
+"""Patterns and vocabularies: RFMOs, dates, measures, vessel types, gears, flags in context, prose names,
+bare identifiers."""
 
 from __future__ import annotations
 
@@ -31,39 +32,142 @@ def _vocabulary_regex(terms: tuple[str, ...]) -> re.Pattern[str]:
 
 
 VESSEL_TYPE_TERMS: tuple[str, ...] = (
-    "stern trawler", "side trawler", "freezer trawler", "factory trawler", "wetfish trawler", "otter trawler",
-    "beam trawler", "outrigger trawler", "pair trawler", "bottom trawler", "midwater trawler", "trawler",
-    "tuna purse seiner", "purse seiner", "danish seiner", "seiner", "tuna longliner", "longliner",
-    "long liner", "longline vessel", "longline fishing vessel", "tuna longline vessel", "pole and line vessel",
-    "pole and liner", "gillnetter", "gill netter", "drift netter", "driftnetter", "squid jigger", "jigger",
-    "jigging vessel", "squid jigging vessel", "handliner", "hand liner", "handline vessel", "troller",
-    "trolling vessel", "trap setter", "potter", "dredger", "reefer", "reefer vessel", "refrigerated cargo vessel",
-    "refrigerated cargo ship", "fish carrier", "carrier vessel", "transhipment vessel", "transshipment vessel",
-    "fish transport vessel", "support vessel", "supply vessel", "bunker vessel", "bunkering vessel",
-    "carrier", "mother ship", "factory ship", "fish processing vessel", "research vessel", "patrol vessel", "tanker",
+    "stern trawler",
+    "side trawler",
+    "freezer trawler",
+    "factory trawler",
+    "wetfish trawler",
+    "otter trawler",
+    "beam trawler",
+    "outrigger trawler",
+    "pair trawler",
+    "bottom trawler",
+    "midwater trawler",
+    "trawler",
+    "tuna purse seiner",
+    "purse seiner",
+    "danish seiner",
+    "seiner",
+    "tuna longliner",
+    "longliner",
+    "long liner",
+    "longline vessel",
+    "longline fishing vessel",
+    "tuna longline vessel",
+    "pole and line vessel",
+    "pole and liner",
+    "gillnetter",
+    "gill netter",
+    "drift netter",
+    "driftnetter",
+    "squid jigger",
+    "jigger",
+    "jigging vessel",
+    "squid jigging vessel",
+    "handliner",
+    "hand liner",
+    "handline vessel",
+    "troller",
+    "trolling vessel",
+    "trap setter",
+    "potter",
+    "dredger",
+    "reefer",
+    "reefer vessel",
+    "refrigerated cargo vessel",
+    "refrigerated cargo ship",
+    "fish carrier",
+    "carrier vessel",
+    "transhipment vessel",
+    "transshipment vessel",
+    "fish transport vessel",
+    "support vessel",
+    "supply vessel",
+    "bunker vessel",
+    "bunkering vessel",
+    "carrier",
+    "mother ship",
+    "factory ship",
+    "fish processing vessel",
+    "research vessel",
+    "patrol vessel",
+    "tanker",
 )
 GEAR_TERMS: tuple[str, ...] = (
-    "drifting longlines", "set longlines", "bottom longlines", "pelagic longlines", "longlines", "longline",
-    "purse seines", "purse seine", "ring nets", "beach seines", "boat seines", "danish seines", "scottish seines",
-    "pair seines", "seine nets", "bottom trawls", "bottom otter trawls", "beam trawls", "midwater trawls",
-    "midwater otter trawls", "pelagic trawls", "pair trawls", "otter trawls", "otter twin trawls",
-    "shrimp trawls", "bottom trawl", "midwater trawl", "pelagic trawl", "gillnets", "gill nets",
-    "set gillnets", "drift gillnets", "driftnets", "drift nets", "trammel nets", "entangling nets",
-    "pole and line", "pole and lines", "handlines", "hand lines", "handlines and hand-operated pole-and-lines",
-    "jigging lines", "mechanized lines", "squid jigging", "trolling lines", "troll lines", "hooks and lines",
-    "pots and traps", "pots", "traps", "dredges", "lift nets", "falling gear", "cast nets", "harpoons",
+    "drifting longlines",
+    "set longlines",
+    "bottom longlines",
+    "pelagic longlines",
+    "longlines",
+    "longline",
+    "purse seines",
+    "purse seine",
+    "ring nets",
+    "beach seines",
+    "boat seines",
+    "danish seines",
+    "scottish seines",
+    "pair seines",
+    "seine nets",
+    "bottom trawls",
+    "bottom otter trawls",
+    "beam trawls",
+    "midwater trawls",
+    "midwater otter trawls",
+    "pelagic trawls",
+    "pair trawls",
+    "otter trawls",
+    "otter twin trawls",
+    "shrimp trawls",
+    "bottom trawl",
+    "midwater trawl",
+    "pelagic trawl",
+    "gillnets",
+    "gill nets",
+    "set gillnets",
+    "drift gillnets",
+    "driftnets",
+    "drift nets",
+    "trammel nets",
+    "entangling nets",
+    "pole and line",
+    "pole and lines",
+    "handlines",
+    "hand lines",
+    "handlines and hand-operated pole-and-lines",
+    "jigging lines",
+    "mechanized lines",
+    "squid jigging",
+    "trolling lines",
+    "troll lines",
+    "hooks and lines",
+    "pots and traps",
+    "pots",
+    "traps",
+    "dredges",
+    "lift nets",
+    "falling gear",
+    "cast nets",
+    "harpoons",
 )
 _VESSEL_TYPE_RE = _vocabulary_regex(VESSEL_TYPE_TERMS)
 _GEAR_RE = _vocabulary_regex(GEAR_TERMS)
 _RFMO_RE = re.compile(
-    r"(?<![\w])(?:" + _RFMO_ALT + r")(?![\w])|(?<![\w])(?:"
+    r"(?<![\w])(?:"
+    + _RFMO_ALT
+    + r")(?![\w])|(?<![\w])(?:"
     + "|".join(r"[\s\-]+".join(map(re.escape, re.split(r"[\s\-]+", name))) for name in _RFMO_NAMES)
     + r")(?![\w])",
     re.IGNORECASE,
 )
-_TONNAGE_RE = re.compile(rf"(?<![\w.,])(?:{_NUMBER})\s?(?:GT|GRT|gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons))(?![\w])", re.IGNORECASE)
+_TONNAGE_RE = re.compile(
+    rf"(?<![\w.,])(?:{_NUMBER})\s?(?:GT|GRT|gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons))(?![\w])",
+    re.IGNORECASE,
+)
 _LENGTH_RE = re.compile(rf"(?<![\w.,])(?:{_NUMBER})(?:\s?(?:m|metres|meters|ft|feet)|-(?:metre|meter))(?![\w³²])")
-_BUILT_RE = re.compile(r"\b(?:built|constructed)\s+(?:in\s+)?(?:(?:[A-Z][\w.]*,?\s+){1,3}(?:in\s+)?)?(?P<y>(?:19|20)\d\d)\b")
+_BUILT_RE = re.compile(
+    r"\b(?:built|constructed)\s+(?:in\s+)?(?:(?:[A-Z][\w.]*,?\s+){1,3}(?:in\s+)?)?(?P<y>(?:19|20)\d\d)\b"
+)
 
 
 _FLAG_CONTEXTS = (
@@ -94,7 +198,28 @@ _CAPS_NAME = r"[A-Z0-9][A-Z0-9'’.\-/]*(?![a-z])(?:[ ][A-Z0-9][A-Z0-9'’.\-/]*
 _TITLE_NAME = r"[A-Z0-9][\w'’.\-/]*(?:[ ][A-Z0-9][\w'’.\-/]*){0,4}"
 _QUOTED = r"[“\"‘'](?P<q>[^”\"’'\n]{2,40})[”\"’']"
 _NAME_STOP_WORDS = frozenset(
-    {"IMO", "MMSI", "IRCS", "GT", "GRT", "LOA", "FLAG", "FLAGGED", "CALL", "WAS", "IS", "AND", "THE", "OF", "IN", "ON", "AT", "WITH", "BY", "FOR"}
+    {
+        "IMO",
+        "MMSI",
+        "IRCS",
+        "GT",
+        "GRT",
+        "LOA",
+        "FLAG",
+        "FLAGGED",
+        "CALL",
+        "WAS",
+        "IS",
+        "AND",
+        "THE",
+        "OF",
+        "IN",
+        "ON",
+        "AT",
+        "WITH",
+        "BY",
+        "FOR",
+    }
     | set(_RFMO_ACRONYMS)
 )
 _PROSE_NAME_PATTERNS = (

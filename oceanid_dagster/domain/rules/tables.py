@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from oceanid_dagster.domain.rules.keys import (
     _COLUMN_KEY_RE,

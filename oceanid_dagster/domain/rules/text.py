@@ -15,6 +15,13 @@ _COMPANY_SUFFIX = re.compile(
 _TRIM_CHARS = " \t\n\r,;:.\"'“”‘’()[]{}-–"
 
 
+def _keeps_closing_dot(value: str) -> bool:
+    """An abbreviation's dot stays: a company suffix ("LTD.") or dotted initials ("S.A.")."""
+    if not re.search(r"(?:\b[A-Za-z]{1,4}|\.[A-Za-z])\.$", value):
+        return False
+    return bool(_COMPANY_SUFFIX.match(value.split()[-1]) or re.search(r"\.[A-Za-z]\.$", value))
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop surrounding spaces and punctuation, keeping a closing dot of an abbreviation ("LTD.")."""
     while start < end and text[start] in _TRIM_CHARS:
@@ -22,9 +29,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
             break
         start += 1
     while end > start and text[end - 1] in _TRIM_CHARS:
-        if text[end - 1] == "." and re.search(r"(?:\b[A-Za-z]{1,4}|\.[A-Za-z])\.$", text[start:end]):
-            if _COMPANY_SUFFIX.match(text[start:end].split()[-1]) or re.search(r"\.[A-Za-z]\.$", text[start:end]):
-                break
+        if text[end - 1] == "." and _keeps_closing_dot(text[start:end]):
+            break
         if text[end - 1] == ")" and "(" in text[start:end]:
             break
         end -= 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from oceanid_dagster.domain.countries import lookup_country
 from oceanid_dagster.domain.identifiers import (
@@ -68,9 +68,7 @@ def _ircs_values(text: str, start: int, end: int) -> list[Found]:
 
 
 def _measure_values(label: str, unit: str, unit_first: str) -> ValueParser:
-    pattern = re.compile(
-        rf"(?:(?:{unit_first})\s?)?(?:{_NUMBER})(?:\s?(?:{unit})(?![\w³²]))?", re.IGNORECASE
-    )
+    pattern = re.compile(rf"(?:(?:{unit_first})\s?)?(?:{_NUMBER})(?:\s?(?:{unit})(?![\w³²]))?", re.IGNORECASE)
 
     def parse(text: str, start: int, end: int) -> list[Found]:
         match = pattern.match(text, start, end)

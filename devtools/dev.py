@@ -8,13 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from oceanid_dagster import settings
 from devtools.services import (
     dagster_dev_command,
     start_process_group,
     stop_process_group,
     wait_for_http,
 )
+from oceanid_dagster import settings
 
 REPO = Path(__file__).resolve().parents[1]
 ARGILLA_PORT = 6900
@@ -26,8 +26,14 @@ def start_local_argilla(home: Path) -> subprocess.Popen:
     data_dir.mkdir(parents=True, exist_ok=True)
     log = home / "argilla.log"
     command = [
-        str(REPO / ".venv-argilla/bin/python"), str(REPO / "services/argilla/launcher.py"),
-        "--host", "127.0.0.1", "--port", str(ARGILLA_PORT), "--data-dir", str(data_dir),
+        str(REPO / ".venv-argilla/bin/python"),
+        str(REPO / "services/argilla/launcher.py"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(ARGILLA_PORT),
+        "--data-dir",
+        str(data_dir),
     ]
     process = start_process_group(command, log)
     wait_for_http(f"http://127.0.0.1:{ARGILLA_PORT}/api/v1/me", 120, process, log)
@@ -43,7 +49,9 @@ def main() -> int:
         if not env.get("ARGILLA_API_URL"):
             services.append(start_local_argilla(home))
             env.update(ARGILLA_API_URL=f"http://127.0.0.1:{ARGILLA_PORT}", ARGILLA_API_KEY=LOCAL_OWNER_KEY)
-        print(f"Dagster UI: http://127.0.0.1:3000   (OCEANID_HOME={home}, DAGSTER_HOME={env['DAGSTER_HOME']})", flush=True)
+        print(
+            f"Dagster UI: http://127.0.0.1:3000   (OCEANID_HOME={home}, DAGSTER_HOME={env['DAGSTER_HOME']})", flush=True
+        )
         print(f"Drop PDFs into {home / 'uploads'}: upload_sensor picks them up.", flush=True)
         dagster = subprocess.Popen(dagster_dev_command("127.0.0.1", 3000), env=env, cwd=REPO, start_new_session=True)
         services.append(dagster)
