@@ -41,13 +41,14 @@ def register(resources: dict, instance, paths: list[Path]) -> list[str]:
     return ids
 
 
-def run_batch(instance, resources: dict, document_ids: list[str], selection=None):
-    """One run over the whole batch, as the single-run backfill the sensor launches does."""
+def run_batch(instance, resources: dict, document_ids: list[str], selection=None, run_config=None):
+    """One run over the whole batch, as the run the upload sensor asks for (a partition range)."""
     return materialize(
         INGESTION,
         instance=instance,
         resources=resources,
         selection=selection,
+        run_config=run_config,
         tags={PARTITION_RANGE_START_TAG: document_ids[0], PARTITION_RANGE_END_TAG: document_ids[-1]},
         raise_on_error=False,
     )

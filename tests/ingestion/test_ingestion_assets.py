@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dagster import AssetKey
 
+from oceanid_dagster.defs.assets.documents import documents_run_config
 from oceanid_dagster.defs.resources.document_store import DocumentStoreResource
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
+from oceanid_dagster.defs.resources.registry_lists import PACKAGED_SAMPLE
 from oceanid_dagster.domain.documents import document_id
-from tests.ingestion.helpers import register, rows_per_document, run_batch, upload
+from tests.ingestion.helpers import register, rows_per_document, run_batch, upload, uploads_of
 from tests.pdf_fixtures import text_pdf
 
 AUTHORISATION = """AUTHORISATION TO FISH - IOTC RECORD OF AUTHORISED VESSELS
@@ -110,3 +112,63 @@ def test_page_limit_and_size_limit_are_clear_failures(home, resources, instance)
     errors = {row["filename"]: row["error"] for row in resources["warehouse"].query("SELECT * FROM documents")}
     assert errors["long.pdf"] == "PDF has 3 pages, over the limit of 2"
     assert "over the limit of 50,000 bytes" in errors["big.pdf"]
+
+
+class OcrLosingPageTwo(OcrEngineResource):
+    """An OCR engine with a bug: page 2 of every document goes missing."""
+
+    def read_many(self, documents):
+        for key, pages in super().read_many(documents):
+            yield key, pages if isinstance(pages, Exception) else [page for page in pages if page.page_number != 2]
+
+
+def test_pages_missing_from_raw_ocr_block_extraction_of_that_run(home, resources, instance):
+    ids = register(resources, instance, upload(home, {"three-pages.pdf": text_pdf(AUTHORISATION, "page 2", "page 3")}))
+
+    result = run_batch(instance, {**resources, "ocr_engine": OcrLosingPageTwo()}, ids)
+
+    assert not result.success
+    [check] = result.get_asset_check_evaluations()
+    assert (check.check_name, check.passed) == ("every_page_has_text", False)
+    assert check.metadata["documents_with_missing_pages"].value == 1
+    started = {event.step_key for event in result.all_events if event.event_type_value == "STEP_START"}
+    assert "raw_ocr" in started and "extracted_entities" not in started, "bad pages do not travel on"
+    assert resources["warehouse"].query("SELECT * FROM entities") == []
+
+
+def test_ingestion_checks_look_at_the_run_s_documents_only(home, resources, instance):
+    first = register(resources, instance, upload(home, {"a.pdf": text_pdf(AUTHORISATION, "Page 2")}))
+    assert run_batch(instance, resources, first).success
+    with resources["warehouse"].connect() as connection:  # an earlier document damaged since, by hand
+        connection.execute("DELETE FROM raw_ocr WHERE document_id = ? AND page_number = 2", [first[0]])
+        connection.execute("UPDATE entities SET text = 'tampered' WHERE document_id = ?", [first[0]])
+
+    second = register(resources, instance, upload(home, {"b.pdf": text_pdf(NOTICE)}))
+    result = run_batch(instance, resources, second)
+
+    assert result.success, "another document's damage does not fail this batch"
+    checks = {evaluation.check_name: evaluation for evaluation in result.get_asset_check_evaluations()}
+    assert checks["every_page_has_text"].metadata["documents_checked"].value == 1
+    again = run_batch(instance, resources, first, selection=[AssetKey("extracted_entities")])
+    assert again.success, "re-extracting the damaged document rewrites its entities from its pages"
+
+
+def test_the_run_registers_the_uploads_handed_in_its_config(home, resources, instance):
+    files = upload(home, {"authorisation.pdf": text_pdf(AUTHORISATION), "notice.pdf": text_pdf(NOTICE)})
+    uploads = uploads_of(files)
+    ids = [item.document_id for item in uploads]
+    instance.add_dynamic_partitions("documents", ids)
+
+    result = run_batch(instance, resources, ids, run_config=documents_run_config(uploads))
+
+    assert result.success
+    rows = resources["warehouse"].documents_by_id(ids)
+    assert [(row["filename"], row["status"], row["sha256"]) for row in rows] == [
+        ("authorisation.pdf", "processed", uploads[0].sha256),
+        ("notice.pdf", "processed", uploads[1].sha256),
+    ]
+    metadata = result.asset_materializations_for_node("documents")[0].metadata
+    assert metadata["newly_registered"].value == 2
+    assert (
+        result.asset_materializations_for_node("extracted_entities")[0].metadata["gazetteer"].value == PACKAGED_SAMPLE
+    )
