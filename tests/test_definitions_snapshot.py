@@ -56,7 +56,10 @@ DEPLOYMENT_VARIABLES = ("ARGILLA_API_URL", "OCEANID_PROFILE", "OCEANID_TRAINING_
 
 def described_in_a_clean_process(home: Path) -> dict:
     env = {key: value for key, value in os.environ.items() if key not in DEPLOYMENT_VARIABLES}
-    code = "import json; from tests.test_definitions_snapshot import *; print(json.dumps(describe(code_location())))"
+    code = (
+        "import json; from oceanid_dagster.definitions import defs; "
+        "from tests.test_definitions_snapshot import describe; print(json.dumps(describe(defs())))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=Path(__file__).resolve().parents[1],

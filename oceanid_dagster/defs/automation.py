@@ -45,41 +45,26 @@ def after_upstream() -> dg.AutomationCondition:
     )
 
 
-def after_new_version_of(asset_key: str) -> dg.AutomationCondition:
-    """Partitions already materialised are redone once ``asset_key`` has a new data version."""
-    new_version = (
-        dg.AutomationCondition.any_deps_match(dg.AutomationCondition.data_version_changed())
-        .allow(dg.AssetSelection.assets(asset_key))
-        .since_last_handled()
-    )
-    return (
-        new_version
-        & ~dg.AutomationCondition.missing()
-        & ~dg.AutomationCondition.in_progress()
-        & ~dg.AutomationCondition.any_deps_in_progress()
-    ).with_label(f"new {asset_key}")
-
-
-def after_update_of(asset_key: str) -> dg.AutomationCondition:
-    """Partitions already materialised are redone once ``asset_key`` updated them again (outside the run
+def redone_after(asset_key: str, change: dg.AutomationCondition, label: str) -> dg.AutomationCondition:
+    """Partitions already materialised are redone once ``asset_key`` shows ``change`` (outside the run
     that materialised both)."""
-    updated = (
-        dg.AutomationCondition.any_deps_match(dg.AutomationCondition.newly_updated())
-        .allow(dg.AssetSelection.assets(asset_key))
-        .since_last_handled()
-    )
+    changed = dg.AutomationCondition.any_deps_match(change).allow(dg.AssetSelection.assets(asset_key))
     return (
-        updated
+        changed.since_last_handled()
         & ~dg.AutomationCondition.missing()
         & ~dg.AutomationCondition.in_progress()
         & ~dg.AutomationCondition.any_deps_in_progress()
-    ).with_label(f"{asset_key} updated")
+    ).with_label(label)
 
 
 NIGHTLY_TRAINING = on_cron_tick(training_cron(), "nightly training")
 REGISTRY_REFRESH = on_cron_tick(registry_cron(), "registry refresh")
-RE_EXTRACT_ON_RELEASE = after_new_version_of("ner_model_release")
-RE_SUGGEST_ON_EXTRACTION = after_update_of("extracted_entities")
+RE_EXTRACT_ON_RELEASE = redone_after(
+    "ner_model_release", dg.AutomationCondition.data_version_changed(), "new ner_model_release"
+)
+RE_SUGGEST_ON_EXTRACTION = redone_after(
+    "extracted_entities", dg.AutomationCondition.newly_updated(), "extracted_entities updated"
+)
 
 automation_sensor = dg.AutomationConditionSensorDefinition(
     name="automation_sensor",
