@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import statistics
 import subprocess
@@ -27,6 +28,38 @@ REMOTE = "remote"
 
 class DocumentRejected(ValueError):
     """The file cannot be read as a vessel document; the message says why."""
+
+
+@dataclass(frozen=True)
+class PageBounds:
+    """What one page may cost. A hostile or broken file (a huge blank page, a text layer of millions
+    of spaces) fails or is read within these, in seconds and a bounded amount of memory."""
+
+    max_page_pixels: int = 25_000_000  # a page rendered for OCR is scaled down to this (A3 at 300 dpi)...
+    min_ocr_dpi: int = 100  # ...but not below this: a page that would need less is rejected
+    max_line_chars: int = 2_000  # a laid-out line longer than this keeps its glyphs, not its padding
+    max_page_chars: int = 200_000  # a page with more text than this is rejected
+
+    def check_page_text(self, page_number: int, text: str) -> str:
+        if len(text) > self.max_page_chars:
+            raise DocumentRejected(
+                f"page {page_number} has {len(text):,} characters of text, over the limit of {self.max_page_chars:,}"
+            )
+        return text
+
+    def render_scale(self, page_number: int, width_pt: float, height_pt: float, dpi: int) -> float:
+        """The rendering scale (pixels per point): ``dpi``, or less to stay within the pixel budget."""
+        scale = dpi / 72
+        if width_pt * height_pt * scale * scale <= self.max_page_pixels:
+            return scale
+        scale = math.sqrt(self.max_page_pixels / (width_pt * height_pt))
+        if scale * 72 < self.min_ocr_dpi:
+            largest_sq_in = self.max_page_pixels / self.min_ocr_dpi**2
+            raise DocumentRejected(
+                f"page {page_number} is {width_pt / 72:,.0f} × {height_pt / 72:,.0f} in, over the limit for OCR "
+                f"({largest_sq_in:,.0f} sq in: {self.max_page_pixels / 1e6:.0f} Mpx at {self.min_ocr_dpi} dpi)"
+            )
+        return scale
 
 
 @dataclass(frozen=True)
@@ -77,12 +110,17 @@ def page_count(data: bytes, max_pages: int) -> int:
         document.close()
 
 
-def text_layer(document: pdfium.PdfDocument, index: int) -> str:
+def text_layer(document: pdfium.PdfDocument, index: int, bounds: PageBounds = PageBounds()) -> str:
     page = document[index]
     try:
         textpage = page.get_textpage()
         try:
-            return layout_text(textpage)
+            if textpage.count_chars() > bounds.max_page_chars:
+                raise DocumentRejected(
+                    f"page {index + 1} has {textpage.count_chars():,} characters of text, "
+                    f"over the limit of {bounds.max_page_chars:,}"
+                )
+            return bounds.check_page_text(index + 1, layout_text(textpage, bounds.max_line_chars))
         finally:
             textpage.close()
     finally:
@@ -94,7 +132,7 @@ COLUMN_GAP_ADVANCES = 1.5
 WORD_GAP_ADVANCES = 0.2
 
 
-def layout_text(textpage: pdfium.PdfTextPage) -> str:
+def layout_text(textpage: pdfium.PdfTextPage, max_line_chars: int = PageBounds.max_line_chars) -> str:
     """The page's text with its horizontal layout kept, like ``pdftotext -layout``.
 
     pdfium's plain text collapses the space between table cells to one blank, which loses the
@@ -112,7 +150,7 @@ def layout_text(textpage: pdfium.PdfTextPage) -> str:
         return text.replace("\r\n", "\n").replace("\r", "\n")
     glyph = statistics.median(widths)
     origin = min(box[0] for box in advances if box)
-    return "\n".join(_layout_line(line, glyph, origin) for line in _lines(text, advances))
+    return "\n".join(_layout_line(line, glyph, origin, max_line_chars) for line in _lines(text, advances))
 
 
 def _glyph_advances(textpage: pdfium.PdfTextPage, text: str) -> list[tuple[float, float] | None]:
@@ -136,11 +174,15 @@ def _lines(text: str, boxes: list) -> list[list[tuple[str, tuple[float, float]]]
     return lines
 
 
-def _layout_line(glyphs: list[tuple[str, tuple[float, float]]], glyph: float, origin: float) -> str:
+def _layout_line(glyphs: list[tuple[str, tuple[float, float]]], glyph: float, origin: float, max_chars: int) -> str:
+    """The line with its glyphs at their columns; a line that would run past ``max_chars`` keeps its
+    glyphs with plain gaps instead (one space between words, two between columns)."""
     line = ""
     previous_right: float | None = None
     for char, (left, right) in glyphs:
         column = round((left - origin) / glyph)
+        if column > max_chars:
+            return _plain_line(glyphs, glyph)
         if previous_right is None:
             line = " " * column
         else:
@@ -154,15 +196,29 @@ def _layout_line(glyphs: list[tuple[str, tuple[float, float]]], glyph: float, or
     return line.rstrip()
 
 
+def _plain_line(glyphs: list[tuple[str, tuple[float, float]]], glyph: float) -> str:
+    line = ""
+    previous_right: float | None = None
+    for char, (left, right) in glyphs:
+        if previous_right is not None:
+            gap = left - previous_right
+            line += "  " if gap > COLUMN_GAP_ADVANCES * glyph else " " if gap > WORD_GAP_ADVANCES * glyph else ""
+        line += char
+        previous_right = right
+    return line
+
+
 def has_usable_text(text: str, min_chars: int) -> bool:
     """A page whose text layer has too few letters/digits is treated as a scan."""
     return sum(ch.isalnum() for ch in text) >= min_chars
 
 
-def render_png(document: pdfium.PdfDocument, index: int, dpi: int) -> bytes:
+def render_png(document: pdfium.PdfDocument, index: int, dpi: int, bounds: PageBounds = PageBounds()) -> bytes:
+    """The page as a grayscale PNG at ``dpi``, or scaled down to the pixel budget of ``bounds``."""
     page = document[index]
     try:
-        image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+        width_pt, height_pt = page.get_size()
+        image = page.render(scale=bounds.render_scale(index + 1, width_pt, height_pt, dpi), grayscale=True).to_pil()
     finally:
         page.close()
     buffer = io.BytesIO()
@@ -205,23 +261,23 @@ class _PreparedDocument:
     images: list[bytes]
 
 
-def _prepare(data: bytes, max_pages: int, min_text_chars: int, dpi: int) -> _PreparedDocument:
+def _prepare(data: bytes, max_pages: int, min_text_chars: int, dpi: int, bounds: PageBounds) -> _PreparedDocument:
     document = open_pdf(data, max_pages)
     try:
-        layers = [text_layer(document, index) for index in range(len(document))]
+        layers = [text_layer(document, index, bounds) for index in range(len(document))]
         scanned = [index for index, text in enumerate(layers) if not has_usable_text(text, min_text_chars)]
-        images = [render_png(document, index, dpi) for index in scanned]
+        images = [render_png(document, index, dpi, bounds) for index in scanned]
     finally:
         document.close()
     return _PreparedDocument(layers, scanned, images)
 
 
 def _assemble(
-    prepared: _PreparedDocument, ocr_results: Sequence[tuple[str, float | None]], ocr_method: str
+    prepared: _PreparedDocument, ocr_results: Sequence[tuple[str, float | None]], ocr_method: str, bounds: PageBounds
 ) -> list[PageText]:
     pages = [PageText(index + 1, text, TEXT_LAYER, 1.0) for index, text in enumerate(prepared.layers)]
     for index, (text, confidence) in zip(prepared.scanned, ocr_results):
-        pages[index] = PageText(index + 1, text, ocr_method, confidence)
+        pages[index] = PageText(index + 1, bounds.check_page_text(index + 1, text), ocr_method, confidence)
     return pages
 
 
@@ -237,6 +293,7 @@ def read_pdfs(
     workers: int,
     ocr_page: OcrFunction,
     ocr_method: str = TESSERACT,
+    bounds: PageBounds = PageBounds(),
     chunk_size: int = 32,
 ) -> Iterator[tuple[str, list[PageText] | Exception]]:
     """Pages of many documents, in order: ``(key, pages)`` or ``(key, error)`` for each.
@@ -249,25 +306,25 @@ def read_pdfs(
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for key, load in documents:
             try:
-                prepared: _PreparedDocument | Exception = _prepare(load(), max_pages, min_text_chars, dpi)
+                prepared: _PreparedDocument | Exception = _prepare(load(), max_pages, min_text_chars, dpi, bounds)
                 futures = [pool.submit(ocr_page, image) for image in prepared.images]
                 prepared.images = []  # the futures hold them; free memory as pages finish
             except Exception as error:
                 prepared, futures = error, []
             pending.append((key, prepared, futures))
             if len(pending) >= chunk_size:
-                yield from _collect(pending, ocr_method)
+                yield from _collect(pending, ocr_method, bounds)
                 pending = []
-        yield from _collect(pending, ocr_method)
+        yield from _collect(pending, ocr_method, bounds)
 
 
-def _collect(pending: list, ocr_method: str) -> Iterator[tuple[str, list[PageText] | Exception]]:
+def _collect(pending: list, ocr_method: str, bounds: PageBounds) -> Iterator[tuple[str, list[PageText] | Exception]]:
     for key, prepared, futures in pending:
         if isinstance(prepared, Exception):
             yield key, prepared
             continue
         try:
-            yield key, _assemble(prepared, [future.result() for future in futures], ocr_method)
+            yield key, _assemble(prepared, [future.result() for future in futures], ocr_method, bounds)
         except Exception as error:
             yield key, error
 

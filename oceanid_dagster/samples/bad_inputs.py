@@ -6,7 +6,9 @@ Too-large and too-many-pages cases are made by callers from big normal documents
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from PIL import Image
 from reportlab.lib.pagesizes import A4
@@ -72,6 +74,34 @@ def empty_file() -> bytes:
     return b""
 
 
+PDF_MAX_PAGE_POINTS = 14400  # the largest page side PDF readers accept (200 in)
+
+
+def pixel_bomb_pdf(pages: int = 1) -> bytes:
+    """Blank 14,400 × 14,400 pt pages (200 × 200 in) with no text layer: at 300 dpi each would be a
+    3.6-gigapixel image for OCR, from a file of under a kilobyte."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(PDF_MAX_PAGE_POINTS, PDF_MAX_PAGE_POINTS), invariant=1)
+    for _ in range(pages):
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def text_layer_bomb_pdf(lines: int = 2000, width_pt: int = 14000) -> bytes:
+    """A page whose text lines each hold a 0.5 pt glyph at both edges of a 14,000 pt wide page: a
+    layout-keeping reader pads every line with ~10^5 spaces."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(width_pt, lines + 10), invariant=1)
+    pdf.setFont("Courier", 0.5)
+    for line in range(lines):
+        pdf.drawString(0, line + 5, "x")
+        pdf.drawString(width_pt - 1, line + 5, "y")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
 BAD_INPUTS: dict[str, Callable[[], bytes]] = {
     "corrupt.pdf": corrupt_pdf,
     "encrypted.pdf": encrypted_pdf,
@@ -80,3 +110,23 @@ BAD_INPUTS: dict[str, Callable[[], bytes]] = {
     "csv-text.pdf": text_named_pdf,
     "empty.pdf": empty_file,
 }
+
+
+HOSTILE_INPUTS: dict[str, Callable[[], bytes]] = {
+    "pixel-bomb.pdf": pixel_bomb_pdf,
+    "text-layer-bomb.pdf": text_layer_bomb_pdf,
+}
+
+
+def write_bad_inputs(folder: Path) -> list[Path]:
+    """Every bad and hostile input as a file (``python -m oceanid_dagster.samples.bad_inputs FOLDER``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, build in {**BAD_INPUTS, **HOSTILE_INPUTS}.items():
+        paths.append(folder / name)
+        paths[-1].write_bytes(build())
+    return paths
+
+
+if __name__ == "__main__":
+    print("\n".join(str(path) for path in write_bad_inputs(Path(sys.argv[1]))))

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
+import io
 
-from oceanid_dagster.reading.pdf import TESSERACT, TEXT_LAYER, DocumentRejected, read_pdf_pages, tesseract_png
+import pytest
+from PIL import Image
+
+from oceanid_dagster.reading.pdf import (
+    TESSERACT,
+    TEXT_LAYER,
+    DocumentRejected,
+    PageBounds,
+    read_pdf_pages,
+    tesseract_png,
+)
 from oceanid_dagster.samples import bad_inputs
 from oceanid_dagster.samples.generator import generate_documents
 from oceanid_dagster.samples.registry_csv import load_sample_registry
@@ -72,3 +82,30 @@ def test_text_layer_keeps_table_columns_under_their_headers():
     assert lines[1].index("9086758") == header.index("IMO") == lines[2].index("9666481")
     assert lines[1].index("JILE") == header.index("Call sign")
     assert "TAISEI MARU NO.24" in lines[1], "word spaces inside a cell stay single"
+
+
+def test_a_large_page_is_scaled_down_to_the_pixel_budget_and_a_huge_one_rejected():
+    bounds = PageBounds(max_page_pixels=25_000_000, min_ocr_dpi=100)
+    assert bounds.render_scale(1, 595, 842, dpi=300) == 300 / 72, "A4 at 300 dpi is within budget"
+    scale = bounds.render_scale(1, 36 * 72, 36 * 72, dpi=300)  # 36 × 36 in
+    assert (36 * 72 * scale) ** 2 == pytest.approx(25_000_000) and scale * 72 > 100
+    with pytest.raises(DocumentRejected, match=r"page 4 is 200 × 200 in, over the limit for OCR"):
+        bounds.render_scale(4, 14400, 14400, dpi=300)
+
+
+def image_size(png: bytes) -> tuple[str, None]:
+    """An OCR stand-in that answers the size of the image it was given."""
+    with Image.open(io.BytesIO(png)) as image:
+        return f"{image.width}x{image.height}", None
+
+
+def test_a_scanned_page_larger_than_the_budget_is_read_at_a_lower_resolution():
+    [page] = read(text_pdf(""), bounds=PageBounds(max_page_pixels=2_000_000, min_ocr_dpi=50), ocr_page=image_size)
+    width, height = (int(value) for value in page.text.split("x"))
+    assert width * height <= 2_000_000 * 1.01 and width > 595 * 50 / 72  # pdfium rounds sizes up
+
+
+def test_page_text_over_its_limit_is_rejected_naming_the_page():
+    pdf = text_pdf("short page", "x " * 3000)
+    with pytest.raises(DocumentRejected, match=r"page 2 has [\d,]+ characters of text, over the limit of 5,000"):
+        read(pdf, bounds=PageBounds(max_page_chars=5_000))

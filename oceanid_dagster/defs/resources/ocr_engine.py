@@ -15,6 +15,7 @@ from pydantic import Field
 from oceanid_dagster.reading.pdf import (
     REMOTE,
     TESSERACT,
+    PageBounds,
     PageText,
     default_workers,
     read_pdfs,
@@ -31,6 +32,20 @@ class OcrEngineResource(ConfigurableResource):
     dpi: int = Field(default=300, description="Rasterisation resolution for OCR.")
     min_text_chars: int = Field(default=20, description="Fewer letters/digits than this on a page means a scan.")
     max_pages: int = Field(default=500, description="Documents with more pages are rejected.")
+    max_page_pixels: int = Field(
+        default=PageBounds.max_page_pixels, description="Pages rendered for OCR are scaled down to this many pixels."
+    )
+    min_ocr_dpi: int = Field(
+        default=PageBounds.min_ocr_dpi,
+        description="A page that would render below this resolution within max_page_pixels is rejected.",
+    )
+    max_line_chars: int = Field(
+        default=PageBounds.max_line_chars,
+        description="Longer laid-out text lines keep their glyphs, not their padding.",
+    )
+    max_page_chars: int = Field(
+        default=PageBounds.max_page_chars, description="A page with more characters of text is rejected."
+    )
     workers: int = Field(default=0, description="Parallel tesseract processes; 0 = one per core.")
     language: str = "eng"
     remote_url: str | None = Field(
@@ -53,7 +68,12 @@ class OcrEngineResource(ConfigurableResource):
             workers=self.workers or default_workers(),
             ocr_page=self._ocr_page_function(),
             ocr_method=TESSERACT if self.engine == "tesseract" else REMOTE,
+            bounds=self.page_bounds,
         )
+
+    @property
+    def page_bounds(self) -> PageBounds:
+        return PageBounds(self.max_page_pixels, self.min_ocr_dpi, self.max_line_chars, self.max_page_chars)
 
     def _ocr_page_function(self) -> Callable[[bytes], tuple[str, float | None]]:
         if self.engine == "tesseract":
