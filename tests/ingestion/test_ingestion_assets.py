@@ -10,6 +10,7 @@ from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
 from oceanid_dagster.defs.resources.registry_lists import PACKAGED_SAMPLE
 from oceanid_dagster.domain.documents import document_id
 from tests.ingestion.helpers import register, rows_per_document, run_batch, upload, uploads_of
+from tests.ingestion.test_upload_sensor import evaluate, handed_uploads
 from tests.pdf_fixtures import text_pdf
 
 AUTHORISATION = """AUTHORISATION TO FISH - IOTC RECORD OF AUTHORISED VESSELS
@@ -172,3 +173,20 @@ def test_the_run_registers_the_uploads_handed_in_its_config(home, resources, ins
     assert (
         result.asset_materializations_for_node("extracted_entities")[0].metadata["gazetteer"].value == PACKAGED_SAMPLE
     )
+
+
+def test_a_file_replaced_after_registration_fails_its_document_and_returns_as_a_new_one(home, resources, instance):
+    [path] = upload(home, {"notice.pdf": text_pdf(NOTICE)})
+    [original] = register(resources, instance, [path])
+    assert run_batch(instance, resources, [original], selection=[AssetKey("documents")]).success
+    path.write_bytes(text_pdf(AUTHORISATION))  # replaced under the same name before raw_ocr reads it
+
+    result = run_batch(instance, resources, [original], selection=[AssetKey("raw_ocr"), AssetKey("extracted_entities")])
+
+    assert not result.success
+    [row] = resources["warehouse"].documents_by_id([original])
+    assert row["status"] == "failed" and "changed after it was registered" in row["error"]
+    assert resources["warehouse"].query("SELECT * FROM raw_ocr") == [], "no other content stored under the old id"
+    found, _ = evaluate(instance, resources)
+    [new] = handed_uploads(found.run_requests[0])
+    assert (new.name, new.document_id) == ("notice.pdf", document_id(path.read_bytes()))

@@ -13,8 +13,9 @@ from itertools import islice
 import dagster as dg
 
 from oceanid_dagster.defs.metadata import markdown_list
-from oceanid_dagster.defs.resources.document_store import DocumentTooLargeError
+from oceanid_dagster.defs.resources.document_store import DocumentStoreResource, DocumentTooLargeError
 from oceanid_dagster.defs.resources.warehouse import FAILED, WarehouseResource
+from oceanid_dagster.domain.documents import sha256_hex
 from oceanid_dagster.reading.pdf import DocumentRejected
 
 # The per-document stages, in order; a run over a batch may select a prefix of them or all.
@@ -32,6 +33,18 @@ def describe_error(error: Exception) -> str:
     if isinstance(error, (DocumentRejected, DocumentTooLargeError)):
         return message
     return f"{type(error).__name__}: {message}"
+
+
+def registered_bytes(document_store: DocumentStoreResource, row: dict) -> bytes:
+    """The document's bytes, read again from its source: exactly the content registered under its id,
+    or a rejection (a file replaced under the same name is another document, found as a new upload)."""
+    data = document_store.read_bytes(row["source_uri"], max_bytes=document_store.max_document_bytes)
+    if sha256_hex(data) != row["sha256"]:
+        raise DocumentRejected(
+            f"{row['source_uri']} changed after it was registered (its content is no longer document "
+            f"{row['document_id']}); the new content is registered as a new document when the file is found again"
+        )
+    return data
 
 
 def log_failure(context: dg.AssetExecutionContext, row: dict, reason: str) -> None:

@@ -9,15 +9,15 @@ from collections import Counter
 import dagster as dg
 from pydantic import Field
 
-from oceanid_dagster.defs.assets.batch import describe_error, fail_if_last_stage, log_failure
+from oceanid_dagster.defs.assets.batch import describe_error, fail_if_last_stage, log_failure, registered_bytes
 from oceanid_dagster.defs.metadata import markdown_table
 from oceanid_dagster.defs.partitions import documents_partitions
 from oceanid_dagster.defs.resources.document_store import DocumentStoreResource, UploadedFile
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
 from oceanid_dagster.defs.resources.warehouse import FAILED, REGISTERED, WarehouseResource, utc_now
 from oceanid_dagster.defs.versions import source_version
-from oceanid_dagster.domain.documents import display_filename, document_id_from_sha256, sha256_hex
-from oceanid_dagster.reading.pdf import DocumentRejected, page_count
+from oceanid_dagster.domain.documents import display_filename, document_id_from_sha256
+from oceanid_dagster.reading.pdf import page_count
 
 # Dagster resolves Config/resource annotations at decoration time: no `from __future__ import annotations` here.
 
@@ -105,10 +105,7 @@ def documents(
 
 
 def _validate(row: dict, document_store: DocumentStoreResource, ocr_engine: OcrEngineResource) -> int:
-    data = document_store.read_bytes(row["source_uri"], max_bytes=document_store.max_document_bytes)
-    if sha256_hex(data) != row["sha256"]:
-        raise DocumentRejected(f"{row['source_uri']} changed after it was registered; upload it again")
-    return page_count(data, ocr_engine.max_pages)
+    return page_count(registered_bytes(document_store, row), ocr_engine.max_pages)
 
 
 def _metadata(rows: list[dict], newly_registered: int) -> dict:

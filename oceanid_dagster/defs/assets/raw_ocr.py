@@ -5,7 +5,13 @@ from itertools import islice
 
 import dagster as dg
 
-from oceanid_dagster.defs.assets.batch import describe_error, fail_if_last_stage, log_failure, readable_documents
+from oceanid_dagster.defs.assets.batch import (
+    describe_error,
+    fail_if_last_stage,
+    log_failure,
+    readable_documents,
+    registered_bytes,
+)
 from oceanid_dagster.defs.assets.documents import documents
 from oceanid_dagster.defs.metadata import markdown_table
 from oceanid_dagster.defs.partitions import documents_partitions
@@ -54,7 +60,7 @@ def raw_ocr(
 ) -> dg.MaterializeResult:
     rows = readable_documents(warehouse, context.partition_keys)
     by_id = {row["document_id"]: row for row in rows}
-    loaders = [(row["document_id"], _loader(document_store, row["source_uri"])) for row in rows]
+    loaders = [(row["document_id"], _loader(document_store, row)) for row in rows]
     stats: Counter = Counter()
     preview: list[dict] = []
     results = ocr_engine.read_many(loaders)
@@ -74,8 +80,8 @@ def raw_ocr(
     return dg.MaterializeResult(metadata=_metadata(stats, preview))
 
 
-def _loader(document_store: DocumentStoreResource, uri: str):
-    return lambda: document_store.read_bytes(uri, max_bytes=document_store.max_document_bytes)
+def _loader(document_store: DocumentStoreResource, row: dict):
+    return lambda: registered_bytes(document_store, row)
 
 
 def _count(stats: Counter, preview: list[dict], document_id: str, pages: list[PageText]) -> None:
