@@ -21,7 +21,7 @@ from pathlib import Path
 from benchmarks.bench_end_to_end import sample_pdfs
 from benchmarks.dagster_dev import DagsterDev, copy_into
 from benchmarks.report import emit, note
-from oceanid_dagster.defs.assets.documents import Upload, registration_row
+from oceanid_dagster.defs.assets.uploaded_files import FoundFile, registration_row
 from oceanid_dagster.defs.partitions import documents_partitions
 from oceanid_dagster.defs.resources.document_store import UploadedFile
 from oceanid_dagster.defs.sensors.upload_sensor import MAX_FILES_PER_TICK
@@ -64,7 +64,7 @@ def register_many(dev: DagsterDev, count: int) -> None:
         path = dev.uploads / f"registered-{index:05d}.pdf"
         path.write_bytes(data)
         file = UploadedFile(str(path), path.name, len(data), path.stat().st_mtime)
-        rows.append({**registration_row(Upload.of(file, sha256_hex(data))), "status": "processed", "page_count": 1})
+        rows.append({**registration_row(FoundFile.of(file), sha256_hex(data)), "status": "processed", "page_count": 1})
     dev.warehouse().upsert_rows("documents", rows)
     with dev.instance() as instance:
         instance.add_dynamic_partitions(documents_partitions.name, [row["document_id"] for row in rows])

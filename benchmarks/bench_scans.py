@@ -15,13 +15,13 @@ from pathlib import Path
 from dagster import DagsterInstance, materialize
 
 from benchmarks.report import emit, note
-from oceanid_dagster.defs.assets.documents import Upload, documents, registration_row
+from oceanid_dagster.defs.assets.documents import documents
 from oceanid_dagster.defs.assets.raw_ocr import raw_ocr
-from oceanid_dagster.defs.partitions import documents_partitions
+from oceanid_dagster.defs.assets.uploaded_files import FoundFile, registration_row
+from oceanid_dagster.defs.partitions import documents_partitions, partition_range_tags
 from oceanid_dagster.defs.resources.document_store import DocumentStoreResource, UploadedFile
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
 from oceanid_dagster.defs.resources.warehouse import WarehouseResource
-from oceanid_dagster.defs.sensors.upload_sensor import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
 from oceanid_dagster.domain.documents import sha256_hex
 from oceanid_dagster.samples.generator import generate_documents
 from oceanid_dagster.samples.registry_csv import load_sample_registry
@@ -45,7 +45,7 @@ def register(
         path = folder / name
         path.write_bytes(data)
         file = UploadedFile(str(path), name, len(data), path.stat().st_mtime)
-        rows.append(registration_row(Upload.of(file, sha256_hex(data))))
+        rows.append(registration_row(FoundFile.of(file), sha256_hex(data)))
     ids = [row["document_id"] for row in rows]
     warehouse.register_documents(rows)
     instance.add_dynamic_partitions(documents_partitions.name, ids)
@@ -67,7 +67,7 @@ def raw_ocr_seconds(pdfs: dict[str, bytes], workers: int, scratch: Path) -> tupl
                 "document_store": DocumentStoreResource(uploads_uri=str(uploads), settle_seconds=0),
                 "ocr_engine": OcrEngineResource(workers=workers),
             },
-            tags={PARTITION_RANGE_START_TAG: ids[0], PARTITION_RANGE_END_TAG: ids[-1]},
+            tags=partition_range_tags(ids),
         )
         [step] = [stats for stats in instance.get_run_step_stats(result.run_id) if stats.step_key == "raw_ocr"]
     ocr_pages = warehouse.query("SELECT count(*) AS n FROM raw_ocr WHERE method = 'tesseract'")[0]["n"]

@@ -51,11 +51,10 @@ def ingest_command(paths: Sequence[Path]) -> int:
     from dagster import materialize
     from tqdm import tqdm
 
-    from oceanid_dagster.defs.assets.documents import Upload, documents_run_config
-    from oceanid_dagster.defs.partitions import documents_partitions
-    from oceanid_dagster.defs.resources.document_store import UploadedFile
+    from oceanid_dagster.defs.assets.uploaded_files import FoundFile, uploaded_files, uploaded_files_run_config
     from oceanid_dagster.defs.resources.profiles import resources_for_profile
     from oceanid_dagster.defs.selections import ingestion_definitions
+    from oceanid_dagster.domain.documents import document_id_from_sha256
 
     files = iter_files(paths)
     missing = [path for path in files if not path.exists()]
@@ -63,26 +62,36 @@ def ingest_command(paths: Sequence[Path]) -> int:
         print("\n".join(f"{path}: no such file" for path in missing), file=sys.stderr)
         return 2
     resources = resources_for_profile()
-    store = resources["document_store"]
-    uploads: dict[str, Upload] = {}
-    for path in files:
-        uri, stat = str(path.absolute()), path.stat()
-        upload = Upload.of(UploadedFile(uri, path.name, stat.st_size, stat.st_mtime), store.sha256(uri))
-        uploads.setdefault(upload.document_id, upload)
+    found = [
+        FoundFile(uri=str(p.absolute()), name=p.name, size_bytes=p.stat().st_size, modified_at=p.stat().st_mtime)
+        for p in files
+    ]
     instance = _dagster_instance()
-    instance.add_dynamic_partitions(documents_partitions.name, list(uploads))
+    # The same run the upload sensor asks for: hash, register, add the partitions.
+    registration = materialize(
+        [uploaded_files],
+        run_config=uploaded_files_run_config(found),
+        instance=instance,
+        resources=resources,
+        raise_on_error=False,
+        tags={"oceanid/trigger": "cli"},
+    )
+    if not registration.success:
+        print("registering the files failed: see the run in the Dagster UI", file=sys.stderr)
+        return 1
+    store = resources["document_store"]
+    document_ids = list(dict.fromkeys(document_id_from_sha256(store.sha256(file.uri)) for file in found))
     assets = ingestion_definitions()
-    for document_id, upload in tqdm(uploads.items(), desc="ingesting", unit="doc"):
+    for document_id in tqdm(document_ids, desc="ingesting", unit="doc"):
         materialize(
             assets,
             partition_key=document_id,
-            run_config=documents_run_config([upload]),
             instance=instance,
             resources=resources,
             raise_on_error=False,
             tags={"oceanid/trigger": "cli"},
         )
-    return _report(resources["warehouse"], list(uploads))
+    return _report(resources["warehouse"], document_ids)
 
 
 def _report(warehouse, document_ids: list[str]) -> int:

@@ -9,7 +9,7 @@ import dagster as dg
 import pytest
 
 from oceanid_dagster.definitions import defs as code_location
-from oceanid_dagster.defs.automation import RE_SUGGEST_ON_EXTRACTION as RE_SUGGEST
+from oceanid_dagster.defs.automation import SUGGEST_AFTER_EXTRACTION
 from oceanid_dagster.defs.selections import TRAINING_ASSETS
 
 NIGHT = datetime(2026, 11, 28, tzinfo=timezone.utc)
@@ -91,14 +91,19 @@ def test_a_new_release_re_extracts_the_documents_already_extracted(definitions, 
     assert requested(ticks.at(NIGHT + timedelta(minutes=2))) == set()
 
 
-def test_re_extracted_pages_are_re_suggested_where_argilla_is_configured(instance):
+def test_new_and_re_extracted_pages_go_to_argilla_where_it_is_configured(instance):
     """The condition argilla_records carries when ARGILLA_API_URL is set (its import-time switch)."""
     documents = dg.DynamicPartitionsDefinition(name="documents")
 
     @dg.asset(name="extracted_entities", partitions_def=documents)
     def extracted() -> None: ...
 
-    @dg.asset(name="argilla_records", partitions_def=documents, deps=[extracted], automation_condition=RE_SUGGEST)
+    @dg.asset(
+        name="argilla_records",
+        partitions_def=documents,
+        deps=[extracted],
+        automation_condition=SUGGEST_AFTER_EXTRACTION,
+    )
     def records() -> None: ...
 
     instance.add_dynamic_partitions("documents", ["doc-a", "doc-b", "doc-new"])
@@ -109,7 +114,8 @@ def test_re_extracted_pages_are_re_suggested_where_argilla_is_configured(instanc
     assert requested(ticks.at(NIGHT + timedelta(minutes=1))) == set()
 
     dg.materialize([extracted], instance=instance, partition_key="doc-a")  # re-extracted by a new release
-    dg.materialize([extracted], instance=instance, partition_key="doc-new")  # never pushed: not re-suggested
+    dg.materialize([extracted], instance=instance, partition_key="doc-new")  # extracted by itself, not pushed yet
     after = ticks.at(NIGHT + timedelta(minutes=2))
 
-    assert after.get_requested_partitions(dg.AssetKey("argilla_records")) == {"doc-a"}
+    assert after.get_requested_partitions(dg.AssetKey("argilla_records")) == {"doc-a", "doc-new"}
+    assert requested(ticks.at(NIGHT + timedelta(minutes=3))) == set(), "once"

@@ -13,9 +13,9 @@ from oceanid_dagster.defs.assets.argilla_corrections import (
     no_malformed_response_spans,
 )
 from oceanid_dagster.defs.assets.argilla_records import argilla_records, every_pushed_page_has_a_record
+from oceanid_dagster.defs.partitions import partition_range_tags
 from oceanid_dagster.defs.resources.argilla import ArgillaResource
 from oceanid_dagster.defs.sensors.annotation_sensor import annotation_sensor
-from oceanid_dagster.defs.sensors.upload_sensor import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
 from tests.ingestion.helpers import register, run_batch, upload
 from tests.pdf_fixtures import text_pdf
 
@@ -58,7 +58,7 @@ def push_records(instance, resources: dict, argilla: ArgillaResource, document_i
         ANNOTATION_ASSETS,
         instance=instance,
         resources=with_argilla(resources, argilla),
-        tags={PARTITION_RANGE_START_TAG: document_ids[0], PARTITION_RANGE_END_TAG: document_ids[-1]},
+        tags=partition_range_tags(document_ids),
         raise_on_error=raise_on_error,
     )
 

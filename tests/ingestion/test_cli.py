@@ -50,7 +50,10 @@ def test_ingest_processes_every_file_and_summarises_the_failures(tmp_path, monke
     monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster_home"))
     with DagsterInstance.get() as instance:  # the runs are on the instance the UI shows
         runs = instance.get_runs()
-        assert Counter(run.status for run in runs) == {DagsterRunStatus.SUCCESS: 2, DagsterRunStatus.FAILURE: 1}
+        # the registration run (as upload_sensor's), then one run per document
+        assert Counter(run.status for run in runs) == {DagsterRunStatus.SUCCESS: 3, DagsterRunStatus.FAILURE: 1}
+        first_steps = [step.step_key for step in instance.get_run_step_stats(runs[-1].run_id)]
+        assert first_steps == ["uploaded_files"]
 
     again = oceanid("ingest", str(inbox / "notice.pdf"), home=home)
     assert again.returncode == 0

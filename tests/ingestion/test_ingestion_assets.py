@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dagster import AssetKey
 
-from oceanid_dagster.defs.assets.documents import documents_run_config
 from oceanid_dagster.defs.resources.document_store import DocumentStoreResource
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
 from oceanid_dagster.defs.resources.registry_lists import PACKAGED_SAMPLE
 from oceanid_dagster.domain.documents import document_id
-from tests.ingestion.helpers import register, rows_per_document, run_batch, upload, uploads_of
-from tests.ingestion.test_upload_sensor import evaluate, handed_uploads
+from tests.ingestion.helpers import register, rows_per_document, run_batch, upload
+from tests.ingestion.test_upload_sensor import evaluate, register_handed
 from tests.pdf_fixtures import text_pdf
 
 AUTHORISATION = """AUTHORISATION TO FISH - IOTC RECORD OF AUTHORISED VESSELS
@@ -52,6 +51,7 @@ def test_batch_reads_every_page_and_extracts_entities(home, resources, instance)
     }
     metadata = result.asset_materializations_for_node("extracted_entities")[0].metadata
     assert metadata["entities"].value == len(warehouse.query("SELECT * FROM entities"))
+    assert metadata["gazetteer"].value == PACKAGED_SAMPLE, "the local stand-in for the registry is named"
 
 
 def test_bad_files_fail_by_name_and_reason_while_the_rest_go_on(home, resources, instance):
@@ -154,27 +154,6 @@ def test_ingestion_checks_look_at_the_run_s_documents_only(home, resources, inst
     assert again.success, "re-extracting the damaged document rewrites its entities from its pages"
 
 
-def test_the_run_registers_the_uploads_handed_in_its_config(home, resources, instance):
-    files = upload(home, {"authorisation.pdf": text_pdf(AUTHORISATION), "notice.pdf": text_pdf(NOTICE)})
-    uploads = uploads_of(files)
-    ids = [item.document_id for item in uploads]
-    instance.add_dynamic_partitions("documents", ids)
-
-    result = run_batch(instance, resources, ids, run_config=documents_run_config(uploads))
-
-    assert result.success
-    rows = resources["warehouse"].documents_by_id(ids)
-    assert [(row["filename"], row["status"], row["sha256"]) for row in rows] == [
-        ("authorisation.pdf", "processed", uploads[0].sha256),
-        ("notice.pdf", "processed", uploads[1].sha256),
-    ]
-    metadata = result.asset_materializations_for_node("documents")[0].metadata
-    assert metadata["newly_registered"].value == 2
-    assert (
-        result.asset_materializations_for_node("extracted_entities")[0].metadata["gazetteer"].value == PACKAGED_SAMPLE
-    )
-
-
 def test_a_file_replaced_after_registration_fails_its_document_and_returns_as_a_new_one(home, resources, instance):
     [path] = upload(home, {"notice.pdf": text_pdf(NOTICE)})
     [original] = register(resources, instance, [path])
@@ -188,5 +167,5 @@ def test_a_file_replaced_after_registration_fails_its_document_and_returns_as_a_
     assert row["status"] == "failed" and "changed after it was registered" in row["error"]
     assert resources["warehouse"].query("SELECT * FROM raw_ocr") == [], "no other content stored under the old id"
     found, _ = evaluate(instance, resources)
-    [new] = handed_uploads(found.run_requests[0])
-    assert (new.name, new.document_id) == ("notice.pdf", document_id(path.read_bytes()))
+    assert register_handed(instance, resources, found.run_requests[0]).success
+    assert instance.get_dynamic_partitions("documents") == [original, document_id(path.read_bytes())]

@@ -10,7 +10,7 @@ import dagster as dg
 
 from oceanid_dagster.defs.assets.batch import chunks, fail_if_last_stage
 from oceanid_dagster.defs.assets.extracted_entities import extracted_entities
-from oceanid_dagster.defs.automation import RE_SUGGEST_ON_EXTRACTION
+from oceanid_dagster.defs.automation import SUGGEST_AFTER_EXTRACTION
 from oceanid_dagster.defs.metadata import markdown_table
 from oceanid_dagster.defs.partitions import documents_partitions
 from oceanid_dagster.defs.resources.argilla import ArgillaResource, ArgillaUnavailableError, argilla_configured
@@ -89,8 +89,8 @@ def _records_metadata(pages: list[AnnotationPage], skipped: list[str], dataset_u
     group_name="annotation",
     kinds={"argilla"},
     code_version=source_version("defs/assets/argilla_records.py", "domain/annotation.py"),
-    # New extractions (a new release) are re-suggested, where an Argilla server is configured.
-    automation_condition=RE_SUGGEST_ON_EXTRACTION if argilla_configured() else None,
+    # New and re-extracted documents are pushed (suggestions replaced), where Argilla is configured.
+    automation_condition=SUGGEST_AFTER_EXTRACTION if argilla_configured() else None,
     description="One Argilla record per page (id document_id:page) with the extracted entities as "
     "suggestions (score, agent = extractor version) and the model's page uncertainty as sortable "
     "metadata. Re-running replaces suggestions and never touches people's responses.",

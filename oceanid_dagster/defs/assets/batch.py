@@ -13,7 +13,11 @@ from itertools import islice
 import dagster as dg
 
 from oceanid_dagster.defs.metadata import markdown_list
-from oceanid_dagster.defs.resources.document_store import DocumentStoreResource, DocumentTooLargeError
+from oceanid_dagster.defs.resources.document_store import (
+    DocumentStoreResource,
+    DocumentTooLargeError,
+    UploadRefusedError,
+)
 from oceanid_dagster.defs.resources.warehouse import FAILED, WarehouseResource
 from oceanid_dagster.domain.documents import sha256_hex
 from oceanid_dagster.reading.pdf import DocumentRejected
@@ -30,7 +34,7 @@ INGESTION_ORDER = (
 def describe_error(error: Exception) -> str:
     """A rejection says its reason as it is; anything else also names its exception type."""
     message = str(error) or type(error).__name__
-    if isinstance(error, (DocumentRejected, DocumentTooLargeError)):
+    if isinstance(error, (DocumentRejected, DocumentTooLargeError, UploadRefusedError)):
         return message
     return f"{type(error).__name__}: {message}"
 

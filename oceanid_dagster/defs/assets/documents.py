@@ -1,94 +1,41 @@
-"""``documents``: every uploaded file, registered by content (document id = 16 hex of its SHA-256).
-
-The run registers what the upload sensor (or ``oceanid ingest``) found: the sensor only lists and
-hashes files and passes them in this asset's config, so the warehouse is written by runs alone.
-"""
+"""``documents``: every registered document (one partition per content), checked before it is read."""
 
 from collections import Counter
 
 import dagster as dg
-from pydantic import Field
 
 from oceanid_dagster.defs.assets.batch import describe_error, fail_if_last_stage, log_failure, registered_bytes
+from oceanid_dagster.defs.assets.uploaded_files import uploaded_files
 from oceanid_dagster.defs.metadata import markdown_table
 from oceanid_dagster.defs.partitions import documents_partitions
-from oceanid_dagster.defs.resources.document_store import DocumentStoreResource, UploadedFile
+from oceanid_dagster.defs.resources.document_store import DocumentStoreResource
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
-from oceanid_dagster.defs.resources.warehouse import FAILED, REGISTERED, WarehouseResource, utc_now
+from oceanid_dagster.defs.resources.warehouse import FAILED, REGISTERED, WarehouseResource
 from oceanid_dagster.defs.versions import source_version
-from oceanid_dagster.domain.documents import display_filename, document_id_from_sha256
 from oceanid_dagster.reading.pdf import page_count
 
 # Dagster resolves Config/resource annotations at decoration time: no `from __future__ import annotations` here.
 
 
-class Upload(dg.Config):
-    """One file found in the uploads folder or bucket, with the hash that names its document."""
-
-    uri: str
-    name: str
-    size_bytes: int
-    sha256: str
-
-    @classmethod
-    def of(cls, file: UploadedFile, sha256: str) -> "Upload":
-        return cls(uri=file.uri, name=file.name, size_bytes=file.size_bytes, sha256=sha256)
-
-    @property
-    def document_id(self) -> str:
-        return document_id_from_sha256(self.sha256)
-
-
-class DocumentsConfig(dg.Config):
-    uploads: list[Upload] = Field(
-        default_factory=list,
-        description="Files found for this run's documents (set by upload_sensor and `oceanid ingest`); "
-        "registered before they are checked. Documents registered earlier need none.",
-    )
-
-
-def documents_run_config(uploads: list[Upload]) -> dict:
-    """Run config that hands the found files to the ``documents`` step of an ingestion run."""
-    return {"ops": {"documents": {"config": {"uploads": [upload.model_dump() for upload in uploads]}}}}
-
-
-def registration_row(upload: Upload) -> dict:
-    return {
-        "document_id": upload.document_id,
-        "sha256": upload.sha256,
-        "filename": display_filename(upload.name),
-        "source_uri": upload.uri,
-        "size_bytes": upload.size_bytes,
-        "page_count": None,
-        "status": REGISTERED,
-        "error": None,
-        "registered_at": utc_now(),
-        "processed_at": None,
-    }
-
-
 @dg.asset(
+    deps=[uploaded_files],
     partitions_def=documents_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool="warehouse",
     group_name="ingestion",
     kinds={"pdf", "duckdb"},
     code_version=source_version("defs/assets/documents.py", "reading/pdf.py"),
-    description="Uploaded vessel documents, one partition per document id. Registers the files found for "
-    "the run, then checks that each is still there with the same bytes, within the size and page limits, "
-    "and opens as a PDF.",
+    # New partitions (registered by uploaded_files) start the ingestion run; the later stages follow.
+    automation_condition=dg.AutomationCondition.on_missing(),
+    description="Registered vessel documents, one partition per document id: each is checked to be still "
+    "there with the same bytes, within the size and page limits, and to open as a PDF.",
 )
 def documents(
     context: dg.AssetExecutionContext,
-    config: DocumentsConfig,
     warehouse: WarehouseResource,
     document_store: DocumentStoreResource,
     ocr_engine: OcrEngineResource,
 ) -> dg.MaterializeResult:
-    batch = set(context.partition_keys)
-    new_ids = warehouse.register_documents(
-        [registration_row(upload) for upload in config.uploads if upload.document_id in batch]
-    )
     rows = warehouse.documents_by_id(context.partition_keys)
     page_counts, failures = {}, {}
     for row in rows:
@@ -101,18 +48,17 @@ def documents(
             row.update(status=FAILED, error=reason)
     warehouse.record_document_checks(page_counts, failures)
     fail_if_last_stage(context, warehouse)
-    return dg.MaterializeResult(metadata=_metadata(rows, len(new_ids)))
+    return dg.MaterializeResult(metadata=_metadata(rows))
 
 
 def _validate(row: dict, document_store: DocumentStoreResource, ocr_engine: OcrEngineResource) -> int:
     return page_count(registered_bytes(document_store, row), ocr_engine.max_pages)
 
 
-def _metadata(rows: list[dict], newly_registered: int) -> dict:
+def _metadata(rows: list[dict]) -> dict:
     statuses = Counter(row["status"] for row in rows)
     return {
         "documents": len(rows),
-        "newly_registered": newly_registered,
         "readable": statuses[REGISTERED],
         "failed": statuses[FAILED],
         "pages": sum(row["page_count"] or 0 for row in rows),

@@ -205,6 +205,23 @@ class WarehouseResource(dg.ConfigurableResource):
         self._write([], [("documents", new_rows)])
         return [row["document_id"] for row in new_rows]
 
+    def unchanged_sources(self, files: Mapping[str, tuple[int, float]]) -> set[str]:
+        """Of these source URIs (with size and modification time), those registered since they last
+        changed: their content is known without reading them again."""
+        if not files:
+            return set()
+        rows = self.query(
+            "SELECT source_uri, size_bytes, max(registered_at) AS registered_at FROM documents "
+            "WHERE source_uri IN (SELECT UNNEST(?)) GROUP BY ALL",
+            [list(files)],
+        )
+        unchanged = set()
+        for row in rows:
+            size, modified_at = files[row["source_uri"]]
+            if row["size_bytes"] == size and row["registered_at"].timestamp() >= modified_at:
+                unchanged.add(row["source_uri"])
+        return unchanged
+
     def record_document_checks(self, page_counts: Mapping[str, int], failures: Mapping[str, str]) -> None:
         """Readable documents get their page count (and lose an earlier error); the others fail."""
         readable = [

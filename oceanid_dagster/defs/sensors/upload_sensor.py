@@ -1,120 +1,134 @@
-"""``upload_sensor``: new files in the uploads folder/bucket → new document partitions → one batched run.
+"""``upload_sensor``: files that arrived in the uploads folder/bucket → one ``uploaded_files`` run.
 
-A tick lists the store, hashes the new files (the content hash names the document and so its
-partition) and asks for one run over all the new documents; it writes nothing itself. The run's
-``documents`` step registers the files it is handed in its config, so the warehouse is written by
-runs alone (one writer at a time, through the ``warehouse`` pool). The same bytes under another
-name are the same document: no new partition, no new run. The cursor (arrival time high-water mark
-plus the files seen at exactly that time) lives in Dagster's storage, so a restart neither
-reprocesses nor misses a file.
+A tick only lists the store; it reads no file and writes nothing. The run it asks for hashes the
+files (the content hash names the document), registers the new contents and adds their
+partitions; automation then ingests the new partitions in one run.
+
+What a tick takes, and what it leaves for later:
+
+* a file is taken once it is *settled*: seen with the same size and modification time (the ETag on
+  S3) on two ticks at least ``settle_seconds`` apart, so a writer that pauses is not read half-way;
+* a folder moved in is seen: a file arrives when it, or a folder above it, last changed;
+* an entry that cannot be read (a link loop, a dangling link, a link out of the uploads folder, a
+  permission error) is skipped and reported once; it never fails the tick;
+* the work of a tick is bounded, by time and by files: what it does not reach, the cursor carries to
+  the next tick. The cursor lives in Dagster's storage, so a restart neither re-takes nor misses a file.
 """
 
 import json
+import time
 from dataclasses import dataclass, field
 
 import dagster as dg
 
-from oceanid_dagster.defs.assets.documents import Upload, documents_run_config
-from oceanid_dagster.defs.partitions import documents_partitions
-from oceanid_dagster.defs.resources.argilla import argilla_configured
-from oceanid_dagster.defs.resources.document_store import DocumentStoreResource, UploadedFile
+from oceanid_dagster.defs.assets.uploaded_files import FoundFile, uploaded_files_run_config
+from oceanid_dagster.defs.resources.document_store import DocumentStoreResource, Listing, UploadedFile
 
-INGESTION_ASSETS = (dg.AssetKey("documents"), dg.AssetKey("raw_ocr"), dg.AssetKey("extracted_entities"))
-ANNOTATION_ASSETS = (dg.AssetKey("argilla_records"),)
 MAX_FILES_PER_TICK = 1000
-# A run over several partitions of a dynamic partitions definition: keys from start to end, in the
-# order they were added (the documents of one tick are added together, in this order).
-PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
-PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
+TICK_BUDGET_S = 20.0  # well inside Dagster's 60 s sensor timeout
+MAX_REPORTED = 5000  # unreadable entries remembered as reported (the oldest are forgotten first)
 
 
 @dataclass
 class UploadCursor:
-    after: float = 0.0
-    at_boundary: set[str] = field(default_factory=set)
+    after: float = 0.0  # arrival time of the newest file taken or waiting
+    at_boundary: set[str] = field(default_factory=set)  # files at exactly ``after`` already seen
+    pending: dict[str, tuple[str, float]] = field(default_factory=dict)  # uri -> (version, first seen)
+    reported: list[str] = field(default_factory=list)  # unreadable entries already reported
 
     @classmethod
     def parse(cls, raw: str | None) -> "UploadCursor":
         if not raw:
             return cls()
         data = json.loads(raw)
-        return cls(float(data["after"]), set(data["at_boundary"]))
+        pending = {uri: (version, seen) for uri, (version, seen) in data.get("pending", {}).items()}
+        return cls(float(data["after"]), set(data["at_boundary"]), pending, list(data.get("reported", [])))
 
     def serialise(self) -> str:
-        return json.dumps({"after": self.after, "at_boundary": sorted(self.at_boundary)})
-
-    def is_new(self, upload: UploadedFile) -> bool:
-        return upload.arrived_at > self.after or (
-            upload.arrived_at == self.after and upload.uri not in self.at_boundary
+        return json.dumps(
+            {
+                "after": self.after,
+                "at_boundary": sorted(self.at_boundary),
+                "pending": self.pending,
+                "reported": self.reported,
+            }
         )
 
-    def advanced_past(self, uploads: list[UploadedFile]) -> "UploadCursor":
-        if not uploads:
-            return self
-        newest = max(upload.arrived_at for upload in uploads)
-        boundary = {upload.uri for upload in uploads if upload.arrived_at == newest}
-        if newest == self.after:
-            boundary |= self.at_boundary
-        return UploadCursor(newest, boundary)
+    def is_new(self, file: UploadedFile) -> bool:
+        return file.arrived_at > self.after or (file.arrived_at == self.after and file.uri not in self.at_boundary)
 
-
-def new_documents(uploads: list[Upload], known: set[str]) -> list[Upload]:
-    """One upload per document not known yet (the first file of each content), in arrival order."""
-    seen, new = set(known), []
-    for upload in uploads:
-        if upload.document_id not in seen:
-            seen.add(upload.document_id)
-            new.append(upload)
-    return new
-
-
-def ingestion_run_request(uploads: list[Upload], asset_keys=INGESTION_ASSETS) -> dg.RunRequest:
-    """One run over every new document: a partition range from the first to the last new key."""
-    document_ids = [upload.document_id for upload in uploads]
-    return dg.RunRequest(
-        asset_selection=list(asset_keys),
-        run_config=documents_run_config(uploads),
-        tags={
-            PARTITION_RANGE_START_TAG: document_ids[0],
-            PARTITION_RANGE_END_TAG: document_ids[-1],
-            "oceanid/trigger": "upload_sensor",
-            "oceanid/documents": str(len(document_ids)),
-        },
-    )
-
-
-def build_upload_sensor(push_to_argilla: bool) -> dg.SensorDefinition:
-    """The upload sensor; with ``push_to_argilla`` its runs also push the pages to Argilla."""
-    asset_keys = INGESTION_ASSETS + (ANNOTATION_ASSETS if push_to_argilla else ())
-
-    @dg.sensor(
-        name="upload_sensor",
-        description="New content in the uploads folder or bucket adds document partitions and materialises "
-        f"{' → '.join(key.to_user_string() for key in asset_keys)} for them in one batched run.",
-        minimum_interval_seconds=10,
-        default_status=dg.DefaultSensorStatus.RUNNING,
-        asset_selection=list(asset_keys),
-    )
-    def upload_sensor(context: dg.SensorEvaluationContext, document_store: DocumentStoreResource):
-        cursor = UploadCursor.parse(context.cursor)
-        files = [file for file in document_store.list_files() if cursor.is_new(file)][:MAX_FILES_PER_TICK]
+    def advanced_past(self, files: list[UploadedFile]) -> tuple[float, set[str]]:
+        """The high-water mark once ``files`` (the oldest new ones, in arrival order) are dealt with."""
         if not files:
-            return dg.SkipReason("no new uploads")
-        uploads = [Upload.of(file, document_store.sha256(file.uri)) for file in files]
-        known = set(context.instance.get_dynamic_partitions(documents_partitions.name))
-        new = new_documents(uploads, known)
-        context.log.info(f"{len(files)} new files: {len(new)} new documents, {len(files) - len(new)} already known")
-        next_cursor = cursor.advanced_past(files).serialise()
-        if not new:
-            context.update_cursor(next_cursor)
-            return dg.SkipReason(f"{len(files)} new files, all already known documents")
-        return dg.SensorResult(
-            run_requests=[ingestion_run_request(new, asset_keys)],
-            dynamic_partitions_requests=[documents_partitions.build_add_request([u.document_id for u in new])],
-            cursor=next_cursor,
-        )
-
-    return upload_sensor
+            return self.after, self.at_boundary
+        newest = files[-1].arrived_at
+        boundary = {file.uri for file in files if file.arrived_at == newest}
+        return newest, boundary | self.at_boundary if newest == self.after else boundary
 
 
-upload_sensor = build_upload_sensor(push_to_argilla=argilla_configured())
+@dataclass
+class TickPlan:
+    taken: list[UploadedFile]
+    cursor: UploadCursor
+    waiting: int
+    newly_unreadable: list
+
+
+def plan_tick(cursor: UploadCursor, listing: Listing, now: float, settle_seconds: float) -> TickPlan:
+    """Which files a tick takes, which wait to settle, and the cursor after it."""
+    new = [file for file in listing.files if cursor.is_new(file)]
+    new_uris = {file.uri for file in new}
+    rechecked = [file for file in listing.files if file.uri in cursor.pending and file.uri not in new_uris]
+    taken: list[UploadedFile] = []
+    pending: dict[str, tuple[str, float]] = {} if listing.complete else dict(cursor.pending)
+    examined: list[UploadedFile] = []
+    for file in rechecked + new:
+        if len(taken) >= MAX_FILES_PER_TICK:
+            break
+        if file.uri in new_uris:
+            examined.append(file)
+        version, first_seen = cursor.pending.get(file.uri, (None, now))
+        if settle_seconds <= 0 or (version == file.version and now - first_seen >= settle_seconds):
+            taken.append(file)
+            pending.pop(file.uri, None)
+        else:
+            pending[file.uri] = (file.version, first_seen if version == file.version else now)
+    for file in new[len(examined) :]:  # not reached this tick: still new next tick
+        pending.pop(file.uri, None)
+    after, boundary = cursor.advanced_past(examined) if listing.complete else (cursor.after, cursor.at_boundary)
+    newly_unreadable = [entry for entry in listing.unreadable if entry.uri not in cursor.reported]
+    reported = (cursor.reported + [entry.uri for entry in newly_unreadable])[-MAX_REPORTED:]
+    next_cursor = UploadCursor(after, boundary, pending, reported)
+    return TickPlan(taken, next_cursor, len(pending), newly_unreadable)
+
+
+def registration_run_request(files: list[UploadedFile]) -> dg.RunRequest:
+    return dg.RunRequest(
+        asset_selection=[dg.AssetKey("uploaded_files")],
+        run_config=uploaded_files_run_config([FoundFile.of(file) for file in files]),
+        tags={"oceanid/trigger": "upload_sensor", "oceanid/files": str(len(files))},
+    )
+
+
+@dg.sensor(
+    name="upload_sensor",
+    description="Files that arrived and settled in the uploads folder or bucket are registered by one "
+    "uploaded_files run; automation then ingests the new documents in one run.",
+    minimum_interval_seconds=10,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    asset_selection=[dg.AssetKey("uploaded_files")],
+)
+def upload_sensor(context: dg.SensorEvaluationContext, document_store: DocumentStoreResource):
+    cursor = UploadCursor.parse(context.cursor)
+    listing = document_store.list_files(deadline=time.monotonic() + TICK_BUDGET_S)
+    plan = plan_tick(cursor, listing, time.time(), document_store.settle_seconds)
+    for entry in plan.newly_unreadable:
+        context.log.warning(f"upload_sensor: skipped {entry.uri}: {entry.reason}")
+    note = f"{plan.waiting} files waiting to settle, {len(plan.newly_unreadable)} newly unreadable entries"
+    if not listing.complete:
+        note += f"; listing stopped after {TICK_BUDGET_S:.0f}s, the rest next tick"
+    if not plan.taken:
+        context.update_cursor(plan.cursor.serialise())
+        return dg.SkipReason(f"no new settled uploads ({note})")
+    context.log.info(f"{len(plan.taken)} settled files to register ({note})")
+    return dg.SensorResult(run_requests=[registration_run_request(plan.taken)], cursor=plan.cursor.serialise())
