@@ -1,64 +1,89 @@
 """`make dev`: a local Argilla (unless ARGILLA_API_URL points at one) and `dagster dev` (UI + daemon)
-on 127.0.0.1:3000, each in its own process group; Ctrl-C stops both."""
+on 127.0.0.1, each in its own process group. Ctrl-C, SIGTERM and SIGHUP (a closed terminal, a
+supervisor) all stop both.
+
+The local Argilla's secrets (``ARGILLA_LOCAL_*``, else the launcher's development defaults) are
+printed here, to the terminal, and nowhere else: the server's own log holds no secret."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
-from devtools.services import (
-    dagster_dev_command,
-    start_process_group,
-    stop_process_group,
-    wait_for_http,
-)
+from devtools.services import dagster_dev_command, start_process_group, stop_process_group, wait_for_http
 from oceanid_dagster import settings
 
 REPO = Path(__file__).resolve().parents[1]
-ARGILLA_PORT = 6900
-LOCAL_OWNER_KEY = "oceanid.owner.apikey"
+LAUNCHER = REPO / "services/argilla/launcher.py"
 
 
-def start_local_argilla(home: Path) -> subprocess.Popen:
+class Stop(Exception):
+    """A signal asked the whole stack to stop."""
+
+
+def _raise_stop(signum: int, _frame) -> None:
+    raise Stop(signal.Signals(signum).name)
+
+
+def local_argilla_secrets() -> dict[str, str]:
+    """``ARGILLA_LOCAL_*`` variable → value: the environment's, else the launcher's default."""
+    spec = importlib.util.spec_from_file_location("argilla_launcher", LAUNCHER)
+    launcher = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(launcher)  # its top level is the standard library only
+    return {variable: os.environ.get(variable, default) for variable, default in launcher.DEFAULT_SECRETS.values()}
+
+
+def start_local_argilla(home: Path, port: int, secrets: dict[str, str]) -> subprocess.Popen:
     data_dir = home / "argilla"
     data_dir.mkdir(parents=True, exist_ok=True)
     log = home / "argilla.log"
-    command = [
-        str(REPO / ".venv-argilla/bin/python"),
-        str(REPO / "services/argilla/launcher.py"),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(ARGILLA_PORT),
-        "--data-dir",
-        str(data_dir),
-    ]
-    process = start_process_group(command, log)
-    wait_for_http(f"http://127.0.0.1:{ARGILLA_PORT}/api/v1/me", 120, process, log)
+    command = [str(REPO / ".venv-argilla/bin/python"), str(LAUNCHER), "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--data-dir", str(data_dir)]
+    process = start_process_group(command, log, env={**os.environ, **secrets})
+    wait_for_http(f"http://127.0.0.1:{port}/api/v1/me", 120, process, log)
     print(log.read_text(errors="replace").strip(), flush=True)
+    owner = os.environ.get("ARGILLA_LOCAL_OWNER", "argilla")
+    annotator = os.environ.get("ARGILLA_LOCAL_ANNOTATOR", "annotator")
+    owner_secrets = f"{secrets['ARGILLA_LOCAL_OWNER_PASSWORD']} (API key {secrets['ARGILLA_LOCAL_OWNER_API_KEY']})"
+    print(f"  owner {owner} / {owner_secrets}")
+    print(f"  annotator {annotator} / {secrets['ARGILLA_LOCAL_ANNOTATOR_PASSWORD']}", flush=True)
     return process
 
 
 def main() -> int:
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _raise_stop)
     home = settings.oceanid_home()
+    dagster_port = int(os.environ.get("OCEANID_DAGSTER_PORT", "3000"))
+    argilla_port = int(os.environ.get("OCEANID_ARGILLA_PORT", "6900"))
     services: list[subprocess.Popen] = []
     env = dict(os.environ)
     try:
         if not env.get("ARGILLA_API_URL"):
-            services.append(start_local_argilla(home))
-            env.update(ARGILLA_API_URL=f"http://127.0.0.1:{ARGILLA_PORT}", ARGILLA_API_KEY=LOCAL_OWNER_KEY)
+            secrets = local_argilla_secrets()
+            services.append(start_local_argilla(home, argilla_port, secrets))
+            env.update(
+                ARGILLA_API_URL=f"http://127.0.0.1:{argilla_port}",
+                ARGILLA_API_KEY=secrets["ARGILLA_LOCAL_OWNER_API_KEY"],
+            )
         print(
-            f"Dagster UI: http://127.0.0.1:3000   (OCEANID_HOME={home}, DAGSTER_HOME={env['DAGSTER_HOME']})", flush=True
+            f"Dagster UI: http://127.0.0.1:{dagster_port}   (OCEANID_HOME={home}, DAGSTER_HOME={env['DAGSTER_HOME']})"
         )
         print(f"Drop PDFs into {home / 'uploads'}: upload_sensor picks them up.", flush=True)
-        dagster = subprocess.Popen(dagster_dev_command("127.0.0.1", 3000), env=env, cwd=REPO, start_new_session=True)
+        dagster = subprocess.Popen(
+            dagster_dev_command("127.0.0.1", dagster_port), env=env, cwd=REPO, start_new_session=True
+        )
         services.append(dagster)
         return dagster.wait()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Stop):
         return 0
     finally:
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a second signal must not cut the clean-up
+            signal.signal(sig, signal.SIG_IGN)
         for process in reversed(services):
             stop_process_group(process)
 

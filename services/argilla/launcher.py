@@ -5,9 +5,13 @@ Run with the server's own interpreter (``.venv-argilla/bin/python services/argil
 
     launcher.py --host 127.0.0.1 --port 6900 --data-dir data/argilla
 
-It migrates the database, creates the workspace, a known owner and an annotator (idempotent: an
-existing data dir keeps its users), writes ``argilla.pid`` in the data dir, prints the URL and the
-credentials, and serves until SIGTERM/SIGINT.
+It migrates the database, creates the workspace, an owner and an annotator with the configured
+secrets (an existing user gets the configured password and API key: a changed secret takes effect at
+the next start), writes ``argilla.pid`` in the data dir, prints the URL and the usernames (never a
+password or key: its output goes to a log file) and serves until SIGTERM/SIGINT.
+
+The built-in default secrets are for a server on loopback only: with ``--host`` elsewhere, every
+secret must be set (``ARGILLA_LOCAL_OWNER_PASSWORD`` ... or the flags), or the launcher refuses.
 """
 
 from __future__ import annotations
@@ -24,6 +28,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ENGINE_NAME = "oceanid-database"
+# The local development secrets: good for 127.0.0.1, never for a server others can reach.
+DEFAULT_SECRETS = {
+    "owner_password": ("ARGILLA_LOCAL_OWNER_PASSWORD", "12345678"),
+    "owner_api_key": ("ARGILLA_LOCAL_OWNER_API_KEY", "oceanid.owner.apikey"),
+    "annotator_password": ("ARGILLA_LOCAL_ANNOTATOR_PASSWORD", "annotator123"),
+    "annotator_api_key": ("ARGILLA_LOCAL_ANNOTATOR_API_KEY", "oceanid.annotator.apikey"),
+}
 
 
 @dataclass(frozen=True)
@@ -42,15 +53,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--workspace", default=env("ARGILLA_LOCAL_WORKSPACE", "oceanid"))
     parser.add_argument("--owner-username", default=env("ARGILLA_LOCAL_OWNER", "argilla"))
-    parser.add_argument("--owner-password", default=env("ARGILLA_LOCAL_OWNER_PASSWORD", "12345678"))
-    parser.add_argument("--owner-api-key", default=env("ARGILLA_LOCAL_OWNER_API_KEY", "oceanid.owner.apikey"))
     parser.add_argument("--annotator-username", default=env("ARGILLA_LOCAL_ANNOTATOR", "annotator"))
-    parser.add_argument("--annotator-password", default=env("ARGILLA_LOCAL_ANNOTATOR_PASSWORD", "annotator123"))
-    parser.add_argument(
-        "--annotator-api-key", default=env("ARGILLA_LOCAL_ANNOTATOR_API_KEY", "oceanid.annotator.apikey")
-    )
+    for name, (variable, default) in DEFAULT_SECRETS.items():
+        parser.add_argument("--" + name.replace("_", "-"), default=env(variable, default))
     parser.add_argument("--log-level", default="warning")
     return parser.parse_args(argv)
+
+
+def is_loopback(host: str) -> bool:
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def refuse_default_secrets_off_loopback(args: argparse.Namespace) -> None:
+    defaults = [variable for name, (variable, default) in DEFAULT_SECRETS.items() if getattr(args, name) == default]
+    if defaults and not is_loopback(args.host):
+        sys.exit(
+            f"refusing to serve Argilla on {args.host} with the built-in development secrets: "
+            f"set {', '.join(defaults)} (or the matching flags), or serve on 127.0.0.1"
+        )
 
 
 def configure_environment(data_dir: Path) -> None:
@@ -104,16 +124,13 @@ async def _ensure_account(db, account: Account, workspace) -> None:
     from argilla_server.models import User, WorkspaceUser
 
     user = await accounts.get_user_by_username(db, account.username)
+    secrets = {"password_hash": accounts.hash_password(account.password), "api_key": account.api_key}
     if user is None:
         user = await User.create(
-            db,
-            first_name=account.username,
-            username=account.username,
-            role=account.role,
-            password_hash=accounts.hash_password(account.password),
-            api_key=account.api_key,
-            autocommit=False,
+            db, first_name=account.username, username=account.username, role=account.role, **secrets, autocommit=False
         )
+    elif user.api_key != account.api_key or not accounts.verify_password(account.password, user.password_hash):
+        await user.update(db, **secrets, autocommit=False)  # the configured secrets win over earlier ones
     if await WorkspaceUser.get_by(db, workspace_id=workspace.id, user_id=user.id) is None:
         await WorkspaceUser.create(db, workspace_id=workspace.id, user_id=user.id, autocommit=False)
 
@@ -168,15 +185,16 @@ def serve(host: str, port: int, log_level: str) -> None:
 
 
 def print_banner(url: str, owner: Account, annotator: Account, workspace: str, pid_file: Path) -> None:
+    """What the log may hold: where, who; never a password or key."""
     print(f"Argilla URL: {url}")
     print(f"Workspace: {workspace}")
-    print(f"Owner: {owner.username} / {owner.password} (API key: {owner.api_key})")
-    print(f"Annotator: {annotator.username} / {annotator.password} (API key: {annotator.api_key})")
+    print(f"Owner: {owner.username}; annotator: {annotator.username} (secrets as configured, not logged)")
     print(f"PID file: {pid_file}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    refuse_default_secrets_off_loopback(args)
     data_dir = args.data_dir.resolve()
     configure_environment(data_dir)
     use_in_process_redis()

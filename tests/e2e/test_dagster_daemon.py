@@ -79,8 +79,15 @@ def test_sensor_ingests_dropped_pdfs_through_the_daemon(dagster_dev, monkeypatch
     assert len(per_document) == 4 and all(row["n"] > 0 for row in per_document)
     monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
     with DagsterInstance.get() as instance:
-        runs = wait_until(
-            lambda: [run for run in instance.get_runs() if run.is_finished] or None, 120, "the run to finish", log
-        )
-        assert len(instance.get_runs()) == 1, "four files arriving together make one batched run"
-        assert runs[0].status == DagsterRunStatus.SUCCESS
+
+        def finished_runs():
+            runs = instance.get_runs()
+            return runs if len(runs) == 2 and all(run.is_finished for run in runs) else None
+
+        ingestion, registration = wait_until(finished_runs, 120, "the runs to finish", log)
+        # four files arriving together: one registration run, then one ingestion run (a single-run backfill)
+        assert [step.step_key for step in instance.get_run_step_stats(registration.run_id)] == ["uploaded_files"]
+        assert registration.tags["dagster/sensor_name"] == "upload_sensor"
+        assert ingestion.tags.get("dagster/backfill"), "launched by automation for the new partitions"
+        assert {run.status for run in (ingestion, registration)} == {DagsterRunStatus.SUCCESS}
+        assert len(instance.get_runs()) == 2

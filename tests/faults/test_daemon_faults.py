@@ -1,4 +1,4 @@
-"""Faults around the real daemon (``dagster dev``: sensor, run queue, run workers): a run worker
+"""Faults around the real daemon (``dagster dev``: sensors, automation, backfills, run workers): a run worker
 killed with SIGKILL mid-batch, and the daemon stopped while files keep arriving. Each ends with
 every document processed exactly once: row counts per document equal a clean run's, and each
 partition materialised once per asset."""
@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 from dagster import AssetKey, DagsterRunStatus
+from dagster._core.execution.backfill import BulkActionStatus
 
 from benchmarks.dagster_dev import DagsterDev, copy_into, process_tree
 from tests.faults.conftest import clean_run_counts, sample_pdfs, scanned_pdfs, statuses, stored_counts
@@ -57,7 +58,7 @@ def materializations_per_partition(dev: DagsterDev) -> dict[str, set[int]]:
         }
 
 
-def test_a_run_killed_mid_batch_is_retried_exactly_once(dagster_dev: DagsterDev):
+def test_a_run_killed_mid_batch_is_retried_within_its_backfill_exactly_once(dagster_dev: DagsterDev):
     dev = dagster_dev
     pdfs = {**sample_pdfs(5, seed=91), **scanned_pdfs(1, seed=92)}  # the scan keeps raw_ocr busy
     expected = clean_run_counts(pdfs)
@@ -70,14 +71,22 @@ def test_a_run_killed_mid_batch_is_retried_exactly_once(dagster_dev: DagsterDev)
     dev.stop()
     dev.start()
 
-    # deploy/local/dagster.yaml retries a run whose worker crashed (run_retries), with its config
-    dev.wait_until(lambda: ingestion_done(dev, len(pdfs), successful_runs=1), 240, "the automatic retry")
+    # deploy/local/dagster.yaml retries a run whose worker crashed (run_retries), inside its backfill
+    # (successful runs: the registration run, then the retry)
+    dev.wait_until(lambda: ingestion_done(dev, len(pdfs), successful_runs=2), 240, "the automatic retry")
 
     with dev.instance() as instance:
-        killed, [retry] = instance.get_run_by_id(run_id), [run for run in instance.get_runs() if run.run_id != run_id]
+        killed = instance.get_run_by_id(run_id)
+        [retry] = [run for run in backfill_runs(instance) if run.run_id != run_id]
+        [backfill] = instance.get_backfills()
+        dev.wait_until(
+            lambda: instance.get_backfill(backfill.backfill_id).status == BulkActionStatus.COMPLETED_SUCCESS,
+            60,
+            "the backfill",
+        )
     assert killed.status == DagsterRunStatus.FAILURE
     assert retry.status == DagsterRunStatus.SUCCESS and retry.tags["dagster/retry_number"] == "1"
-    assert retry.parent_run_id == run_id and retry.run_config == killed.run_config
+    assert retry.tags["dagster/backfill"] == killed.tags["dagster/backfill"] == backfill.backfill_id
     assert stored_counts(dev.warehouse()) == expected
     assert materializations_per_partition(dev) == {"documents": {1}, "raw_ocr": {1}, "extracted_entities": {1}}
 
@@ -88,21 +97,27 @@ def test_files_arriving_while_the_daemon_is_stopped_are_processed_once(dagster_d
     renamed_copy = {f"copy-of-{name}": data for name, data in list(before.items())[:1]}
     dev.start()
     copy_into(dev.uploads, before)
-    dev.wait_until(lambda: ingestion_done(dev, 3, successful_runs=1), 180, "the first batch")
+    dev.wait_until(lambda: ingestion_done(dev, 3, successful_runs=2), 180, "the first batch")
     dev.stop()
 
     copy_into(dev.uploads, {**while_stopped, **renamed_copy})
     dev.start()
-    dev.wait_until(lambda: ingestion_done(dev, 7, successful_runs=2) and no_run_in_flight(dev), 240, "the new files")
+    dev.wait_until(lambda: ingestion_done(dev, 7, successful_runs=4) and no_run_in_flight(dev), 240, "the new files")
 
     with dev.instance() as instance:
-        runs = instance.get_runs()
-    assert [run.status for run in runs] == [DagsterRunStatus.SUCCESS] * 2, "one run per batch, none repeated"
+        runs, ingestion_runs = instance.get_runs(), backfill_runs(instance)
+    assert [run.status for run in runs] == [DagsterRunStatus.SUCCESS] * 4, "registration + ingestion per batch"
+    assert len(ingestion_runs) == 2, "one ingestion run per batch, none repeated"
     assert stored_counts(dev.warehouse()) == clean_run_counts({**before, **while_stopped})
     assert materializations_per_partition(dev) == {"documents": {1}, "raw_ocr": {1}, "extracted_entities": {1}}
     assert dev.warehouse().query("SELECT count(*) AS n FROM documents") == [{"n": 7}], (
         "the renamed copy is no new document"
     )
+
+
+def backfill_runs(instance) -> list:
+    """The ingestion runs: automation launches them as single-run backfills of the new partitions."""
+    return [run for run in instance.get_runs() if run.tags.get("dagster/backfill")]
 
 
 def no_run_in_flight(dev: DagsterDev) -> bool:

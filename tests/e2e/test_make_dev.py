@@ -1,0 +1,64 @@
+"""`make dev`'s launcher as a supervisor or a closed terminal stops it: SIGTERM and SIGHUP stop the
+local Argilla and `dagster dev` like Ctrl-C does; secrets reach the terminal, never the log file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from devtools.services import free_port, wait_for_http
+
+REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.e2e
+OWNER_PASSWORD = "a-long-test-owner-password"
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_signal_stops_argilla_and_dagster_and_secrets_stay_out_of_the_log(tmp_path, stop_signal):
+    home, dagster_port, argilla_port = tmp_path / "home", free_port(), free_port()
+    (home / "dagster_home").mkdir(parents=True)
+    shutil.copy(REPO / "deploy/local/dagster.yaml", home / "dagster_home" / "dagster.yaml")
+    env = {key: value for key, value in os.environ.items() if key not in ("ARGILLA_API_URL", "ARGILLA_API_KEY")} | {
+        "OCEANID_HOME": str(home),
+        "DAGSTER_HOME": str(home / "dagster_home"),
+        "OCEANID_DAGSTER_PORT": str(dagster_port),
+        "OCEANID_ARGILLA_PORT": str(argilla_port),
+        "ARGILLA_LOCAL_OWNER_PASSWORD": OWNER_PASSWORD,
+    }
+    terminal = tmp_path / "terminal.txt"
+    with terminal.open("wb") as output:  # its own session: the signal reaches the launcher alone
+        dev = subprocess.Popen(
+            [sys.executable, "-m", "devtools.dev"], cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        wait_for_http(f"http://127.0.0.1:{dagster_port}/server_info", 240, dev, terminal)
+        assert listening(argilla_port) and listening(dagster_port)
+
+        dev.send_signal(stop_signal)
+        dev.wait(timeout=90)
+
+        deadline = time.monotonic() + 30
+        while (listening(argilla_port) or listening(dagster_port)) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not listening(argilla_port), "Argilla stopped"
+        assert not listening(dagster_port), "dagster dev stopped"
+    finally:
+        if dev.poll() is None:
+            os.killpg(dev.pid, signal.SIGKILL)
+    assert OWNER_PASSWORD in terminal.read_text(), "the terminal shows the credentials"
+    log = (home / "argilla.log").read_text()
+    assert "Argilla URL" in log and OWNER_PASSWORD not in log and "oceanid.owner.apikey" not in log
