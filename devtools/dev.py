@@ -33,6 +33,7 @@ def local_argilla_secrets() -> dict[str, str]:
     """``ARGILLA_LOCAL_*`` variable → value: the environment's, else the launcher's default."""
     spec = importlib.util.spec_from_file_location("argilla_launcher", LAUNCHER)
     launcher = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = launcher  # its dataclasses look their module up
     spec.loader.exec_module(launcher)  # its top level is the standard library only
     return {variable: os.environ.get(variable, default) for variable, default in launcher.DEFAULT_SECRETS.values()}
 
