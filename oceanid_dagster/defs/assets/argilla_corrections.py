@@ -114,7 +114,6 @@ argilla_responses = dg.AssetSpec(
 
 @dg.asset(
     deps=[argilla_responses],
-    pool="warehouse",
     group_name="annotation",
     kinds={"argilla", "duckdb"},
     code_version=source_version("defs/assets/argilla_corrections.py", "domain/corrections.py"),

@@ -21,7 +21,6 @@ from oceanid_dagster.reading.pdf import page_count
     deps=[uploaded_files],
     partitions_def=documents_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    pool="warehouse",
     group_name="ingestion",
     kinds={"pdf", "duckdb"},
     code_version=source_version("defs/assets/documents.py", "reading/pdf.py"),

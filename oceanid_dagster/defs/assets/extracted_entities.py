@@ -76,7 +76,6 @@ def prediction_row(document_id: str, page: dict, found: PageEntities, extractor:
     deps=[raw_ocr, dg.AssetKey("ner_model_release")],
     partitions_def=documents_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    pool="warehouse",
     group_name="ingestion",
     kinds={"onnx", "duckdb"},
     # The rules' version; the release's revision arrives as the data version of ner_model_release.

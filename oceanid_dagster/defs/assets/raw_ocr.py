@@ -45,7 +45,6 @@ def page_rows(document_id: str, pages: list[PageText]) -> list[dict]:
     deps=[documents],
     partitions_def=documents_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    pool="warehouse",
     group_name="ingestion",
     kinds={"tesseract", "duckdb"},
     # The readers and the OCR settings' defaults: a change re-reads pages differently.

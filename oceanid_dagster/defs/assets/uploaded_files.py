@@ -57,7 +57,6 @@ def registration_row(file: FoundFile, sha256: str) -> dict:
 
 
 @dg.asset(
-    pool="warehouse",
     group_name="ingestion",
     kinds={"s3", "duckdb"},
     code_version=source_version("defs/assets/uploaded_files.py", "domain/documents.py"),
