@@ -105,6 +105,15 @@ def _check_publishable(folder: Path) -> None:
         raise HubError(f"cannot publish {folder}: not a folder")
     if not any(path.is_file() for path in folder.rglob("*")):
         raise HubError(f"cannot publish {folder}: it contains no files")
+    refuse_links(folder, f"cannot publish {folder}")
+
+
+def refuse_links(folder: Path, what: str) -> None:
+    """A release is plain files: a symbolic link in one (which copying would follow anywhere on the
+    machine) is refused, naming the link and never reading its target."""
+    links = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_symlink())
+    if links:
+        raise HubError(f"{what}: it holds symbolic links ({', '.join(links[:5])}), refused")
 
 
 class LocalFolderHub:
@@ -163,6 +172,7 @@ class LocalFolderHub:
         source = self.repo_dir(repo_id, repo_type) / revision
         if not source.is_dir():
             raise RevisionNotFoundError(f"{repo_type} repo {repo_id!r} has no revision {revision!r} in {self.root}")
+        refuse_links(source, f"{repo_type} repo {repo_id!r} revision {revision!r}")
         dest = Path(dest)
         dest.mkdir(parents=True, exist_ok=True)
         for relative in _relative_files(source):

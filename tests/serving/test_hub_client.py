@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import multiprocessing
-import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,6 +128,29 @@ def test_empty_folder_is_refused(hub, tmp_path):
 # --- LocalFolderHub specifics ------------------------------------------------------------------
 
 
+def test_a_release_holding_a_symbolic_link_is_not_published(hub, release, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private")
+    (release / "tokenizer.json").symlink_to(secret)
+
+    with pytest.raises(HubError, match=r"symbolic links \(tokenizer.json\), refused"):
+        hub.publish_folder(REPO, release, "release-1")
+    assert hub.list_revisions(REPO) == []
+
+
+def test_a_local_hub_revision_tampered_with_a_link_is_not_downloaded(tmp_path, release):
+    hub = LocalFolderHub(tmp_path / "hub")
+    hub.publish_folder(REPO, release, "release-1")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private")
+    (hub.repo_dir(REPO) / "release-1" / "extra.json").symlink_to(secret)
+
+    with pytest.raises(HubError, match=r"revision 'release-1'.*symbolic links \(extra.json\), refused") as refused:
+        hub.download(REPO, "release-1", tmp_path / "out")
+    assert "private" not in str(refused.value)
+    assert not (tmp_path / "out" / "extra.json").exists()
+
+
 def test_local_hub_layout_is_repo_type_then_repo_then_revision(tmp_path, release):
     hub = LocalFolderHub(tmp_path / "hub")
     hub.publish_folder(REPO, release, "release-20250101T000000Z")
@@ -143,12 +166,17 @@ def test_local_hub_ignores_leftover_staging_folders(tmp_path, release):
     assert hub.list_revisions(REPO) == ["release-20250101T000000Z"]
 
 
-def test_local_hub_failed_copy_leaves_no_revision_and_no_staging(tmp_path):
-    folder = make_folder(tmp_path / "release", {"model.onnx": b"x"})
-    os.symlink(tmp_path / "does-not-exist", folder / "dangling")
+def test_local_hub_failed_copy_leaves_no_revision_and_no_staging(tmp_path, monkeypatch):
+    folder = make_folder(tmp_path / "release", {"a-model.onnx": b"x", "b-labels.json": b"[]"})
     hub = LocalFolderHub(tmp_path / "hub")
 
-    with pytest.raises(shutil.Error, match="dangling"):
+    def disk_full_after_the_first_file(source, target, **kwargs):
+        Path(target).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(source) / "a-model.onnx", Path(target) / "a-model.onnx")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copytree", disk_full_after_the_first_file)
+    with pytest.raises(OSError, match="No space left on device"):
         hub.publish_folder(REPO, folder, "release-20250101T000000Z")
 
     assert list(hub.repo_dir(REPO).iterdir()) == []
