@@ -45,13 +45,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_until_ready(url: str, process: subprocess.Popen, log: Path) -> None:
+def wait_until_ready(url: str, process: subprocess.Popen, log: Path, api_key: str = OWNER_API_KEY) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"Argilla launcher exited with {process.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            if httpx.get(f"{url}/api/v1/me", headers={"X-Argilla-Api-Key": OWNER_API_KEY}, timeout=2).is_success:
+            if httpx.get(f"{url}/api/v1/me", headers={"X-Argilla-Api-Key": api_key}, timeout=2).is_success:
                 return
         except httpx.TransportError:
             pass
@@ -85,7 +85,7 @@ def argilla_server(tmp_path_factory) -> ArgillaServer:
     with log.open("wb") as log_stream:
         process = subprocess.Popen(command, stdout=log_stream, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _wait_until_ready(url, process, log)
+        wait_until_ready(url, process, log)
         yield ArgillaServer(url, OWNER_API_KEY, ANNOTATOR_API_KEY, WORKSPACE, data_dir / "data")
     finally:
         _stop(data_dir / "data" / "argilla.pid", process)

@@ -6,20 +6,17 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 
 import httpx
 
 from devtools.services import free_port
-from tests.annotation.conftest import LAUNCHER, SERVER_PYTHON
-
-START_TIMEOUT_S = 90
+from tests.annotation.conftest import LAUNCHER, SERVER_PYTHON, wait_until_ready
 
 
-def launch(data_dir, *args: str, env: dict | None = None) -> subprocess.Popen:
+def launch(data_dir, *args: str, env: dict | None = None, log=subprocess.PIPE) -> subprocess.Popen:
     command = [str(SERVER_PYTHON), str(LAUNCHER), "--data-dir", str(data_dir), *args]
     return subprocess.Popen(
-        command, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        command, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True, text=True,
     )  # fmt: skip
 
@@ -33,38 +30,35 @@ def test_development_secrets_are_refused_off_loopback(tmp_path):
     assert not (tmp_path / "data" / "argilla.pid").exists(), "nothing was started"
 
 
-def wait_for_key(url: str, key: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stdout.read()
-        try:
-            if httpx.get(f"{url}/api/v1/me", headers={"X-Argilla-Api-Key": key}, timeout=2).is_success:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"Argilla did not accept the key within {START_TIMEOUT_S}s")
-
-
-def stop(process: subprocess.Popen) -> str:
+def stop(process: subprocess.Popen) -> None:
     os.killpg(process.pid, signal.SIGTERM)
-    output, _ = process.communicate(timeout=30)
-    return output
+    process.wait(timeout=30)
+
+
+def started(data_dir, url: str, port: int, owner_api_key: str, log) -> subprocess.Popen:
+    with log.open("a") as stream:
+        process = launch(
+            data_dir, "--host", "127.0.0.1", "--port", str(port), env={"ARGILLA_LOCAL_OWNER_API_KEY": owner_api_key},
+            log=stream,
+        )  # fmt: skip
+    try:
+        wait_until_ready(url, process, log, api_key=owner_api_key)
+    except BaseException:
+        stop(process)
+        raise
+    return process
 
 
 def test_changed_secrets_reach_the_existing_users(tmp_path):
-    port = free_port()
+    port, log, data = free_port(), tmp_path / "launcher.log", tmp_path / "data"
     url = f"http://127.0.0.1:{port}"
-    args = ("--host", "127.0.0.1", "--port", str(port))
-    first = launch(tmp_path / "data", *args, env={"ARGILLA_LOCAL_OWNER_API_KEY": "first.key"})
-    wait_for_key(url, "first.key", first)
-    stop(first)
+    stop(started(data, url, port, "first.key", log))
 
-    second = launch(tmp_path / "data", *args, env={"ARGILLA_LOCAL_OWNER_API_KEY": "second.key"})
+    second = started(data, url, port, "second.key", log)  # the same users, a changed key
     try:
-        wait_for_key(url, "second.key", second)
         old = httpx.get(f"{url}/api/v1/me", headers={"X-Argilla-Api-Key": "first.key"}, timeout=5)
         assert old.status_code == 401, "the old key no longer opens the server"
     finally:
-        output = stop(second)
+        stop(second)
+    output = log.read_text()
     assert "second.key" not in output and "12345678" not in output, "the log holds no secret"
