@@ -50,7 +50,7 @@ _RFMO_NAMES = (
 _OCR_I = "[I1l|]"
 _OCR_O = "[O0]"
 _NUMBER_WORD = r"(?:N[o0]|Nr|Number|Num|ID|#)\b\.?"
-_RFMO_ALT = "|".join(sorted(set(_RFMO_ACRONYMS), key=len, reverse=True))
+_RFMO_ALT = "|".join(sorted(set(_RFMO_ACRONYMS), key=lambda name: (-len(name), name)))  # longest first
 
 # (label or None for fields whose value is not an entity, key phrase). Earlier phrases win where two
 # start at the same place, so longer and "not an entity" phrases come first.
@@ -59,16 +59,19 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (None, r"operator(?:'s)?\s+(?:address|country|nationality|contact|e-?mail|tel(?:ephone)?)"),
     (
         None,
-        r"(?:name\s+of\s+(?:the\s+)?master|master(?:'s)?(?:\s+name)?(?:\s+and\s+nationality)?|captain|nationality\s+of\s+(?:the\s+)?master)",
+        r"(?:name\s+of\s+(?:the\s+)?master|master(?:'s)?(?:\s+name)?(?:\s+and\s+nationality)?|"
+        r"captain|nationality\s+of\s+(?:the\s+)?master)",
     ),
     (None, r"port\s+state(?:\s+authority)?|flag\s+state\s+authority|authorising\s+entity|issuing\s+authority"),
     (
         None,
-        r"(?:e-?mail|tel(?:ephone)?|phone|fax|address|remarks|comments|signature|species|crew|area|position|page|ref(?:erence)?\s*(?:No)?\.?)",
+        r"(?:e-?mail|tel(?:ephone)?|phone|fax|address|remarks|comments|signature|"
+        r"species|crew|area|position|page|ref(?:erence)?\s*(?:No)?\.?)",
     ),
     (
         None,
-        r"(?:date(?:\s+of\s+(?:inspection|issue|sighting|entry|report))?|valid\s+(?:from|until|to)|period|authori[sz]ed\s+(?:from|to|until)|start\s+date|end\s+date)",
+        r"(?:date(?:\s+of\s+(?:inspection|issue|sighting|entry|report))?|valid\s+(?:from|"
+        r"until|to)|period|authori[sz]ed\s+(?:from|to|until)|start\s+date|end\s+date)",
     ),
     (None, r"(?:engine\s+power|power|hold\s+capacity|freezing\s+capacity|beam|breadth|depth|draught|draft)"),
     (
@@ -77,61 +80,75 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ),
     (
         "IMO",
-        rf"(?:(?:num[eé]ro|n[°º]\.?)\s+)?OMI|ship\s+identification\s+{_NUMBER_WORD}|Lloyd'?s(?:\s+register)?\s*{_NUMBER_WORD}",
+        rf"(?:(?:num[eé]ro|n[°º]\.?)\s+)?OMI|ship\s+identification\s+{_NUMBER_WORD}|"
+        rf"Lloyd'?s(?:\s+register)?\s*{_NUMBER_WORD}",
     ),
     ("MMSI", rf"MMS{_OCR_I}(?:\s*{_NUMBER_WORD})?"),
     (
         "IRCS",
-        rf"(?:international\s+)?(?:radio\s+)?ca[l1I|]{{2}}[\s\-]*s[i1l]gn(?:\s*{_NUMBER_WORD})?|IRCS|callsign|signal\s+letters|call\s+letters|"
+        rf"(?:international\s+)?(?:radio\s+)?ca[l1I|]{{2}}[\s\-]*s[i1l]gn(?:\s*{_NUMBER_WORD})?|"
+        rf"IRCS|callsign|signal\s+letters|call\s+letters|"
         r"indicatif(?:\s+d['’]appel)?(?:\s+radio)?|indicativo(?:\s+de\s+llamada)?(?:\s+de\s+radio)?",
     ),
     (
         "REGISTRATION_NUMBER",
-        rf"(?:{_RFMO_ALT}|RFMO)\s+(?:regist(?:ration|ry|er)\s*(?:number|{_NUMBER_WORD})|record\s+(?:number|{_NUMBER_WORD})|vessel\s+ID|serial\s+{_NUMBER_WORD}|ID|{_NUMBER_WORD})",
+        rf"(?:{_RFMO_ALT}|RFMO)\s+(?:regist(?:ration|ry|er)\s*(?:number|{_NUMBER_WORD})|"
+        rf"record\s+(?:number|{_NUMBER_WORD})|vessel\s+ID|serial\s+{_NUMBER_WORD}|"
+        rf"ID|{_NUMBER_WORD})",
     ),
     (
         "REGISTRATION_NUMBER",
-        rf"(?:national\s+|official\s+)?regist(?:ration|ry|er)\s*{_NUMBER_WORD}|(?:national\s+)?registration|reg\.?\s*{_NUMBER_WORD}",
+        rf"(?:national\s+|official\s+)?regist(?:ration|ry|er)\s*{_NUMBER_WORD}|(?:national\s+)?registration|"
+        rf"reg\.?\s*{_NUMBER_WORD}",
     ),
     (
         "REGISTRATION_NUMBER",
-        rf"WIN|UVI|CFR|vessel\s+ID|(?:licen[cs]e|authori[sz]ation|permit)\s*{_NUMBER_WORD}|official\s+number|external\s+(?:markings?|marks?|ID)|"
+        rf"WIN|UVI|CFR|vessel\s+ID|(?:licen[cs]e|authori[sz]ation|permit)\s*{_NUMBER_WORD}|"
+        rf"official\s+number|external\s+(?:markings?|marks?|ID)|"
         r"(?:num[eé]ro\s+d['’])?immatriculation|matr[ií]cula",
     ),
     (
         "VESSEL_NAME",
-        r"name\s+of\s+(?:the\s+)?(?:fishing\s+)?(?:vessel|ship|boat)|(?:fishing\s+)?(?:vessel|boat)(?:'s)?\s+name|ship(?:'s)?\s+name|"
+        r"name\s+of\s+(?:the\s+)?(?:fishing\s+)?(?:vessel|ship|boat)|(?:fishing\s+)?(?:vessel|"
+        r"boat)(?:'s)?\s+name|ship(?:'s)?\s+name|"
         r"[FM]/?V\s+name|nom\s+du\s+(?:navire|bateau)|nombre\s+del\s+(?:buque|barco)",
     ),
     ("VESSEL_NAME", r"(?:previous|former)\s+(?:vessel\s+)?names?|vessel"),
     (
         "PORT",
-        r"port\s+of\s+(?:registry|registration|register|landing|inspection|call|entry|departure)|home\s*port|registered\s+port|base\s+port|place\s+of\s+issue|"
+        r"port\s+of\s+(?:registry|registration|register|landing|inspection|call|"
+        r"entry|departure)|home\s*port|registered\s+port|base\s+port|place\s+of\s+issue|"
         r"port\s+d['’]attache|puerto\s+(?:base|de\s+matr[ií]cula)|port",
     ),
     (
         "OWNER",
-        r"(?:registered\s+|beneficial\s+|vessel\s+|ship\s*)?owner(?:'s)?(?:\s*/\s*operator)?(?:\s+name)?|operator(?:\s+name)?|(?:ship\s+)?manager|charterer|"
-        r"(?:owning|operating|management|fishing)\s+company|company(?:\s+name)?|armateur|armador|propri[eé]taire|propietario",
+        r"(?:registered\s+|beneficial\s+|vessel\s+|ship\s*)?owner(?:'s)?(?:\s*/\s*operator)?(?:\s+name)?|"
+        r"operator(?:\s+name)?|(?:ship\s+)?manager|charterer|"
+        r"(?:owning|operating|management|fishing)\s+company|company(?:\s+name)?|"
+        r"armateur|armador|propri[eé]taire|propietario",
     ),
     (
         "FLAG",
-        r"(?:current\s+|previous\s+|former\s+)?flag(?:\s+state)?(?:\s+of\s+(?:the\s+)?(?:vessel|ship))?|vessel\s+flag|nationality(?:\s+of\s+(?:the\s+)?vessel)?|"
+        r"(?:current\s+|previous\s+|former\s+)?flag(?:\s+state)?(?:\s+of\s+(?:the\s+)?(?:vessel|"
+        r"ship))?|vessel\s+flag|nationality(?:\s+of\s+(?:the\s+)?vessel)?|"
         r"country\s+of\s+(?:registration|registry|flag)|pavillon|pabell[oó]n|bandera",
     ),
     (
         "VESSEL_TYPE",
-        r"(?:vessel|ship)\s+(?:type|category)|type\s+of\s+(?:vessel|ship)|vessel\s+category|type\s+de\s+navire|tipo\s+de\s+buque",
+        r"(?:vessel|ship)\s+(?:type|category)|type\s+of\s+(?:vessel|ship)|vessel\s+category|"
+        r"type\s+de\s+navire|tipo\s+de\s+buque",
     ),
     (
         "GEAR_TYPE",
-        r"type\s+of\s+(?:fishing\s+)?gear|(?:fishing\s+)?gear(?:\s+type)?|gear\s+used|(?:type\s+of\s+)?fishing\s+methods?|fishing\s+technique|"
+        r"type\s+of\s+(?:fishing\s+)?gear|(?:fishing\s+)?gear(?:\s+type)?|gear\s+used|"
+        r"(?:type\s+of\s+)?fishing\s+methods?|fishing\s+technique|"
         r"engins?(?:\s+de\s+p[eê]che)?|arte(?:\s+de\s+pesca)?",
     ),
     ("VESSEL_TYPE", r"type"),
     (
         "TONNAGE",
-        r"gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|net\s+tonnage|tonnage|GRT|GT|jauge(?:\s+brute)?|arqueo(?:\s+bruto)?",
+        r"gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|net\s+tonnage|tonnage|"
+        r"GRT|GT|jauge(?:\s+brute)?|arqueo(?:\s+bruto)?",
     ),
     ("LENGTH", r"length\s+over\s*all|length|LOA|longueur(?:\s+hors\s+tout)?|eslora(?:\s+total)?"),
     (
@@ -146,7 +163,8 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
     ("VESSEL_NAME", r"name|(?:fishing\s+)?(?:vessel|ship|boat)(?:\s+name)?"),
     (
         "DATE",
-        r"(?:authori[sz]ation\s+|auth\.?\s+)?(?:start|end|from|to|until|expiry|expires|date)(?:\s+date)?|valid\s+(?:from|to|until)|date\s+\w+",
+        r"(?:authori[sz]ation\s+|auth\.?\s+)?(?:start|end|from|to|until|expiry|expires|"
+        r"date)(?:\s+date)?|valid\s+(?:from|to|until)|date\s+\w+",
     ),
     ("BUILD_YEAR", r"year"),
     (None, r"no\.?|#|s/?n|serial|item|remarks?|status"),

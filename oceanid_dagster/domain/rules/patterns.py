@@ -268,7 +268,8 @@ _OWNER_PROSE = re.compile(
     r"(?P<o>[A-Z][\w&'.\-]*(?:(?:,?[ \t]+|[ \t]+(?:de|del|la|of|and|&)[ \t]+)[A-Z&][\w&'.\-]*){0,7})"
 )
 _PORT_PROSE = re.compile(
-    r"\b(?:port\s+of|in\s+the\s+port\s+of|at\s+the\s+port\s+of|landed\s+(?:in|at)|arrived\s+(?:in|at)|[Ii]ssued\s+at)\s+"
+    r"\b(?:port\s+of|in\s+the\s+port\s+of|at\s+the\s+port\s+of|landed\s+(?:in|"
+    r"at)|arrived\s+(?:in|at)|[Ii]ssued\s+at)\s+"
     r"(?P<p>(?:Port\s+)?[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})"
 )
 

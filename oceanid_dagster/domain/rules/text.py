@@ -8,7 +8,8 @@ from oceanid_dagster.domain.gazetteer import MISSING_VALUES
 from oceanid_dagster.domain.rules.keys import Found
 
 _COMPANY_SUFFIX = re.compile(
-    r"^(?:LTD|LIMITED|INC|CO|CORP|CORPORATION|LLC|S\.?A|S\.?L|S\.?R\.?L|S\.?A\.?C|S\.?A\.?S|S\.?P\.?A|SARL|GMBH|B\.?V|N\.?V|A/?S|ASA|AB|"
+    r"^(?:LTD|LIMITED|INC|CO|CORP|CORPORATION|LLC|S\.?A|S\.?L|S\.?R\.?L|S\.?A\.?C|"
+    r"S\.?A\.?S|S\.?P\.?A|SARL|GMBH|B\.?V|N\.?V|A/?S|ASA|AB|"
     r"PTY|PLC|K\.?K|PT|TBK|LDA|LTDA|CIA|C\.?A|SDN\.?\s*BHD|BHD|OY|OOO|JSC|PJSC|E\.?I\.?R\.?L)\b\.?",
     re.IGNORECASE,
 )
