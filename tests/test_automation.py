@@ -9,7 +9,8 @@ import dagster as dg
 import pytest
 
 from oceanid_dagster.definitions import defs as code_location
-from oceanid_dagster.defs.automation import SUGGEST_AFTER_EXTRACTION
+from oceanid_dagster.defs.automation import RE_EXTRACT_ON_RELEASE as RE_EXTRACT
+from oceanid_dagster.defs.automation import SUGGEST_AFTER_EXTRACTION as SUGGEST
 from oceanid_dagster.defs.selections import TRAINING_ASSETS
 
 NIGHT = datetime(2026, 11, 28, tzinfo=timezone.utc)
@@ -95,27 +96,41 @@ def test_new_and_re_extracted_pages_go_to_argilla_where_it_is_configured(instanc
     """The condition argilla_records carries when ARGILLA_API_URL is set (its import-time switch)."""
     documents = dg.DynamicPartitionsDefinition(name="documents")
 
-    @dg.asset(name="extracted_entities", partitions_def=documents)
+    @dg.asset(name="ner_model_release")
+    def release() -> dg.Output[str]:
+        return dg.Output("release-2", data_version=dg.DataVersion("release-2"))
+
+    @dg.asset(name="extracted_entities", partitions_def=documents, deps=[release], automation_condition=RE_EXTRACT)
     def extracted() -> None: ...
 
-    @dg.asset(
-        name="argilla_records",
-        partitions_def=documents,
-        deps=[extracted],
-        automation_condition=SUGGEST_AFTER_EXTRACTION,
-    )
+    @dg.asset(name="argilla_records", partitions_def=documents, deps=[extracted], automation_condition=SUGGEST)
     def records() -> None: ...
 
-    instance.add_dynamic_partitions("documents", ["doc-a", "doc-b", "doc-new"])
-    for key in ("doc-a", "doc-b"):  # the upload run: both stages, together
+    instance.add_dynamic_partitions("documents", ["doc-a", "doc-b", "doc-failed"])
+    for key in ("doc-a", "doc-b"):
         dg.materialize([extracted, records], instance=instance, partition_key=key)
-    ticks = Ticks(dg.Definitions(assets=[extracted, records]), instance)
+    ticks = Ticks(dg.Definitions(assets=[release, extracted, records]), instance)
     ticks.at(NIGHT)
-    assert requested(ticks.at(NIGHT + timedelta(minutes=1))) == set()
 
-    dg.materialize([extracted], instance=instance, partition_key="doc-a")  # re-extracted by a new release
-    dg.materialize([extracted], instance=instance, partition_key="doc-new")  # extracted by itself, not pushed yet
-    after = ticks.at(NIGHT + timedelta(minutes=2))
+    assert dg.materialize([release], instance=instance).success  # a new release lands
+    after = ticks.at(NIGHT + timedelta(minutes=1))
 
-    assert after.get_requested_partitions(dg.AssetKey("argilla_records")) == {"doc-a", "doc-new"}
-    assert requested(ticks.at(NIGHT + timedelta(minutes=3))) == set(), "once"
+    assert after.get_requested_partitions(dg.AssetKey("extracted_entities")) == {"doc-a", "doc-b"}
+    assert after.get_requested_partitions(dg.AssetKey("argilla_records")) == {"doc-a", "doc-b"}, "same run"
+    assert requested(ticks.at(NIGHT + timedelta(minutes=2))) == set(), "once"
+
+
+def test_an_ingestion_run_that_failed_is_not_launched_again_by_automation(definitions, instance):
+    """A killed or failed run is retried by the instance (run retries); automation does not start a
+    second one beside it."""
+    ticks = Ticks(definitions, instance)
+    ticks.at(NIGHT)
+    instance.add_dynamic_partitions("documents", ["doc-a"])
+    instance.report_runless_asset_event(dg.AssetMaterialization("uploaded_files"))
+    new = ticks.at(NIGHT + timedelta(minutes=1))
+    assert requested(new) == {"documents", "raw_ocr", "extracted_entities"}
+
+    # the run read the document, then died in raw_ocr
+    instance.report_runless_asset_event(dg.AssetMaterialization("documents", partition="doc-a"))
+    assert requested(ticks.at(NIGHT + timedelta(minutes=2))) == set()
+    assert requested(ticks.at(NIGHT + timedelta(minutes=3))) == set()

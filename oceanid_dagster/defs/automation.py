@@ -39,33 +39,25 @@ def on_cron_tick(cron: str, label: str) -> dg.AutomationCondition:
     ).with_label(f"{label} ({cron} {TIMEZONE})")
 
 
-def after_upstream() -> dg.AutomationCondition:
-    """As soon as what the asset is built from is updated (or requested in the same tick) and every
-    blocking check of it passed: the rest of a chain follows its first asset into the same run."""
-    return (dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()).with_label(
-        "after upstream, blocking checks passed"
-    )
-
-
 def _upstream(asset_key: str, condition: dg.AutomationCondition) -> dg.AutomationCondition:
     return dg.AutomationCondition.any_deps_match(condition).allow(dg.AssetSelection.assets(asset_key))
 
 
-def after(asset_key: str) -> dg.AutomationCondition:
-    """A partition of a per-document stage follows the same partition of ``asset_key``: into the same run
-    when both are requested in one tick (a new document), or on its own once ``asset_key`` updated it."""
-    upstream_updated = _upstream(
-        asset_key, dg.AutomationCondition.newly_updated() | dg.AutomationCondition.will_be_requested()
+def with_upstream(asset_key: str | None = None) -> dg.AutomationCondition:
+    """Requested in the same tick as its upstream (``asset_key``, or any), so it runs in the same run,
+    after it. It does not react to upstream updates by itself: a run that failed or was killed is
+    retried by the instance (run retries), not launched a second time by automation."""
+    requested = dg.AutomationCondition.will_be_requested()
+    joins = _upstream(asset_key, requested) if asset_key else dg.AutomationCondition.any_deps_match(requested)
+    return (joins & ~dg.AutomationCondition.in_progress()).with_label(f"with {asset_key or 'upstream'}")
+
+
+def after_upstream() -> dg.AutomationCondition:
+    """The training chain: in the run of its first asset, each step once the blocking checks of the one
+    before passed (a failed ONNX check stops the release)."""
+    return (with_upstream() & dg.AutomationCondition.all_deps_blocking_checks_passed()).with_label(
+        "with upstream, blocking checks passed"
     )
-    upstream_missing = _upstream(
-        asset_key, dg.AutomationCondition.missing() & ~dg.AutomationCondition.will_be_requested()
-    )
-    return (
-        (dg.AutomationCondition.newly_missing() | upstream_updated).since_last_handled()
-        & ~upstream_missing
-        & ~_upstream(asset_key, dg.AutomationCondition.in_progress())
-        & ~dg.AutomationCondition.in_progress()
-    ).with_label(f"after {asset_key}")
 
 
 def redone_after(asset_key: str, change: dg.AutomationCondition, label: str) -> dg.AutomationCondition:
@@ -84,12 +76,12 @@ REGISTRY_REFRESH = on_cron_tick(registry_cron(), "registry refresh")
 RE_EXTRACT_ON_RELEASE = redone_after(
     "ner_model_release", dg.AutomationCondition.data_version_changed(), "new ner_model_release"
 )
-READ_AFTER_DOCUMENTS = after("documents")
-EXTRACT_AFTER_READING_OR_RELEASE = (after("raw_ocr") | RE_EXTRACT_ON_RELEASE).with_label(
-    "after raw_ocr, or a new release"
+READ_AFTER_DOCUMENTS = with_upstream("documents")
+EXTRACT_AFTER_READING_OR_RELEASE = (with_upstream("raw_ocr") | RE_EXTRACT_ON_RELEASE).with_label(
+    "with raw_ocr, or a new release"
 )
 # New and re-extracted pages go to Argilla (where it is configured).
-SUGGEST_AFTER_EXTRACTION = after("extracted_entities")
+SUGGEST_AFTER_EXTRACTION = with_upstream("extracted_entities")
 
 automation_sensor = dg.AutomationConditionSensorDefinition(
     name="automation_sensor",
