@@ -3,8 +3,8 @@
 * ingestion: the partitions ``uploaded_files`` adds are read by ``documents`` → ``raw_ocr`` →
   ``extracted_entities`` (→ ``argilla_records`` where Argilla is configured), as one backfill run;
 * the training chain every night: ``ner_training_dataset`` on a cron (``OCEANID_TRAINING_CRON``,
-  default 02:00 UTC), then model → ONNX → release as soon as what they are built from is updated
-  and its blocking checks passed;
+  default 02:00 UTC), with model → ONNX → release in the same run (the release only once the
+  ONNX export's blocking checks passed);
 * the registry on a cron (``OCEANID_REGISTRY_CRON``, default 01:00 UTC, before training), and the
   identifier links right after it;
 * a new release (a new data version of ``ner_model_release``) re-extracts every document already
