@@ -76,9 +76,11 @@ class TreeMemorySampler:
 
 
 def all_documents_done(dev: DagsterDev, count: int) -> bool:
-    """Every document processed with raw_ocr and entities rows, and the run finished."""
+    """Every document processed with raw_ocr and entities rows, and the ingestion runs finished."""
     with dev.instance() as instance:
-        if not any(run.is_finished for run in instance.get_runs(limit=5)):
+        runs = instance.get_runs(limit=20)
+        ingestion_finished = any(run.is_finished and run.tags.get("dagster/backfill") for run in runs)
+        if not ingestion_finished or not all(run.is_finished for run in runs):
             return False
     counts = dev.warehouse().query(
         """
