@@ -224,3 +224,20 @@ def test_a_tick_out_of_time_takes_nothing_it_did_not_list_and_moves_no_mark(home
     monkeypatch.setattr(sensor_module, "TICK_BUDGET_S", 20.0)
     on_time, _ = evaluate(instance, resources, cursor=context.cursor)
     assert [file.name for file in handed_files(on_time.run_requests[0])] == ["a.pdf"]
+
+
+def test_files_handed_again_unchanged_are_not_read_again(home, resources, instance, monkeypatch):
+    upload(home, {"a.pdf": text_pdf("A"), "b.pdf": text_pdf("B")})
+    result, _ = evaluate(instance, resources)
+    request = result.run_requests[0]
+    register_handed(instance, resources, request)
+
+    def no_reading(self, uri):
+        raise AssertionError(f"{uri} read again")
+
+    monkeypatch.setattr(DocumentStoreResource, "sha256", no_reading)
+    again = register_handed(instance, resources, request)  # e.g. a tick that ran out of time hands them again
+
+    metadata = again.asset_materializations_for_node("uploaded_files")[0].metadata
+    assert (metadata["unchanged_since_registered"].value, metadata["unreadable"].value) == (2, 0)
+    assert metadata["new_documents"].value == 0
