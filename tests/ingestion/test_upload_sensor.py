@@ -241,3 +241,18 @@ def test_files_handed_again_unchanged_are_not_read_again(home, resources, instan
     metadata = again.asset_materializations_for_node("uploaded_files")[0].metadata
     assert (metadata["unchanged_since_registered"].value, metadata["unreadable"].value) == (2, 0)
     assert metadata["new_documents"].value == 0
+
+
+def test_files_waiting_to_settle_beyond_a_tick_s_share_keep_waiting(home, monkeypatch):
+    monkeypatch.setattr(sensor_module, "MAX_FILES_PER_TICK", 2)
+    store = DocumentStoreResource(uploads_uri=str(home / "uploads"), settle_seconds=5)
+    upload(home, {f"doc{i}.pdf": text_pdf(f"doc {i}") for i in range(5)})
+    plan, now, taken = plan_tick(UploadCursor(), store.list_files(), 1000.0, 5), 1000.0, []
+    assert plan.waiting == 5
+
+    for _ in range(3):
+        now += 10
+        plan = plan_tick(plan.cursor, store.list_files(), now, 5)
+        taken.append(len(plan.taken))
+
+    assert taken == [2, 2, 1], "every settled file is taken, a share per tick"

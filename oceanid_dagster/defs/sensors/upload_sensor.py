@@ -80,7 +80,9 @@ def plan_tick(cursor: UploadCursor, listing: Listing, now: float, settle_seconds
     new_uris = {file.uri for file in new}
     rechecked = [file for file in listing.files if file.uri in cursor.pending and file.uri not in new_uris]
     taken: list[UploadedFile] = []
-    pending: dict[str, tuple[str, float]] = {} if listing.complete else dict(cursor.pending)
+    listed = {file.uri for file in listing.files}
+    # waiting files stay waiting until taken, or gone from a complete listing
+    pending = {uri: seen for uri, seen in cursor.pending.items() if uri in listed or not listing.complete}
     examined: list[UploadedFile] = []
     for file in rechecked + new:
         if len(taken) >= MAX_FILES_PER_TICK:
@@ -93,8 +95,6 @@ def plan_tick(cursor: UploadCursor, listing: Listing, now: float, settle_seconds
             pending.pop(file.uri, None)
         else:
             pending[file.uri] = (file.version, first_seen if version == file.version else now)
-    for file in new[len(examined) :]:  # not reached this tick: still new next tick
-        pending.pop(file.uri, None)
     after, boundary = cursor.advanced_past(examined) if listing.complete else (cursor.after, cursor.at_boundary)
     newly_unreadable = [entry for entry in listing.unreadable if entry.uri not in cursor.reported]
     reported = (cursor.reported + [entry.uri for entry in newly_unreadable])[-MAX_REPORTED:]
