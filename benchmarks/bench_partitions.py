@@ -111,9 +111,10 @@ def main() -> None:
             dev.wait_until(lambda: len(idle_ticks(dev)) >= 3, 120, "three ticks with no new file", poll_s=2)
             idle = [tick_seconds(tick) for tick in idle_ticks(dev)]
             page = asset_page_seconds(dev)
+            dropped_at = time.time()
             copy_into(dev.uploads, sample_pdfs(NEW_FILES, seed=20_000))
             [with_new] = dev.wait_until(
-                lambda: [tick for tick in sensor_ticks(dev) if tick["runIds"]],
+                lambda: [tick for tick in sensor_ticks(dev) if tick["runIds"] and tick["timestamp"] > dropped_at],
                 120,
                 "the tick that finds the new files",
                 poll_s=2,
