@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-packages services dev seed lint format test bench clean
+.PHONY: install system-packages services dev seed lint format test bench clean db-start db-migrate db-psql
 
 install: system-packages $(STAMP) services
 
@@ -17,6 +17,8 @@ system-packages:
 	@missing=""; \
 	command -v tesseract >/dev/null || missing="$$missing tesseract-ocr tesseract-ocr-eng"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	ls /usr/lib/postgresql/15/bin/postgres >/dev/null 2>&1 || missing="$$missing postgresql-15"; \
+	ls /usr/share/postgresql/15/extension/postgis.control >/dev/null 2>&1 || missing="$$missing postgresql-15-postgis-3"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -46,6 +48,20 @@ seed: $(STAMP)
 dev: install seed
 	@mkdir -p $(DAGSTER_HOME) && cp -n deploy/local/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m devtools.dev
+
+# The curated store: DATABASE_URL when set (production), else the local server of `make dev`
+# ($$OCEANID_HOME/postgres, 127.0.0.1:5433), started here if it is not running.
+OCEANID_POSTGRES_PORT ?= 5433
+LOCAL_DATABASE_URL := postgresql://oceanid@127.0.0.1:$(OCEANID_POSTGRES_PORT)/oceanid
+
+db-start: $(STAMP)
+	@[ -n "$$DATABASE_URL" ] || $(BIN)/python -m devtools.postgres start --port $(OCEANID_POSTGRES_PORT)
+
+db-migrate: db-start
+	@DATABASE_URL=$${DATABASE_URL:-$(LOCAL_DATABASE_URL)} $(BIN)/oceanid db migrate
+
+db-psql: db-start
+	psql "$${DATABASE_URL:-$(LOCAL_DATABASE_URL)}"
 
 # ruff: formatting and lint rules in pyproject.toml (line length 120).
 lint: $(STAMP)

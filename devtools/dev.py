@@ -1,5 +1,6 @@
-"""`make dev`: a local Argilla (unless ARGILLA_API_URL points at one) and `dagster dev` (UI + daemon)
-on 127.0.0.1, each in its own process group. Ctrl-C, SIGTERM and SIGHUP (a closed terminal, a
+"""`make dev`: a local PostgreSQL migrated to head (unless DATABASE_URL points at one), a local
+Argilla (unless ARGILLA_API_URL points at one) and `dagster dev` (UI + daemon) on 127.0.0.1, each in
+its own process group. Ctrl-C, SIGTERM and SIGHUP (a closed terminal, a
 supervisor) all stop both.
 
 The local Argilla's secrets (``ARGILLA_LOCAL_*``, else the launcher's development defaults) are
@@ -14,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from devtools.postgres import DEFAULT_PORT, LocalPostgres
 from devtools.services import dagster_dev_command, start_process_group, stop_process_group, wait_for_http
 from oceanid_dagster import settings
 
@@ -55,15 +57,32 @@ def start_local_argilla(home: Path, port: int, secrets: dict[str, str]) -> subpr
     return process
 
 
+def start_local_postgres(home: Path, port: int) -> LocalPostgres:
+    from oceanid_dagster.migrations.runner import upgrade
+
+    server = LocalPostgres(home / "postgres", port=port)
+    url = server.start()
+    revision = upgrade(url)
+    print(
+        f"PostgreSQL: {url}  (migrated to {revision}; data in {server.data_dir}; `make db-psql` opens it)", flush=True
+    )
+    return server
+
+
 def main() -> int:
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _raise_stop)
     home = settings.oceanid_home()
     dagster_port = int(os.environ.get("OCEANID_DAGSTER_PORT", "3000"))
     argilla_port = int(os.environ.get("OCEANID_ARGILLA_PORT", "6900"))
+    postgres_port = int(os.environ.get("OCEANID_POSTGRES_PORT", str(DEFAULT_PORT)))
     services: list[subprocess.Popen] = []
+    postgres: LocalPostgres | None = None
     env = dict(os.environ)
     try:
+        if not env.get("DATABASE_URL"):
+            postgres = start_local_postgres(home, postgres_port)
+            env["DATABASE_URL"] = postgres.url()
         if not env.get("ARGILLA_API_URL"):
             secrets = local_argilla_secrets()
             services.append(start_local_argilla(home, argilla_port, secrets))
@@ -87,6 +106,8 @@ def main() -> int:
             signal.signal(sig, signal.SIG_IGN)
         for process in reversed(services):
             stop_process_group(process)
+        if postgres is not None:
+            postgres.stop()
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """The ``oceanid`` command: ingest documents through Dagster, extract entities from one file,
-run the training chain."""
+run the training chain, migrate the curated store."""
 
 from __future__ import annotations
 
@@ -21,12 +21,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     extract = commands.add_parser("extract", help="print pages and entities of one PDF as JSON; writes nothing")
     extract.add_argument("file", type=Path)
     commands.add_parser("train", help="materialise the training chain: dataset → model → ONNX → release")
+    db = commands.add_parser("db", help="the curated store (PostgreSQL at DATABASE_URL)")
+    db.add_argument("action", choices=["migrate", "current"], help="migrate to head, or print the revision")
     args = parser.parse_args(argv)
+    if args.command == "db":
+        return db_command(args.action)
     if args.command == "ingest":
         return ingest_command(args.paths)
     if args.command == "extract":
         return extract_command(args.file)
     return train_command()
+
+
+def db_command(action: str) -> int:
+    from oceanid_dagster.defs.resources.postgres import LOCAL_DATABASE_URL
+    from oceanid_dagster.migrations.runner import current_revision, head_revision, redact_url, upgrade
+
+    url = os.environ.get("DATABASE_URL") or LOCAL_DATABASE_URL
+    try:
+        revision = upgrade(url) if action == "migrate" else current_revision(url)
+    except Exception as error:
+        print(f"PostgreSQL at {redact_url(url)}: {type(error).__name__}: {_first_line(error, url)}", file=sys.stderr)
+        return 1
+    print(f"{redact_url(url)} at migration {revision or 'none'} (head {head_revision()})")
+    return 0
+
+
+def _first_line(error: Exception, url: str) -> str:
+    from urllib.parse import urlsplit
+
+    line = (str(error).strip().splitlines() or [""])[0]
+    password = urlsplit(url).password
+    return line.replace(password, "***") if password else line
 
 
 def iter_files(paths: Iterable[Path]) -> list[Path]:

@@ -88,3 +88,61 @@ def resources(home: Path) -> dict:
 def instance():
     with DagsterInstance.ephemeral() as ephemeral:
         yield ephemeral
+
+
+@pytest.fixture
+def traversable_dir():
+    """A temporary folder every user can walk into: PostgreSQL runs as its own system user, and
+    pytest's tmp_path (mode 0700) is closed to it."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="oceanid-test-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL 15 + PostGIS for the session, on a free port, stopped by PID at the end."""
+    import shutil
+    import tempfile
+
+    from devtools.postgres import LocalPostgres
+    from devtools.services import free_port
+
+    folder = Path(tempfile.mkdtemp(prefix="oceanid-pg-"))
+    folder.chmod(0o755)
+    server = LocalPostgres(folder / "postgres", port=free_port())
+    server.start()
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server, request) -> str:
+    """An empty database of its own (PostGIS created by the superuser, as the local server does)."""
+    import re
+
+    import psycopg
+
+    from devtools.postgres import SUPERUSER, SUPERUSER_EXTENSIONS
+
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    with psycopg.connect(postgres_server.url("postgres", SUPERUSER), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}" OWNER "{postgres_server.user}"')
+    with psycopg.connect(postgres_server.url(name, SUPERUSER), autocommit=True) as connection:
+        for extension in SUPERUSER_EXTENSIONS:
+            connection.execute(f"CREATE EXTENSION IF NOT EXISTS {extension}")
+    return postgres_server.url(name)
+
+
+@pytest.fixture
+def migrated_postgres_url(postgres_url) -> str:
+    from oceanid_dagster.migrations.runner import upgrade
+
+    upgrade(postgres_url)
+    return postgres_url

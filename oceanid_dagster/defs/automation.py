@@ -7,6 +7,8 @@
   ONNX export's blocking checks passed);
 * the registry on a cron (``OCEANID_REGISTRY_CRON``, default 01:00 UTC, before training), and the
   identifier links right after it;
+* the curated store (where ``DATABASE_URL`` is set) every hour (``OCEANID_PROMOTION_CRON``, default
+  minute 15): ``staged_extractions`` then ``curated_vessels`` in one run;
 * a new release (a new data version of ``ner_model_release``) re-extracts every document already
   extracted, and re-suggests its pages in Argilla where Argilla is configured.
 
@@ -28,6 +30,10 @@ def training_cron() -> str:
 
 def registry_cron() -> str:
     return os.environ.get("OCEANID_REGISTRY_CRON", "0 1 * * *")
+
+
+def promotion_cron() -> str:
+    return os.environ.get("OCEANID_PROMOTION_CRON", "15 * * * *")
 
 
 def on_cron_tick(cron: str, label: str) -> dg.AutomationCondition:
@@ -76,6 +82,7 @@ REGISTRY_REFRESH = on_cron_tick(registry_cron(), "registry refresh")
 RE_EXTRACT_ON_RELEASE = redone_after(
     "ner_model_release", dg.AutomationCondition.data_version_changed(), "new ner_model_release"
 )
+CURATED_PROMOTION = on_cron_tick(promotion_cron(), "curated store promotion")
 READ_AFTER_DOCUMENTS = with_upstream("documents")
 EXTRACT_AFTER_READING_OR_RELEASE = (with_upstream("raw_ocr") | RE_EXTRACT_ON_RELEASE).with_label(
     "with raw_ocr, or a new release"

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
 
 from oceanid_dagster.domain.identifiers import imo_check_digit_ok
 
@@ -30,6 +32,9 @@ REGISTRY_COLUMNS: tuple[str, ...] = (
     "tonnage",
     "length",
     "build_year",
+    "authorised_from",
+    "authorised_to",
+    "listed_on",
 )
 
 Row = Mapping[str, str | None]
@@ -140,6 +145,38 @@ def parse_build_year(value: str | None) -> int | None:
     return int(text)
 
 
+# "22 Aug 2025" (CCSBT), "27-MAY-25" (NEAFC), "2011-01-01T00:00:00Z" / "2016-01-01" (SPRFMO), "8/26/25" (NAFO).
+_DATE_FORMATS = ("%d %b %Y", "%d-%b-%y", "%Y-%m-%d", "%m/%d/%y", "%d/%m/%Y")
+
+
+def parse_date(value: str | None) -> str | None:
+    """A list's date as ISO ``YYYY-MM-DD``; ``None`` when missing or in no known format."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = text[:10] if re.match(r"\d{4}-\d\d-\d\dT", text) else text
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text.title() if "%b" in pattern else text, pattern).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+_FILE_DATE = re.compile(r"(\d{4}-\d\d-\d\d)")
+
+
+def publication_date(origin: str) -> str | None:
+    """The date a list was published, from its file name (``NPFC_vessels_2025-08-26.csv``)."""
+    match = _FILE_DATE.search(origin.rsplit("/", 1)[-1])
+    if not match:
+        return None
+    try:
+        return date.fromisoformat(match.group(1)).isoformat()
+    except ValueError:
+        return None
+
+
 # RFMO classification strings: "01.2.2 - Trawlers - Stern Trawlers - Freezer" (ISSCFV / ISSCFG
 # numbering, several joined by commas) and "Hand liner vessels (LH)" (FAO alpha code appended).
 _NUMBERED_CLASS = re.compile(r"\d\d\.\d\.\d\s*-\s*")
@@ -237,6 +274,8 @@ def _ccsbt(row: Row) -> Record:
         "tonnage": parse_number(row.get("Tonnage")),
         "length": parse_number(row.get("Length")),
         "build_year": None,
+        "authorised_from": parse_date(row.get("Authorisation Start Date")),
+        "authorised_to": parse_date(row.get("Authorisation End Date")),
     }
 
 
@@ -258,6 +297,9 @@ def _nafo(row: Row) -> Record:
         "tonnage": None,
         "length": None,
         "build_year": None,
+        "authorised_from": None,
+        "authorised_to": None,
+        "listed_on": parse_date(row.get("sourceRefreshDate")),
     }
 
 
@@ -280,6 +322,8 @@ def _neafc(row: Row) -> Record:
         "tonnage": neafc_measure(row.get("TONNAGE")),
         "length": neafc_measure(row.get("LENGTH")),
         "build_year": None,
+        "authorised_from": parse_date(row.get("STARTS")),
+        "authorised_to": parse_date(row.get("ENDS")),
     }
 
 
@@ -299,6 +343,8 @@ def _npfc(row: Row) -> Record:
         "tonnage": parse_number(row.get("tonnage")),
         "length": parse_number(row.get("length")),
         "build_year": None,
+        "authorised_from": None,
+        "authorised_to": None,
     }
 
 
@@ -332,6 +378,10 @@ def _sprfmo(row: Row) -> Record:
         ),
         "length": parse_number(row.get("Length")),
         "build_year": parse_build_year(row.get("When Built")),
+        "authorised_from": _first_present(
+            parse_date(row.get("Flag Authorisation Start Date")), parse_date(row.get("Date Included in SPRFMO Record"))
+        ),
+        "authorised_to": parse_date(row.get("Vessel Authorisation End Date")),
     }
 
 
@@ -344,12 +394,14 @@ ROW_NORMALISERS: dict[str, Callable[[Row], Record]] = {
 }
 
 
-def normalise_row(source: str, row: Row) -> Record:
-    """One ``csv.DictReader`` row of ``source``'s list as a ``registry_vessels`` record."""
+def normalise_row(source: str, row: Row, listed_on: str | None = None) -> Record:
+    """One ``csv.DictReader`` row of ``source``'s list as a ``registry_vessels`` record;
+    ``listed_on`` is the list's publication date where the row does not say."""
     if source not in ROW_NORMALISERS:
         raise ValueError(f"unknown registry source {source!r}; known: {', '.join(KNOWN_SOURCES)}")
     cleaned_keys = {clean_header_name(key): value for key, value in row.items() if key is not None}
-    record = {"source": source, **ROW_NORMALISERS[source](cleaned_keys)}
+    record = {"source": source, "listed_on": listed_on, **ROW_NORMALISERS[source](cleaned_keys)}
+    record["listed_on"] = record["listed_on"] or listed_on
     return {column: record[column] for column in REGISTRY_COLUMNS}
 
 
@@ -371,14 +423,22 @@ def deduplicate(records: Iterable[Record]) -> list[Record]:
     return list(by_key.values())
 
 
-def normalise_rows(header: Sequence[str], rows: Iterable[Row], origin: str = "<csv>") -> list[Record]:
+def normalise_rows(
+    header: Sequence[str], rows: Iterable[Row], origin: str = "<csv>", skipped: Counter | None = None
+) -> list[Record]:
     """Detect the layout from ``header`` and normalise + de-duplicate ``rows``.
 
-    Rows without any usable vessel identity (no id and no name) are skipped: they cannot be
-    keyed or linked to anything.
+    Rows without any usable vessel identity (no id or no name) are skipped, counted by reason in
+    ``skipped`` when given: they cannot be keyed or linked to anything.
     """
     source = detect_source(header, origin)
-    records = (normalise_row(source, row) for row in rows)
-    return deduplicate(
-        record for record in records if record["source_vessel_id"] is not None and record["vessel_name"] is not None
-    )
+    listed_on = publication_date(origin)
+    kept = []
+    for record in (normalise_row(source, row, listed_on) for row in rows):
+        missing = [column for column in ("vessel_name", "source_vessel_id") if record[column] is None]
+        if missing:
+            if skipped is not None:
+                skipped[f"{source}: row without {' or '.join(missing)}"] += 1
+            continue
+        kept.append(record)
+    return deduplicate(kept)

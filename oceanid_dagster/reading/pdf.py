@@ -6,6 +6,7 @@ Bytes in, text out; no Dagster. The OCR engine resource decides which of these t
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 import os
@@ -224,6 +225,22 @@ def render_png(document: pdfium.PdfDocument, index: int, dpi: int, bounds: PageB
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+@functools.lru_cache(maxsize=1)
+def tesseract_version() -> str:
+    """``tesseract 5.3.0`` (what ``tesseract --version`` says first), or ``tesseract`` when absent."""
+    try:
+        result = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return "tesseract"
+    lines = (result.stdout or result.stderr).splitlines()
+    return lines[0].strip() if lines else "tesseract"
+
+
+def engine_versions() -> dict[str, str]:
+    """The reader behind each page method, with its version: provenance for the curated store."""
+    return {TEXT_LAYER: f"pypdfium2 {pdfium.PYPDFIUM_INFO}", TESSERACT: tesseract_version()}
 
 
 def tesseract_png(png: bytes, language: str = "eng", timeout_s: float = 300) -> tuple[str, float | None]:

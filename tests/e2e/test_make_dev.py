@@ -27,15 +27,20 @@ def listening(port: int) -> bool:
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
-def test_a_signal_stops_argilla_and_dagster_and_secrets_stay_out_of_the_log(tmp_path, stop_signal):
-    home, dagster_port, argilla_port = tmp_path / "home", free_port(), free_port()
+def test_a_signal_stops_postgres_argilla_and_dagster_and_secrets_stay_out_of_the_log(
+    tmp_path, traversable_dir, stop_signal
+):
+    # OCEANID_HOME where PostgreSQL's own system user can reach its data folder
+    home, dagster_port, argilla_port, postgres_port = traversable_dir / "home", free_port(), free_port(), free_port()
     (home / "dagster_home").mkdir(parents=True)
     shutil.copy(REPO / "deploy/local/dagster.yaml", home / "dagster_home" / "dagster.yaml")
-    env = {key: value for key, value in os.environ.items() if key not in ("ARGILLA_API_URL", "ARGILLA_API_KEY")} | {
+    unset = ("ARGILLA_API_URL", "ARGILLA_API_KEY", "DATABASE_URL")
+    env = {key: value for key, value in os.environ.items() if key not in unset} | {
         "OCEANID_HOME": str(home),
         "DAGSTER_HOME": str(home / "dagster_home"),
         "OCEANID_DAGSTER_PORT": str(dagster_port),
         "OCEANID_ARGILLA_PORT": str(argilla_port),
+        "OCEANID_POSTGRES_PORT": str(postgres_port),
         "ARGILLA_LOCAL_OWNER_PASSWORD": OWNER_PASSWORD,
     }
     terminal = tmp_path / "terminal.txt"
@@ -46,14 +51,16 @@ def test_a_signal_stops_argilla_and_dagster_and_secrets_stay_out_of_the_log(tmp_
         )  # fmt: skip
     try:
         wait_for_http(f"http://127.0.0.1:{dagster_port}/server_info", 240, dev, terminal)
-        assert listening(argilla_port) and listening(dagster_port)
+        assert listening(argilla_port) and listening(dagster_port) and listening(postgres_port)
+        assert f"postgresql://oceanid@127.0.0.1:{postgres_port}/oceanid" in terminal.read_text()
 
         dev.send_signal(stop_signal)
         dev.wait(timeout=90)
 
         deadline = time.monotonic() + 30
-        while (listening(argilla_port) or listening(dagster_port)) and time.monotonic() < deadline:
+        while any(map(listening, (argilla_port, dagster_port, postgres_port))) and time.monotonic() < deadline:
             time.sleep(0.5)
+        assert not listening(postgres_port), "PostgreSQL stopped"
         assert not listening(argilla_port), "Argilla stopped"
         assert not listening(dagster_port), "dagster dev stopped"
     finally:

@@ -26,8 +26,9 @@ WRITE_CHUNK = 32
 PREVIEW_PAGES = 20
 
 
-def page_rows(document_id: str, pages: list[PageText]) -> list[dict]:
+def page_rows(document_id: str, pages: list[PageText], engines: dict[str, str] | None = None) -> list[dict]:
     ocr_at = utc_now()
+    engines = engines or {}
     return [
         {
             "document_id": document_id,
@@ -35,6 +36,7 @@ def page_rows(document_id: str, pages: list[PageText]) -> list[dict]:
             "text": page.text,
             "method": page.method,
             "confidence": page.confidence,
+            "engine": engines.get(page.method),
             "ocr_at": ocr_at,
         }
         for page in pages
@@ -64,6 +66,7 @@ def raw_ocr(
     loaders = [(row["document_id"], _loader(document_store, row)) for row in rows]
     stats: Counter = Counter()
     preview: list[dict] = []
+    engines = ocr_engine.engine_versions()
     results = ocr_engine.read_many(loaders)
     while chunk := list(islice(results, WRITE_CHUNK)):
         pages, failures = {}, {}
@@ -72,7 +75,7 @@ def raw_ocr(
                 failures[document_id] = describe_error(result)
                 log_failure(context, by_id[document_id], failures[document_id])
                 continue
-            pages[document_id] = page_rows(document_id, result)
+            pages[document_id] = page_rows(document_id, result, engines)
             _count(stats, preview, document_id, result)
         stats["failed_documents"] += len(failures)
         warehouse.replace_document_pages(pages, failures)

@@ -7,6 +7,7 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Literal
+from urllib.parse import urlsplit
 
 import requests
 from dagster import ConfigurableResource
@@ -18,6 +19,7 @@ from oceanid_dagster.reading.pdf import (
     PageBounds,
     PageText,
     default_workers,
+    engine_versions,
     read_pdfs,
     tesseract_png,
 )
@@ -70,6 +72,13 @@ class OcrEngineResource(ConfigurableResource):
             ocr_method=TESSERACT if self.engine == "tesseract" else REMOTE,
             bounds=self.page_bounds,
         )
+
+    def engine_versions(self) -> dict[str, str]:
+        """Page method -> the engine (and version) that produced such pages."""
+        versions = engine_versions()
+        if self.remote_url:
+            versions[REMOTE] = f"{self.remote_kind} {urlsplit(self.remote_url).hostname}"
+        return versions
 
     @property
     def page_bounds(self) -> PageBounds:

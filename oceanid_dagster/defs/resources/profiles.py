@@ -1,6 +1,6 @@
 """Resources by deployment profile: ``OCEANID_PROFILE=local`` (default: DuckDB file, uploads folder,
 folder hub under $OCEANID_HOME, the packaged registry sample where no lists are configured) or
-``prod`` (MotherDuck, S3/R2 bucket, Hugging Face Hub, remote Argilla, Triton on Calypso, the
+``prod`` (MotherDuck, PostgreSQL at DATABASE_URL, S3/R2 bucket, Hugging Face Hub, remote Argilla, Triton on Calypso, the
 published registry lists). Secrets only through ``dg.EnvVar``."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from oceanid_dagster.defs.resources.document_store import DocumentStoreResource
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from oceanid_dagster.defs.resources.ner_runtime import NerRuntimeResource
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
+from oceanid_dagster.defs.resources.postgres import LOCAL_DATABASE_URL, PostgresResource
 from oceanid_dagster.defs.resources.registry_lists import RegistryListsResource
 from oceanid_dagster.defs.resources.triton import TritonResource
 from oceanid_dagster.defs.resources.warehouse import WarehouseResource
@@ -63,6 +64,8 @@ def local_resources() -> dict:
         "registry_lists": RegistryListsResource(
             registry_dir=os.environ.get("OCEANID_REGISTRY_DIR"), allow_packaged_sample=True
         ),
+        # make dev starts this server and sets DATABASE_URL to it
+        "postgres": PostgresResource(url=_optional_env("DATABASE_URL") or LOCAL_DATABASE_URL),
     }
 
 
@@ -100,6 +103,7 @@ def prod_resources() -> dict:
         ),
         # No sample stand-in: without the published lists, vessel_registry fails saying so.
         "registry_lists": RegistryListsResource(registry_dir=os.environ.get("OCEANID_REGISTRY_DIR")),
+        "postgres": PostgresResource(url=dg.EnvVar("DATABASE_URL")),
     }
 
 

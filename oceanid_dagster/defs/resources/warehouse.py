@@ -368,6 +368,23 @@ class WarehouseResource(dg.ConfigurableResource):
     def entity_corrections(self) -> list[dict]:
         return self.query("SELECT * FROM entity_corrections")
 
+    # --- curated store ------------------------------------------------------------------------
+
+    def extraction_snapshot(self) -> dict[str, list[dict]]:
+        """Everything the curated store's ``stage`` keeps, as it stands now, table by table."""
+        with self.connect() as connection:
+            return {
+                table: _rows(connection.execute(sql))
+                for table, sql in (
+                    ("documents", "SELECT * FROM documents ORDER BY document_id"),
+                    ("pages", "SELECT * FROM raw_ocr ORDER BY document_id, page_number"),
+                    ("predictions", "SELECT * FROM page_predictions"),
+                    ("entities", "SELECT * FROM entities ORDER BY document_id, page_number, start_char, label"),
+                    ("reviews", "SELECT * FROM annotated_pages"),
+                    ("corrections", "SELECT * FROM entity_corrections"),
+                )
+            }
+
     # --- registry -----------------------------------------------------------------------------
 
     def registry_vessels(self) -> list[dict]:

@@ -86,6 +86,14 @@ CREATE TABLE IF NOT EXISTS registry_vessels (
     tonnage DOUBLE,
     length DOUBLE,
     build_year INTEGER,
+    authorised_from DATE,
+    authorised_to DATE,
+    listed_on DATE,
     PRIMARY KEY (source, source_vessel_id)
 );
+-- Columns added after the first release, for warehouses created before them.
+ALTER TABLE raw_ocr ADD COLUMN IF NOT EXISTS engine VARCHAR;
+ALTER TABLE registry_vessels ADD COLUMN IF NOT EXISTS authorised_from DATE;
+ALTER TABLE registry_vessels ADD COLUMN IF NOT EXISTS authorised_to DATE;
+ALTER TABLE registry_vessels ADD COLUMN IF NOT EXISTS listed_on DATE;
 """
