@@ -16,6 +16,9 @@ from oceanid_dagster.domain.registry import (
     clean_text,
     detect_source,
     normalise_row,
+    normalise_rows,
+    parse_date,
+    publication_date,
 )
 from oceanid_dagster.samples.registry_csv import load_sample_registry, read_registry_csv, sample_registry_files
 
@@ -154,3 +157,38 @@ def test_reading_a_path_with_byte_order_mark_works(tmp_path) -> None:
     path.write_bytes(resources.files("oceanid_dagster.samples.data").joinpath(sample_file("NAFO")).read_bytes())
     records = read_registry_csv(path)
     assert len(records) == len(raw_rows("NAFO")) and records[0]["source"] == "NAFO"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("22 Aug 2025", "2025-08-22"),
+        ("27-MAY-25", "2025-05-27"),
+        ("2011-12-31T23:59:59Z", "2011-12-31"),
+        ("2016-01-01", "2016-01-01"),
+        ("8/26/25", "2025-08-26"),
+        ("Not Available", None),
+        ("sometime", None),
+    ],
+)
+def test_list_dates_in_every_layout_become_iso_dates(text, expected):
+    assert parse_date(text) == expected
+
+
+def test_authorisation_periods_and_publication_dates_come_through(records):
+    by_source = {record["source"]: record for record in records}
+    assert by_source["CCSBT"]["authorised_from"] and by_source["CCSBT"]["authorised_to"]
+    assert {record["listed_on"] for record in records} == {"2025-08-26"}
+    assert publication_date("NPFC_vessels_2025-08-26.csv") == "2025-08-26"
+    assert publication_date("vessels.csv") is None
+
+
+def test_rows_without_a_name_are_counted_by_reason():
+    skipped = Counter()
+    header = ["countryId", "name", "IRCS", "IMO", "originalSource"]
+    rows = [
+        {"countryId": "CAN", "name": "AQVIQ", "IRCS": "VOLT", "IMO": "8714566", "originalSource": "NAFO"},
+        {"countryId": "CAN", "name": "", "IRCS": "VEA2105", "IMO": "", "originalSource": "NAFO"},
+    ]
+    assert len(normalise_rows(header, rows, "NAFO_vessels_2025-08-26.csv", skipped)) == 1
+    assert skipped == Counter({"NAFO: row without vessel_name": 1})

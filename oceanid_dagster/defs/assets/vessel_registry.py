@@ -22,7 +22,8 @@ from oceanid_dagster.domain.identifiers import validate_identifier
     "schema; each source's rows replaced in one transaction. Refreshed every night before training.",
 )
 def vessel_registry(warehouse: WarehouseResource, registry_lists: RegistryListsResource) -> dg.MaterializeResult:
-    records, origin = registry_lists.read()
+    skipped: Counter = Counter()
+    records, origin = registry_lists.read(skipped)
     by_source: dict[str, list[dict]] = {}
     for record in records:
         by_source.setdefault(record["source"], []).append(record)
@@ -35,6 +36,8 @@ def vessel_registry(warehouse: WarehouseResource, registry_lists: RegistryListsR
                 {source: len(rows) for source, rows in sorted(by_source.items())}
             ),
             "origin": origin,
+            "skipped_rows": sum(skipped.values()),
+            "skipped_reasons": dg.MetadataValue.json(dict(skipped.most_common(20))),
             "column_fill_rate": dg.MetadataValue.json(
                 {column: round(count / len(records), 3) for column, count in filled.items()}
             ),

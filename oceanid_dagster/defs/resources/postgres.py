@@ -146,7 +146,7 @@ class PostgresResource(dg.ConfigurableResource):
             yield connection
 
     def _reason(self, error: Exception) -> str:
-        reason = (str(error).strip().splitlines() or [type(error).__name__])[-1]
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
         password = _password(self.url)
         return reason.replace(password, "***") if password else reason
 

@@ -7,6 +7,7 @@ missing folder is an error, never a silent switch to sample data.
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 
 import dagster as dg
@@ -35,10 +36,11 @@ class RegistryListsResource(dg.ConfigurableResource):
         default=False, description="Use the packaged sample when no folder is set (local profile only)."
     )
 
-    def read(self) -> tuple[list[Record], str]:
-        """The normalised records of every list, and where they came from."""
+    def read(self, skipped: Counter | None = None) -> tuple[list[Record], str]:
+        """The normalised records of every list, and where they came from; rows left out are
+        counted by reason in ``skipped``."""
         if self.registry_dir:
-            return read_registry_dir(self.registry_dir), self.registry_dir
+            return read_registry_dir(self.registry_dir, skipped), self.registry_dir
         return self.sample_instead("no registry folder is configured (OCEANID_REGISTRY_DIR)")
 
     def sample_instead(self, why: str) -> tuple[list[Record], str]:
