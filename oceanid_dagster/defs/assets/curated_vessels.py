@@ -151,8 +151,11 @@ def curated_vessels(
     vessels, facts, ports = curated_rows(resolution)
     counts = postgres.replace_curated(vessels, facts, ports)
     promote_s = time.perf_counter() - started
-    for reason, count in skipped.most_common():
-        context.log.warning(f"left out {count}: {reason}")
+    if skipped:
+        kinds = Counter()
+        for reason, count in skipped.items():
+            kinds[reason.split(" (", 1)[0]] += count  # "SPRFMO: invalid IRCS left out (got '412...')"
+        context.log.warning("left out: " + "; ".join(f"{count} × {kind}" for kind, count in kinds.most_common()))
     conflicts = postgres.conflicts()
     return dg.MaterializeResult(
         metadata={
