@@ -71,6 +71,14 @@ def _best_span_index(word: Word, spans: Sequence[Span]) -> int | None:
     return best_index
 
 
+def _continuation_label_ids() -> dict[int, int]:
+    """``B-X`` id -> ``I-X`` id: a word's later sub-tokens continue its entity."""
+    return {LABEL2ID[tag]: LABEL2ID["I-" + tag.removeprefix("B-")] for tag in LABEL2ID if tag.startswith("B-")}
+
+
+_B_TO_I = _continuation_label_ids()
+
+
 def token_label_ids(
     word_ids: Sequence[int | None],
     word_label_ids: Sequence[int],
@@ -78,8 +86,10 @@ def token_label_ids(
 ) -> list[int]:
     """Label id per sub-token: the first sub-token of each word gets the word's label.
 
-    Special tokens (``word_id is None``) and, unless ``label_all_sub_tokens``, the later sub-tokens
-    of a word get :data:`IGNORED_LABEL_ID`. Words cut off by truncation simply do not appear.
+    Special tokens (``word_id is None``) get :data:`IGNORED_LABEL_ID`; so do the later sub-tokens
+    of a word, unless ``label_all_sub_tokens``: then they continue the word's entity (``B-X`` becomes
+    ``I-X``, as in Hugging Face's token-classification example), so no entity starts mid-word.
+    Words cut off by truncation simply do not appear.
     """
     labels: list[int] = []
     previous_word_id: int | None = None
@@ -88,8 +98,10 @@ def token_label_ids(
             labels.append(IGNORED_LABEL_ID)
         elif word_id >= len(word_label_ids):
             raise ValueError(f"token refers to word {word_id} but only {len(word_label_ids)} words have labels")
-        elif word_id != previous_word_id or label_all_sub_tokens:
+        elif word_id != previous_word_id:
             labels.append(word_label_ids[word_id])
+        elif label_all_sub_tokens:
+            labels.append(_B_TO_I.get(word_label_ids[word_id], word_label_ids[word_id]))
         else:
             labels.append(IGNORED_LABEL_ID)
         previous_word_id = word_id

@@ -62,7 +62,7 @@ def test_new_responses_launch_one_run_and_a_restarted_sensor_launches_nothing(ar
     drafted, cursor_after_draft = tick(argilla, cursor)
     assert isinstance(drafted, SkipReason) and "drafts" in drafted.skip_message
     assert AnnotationCursor.parse(cursor_after_draft).responses_through == through
-    assert AnnotationCursor.parse(cursor_after_draft).activity_at > AnnotationCursor.parse(cursor).activity_at
+    assert AnnotationCursor.parse(cursor_after_draft).activity != AnnotationCursor.parse(cursor).activity
 
     # Submitting the draft launches again, for that one response only.
     submitted = {"status": "submitted", "values": {"entities": {"value": []}}}
@@ -94,3 +94,33 @@ def test_sensor_targets_the_corrections_asset(argilla, tmp_path):
     definitions = loop_definitions(argilla, WarehouseResource(database=str(tmp_path / "w.duckdb")))
     sensor = definitions.resolve_sensor_def("annotation_sensor")
     assert sensor.asset_selection.resolve(definitions.resolve_asset_graph()) == {AssetKey("argilla_corrections")}
+
+
+def test_responses_logged_in_bulk_through_the_sdk_launch_a_run(argilla, argilla_server):
+    """The SDK's ``dataset.records.log`` with responses leaves ``last_activity_at`` as it was; the
+    sensor must notice them anyway."""
+    import argilla as rg
+
+    argilla.upsert_pages(pages())
+    skipped, cursor = tick(argilla, None)
+    assert isinstance(skipped, SkipReason)
+    before = argilla.activity()
+
+    client = rg.Argilla(api_url=argilla_server.url, api_key=argilla_server.owner_api_key)
+    dataset = client.datasets(name=argilla.dataset_name, workspace=argilla.workspace)
+    records = list(dataset.records(with_responses=True))
+    for record in records:
+        record.responses.add(
+            rg.Response("entities", [{"start": 0, "end": 6, "label": "VESSEL_TYPE"}], user_id=client.me.id,
+                        status="submitted")
+        )  # fmt: skip
+    dataset.records.log(records)
+
+    after = argilla.activity()
+    assert after.last_activity_at == before.last_activity_at, "Argilla 2.8's bulk log leaves it unchanged"
+    assert after.final_responses == before.final_responses + len(TEXTS)
+    launch, cursor = tick(argilla, cursor)
+    (run_request,) = launch.run_requests
+    assert run_request.tags["oceanid/new_responses"] == str(len(TEXTS))
+    again, _ = tick(argilla, cursor)
+    assert isinstance(again, SkipReason)

@@ -107,7 +107,15 @@ def test_tags_decode_back_to_the_same_spans():
 def test_first_sub_token_labelled_rest_and_specials_ignored():
     word_ids = [None, 0, 0, 1, 2, 2, 2, None]
     assert token_label_ids(word_ids, [3, 0, 5]) == [-100, 3, -100, 0, 5, -100, -100, -100]
-    assert token_label_ids(word_ids, [3, 0, 5], label_all_sub_tokens=True) == [-100, 3, 3, 0, 5, 5, 5, -100]
+
+
+def test_label_all_sub_tokens_continues_the_words_entity_with_its_i_tag():
+    word_ids = [None, 0, 0, 1, 2, 2, 2, None]
+    b_imo, i_imo, b_flag = LABEL2ID["B-IMO"], LABEL2ID["I-IMO"], LABEL2ID["B-FLAG"]
+    outside, i_flag = LABEL2ID["O"], LABEL2ID["I-FLAG"]
+    labels = token_label_ids(word_ids, [b_imo, outside, b_flag], label_all_sub_tokens=True)
+    assert labels == [-100, b_imo, i_imo, outside, b_flag, i_flag, i_flag, -100]
+    assert token_label_ids([0, 0], [i_imo], label_all_sub_tokens=True) == [i_imo, i_imo]
 
 
 def test_token_pointing_past_the_words_is_an_error():

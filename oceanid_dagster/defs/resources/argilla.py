@@ -48,6 +48,19 @@ class ArgillaUnavailableError(RuntimeError):
     """Argilla did not answer usefully after every retry."""
 
 
+_FINAL_RESPONSES_QUERY = {
+    "filters": {
+        "and": [
+            {
+                "type": "terms",
+                "scope": {"entity": "response", "property": "status"},
+                "values": list(FINAL_RESPONSE_STATUSES),
+            }
+        ]
+    }
+}
+
+
 class ArgillaDatasetMismatchError(RuntimeError):
     """The dataset on the server does not match the label schema."""
 
@@ -60,6 +73,13 @@ class DatasetActivity:
     last_activity_at: datetime
     total_records: int
     completed_records: int
+    final_responses: int = 0
+
+    @property
+    def key(self) -> str:
+        """Changes whenever responses arrive, however they arrive: the SDK's bulk
+        ``dataset.records.log(...)`` moves the counts but not ``last_activity_at``."""
+        return f"{self.last_activity_at.isoformat()}|{self.completed_records}|{self.final_responses}"
 
 
 def annotation_guidelines() -> str:
@@ -307,15 +327,24 @@ class ArgillaResource(ConfigurableResource):
     # --- Argilla -> pipeline --------------------------------------------------------------------
 
     def activity(self) -> DatasetActivity:
-        """When people last annotated, and how many records are done (two small requests)."""
+        """When people last annotated, how many records are done and how many carry a submitted or
+        discarded response (three small requests)."""
         dataset_id = self.ensure_dataset()
         dataset = self._request("read the dataset", "GET", f"/api/v1/datasets/{dataset_id}")
         progress = self._request("read progress", "GET", f"/api/v1/datasets/{dataset_id}/progress")
+        final = self._request(
+            "count final responses",
+            "POST",
+            f"/api/v1/datasets/{dataset_id}/records/search",
+            params={"offset": 0, "limit": 1},
+            json=_FINAL_RESPONSES_QUERY,
+        )
         return DatasetActivity(
             dataset_id=dataset_id,
             last_activity_at=_parse_time(dataset["last_activity_at"]),
             total_records=progress.get("total", 0),
             completed_records=progress.get("completed", 0),
+            final_responses=final.get("total", 0),
         )
 
     def _search(self, dataset_id: str, body: dict[str, Any], include: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
@@ -336,15 +365,7 @@ class ArgillaResource(ConfigurableResource):
 
     def _records_with_final_responses(self, dataset_id: str) -> Iterator[dict[str, Any]]:
         body = {
-            "filters": {
-                "and": [
-                    {
-                        "type": "terms",
-                        "scope": {"entity": "response", "property": "status"},
-                        "values": list(FINAL_RESPONSE_STATUSES),
-                    }
-                ]
-            },
+            **_FINAL_RESPONSES_QUERY,
             "sort": [{"scope": {"entity": "record", "property": "inserted_at"}, "order": "asc"}],
         }
         return self._search(dataset_id, body, include=["responses", "suggestions"])

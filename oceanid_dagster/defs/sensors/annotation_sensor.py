@@ -1,8 +1,9 @@
 """``annotation_sensor``: newly submitted or discarded Argilla responses → one ``argilla_corrections`` run.
 
-Each tick first asks Argilla when the dataset last saw response activity (one cheap request); only
-when that moved does it look for final responses newer than the cursor, so drafts being saved launch
-nothing. The cursor (activity time, newest final response time) lives in Dagster's storage, and the
+Each tick first asks Argilla for the dataset's activity (three small requests: last activity time,
+completed records, records with a final response; the SDK's bulk ``records.log`` moves only the
+counts); only when that moved does it look for final responses newer than the cursor, so drafts
+being saved launch nothing. The cursor (activity key, newest final response time) lives in Dagster's storage, and the
 run key is the newest response time, so a restarted sensor neither relaunches nor misses anything.
 What the run stores is decided by ``argilla_corrections`` itself (from the warehouse), so a failed
 run loses nothing: the next one picks its pages up. Argilla unreachable: the tick is skipped with
@@ -23,7 +24,7 @@ from dagster import (
     sensor,
 )
 
-from oceanid_dagster.defs.resources.argilla import ArgillaResource, ArgillaUnavailableError
+from oceanid_dagster.defs.resources.argilla import ArgillaResource, ArgillaUnavailableError, DatasetActivity
 
 CORRECTIONS_SELECTION = AssetSelection.assets("argilla_corrections")
 # A tick must answer well within Dagster's sensor timeout (60 s), whatever the resource's patience.
@@ -34,7 +35,7 @@ RUN_RETRIES = 3
 
 @dataclass(frozen=True)
 class AnnotationCursor:
-    activity_at: datetime | None = None
+    activity: str | None = None
     responses_through: datetime | None = None
 
     @classmethod
@@ -42,21 +43,16 @@ class AnnotationCursor:
         if not raw:
             return cls()
         data = json.loads(raw)
-        return cls(
-            *(
-                datetime.fromisoformat(data[key]) if data.get(key) else None
-                for key in ("activity_at", "responses_through")
-            )
-        )
+        through = data.get("responses_through")
+        # A cursor from before the activity key ("activity_at") reads as unseen activity: one look.
+        return cls(data.get("activity"), datetime.fromisoformat(through) if through else None)
 
     def serialise(self) -> str:
-        return json.dumps(
-            {key: value.isoformat() if value else None for key, value in
-             (("activity_at", self.activity_at), ("responses_through", self.responses_through))}
-        )  # fmt: skip
+        through = self.responses_through.isoformat() if self.responses_through else None
+        return json.dumps({"activity": self.activity, "responses_through": through})
 
-    def saw_activity(self, activity_at: datetime) -> bool:
-        return self.activity_at is not None and activity_at <= self.activity_at
+    def saw_activity(self, activity: DatasetActivity) -> bool:
+        return self.activity == activity.key
 
 
 def corrections_run_request(responses_through: datetime, new_responses: int) -> RunRequest:
@@ -86,13 +82,16 @@ def annotation_sensor(context: SensorEvaluationContext, argilla: ArgillaResource
     quick = argilla.with_patience(TICK_ATTEMPTS, TICK_TIMEOUT_S)
     try:
         activity = quick.activity()
-        if cursor.saw_activity(activity.last_activity_at):
-            return SkipReason(f"no annotation activity since {cursor.activity_at.isoformat()}")
+        if cursor.saw_activity(activity):
+            return SkipReason(
+                f"no annotation activity since {activity.last_activity_at.isoformat()} "
+                f"({activity.final_responses} records with final responses)"
+            )
         new_pages = quick.fetch_annotated_pages(since=cursor.responses_through)
     except ArgillaUnavailableError as error:
         context.log.warning(f"annotation_sensor: skipped, cursor kept: {error}")
         return SkipReason(f"Argilla unreachable, will look again next tick: {error}")
-    seen = replace(cursor, activity_at=activity.last_activity_at)
+    seen = replace(cursor, activity=activity.key)
     if not new_pages:
         context.update_cursor(seen.serialise())
         return SkipReason("no newly submitted or discarded responses (drafts or nothing yet)")
