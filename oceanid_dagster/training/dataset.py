@@ -11,6 +11,7 @@ test split stay there, whatever their hash says, so test scores of successive mo
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -65,8 +66,17 @@ class DocumentLike(Protocol):
 # --- inputs -----------------------------------------------------------------------------------
 
 
+class StaleCorrection(ValueError):
+    """A corrected span whose text is no longer on its page (the page was read again since)."""
+
+
+REANCHORED = "corrected spans re-anchored by their text (page re-read since the review)"
+
+
 def gold_pages(
-    page_rows: Iterable[Mapping[str, Any]], correction_rows: Iterable[Mapping[str, Any]]
+    page_rows: Iterable[Mapping[str, Any]],
+    correction_rows: Iterable[Mapping[str, Any]],
+    report: Counter | None = None,
 ) -> list[LabelledPage]:
     """Pages people reviewed, with their corrected spans.
 
@@ -77,19 +87,31 @@ def gold_pages(
     corrected label/offsets) or added. A page submitted with no entities, or whose spans were all
     rejected, is gold with no entities; a page the annotator discarded (``response_status ==
     "discarded"``: unusable OCR, not a vessel document) is left out.
+
+    A page read again since its review keeps its gold spans where their text is still on it (moved
+    to the occurrence nearest the old offsets); a page with a span whose text is gone is left out,
+    since its gold labels would be incomplete. Both are counted by reason in ``report``.
     """
+    report = report if report is not None else Counter()
     texts = {(row["document_id"], int(row["page_number"])): row["text"] for row in page_rows}
     spans_by_page: dict[tuple[str, int], set[Span]] = {}
-    discarded: set[tuple[str, int]] = set()
+    left_out: set[tuple[str, int]] = set()
     for row in correction_rows:
         key = (row["document_id"], int(row["page_number"]))
         if key not in texts:
-            raise ValueError(f"correction {row.get('record_id')!r}: no OCR text for document {key[0]} page {key[1]}")
+            report["corrections left out: their page has no OCR text any more"] += 1
+            continue
         if row.get("response_status") == DISCARDED:
-            discarded.add(key)
+            left_out.add(key)
             continue
         page_spans = spans_by_page.setdefault(key, set())
-        span = _corrected_span(row, texts[key])
+        try:
+            span = _corrected_span(row, texts[key], report)
+        except StaleCorrection:
+            if key not in left_out:
+                report["gold pages left out: a corrected span's text is no longer on the re-read page"] += 1
+            left_out.add(key)
+            continue
         if span is not None:
             page_spans.add(span)
     return [
@@ -97,11 +119,11 @@ def gold_pages(
             doc_id, page_number, text, tuple(remove_overlaps(list(spans_by_page.get((doc_id, page_number), ())))), GOLD
         )
         for (doc_id, page_number), text in sorted(texts.items())
-        if (doc_id, page_number) not in discarded
+        if (doc_id, page_number) not in left_out
     ]
 
 
-def _corrected_span(row: Mapping[str, Any], page_text: str) -> Span | None:
+def _corrected_span(row: Mapping[str, Any], page_text: str, report: Counter) -> Span | None:
     record = row.get("record_id")
     correction = row.get("correction")
     if correction in DROPPED_CORRECTIONS:
@@ -112,21 +134,25 @@ def _corrected_span(row: Mapping[str, Any], page_text: str) -> Span | None:
             f"(expected one of {KEPT_CORRECTIONS + DROPPED_CORRECTIONS})"
         )
     start, end = int(row["start_char"]), int(row["end_char"])
-    if end > len(page_text):
-        raise ValueError(
-            f"correction {record!r}: span {start}:{end} runs past the page text ({len(page_text)} characters)"
-        )
+    expected = row.get("text")
+    if page_text[start:end] != expected and expected is not None:
+        start, end = _reanchor(expected, page_text, start, record)
+        report[REANCHORED] += 1
+    elif end > len(page_text):
+        raise StaleCorrection(f"correction {record!r}: span {start}:{end} runs past the page text")
     try:
-        span = Span(start, end, row["label"])
+        return Span(start, end, row["label"])
     except ValueError as error:
         raise ValueError(f"correction {record!r}: {error}") from None
-    expected = row.get("text")
-    if expected is not None and span.text_in(page_text) != expected:
-        raise ValueError(
-            f"correction {record!r}: text {expected!r} does not match the page text "
-            f"{span.text_in(page_text)!r} at {start}:{end} (was the page re-OCRed?)"
-        )
-    return span
+
+
+def _reanchor(text: str, page_text: str, old_start: int, record: object) -> tuple[int, int]:
+    """The occurrence of ``text`` nearest its old offset; :class:`StaleCorrection` when there is none."""
+    starts = [match.start() for match in re.finditer(re.escape(text), page_text)] if text else []
+    if not starts:
+        raise StaleCorrection(f"correction {record!r}: {text!r} is no longer on the page (was it re-read?)")
+    start = min(starts, key=lambda candidate: abs(candidate - old_start))
+    return start, start + len(text)
 
 
 def silver_pages(documents: Iterable[DocumentLike]) -> list[LabelledPage]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 import pytest
@@ -9,6 +10,7 @@ from oceanid_dagster.domain.spans import Span
 from oceanid_dagster.serving.hub_client import LocalFolderHub
 from oceanid_dagster.training.dataset import (
     GOLD,
+    REANCHORED,
     SILVER,
     SPLITS,
     TEST,
@@ -84,16 +86,47 @@ def test_discarded_page_is_left_out():
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        (correction("r7", 7, 21, "VESSEL_NAME", text="OTHER NAME"), "r7.*does not match"),
-        (correction("r8", 50, 99, "FLAG"), "r8.*runs past"),
         (correction("r9", 7, 21, "SHIP"), "r9.*unknown entity label"),
         (correction("r10", 7, 21, "FLAG", kind="maybe"), "r10.*unknown correction"),
-        (correction("r11", 7, 21, "FLAG", page=2), "r11.*no OCR text for document d1 page 2"),
     ],
 )
 def test_bad_correction_is_an_error_naming_the_record(row, message):
     with pytest.raises(ValueError, match=message):
         gold_pages([{"document_id": "d1", "page_number": 1, "text": PAGE_TEXT}], [row])
+
+
+def test_corrections_of_a_re_read_page_are_re_anchored_by_their_text():
+    reread = "Page 1 of 2\n" + PAGE_TEXT  # the text moved by 12 characters
+    report = Counter()
+    rows = [
+        correction("r1", 7, 21, "VESSEL_NAME", text="SEAWIN DIAMOND"),
+        correction("r1", 27, 34, "IMO", text="9305427"),
+    ]
+    (page,) = gold_pages([{"document_id": "d1", "page_number": 1, "text": reread}], rows, report)
+    assert [span.text_in(reread) for span in page.spans] == ["SEAWIN DIAMOND", "9305427"]
+    assert report == Counter({REANCHORED: 2})
+
+
+def test_a_re_read_page_whose_corrected_text_is_gone_is_left_out_with_a_reason():
+    rows = [
+        {"document_id": "d1", "page_number": 1, "text": PAGE_TEXT.replace("SEAWIN", "SEAW1N")},
+        {"document_id": "d1", "page_number": 2, "text": PAGE_TEXT},
+    ]
+    corrections = [
+        correction("r1", 7, 21, "VESSEL_NAME", text="SEAWIN DIAMOND"),
+        correction("r1", 27, 34, "IMO", text="9305427"),
+        correction("r2", 7, 21, "VESSEL_NAME", page=2, text="SEAWIN DIAMOND"),
+        correction("r3", 50, 99, "FLAG", page=3),
+    ]
+    report = Counter()
+    pages = gold_pages(rows, corrections, report)
+    assert [page.page_number for page in pages] == [2]
+    assert report == Counter(
+        {
+            "gold pages left out: a corrected span's text is no longer on the re-read page": 1,
+            "corrections left out: their page has no OCR text any more": 1,
+        }
+    )
 
 
 def test_long_page_is_cut_at_line_ends_and_never_inside_an_entity():

@@ -6,6 +6,7 @@ import it.
 """
 
 import tempfile
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,10 @@ def ner_training_dataset(
     with tempfile.TemporaryDirectory(prefix="ner-dataset-") as work_dir:
         frozen, previous = published_gold_test_ids(hub, model_hub.dataset_repo, Path(work_dir) / "previous")
         context.log.info(f"previous dataset {previous or '(none)'}: {len(frozen)} gold test documents stay in test")
-        gold = gold_pages(warehouse.reviewed_pages(), warehouse.entity_corrections())
+        gold_report: Counter = Counter()
+        gold = gold_pages(warehouse.reviewed_pages(), warehouse.entity_corrections(), gold_report)
+        for reason, count in gold_report.items():
+            context.log.warning(f"{count} {reason}")
         records, registry_origin = registry_records(warehouse, registry_lists)
         silver = silver_pages(generate_documents(records, config.silver_documents, config.seed))
         context.log.info(f"{len(gold)} gold pages, {len(silver)} silver pages")
@@ -110,6 +114,7 @@ def ner_training_dataset(
             "repo": model_hub.dataset_repo,
             "previous_revision": previous or "",
             "gold_pages": len(gold),
+            "gold_report": dg.MetadataValue.json(dict(gold_report)),
             "silver_pages": len(silver),
             "silver_records_from": registry_origin,
             "frozen_gold_test_documents": len(frozen),
