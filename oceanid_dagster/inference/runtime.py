@@ -291,7 +291,9 @@ class OnnxNerModel:
         threads: int | None = None,
     ) -> OnnxNerModel:
         folder = Path(release_folder)
-        model_path = _required_file(folder, INT8_MODEL_FILE if quantized else FP32_MODEL_FILE)
+        # A release without an int8 model (none held accuracy) serves fp32 on CPU too.
+        int8_released = (folder / INT8_MODEL_FILE).is_file()
+        model_path = _required_file(folder, INT8_MODEL_FILE if quantized and int8_released else FP32_MODEL_FILE)
         decoder = NerDecoder.from_folder(folder, max_length=max_length, stride=stride)
         return cls(
             decoder, OrtLogits(model_path, threads=threads), batch_size=batch_size, version=release_version(folder)

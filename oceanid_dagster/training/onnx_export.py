@@ -2,7 +2,9 @@
 
 * :func:`export_onnx` -- optimum-onnx's ``main_export``; ``torch.onnx.export`` (TorchScript
   exporter) when optimum fails.
-* :func:`quantize_int8` -- ONNX Runtime dynamic quantisation (int8 weights) of the plain export.
+* :func:`quantize_int8` -- ONNX Runtime dynamic quantisation (int8 weights) of the plain export,
+  in one of :data:`INT8_VARIANTS`; :func:`choose_int8` measures them in order and keeps the first
+  that holds accuracy (the release then serves int8 on CPU), or none (it serves fp32 and says so).
   The ORT transformers graph optimiser is deliberately not run first: it gave no speed-up here
   and its fused operators break dynamic quantisation.
 * :func:`check_fp32_parity`, :func:`check_int8_quality` -- the measured values behind the blocking
@@ -133,13 +135,96 @@ def _exported_file(path: Path, model_folder: Path) -> Path:
     return path
 
 
-def quantize_int8(fp32_path: Path, int8_path: Path | None = None) -> Path:
+@dataclass(frozen=True)
+class Int8Variant:
+    """How to quantise: which operators, per-channel weights, and whether the classifier stays fp32."""
+
+    op_types: tuple[str, ...] | None
+    per_channel: bool
+    keep_classifier_fp32: bool
+
+
+# Tried in this order; the first whose checks pass is served. Encoder MatMuls only, per output
+# channel, keeps the embeddings (Gather) and the token classifier in fp32: the part of the model
+# where a quantisation error flips a tag.
+INT8_VARIANTS: dict[str, Int8Variant] = {
+    "encoder_matmul_per_channel": Int8Variant(("MatMul",), per_channel=True, keep_classifier_fp32=True),
+    "all_ops_per_tensor": Int8Variant(None, per_channel=False, keep_classifier_fp32=False),
+}
+DEFAULT_INT8_VARIANT = "all_ops_per_tensor"
+
+
+def classifier_nodes(fp32_path: Path) -> list[str]:
+    """The MatMul node(s) of the token-classification head: named ``classifier`` by the exporters,
+    else the last MatMul of the graph."""
+    import onnx
+
+    graph = onnx.load(str(fp32_path), load_external_data=False).graph
+    matmuls = [node.name for node in graph.node if node.op_type in ("MatMul", "Gemm")]
+    named = [name for name in matmuls if "classifier" in name.lower()]
+    return named or matmuls[-1:]
+
+
+def quantize_int8(fp32_path: Path, int8_path: Path | None = None, variant: str = DEFAULT_INT8_VARIANT) -> Path:
     """Dynamic int8 quantisation (QInt8 weights, activations quantised at run time) for CPU inference."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    settings = INT8_VARIANTS[variant]
     int8_path = Path(int8_path) if int8_path else Path(fp32_path).with_name(INT8_MODEL_FILE)
-    quantize_dynamic(model_input=str(fp32_path), model_output=str(int8_path), weight_type=QuantType.QInt8)
+    quantize_dynamic(
+        model_input=str(fp32_path),
+        model_output=str(int8_path),
+        weight_type=QuantType.QInt8,
+        op_types_to_quantize=list(settings.op_types) if settings.op_types else None,
+        per_channel=settings.per_channel,
+        nodes_to_exclude=classifier_nodes(fp32_path) if settings.keep_classifier_fp32 else None,
+    )
     return int8_path
+
+
+@dataclass(frozen=True)
+class Int8Choice:
+    """The int8 model to serve (``None``: every variant failed, serve fp32), the variant, and what
+    each variant measured."""
+
+    path: Path | None
+    variant: str | None
+    outcomes: tuple[CheckOutcome, CheckOutcome]
+    measured: dict[str, dict[str, float | bool]]
+
+    @property
+    def cpu_precision(self) -> str:
+        return "int8" if self.path is not None else "fp32"
+
+
+def choose_int8(
+    fp32_path: Path,
+    examples: TokenizedExamples,
+    pad_id: int = 0,
+    variants: Sequence[str] = tuple(INT8_VARIANTS),
+    min_agreement: float = INT8_MIN_ARGMAX_AGREEMENT,
+    max_f1_drop: float = INT8_MAX_F1_DROP,
+) -> Int8Choice:
+    """Quantise with each variant in turn until one passes both int8 checks."""
+    measured: dict[str, dict[str, float | bool]] = {}
+    best: tuple[CheckOutcome, CheckOutcome] | None = None
+    for variant in variants:
+        path = quantize_int8(fp32_path, Path(fp32_path).with_name(f"model_int8.{variant}.onnx"), variant)
+        outcomes = check_int8_quality(fp32_path, path, examples, pad_id, min_agreement, max_f1_drop)
+        passed = all(outcome.passed for outcome in outcomes)
+        measured[variant] = {
+            "argmax_agreement": outcomes[0].value,
+            "f1_drop": outcomes[1].value,
+            "bytes": path.stat().st_size,
+            "passed": passed,
+        }
+        if best is None or outcomes[0].value > best[0].value:
+            best = outcomes
+        if passed:
+            served = path.replace(Path(fp32_path).with_name(INT8_MODEL_FILE))
+            return Int8Choice(served, variant, outcomes, measured)
+        path.unlink()
+    return Int8Choice(None, None, best, measured)
 
 
 # --- checks ------------------------------------------------------------------------------------

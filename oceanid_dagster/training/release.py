@@ -3,7 +3,8 @@
 A release is an immutable folder named after its version::
 
     model.onnx            fp32, served by Triton
-    model_int8.onnx       dynamic int8, for CPU inference
+    model_int8.onnx       dynamic int8, for CPU inference (absent when no int8 variant held accuracy:
+                          CPU inference then serves model.onnx; ``cpu_precision`` in the manifest)
     config.json + tokenizer files   so ``ORTModelForTokenClassification.from_pretrained(folder)`` loads it
     labels.json           BIO tags in id order
     config.pbtxt          Triton model configuration
@@ -47,12 +48,13 @@ class ReleaseError(ValueError):
 def build_release(
     model_folder: Path,
     onnx_fp32: Path,
-    onnx_int8: Path,
+    onnx_int8: Path | None,
     metrics: dict[str, Any],
     base_model: str,
     dataset_revision: str,
     out_dir: Path,
     created_at: datetime | None = None,
+    extra_manifest: dict[str, Any] | None = None,
 ) -> Path:
     """Write the release folder ``out_dir/<version>`` and return it; an existing version is never overwritten."""
     created_at = (created_at or datetime.now(UTC)).astimezone(UTC)
@@ -68,12 +70,19 @@ def build_release(
     staging.mkdir()
     try:
         _copy_required(Path(onnx_fp32), staging / FP32_MODEL_FILE)
-        _copy_required(Path(onnx_int8), staging / INT8_MODEL_FILE)
+        if onnx_int8 is not None:
+            _copy_required(Path(onnx_int8), staging / INT8_MODEL_FILE)
+        cpu_precision = "int8" if onnx_int8 is not None else "fp32"
         for name in (MODEL_CONFIG_FILE, *TOKENIZER_FILES):
             _copy_required(model_folder / name, staging / name)
         _write_text(staging / LABELS_FILE, json.dumps(labels, indent=2) + "\n")
-        _write_text(staging / TRITON_CONFIG_FILE, ner_model_config(TRITON_NER_MODEL_NAME, num_labels=len(labels)))
-        _write_text(staging / MODEL_CARD_FILE, model_card(version, base_model, dataset_revision, labels, metrics))
+        _write_text(
+            staging / TRITON_CONFIG_FILE,
+            ner_model_config(TRITON_NER_MODEL_NAME, num_labels=len(labels), cpu_precision=cpu_precision),
+        )
+        _write_text(
+            staging / MODEL_CARD_FILE, model_card(version, base_model, dataset_revision, labels, metrics, cpu_precision)
+        )
         write_manifest(
             staging,
             version=version,
@@ -84,6 +93,9 @@ def build_release(
             labels=labels,
             num_labels=len(labels),
             metrics=metrics,
+            cpu_precision=cpu_precision,
+            cpu_model=INT8_MODEL_FILE if onnx_int8 is not None else FP32_MODEL_FILE,
+            **(extra_manifest or {}),
         )
         os.rename(staging, target)
     except BaseException:
@@ -118,7 +130,19 @@ def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def model_card(version: str, base_model: str, dataset_revision: str, labels: list[str], metrics: dict[str, Any]) -> str:
+def model_card(
+    version: str,
+    base_model: str,
+    dataset_revision: str,
+    labels: list[str],
+    metrics: dict[str, Any],
+    cpu_precision: str = "int8",
+) -> str:
+    cpu_file = (
+        "- `model_int8.onnx`: dynamic int8 quantisation for CPU"
+        if cpu_precision == "int8"
+        else "- no int8 model: no quantisation variant held accuracy, CPU inference serves `model.onnx`"
+    )
     rows = "\n".join(
         f"| {label} | {_format(scores.get('precision'))} | {_format(scores.get('recall'))} "
         f"| {_format(scores.get('f1'))} |"
@@ -136,7 +160,7 @@ authorisation lists. Fine-tuned from `{base_model}` on dataset revision `{datase
 
 ## Files
 - `model.onnx`: fp32 ONNX (served by Triton, `config.pbtxt`)
-- `model_int8.onnx`: dynamic int8 quantisation for CPU
+{cpu_file}
 - `labels.json`: the {len(labels)} BIO tags in id order
 - `manifest.json`: sha256 of every file, metrics, provenance
 

@@ -1,3 +1,4 @@
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -7,9 +8,11 @@ import pytest
 from oceanid_dagster.domain.labels import LABEL2ID, NUM_BIO_TAGS
 from oceanid_dagster.inference.runtime import OrtLogits
 from oceanid_dagster.training.onnx_export import (
+    INT8_VARIANTS,
     TokenizedExamples,
     check_fp32_parity,
     check_int8_quality,
+    choose_int8,
     optimum_export,
     quantize_int8,
     torch_export,
@@ -90,3 +93,42 @@ def test_int8_check_needs_labelled_examples(exported_model):
 def test_examples_with_mismatched_labels_are_rejected():
     with pytest.raises(ValueError, match="example 0: 3 input ids but 2 labels"):
         TokenizedExamples([[2, 5, 3]], [[-100, 1]])
+
+
+def test_the_first_int8_variant_that_holds_accuracy_is_served(exported_model, tmp_path):
+    tiny = exported_model.tiny
+    fp32 = Path(shutil.copy(exported_model.fp32, tmp_path / "model.onnx"))
+    choice = choose_int8(fp32, tiny.eval_examples, pad_id=tiny.pad_id)
+    assert choice.variant == "encoder_matmul_per_channel" and choice.cpu_precision == "int8"
+    assert choice.path == tmp_path / "model_int8.onnx" and choice.path.is_file()
+    # the token classifier stays an fp32 MatMul, the encoder's MatMuls are integer
+    nodes = onnx.load(str(choice.path)).graph.node
+    assert any(node.op_type == "MatMul" and "classifier" in node.name for node in nodes)
+    assert sum(node.op_type == "MatMulInteger" for node in nodes) >= 6
+    assert list(choice.measured) == ["encoder_matmul_per_channel"]
+
+
+def test_when_no_int8_variant_holds_accuracy_the_release_serves_fp32_and_says_so(exported_model, tmp_path):
+    from oceanid_dagster.inference.runtime import FP32_MODEL_FILE, INT8_MODEL_FILE, OnnxNerModel
+    from oceanid_dagster.serving.hub_client import read_manifest, verify_manifest
+    from oceanid_dagster.training.release import build_release
+    from tests.inference.tiny_model import metrics_with_f1
+
+    tiny = exported_model.tiny
+    fp32 = Path(shutil.copy(exported_model.fp32, tmp_path / "model.onnx"))
+    choice = choose_int8(fp32, tiny.eval_examples, pad_id=tiny.pad_id, min_agreement=1.01)  # unreachable
+    assert choice.path is None and choice.cpu_precision == "fp32"
+    assert set(choice.measured) == set(INT8_VARIANTS) and not any(m["passed"] for m in choice.measured.values())
+    assert not list(tmp_path.glob("model_int8*")), "failed variants are not left behind"
+
+    release = build_release(
+        tiny.folder, fp32, None, metrics=metrics_with_f1(0.9), base_model="tiny", dataset_revision="d1",
+        out_dir=tmp_path / "releases",
+    )  # fmt: skip
+    manifest = read_manifest(release)
+    assert manifest["cpu_precision"] == "fp32" and manifest["cpu_model"] == FP32_MODEL_FILE
+    assert not (release / INT8_MODEL_FILE).exists() and verify_manifest(release) == []
+    assert "CPU inference of this release serves fp32" in (release / "config.pbtxt").read_text()
+    assert "CPU inference serves `model.onnx`" in (release / "README.md").read_text()
+    model = OnnxNerModel.load(release, quantized=True)
+    assert model.version == release.name and model.predict("Vessel IBUKI IMO 9666481") is not None

@@ -68,6 +68,7 @@ def ner_model_release(
             "champion": champion_version,
             "comparison": dg.MetadataValue.md(_comparison_table(decision.rows)),
             "repo": model_hub.model_repo,
+            "cpu_precision": ner_model_onnx.get("cpu_precision", "int8"),
         }
         if not decision.publish:
             context.log.warning(f"release refused: {decision.reason}")
@@ -77,7 +78,7 @@ def ner_model_release(
         folder = build_release(
             Path(ner_model_onnx["model_dir"]),
             Path(ner_model_onnx["onnx_fp32"]),
-            Path(ner_model_onnx["onnx_int8"]),
+            Path(ner_model_onnx["onnx_int8"]) if ner_model_onnx.get("onnx_int8") else None,
             metrics=ner_model_onnx["metrics"],
             base_model=ner_model_onnx["base_model"],
             dataset_revision=ner_model_onnx["dataset_revision"],
