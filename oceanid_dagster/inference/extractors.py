@@ -56,28 +56,31 @@ def rules_version() -> str:
 
 
 class ModelExtractor:
-    """The released model, with identifiers still checked by their validators."""
+    """The released model, with identifiers still checked by their validators, and the rules for the
+    labels the release found them better at (``rule_labels``, measured before it shipped)."""
 
     source = MODEL
 
-    def __init__(self, model, gazetteer: Gazetteer | None = None) -> None:  # model: inference.OnnxNerModel
+    def __init__(
+        self, model, gazetteer: Gazetteer | None = None, rule_labels: frozenset[str] = frozenset()
+    ) -> None:  # model: inference.OnnxNerModel
         self.model = model
         self.rules = RuleExtractor(gazetteer)
+        self.rule_labels = frozenset(rule_labels)
         self.version = model.version or "unversioned"
 
     def extract_pages(self, texts: Sequence[str]) -> list[PageEntities]:
         predictions = self.model.predict_pages(texts)
         rule_pages = self.rules.extract_pages(texts)
         return [
-            PageEntities(_merge_with_checked_identifiers(text, prediction.spans, rules.spans), prediction.uncertainty)
+            PageEntities(self._merge(text, prediction.spans, rules.spans), prediction.uncertainty)
             for text, prediction, rules in zip(texts, predictions, rule_pages)
         ]
 
-
-def _merge_with_checked_identifiers(text: str, model_spans: list[Span], rule_spans: list[Span]) -> list[Span]:
-    kept = [span for span in model_spans if _passes_validator(text, span)]
-    confirmed = [span for span in rule_spans if span.label in CHECKED_IDENTIFIERS]
-    return remove_overlaps(kept + confirmed)
+    def _merge(self, text: str, model_spans: list[Span], rule_spans: list[Span]) -> list[Span]:
+        from_rules = self.rule_labels | CHECKED_IDENTIFIERS
+        kept = [span for span in model_spans if span.label not in self.rule_labels and _passes_validator(text, span)]
+        return remove_overlaps([span for span in rule_spans if span.label in from_rules] + kept)
 
 
 def _passes_validator(text: str, span: Span) -> bool:

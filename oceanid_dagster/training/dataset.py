@@ -11,6 +11,7 @@ test split stay there, whatever their hash says, so test scores of successive mo
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -366,6 +367,48 @@ def save_dataset(dataset, folder: Path) -> Path:
     )
     (folder / CARD_FILENAME).write_text(dataset_card(dataset), encoding="utf-8")
     return folder
+
+
+EVALUATION_PAGES_FILE = "evaluation_pages.jsonl"
+
+
+def evaluation_pages(
+    pages: Iterable[LabelledPage], frozen_test_ids: Iterable[str] = (), fractions: SplitFractions = SplitFractions()
+) -> list[LabelledPage]:
+    """The whole test-split pages (text and spans) on which extractors are compared before a release
+    ships: the gold test pages where people have corrected any, else the silver test pages."""
+    frozen = frozenset(frozen_test_ids)
+    test = [page for page in pages if assign_split(page, frozen, fractions) == TEST]
+    gold = [page for page in test if page.source == GOLD]
+    return gold or test
+
+
+def save_evaluation_pages(folder: Path, pages: Iterable[LabelledPage]) -> Path:
+    path = Path(folder) / EVALUATION_PAGES_FILE
+    with path.open("w", encoding="utf-8") as stream:
+        for page in pages:
+            row = {
+                "document_id": page.document_id,
+                "page_number": page.page_number,
+                "source": page.source,
+                "text": page.text,
+                "spans": [[span.start, span.end, span.label] for span in page.spans],
+            }
+            stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return path
+
+
+def load_evaluation_pages(folder: Path) -> list[LabelledPage]:
+    """The pages :func:`save_evaluation_pages` wrote; a dataset from before them has none (an error)."""
+    path = Path(folder) / EVALUATION_PAGES_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: this dataset revision has no evaluation pages; rebuild ner_training_dataset")
+    pages = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        spans = tuple(Span(start, end, label) for start, end, label in row["spans"])
+        pages.append(LabelledPage(row["document_id"], row["page_number"], row["text"], spans, row["source"]))
+    return pages
 
 
 def load_dataset_folder(folder: Path):

@@ -1,4 +1,4 @@
-"""Release folders and the champion/challenger gate.
+"""Release folders (which release ships is :mod:`oceanid_dagster.training.shipping`'s measured decision).
 
 A release is an immutable folder named after its version::
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,8 +33,6 @@ MODEL_CONFIG_FILE = "config.json"
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")
 TRITON_CONFIG_FILE = "config.pbtxt"
 MODEL_CARD_FILE = "README.md"
-GATE_METRIC = "f1"
-_OVERALL_METRICS = ("precision", "recall", "f1")
 
 
 class ReleaseError(ValueError):
@@ -184,68 +181,3 @@ or, without torch: `oceanid_dagster.inference.runtime.OnnxNerModel.load(folder).
 
 def _format(value: Any) -> str:
     return f"{value:.4f}" if isinstance(value, (int, float)) else "–"
-
-
-# --- champion / challenger ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GateDecision:
-    publish: bool
-    reason: str
-    rows: list[list[Any]]  # [metric, champion, challenger, delta]; None where a side lacks the metric
-
-    COLUMNS = ("metric", "champion", "challenger", "delta")
-
-
-def comparable_metrics(metrics: dict[str, Any]) -> dict[str, float]:
-    """Flat ``{name: value}``: overall precision/recall/F1, then ``f1/<LABEL>`` for each label."""
-    flat = {name: float(metrics[name]) for name in _OVERALL_METRICS if isinstance(metrics.get(name), (int, float))}
-    for label, scores in metrics.get("per_label", {}).items():
-        if isinstance(scores, dict) and isinstance(scores.get("f1"), (int, float)):
-            flat[f"f1/{label}"] = float(scores["f1"])
-    return flat
-
-
-def comparison_rows(champion: dict[str, float], challenger: dict[str, float]) -> list[list[Any]]:
-    names = list(challenger) + [name for name in champion if name not in challenger]
-    return [
-        [
-            name,
-            champion.get(name),
-            challenger.get(name),
-            challenger[name] - champion[name] if name in champion and name in challenger else None,
-        ]
-        for name in names
-    ]
-
-
-def compare_to_champion(
-    challenger_metrics: dict[str, Any],
-    champion_manifest: dict[str, Any] | None,
-    tolerance: float = 0.0,
-    force: bool = False,
-) -> GateDecision:
-    """Publish when the challenger's gold-test F1 >= champion's − ``tolerance``, when there is no champion,
-    or when forced."""
-    if tolerance < 0:
-        raise ValueError(f"tolerance must be >= 0, got {tolerance}")
-    challenger = comparable_metrics(challenger_metrics)
-    if GATE_METRIC not in challenger:
-        raise ReleaseError(f"challenger metrics lack the gate metric {GATE_METRIC!r}: {sorted(challenger_metrics)}")
-    if champion_manifest is None:
-        return GateDecision(True, "first release: no champion to compare with", comparison_rows({}, challenger))
-    champion = comparable_metrics(champion_manifest.get("metrics") or {})
-    rows = comparison_rows(champion, challenger)
-    champion_version = champion_manifest.get("version", "the current release")
-    if GATE_METRIC not in champion:
-        return GateDecision(True, f"champion {champion_version} records no {GATE_METRIC}; publishing", rows)
-    challenger_f1, champion_f1 = challenger[GATE_METRIC], champion[GATE_METRIC]
-    summary = (
-        f"challenger F1 {challenger_f1:.4f} vs champion {champion_version} F1 {champion_f1:.4f} (tolerance {tolerance})"
-    )
-    if challenger_f1 >= champion_f1 - tolerance:
-        return GateDecision(True, f"{summary}: not worse, publishing", rows)
-    if force:
-        return GateDecision(True, f"{summary}: worse, published because forced", rows)
-    return GateDecision(False, f"{summary}: worse, not published", rows)

@@ -9,7 +9,7 @@ import pytest
 from oceanid_dagster.domain.labels import BIO_TAGS
 from oceanid_dagster.serving.hub_client import read_manifest, verify_manifest
 from oceanid_dagster.serving.triton_config import output_width
-from oceanid_dagster.training.release import ReleaseError, build_release, compare_to_champion
+from oceanid_dagster.training.release import ReleaseError, build_release
 from tests.inference.tiny_model import gold_spans, metrics_with_f1
 
 RELEASE_FILES = {
@@ -118,41 +118,3 @@ def test_release_loads_into_a_transformers_pipeline_through_optimum(release_fold
 
 
 # --- champion / challenger ---------------------------------------------------------------------
-
-
-def test_first_release_always_publishes():
-    decision = compare_to_champion(metrics_with_f1(0.1), None)
-    assert decision.publish and "first release" in decision.reason
-
-
-def test_gate_refuses_a_worse_model(release_folder):
-    decision = compare_to_champion(metrics_with_f1(0.85), read_manifest(release_folder), tolerance=0.01)
-    assert not decision.publish
-    assert "worse, not published" in decision.reason
-    assert decision.rows[2][:3] == ["f1", 0.9, 0.85]
-    assert decision.rows[2][3] == pytest.approx(-0.05)
-
-
-def test_gate_accepts_a_better_model_and_one_within_tolerance(release_folder):
-    champion = read_manifest(release_folder)
-    assert compare_to_champion(metrics_with_f1(0.93), champion).publish
-    assert compare_to_champion(metrics_with_f1(0.895), champion, tolerance=0.01).publish
-    assert not compare_to_champion(metrics_with_f1(0.895), champion, tolerance=0.0).publish
-
-
-def test_force_publishes_a_worse_model_and_says_so(release_folder):
-    decision = compare_to_champion(metrics_with_f1(0.2), read_manifest(release_folder), force=True)
-    assert decision.publish and "forced" in decision.reason
-
-
-def test_comparison_table_lists_overall_and_per_label_scores(release_folder):
-    decision = compare_to_champion(metrics_with_f1(0.95, imo_f1=0.7), read_manifest(release_folder))
-    by_metric = {row[0]: row[1:] for row in decision.rows}
-    assert list(by_metric) == ["precision", "recall", "f1", "f1/IMO"]
-    assert by_metric["f1/IMO"][:2] == [0.9, 0.7]
-    assert by_metric["f1/IMO"][2] == pytest.approx(-0.2)
-
-
-def test_challenger_without_f1_is_an_error():
-    with pytest.raises(ReleaseError, match="gate metric 'f1'"):
-        compare_to_champion({"precision": 0.9}, None)

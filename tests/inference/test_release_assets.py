@@ -1,4 +1,5 @@
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -8,8 +9,12 @@ from oceanid_dagster.defs.assets.ner_model_onnx import ONNX_CHECKS, ner_model_on
 from oceanid_dagster.defs.assets.ner_model_release import ner_model_release
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from oceanid_dagster.domain.labels import LABEL2ID
-from oceanid_dagster.serving.hub_client import LocalFolderHub, verify_manifest
-from tests.inference.tiny_model import metrics_with_f1
+from oceanid_dagster.domain.spans import Span
+from oceanid_dagster.serving.hub_client import LocalFolderHub, read_manifest, verify_manifest
+from oceanid_dagster.training.dataset import LabelledPage
+from oceanid_dagster.training.release import build_release
+from tests.inference.test_onnx_export import _save_biased_copy
+from tests.inference.tiny_model import gold_spans, metrics_with_f1
 
 DATASET_REVISION = "dataset-20260101T000000Z"
 
@@ -18,7 +23,12 @@ def publish_gold_dataset(hub: LocalFolderHub, repo: str, sentences, work_dir: Pa
     """A dataset in the training format whose test split is the given sentences, as gold."""
     from datasets import Dataset, DatasetDict
 
-    from oceanid_dagster.training.dataset import dataset_features, publish_dataset, save_dataset
+    from oceanid_dagster.training.dataset import (
+        dataset_features,
+        publish_dataset,
+        save_dataset,
+        save_evaluation_pages,
+    )
 
     def split(rows):
         return Dataset.from_dict(
@@ -34,7 +44,20 @@ def publish_gold_dataset(hub: LocalFolderHub, repo: str, sentences, work_dir: Pa
         )
 
     dataset = DatasetDict({"train": split(sentences[:4]), "validation": split([]), "test": split(sentences)})
-    publish_dataset(hub, repo, save_dataset(dataset, work_dir / "dataset"), DATASET_REVISION)
+    folder = save_dataset(dataset, work_dir / "dataset")
+    save_evaluation_pages(folder, evaluation_pages_of(sentences))
+    publish_dataset(hub, repo, folder, DATASET_REVISION)
+
+
+def evaluation_pages_of(sentences) -> list[LabelledPage]:
+    """One gold page per sentence, its entities as spans."""
+    return [
+        LabelledPage(
+            f"doc{index}", 1, sentence.text,
+            tuple(Span(start, start + len(text), label) for label, text, start in gold_spans([sentence])), "gold",
+        )
+        for index, sentence in enumerate(sentences)
+    ]  # fmt: skip
 
 
 @pytest.fixture
@@ -64,21 +87,65 @@ def run_chain(model_hub, model_dir: Path, f1: float):
     )
 
 
-def test_chain_exports_checks_and_publishes_then_refuses_a_worse_model(model_hub, tiny_model, tmp_path):
+def release_metadata(result) -> dict:
+    return {
+        key: value.value
+        for key, value in result.asset_materializations_for_node("ner_model_release")[0].metadata.items()
+    }
+
+
+def test_a_model_that_beats_the_rules_ships_and_a_worse_one_then_does_not(model_hub, tiny_model, tmp_path):
     model_dir = shutil.copytree(tiny_model.folder, tmp_path / "training" / "model")
     hub = model_hub.client()
 
-    first = run_chain(model_hub, model_dir, f1=0.9)
+    first = run_chain(model_hub, model_dir, f1=0.5)  # the stored training F1 plays no part
     assert first.success
     checks = {evaluation.check_name: evaluation.passed for evaluation in first.get_asset_check_evaluations()}
     assert checks == dict.fromkeys(ONNX_CHECKS, True)
     (version,) = hub.list_revisions(model_hub.model_repo)
     assert first.output_for_node("ner_model_release") == version
-    assert verify_manifest(hub.download(model_hub.model_repo, version, tmp_path / "downloaded")) == []
+    released = hub.download(model_hub.model_repo, version, tmp_path / "downloaded")
+    assert verify_manifest(released) == []
+    metadata = release_metadata(first)
+    assert metadata["published"] is True and metadata["incumbent"] == "rules"
+    assert metadata["micro_f1"]["challenger"] > metadata["micro_f1"]["rules"]
+    shipping = read_manifest(released)["shipping"]
+    assert shipping["ships"] is True and shipping["micro_f1"] == metadata["micro_f1"]
 
-    worse = run_chain(model_hub, model_dir, f1=0.5)
+    biased = _save_biased_copy(tiny_model.folder, tmp_path / "biased", "B-PORT")
+    worse = run_chain(model_hub, biased, f1=0.99)
     assert worse.success
     assert hub.list_revisions(model_hub.model_repo) == [version]
-    release_metadata = worse.asset_materializations_for_node("ner_model_release")[0].metadata
-    assert release_metadata["published"].value is False
-    assert "worse, not published" in release_metadata["decision"].value
+    metadata = release_metadata(worse)
+    assert metadata["published"] is False and metadata["incumbent"] == version
+    assert "does not beat" in metadata["decision"]
+    assert worse.output_for_node("ner_model_release") == version, "the champion keeps serving"
+
+
+def test_the_champion_is_re_scored_on_todays_pages_not_by_its_stored_number(model_hub, tiny_model, tmp_path):
+    """A champion whose manifest claims F1 0.99 but which extracts badly loses to a better challenger."""
+    from oceanid_dagster.training.onnx_export import export_onnx
+
+    biased = _save_biased_copy(tiny_model.folder, tmp_path / "biased", "B-PORT")
+    champion = build_release(
+        biased, export_onnx(biased, tmp_path / "biased-onnx"), None, metrics=metrics_with_f1(0.99),
+        base_model="tiny", dataset_revision=DATASET_REVISION, out_dir=tmp_path / "champion",
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )  # fmt: skip
+    hub = model_hub.client()
+    hub.publish_folder(model_hub.model_repo, champion, champion.name, commit_message="champion")
+
+    result = run_chain(model_hub, shutil.copytree(tiny_model.folder, tmp_path / "model"), f1=0.1)
+    metadata = release_metadata(result)
+    assert metadata["incumbent"] == champion.name and metadata["published"] is True
+    assert metadata["micro_f1"]["champion"] < metadata["micro_f1"]["challenger"]
+
+
+def test_a_model_that_does_not_beat_the_rules_does_not_ship(model_hub, tiny_model, tmp_path):
+    biased = _save_biased_copy(tiny_model.folder, tmp_path / "biased", "B-PORT")
+    result = run_chain(model_hub, biased, f1=0.99)
+    assert result.success
+    assert model_hub.client().list_revisions(model_hub.model_repo) == []
+    metadata = release_metadata(result)
+    assert metadata["published"] is False and metadata["incumbent"] == "rules"
+    assert result.output_for_node("ner_model_release") == ""

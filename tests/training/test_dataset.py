@@ -262,3 +262,18 @@ def test_a_page_submitted_with_no_entities_is_gold_with_no_spans():
     ]
     pages = gold_pages(reviewed, [correction("r1", 7, 21, "VESSEL_NAME", text="SEAWIN DIAMOND")])
     assert [(page.page_number, page.spans) for page in pages] == [(1, (Span(7, 21, "VESSEL_NAME"),)), (2, ())]
+
+
+def test_evaluation_pages_are_the_gold_test_pages_when_there_are_any_and_round_trip(tmp_path):
+    from oceanid_dagster.training.dataset import evaluation_pages, load_evaluation_pages, save_evaluation_pages
+
+    spans = (Span(7, 21, "VESSEL_NAME"),)
+    silver = [LabelledPage(f"s{index}", 1, PAGE_TEXT, spans, SILVER) for index in range(40)]
+    gold = LabelledPage("g1", 1, PAGE_TEXT, spans, GOLD)
+    only_silver = evaluation_pages(silver)
+    assert only_silver and all(page.source == SILVER for page in only_silver), "silver test pages without gold"
+    assert evaluation_pages([*silver, gold], frozen_test_ids={"g1"}) == [gold]
+    save_evaluation_pages(tmp_path, [gold, *only_silver])
+    assert load_evaluation_pages(tmp_path) == [gold, *only_silver]
+    with pytest.raises(FileNotFoundError, match="rebuild ner_training_dataset"):
+        load_evaluation_pages(tmp_path / "older")

@@ -1,8 +1,13 @@
-"""``ner_model_release``: champion/challenger. The ONNX model is published as an immutable release
-only if it is not worse than the current release on the frozen gold test (or when forced).
+"""``ner_model_release``: a release ships only if it extracts better than what ships now.
 
-Its output and data version are the release now serving, so a refused challenger changes nothing
-downstream, and a published one re-extracts the documents (``extracted_entities`` automation).
+The challenger (the CPU model it would serve, with the rules for the labels they do better), the
+rules and the current release — re-scored on the same pages, never compared by a stored number —
+extract the dataset revision's evaluation pages (gold test pages where any exist). The challenger is
+published as an immutable release only when its micro F1 beats the incumbent's (or when forced);
+the decision and every score are in the metadata and in the release's manifest.
+
+Its output and data version are the release serving afterwards, so a refused challenger changes
+nothing downstream, and a published one re-extracts the documents (``extracted_entities`` automation).
 """
 
 import tempfile
@@ -23,67 +28,105 @@ NO_RELEASE = "none"
 
 
 class NerReleaseConfig(dg.Config):
-    tolerance: float = Field(default=0.0, description="Publish when challenger F1 >= champion F1 - tolerance.")
-    force: bool = Field(default=False, description="Publish even if the challenger is worse.")
+    force: bool = Field(default=False, description="Publish even if the challenger does not extract better.")
 
 
-def _champion_manifest(hub, repo_id: str, work_dir: Path) -> dict[str, Any] | None:
+def _champion(hub, repo_id: str, work_dir: Path) -> tuple[Path, dict[str, Any]] | None:
     from oceanid_dagster.serving.hub_client import read_manifest
 
     version = hub.latest_revision(repo_id)
-    return read_manifest(hub.download(repo_id, version, work_dir)) if version else None
+    if not version:
+        return None
+    folder = hub.download(repo_id, version, work_dir)
+    return folder, read_manifest(folder)
 
 
-def _comparison_table(rows: list[list[Any]]) -> str:
-    columns = ("metric", "champion", "challenger", "delta")
-    rounded = [
-        {column: round(value, 4) if isinstance(value, float) else value for column, value in zip(columns, row)}
-        for row in rows
-    ]
-    return markdown_table(rounded, columns, limit=len(rounded))
+def _evaluation_pages(hub, model_hub: ModelHubResource, dataset_revision: str, work_dir: Path):
+    from oceanid_dagster.training.dataset import load_evaluation_pages
+    from oceanid_dagster.training.shipping import EvaluationPage
+
+    folder = hub.download(model_hub.dataset_repo, dataset_revision, work_dir, repo_type="dataset")
+    return [EvaluationPage(page.text, page.spans) for page in load_evaluation_pages(folder)]
+
+
+def _build(ner_model_onnx: dict, out_dir: Path, shipping: dict | None = None) -> Path:
+    from oceanid_dagster.training.release import build_release
+
+    int8 = ner_model_onnx.get("onnx_int8")
+    return build_release(
+        Path(ner_model_onnx["model_dir"]),
+        Path(ner_model_onnx["onnx_fp32"]),
+        Path(int8) if int8 else None,
+        metrics=ner_model_onnx["metrics"],
+        base_model=ner_model_onnx["base_model"],
+        dataset_revision=ner_model_onnx["dataset_revision"],
+        out_dir=out_dir,
+        extra_manifest={"shipping": shipping} if shipping else None,
+    )
+
+
+def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages, force: bool):
+    """Score rules, challenger and champion on ``pages`` and decide (see the module docstring)."""
+    from oceanid_dagster.inference.extractors import ModelExtractor, RuleExtractor
+    from oceanid_dagster.inference.runtime import OnnxNerModel
+    from oceanid_dagster.training.shipping import decide, labels_rules_do_better, score_extractor
+
+    rules = score_extractor(RuleExtractor(), pages)
+    model = OnnxNerModel.load(candidate)
+    rule_labels = labels_rules_do_better(score_extractor(ModelExtractor(model), pages), rules)
+    challenger = score_extractor(ModelExtractor(model, rule_labels=rule_labels), pages)
+    champion_scores, champion_version = None, None
+    if champion is not None:
+        folder, manifest = champion
+        champion_version = manifest["version"]
+        champion_rules = frozenset(manifest.get("shipping", {}).get("rule_labels", []))
+        champion_scores = score_extractor(ModelExtractor(OnnxNerModel.load(folder), rule_labels=champion_rules), pages)
+    return decide(challenger, rules, champion_scores, champion_version, rule_labels, force)
 
 
 @dg.asset(
     group_name=TRAINING_GROUP,
     kinds={"huggingface", "onnx"},
-    code_version=source_version("training/release.py", "serving/hub_client.py", "serving/triton_config.py"),
+    code_version=source_version(
+        "training/release.py",
+        "training/shipping.py",
+        "inference/extractors.py",
+        "serving/hub_client.py",
+        "serving/triton_config.py",
+    ),
     automation_condition=after_upstream(),
-    description="Champion/challenger: publish the ONNX model as an immutable release to the model hub "
-    "only if its gold-test F1 is not below the current release's (or when forced). The value is the "
+    description="Publishes the ONNX model as an immutable release only if, on the same evaluation pages, it "
+    "extracts better than what ships now (the current release re-scored, or the rules). The value is the "
     "release serving afterwards.",
 )
 def ner_model_release(
     context: dg.AssetExecutionContext, config: NerReleaseConfig, ner_model_onnx: dict, model_hub: ModelHubResource
 ) -> dg.Output[str]:
-    from oceanid_dagster.training.release import build_release, compare_to_champion
-
     hub = model_hub.client()
     with tempfile.TemporaryDirectory(prefix="ner-release-") as work_dir:
-        champion = _champion_manifest(hub, model_hub.model_repo, Path(work_dir) / "champion")
-        decision = compare_to_champion(ner_model_onnx["metrics"], champion, config.tolerance, config.force)
-        champion_version = champion["version"] if champion else ""
+        work = Path(work_dir)
+        pages = _evaluation_pages(hub, model_hub, ner_model_onnx["dataset_revision"], work / "dataset")
+        champion = _champion(hub, model_hub.model_repo, work / "champion")
+        decision = shipping_decision(_build(ner_model_onnx, work / "candidate"), champion, pages, config.force)
+        champion_version = champion[1]["version"] if champion else ""
         metadata = {
-            "published": decision.publish,
+            "published": decision.ships,
             "decision": decision.reason,
+            "incumbent": decision.incumbent,
             "champion": champion_version,
-            "comparison": dg.MetadataValue.md(_comparison_table(decision.rows)),
+            "evaluation_pages": len(pages),
+            "micro_f1": dg.MetadataValue.json(decision.manifest()["micro_f1"]),
+            "labels_from_rules": ", ".join(sorted(decision.rule_labels)) or "none",
+            "comparison": dg.MetadataValue.md(markdown_table(decision.table(), list(decision.table()[0]), limit=100)),
             "repo": model_hub.model_repo,
             "cpu_precision": ner_model_onnx.get("cpu_precision", "int8"),
         }
-        if not decision.publish:
+        if not decision.ships:
             context.log.warning(f"release refused: {decision.reason}")
             return dg.Output(
                 champion_version, data_version=dg.DataVersion(champion_version or NO_RELEASE), metadata=metadata
             )
-        folder = build_release(
-            Path(ner_model_onnx["model_dir"]),
-            Path(ner_model_onnx["onnx_fp32"]),
-            Path(ner_model_onnx["onnx_int8"]) if ner_model_onnx.get("onnx_int8") else None,
-            metrics=ner_model_onnx["metrics"],
-            base_model=ner_model_onnx["base_model"],
-            dataset_revision=ner_model_onnx["dataset_revision"],
-            out_dir=Path(work_dir) / "releases",
-        )
+        folder = _build(ner_model_onnx, work / "releases", shipping=decision.manifest())
         hub.publish_folder(model_hub.model_repo, folder, folder.name, commit_message=decision.reason)
     context.log.info(f"published {folder.name} to {model_hub.display_name}: {decision.reason}")
     return dg.Output(

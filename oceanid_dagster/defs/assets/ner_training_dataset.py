@@ -26,10 +26,12 @@ from oceanid_dagster.training.dataset import (
     SplitFractions,
     build_dataset,
     dataset_card,
+    evaluation_pages,
     gold_pages,
     publish_dataset,
     published_gold_test_ids,
     save_dataset,
+    save_evaluation_pages,
     silver_pages,
     split_statistics,
 )
@@ -97,14 +99,18 @@ def ner_training_dataset(
         records, registry_origin = registry_records(warehouse, registry_lists)
         silver = silver_pages(generate_documents(records, config.silver_documents, config.seed))
         context.log.info(f"{len(gold)} gold pages, {len(silver)} silver pages")
+        fractions = SplitFractions(test=config.test_fraction, validation=config.validation_fraction)
         dataset = build_dataset(
             gold + silver,
             frozen_test_ids=frozen,
-            fractions=SplitFractions(test=config.test_fraction, validation=config.validation_fraction),
+            fractions=fractions,
             max_words=config.max_words,
         )
+        shipping_test = evaluation_pages(gold + silver, frozen, fractions)
         revision = datetime.now(timezone.utc).strftime(DATASET_REVISION_FORMAT)
-        publish_dataset(hub, model_hub.dataset_repo, save_dataset(dataset, Path(work_dir) / revision), revision)
+        folder = save_dataset(dataset, Path(work_dir) / revision)
+        save_evaluation_pages(folder, shipping_test)
+        publish_dataset(hub, model_hub.dataset_repo, folder, revision)
     stats = split_statistics(dataset)
     return dg.Output(
         revision,
@@ -114,6 +120,8 @@ def ner_training_dataset(
             "repo": model_hub.dataset_repo,
             "previous_revision": previous or "",
             "gold_pages": len(gold),
+            "evaluation_pages": len(shipping_test),
+            "evaluation_pages_source": shipping_test[0].source if shipping_test else "none",
             "gold_report": dg.MetadataValue.json(dict(gold_report)),
             "silver_pages": len(silver),
             "silver_records_from": registry_origin,

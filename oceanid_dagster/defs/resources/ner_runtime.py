@@ -18,7 +18,8 @@ class NerRuntimeResource(ConfigurableResource):
     """Chooses the extractor for ``extracted_entities``.
 
     ``auto``: the newest release in the model hub, run by Triton when ``triton.base_url`` is set and
-    by ONNX Runtime (int8) otherwise; the rule-based bootstrap extractor while nothing is released.
+    by ONNX Runtime (int8 where the release has it) otherwise, with the rules for the labels the
+    release's shipping decision gave them; the rule-based bootstrap extractor while nothing is released.
     """
 
     mode: Literal["auto", "rules"] = "auto"
@@ -37,7 +38,7 @@ class NerRuntimeResource(ConfigurableResource):
         folder = Path(self.models_cache_dir) / revision
         if not (folder / "manifest.json").exists():
             hub.download(self.model_hub.model_repo, revision, folder)
-        return ModelExtractor(self._model(folder), gazetteer)
+        return ModelExtractor(self._model(folder), gazetteer, rule_labels=_rule_labels(folder))
 
     def _model(self, folder: Path):
         from oceanid_dagster.inference.runtime import NerDecoder, OnnxNerModel, release_version
@@ -48,3 +49,10 @@ class NerRuntimeResource(ConfigurableResource):
                 NerDecoder.from_folder(folder), self.triton.infer_logits, version=release_version(folder)
             )
         return OnnxNerModel.load(folder, quantized=self.quantized)
+
+
+def _rule_labels(folder: Path) -> frozenset[str]:
+    """The labels the release was measured to extract worse than the rules (its manifest says)."""
+    from oceanid_dagster.serving.hub_client import read_manifest
+
+    return frozenset(read_manifest(folder).get("shipping", {}).get("rule_labels", []))

@@ -1,0 +1,97 @@
+"""Which extractor ships: a measured comparison on the same pages, never a stored number.
+
+Before a release can become what ``extracted_entities`` uses, the challenger model, the rules and
+the current shipping release (re-scored on today's test pages) extract the same evaluation pages
+(:func:`oceanid_dagster.training.dataset.evaluation_pages`). For each label the challenger takes
+the rules' spans where the rules score higher (labelled fields, validated identifiers) and its own
+elsewhere; that combination ships only if its micro F1 beats the extractor shipping now.
+No Dagster here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from oceanid_dagster.domain.evaluation import span_scores
+from oceanid_dagster.domain.labels import LABEL_NAMES
+from oceanid_dagster.domain.spans import Span
+
+RULES = "rules"
+CHAMPION = "champion"
+CHALLENGER = "challenger"
+
+
+@dataclass(frozen=True)
+class EvaluationPage:
+    text: str
+    spans: Sequence[Span]
+
+
+def score_extractor(extractor, pages: Sequence[EvaluationPage]) -> dict[str, dict[str, float]]:
+    """Span-exact scores per label and ``micro`` of ``extractor`` (``extract_pages``) on ``pages``."""
+    found = extractor.extract_pages([page.text for page in pages])
+    return span_scores((list(page.spans), entities.spans) for page, entities in zip(pages, found))
+
+
+def labels_rules_do_better(model_scores: dict, rules_scores: dict) -> frozenset[str]:
+    """Labels on which the rules' F1 beats the model's on the evaluation pages."""
+    return frozenset(
+        label
+        for label in LABEL_NAMES
+        if label in rules_scores and rules_scores[label]["f1"] > model_scores.get(label, {}).get("f1", 0.0)
+    )
+
+
+@dataclass(frozen=True)
+class ShippingDecision:
+    ships: bool
+    reason: str
+    incumbent: str  # what ships now: "rules" or the champion's version
+    rule_labels: frozenset[str]
+    scores: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # extractor -> label -> scores
+
+    def table(self) -> list[dict[str, object]]:
+        """Rows ``label, <extractor> F1...`` for the UI, micro first."""
+        labels = ["micro", *sorted({label for scores in self.scores.values() for label in scores} - {"micro"})]
+        return [
+            {
+                "label": label,
+                **{name: scores.get(label, {}).get("f1") for name, scores in self.scores.items()},
+                "from": "rules" if label in self.rule_labels else ("model" if label != "micro" else ""),
+            }
+            for label in labels
+        ]
+
+    def manifest(self) -> dict[str, object]:
+        return {
+            "ships": self.ships,
+            "reason": self.reason,
+            "incumbent": self.incumbent,
+            "rule_labels": sorted(self.rule_labels),
+            "micro_f1": {name: scores["micro"]["f1"] for name, scores in self.scores.items()},
+        }
+
+
+def decide(
+    challenger: dict,
+    rules: dict,
+    champion: dict | None,
+    champion_version: str | None,
+    rule_labels: frozenset[str],
+    force: bool = False,
+    min_gain: float = 0.0,
+) -> ShippingDecision:
+    """``challenger``: scores of the challenger *with* ``rule_labels`` from the rules."""
+    scores = {CHALLENGER: challenger, RULES: rules, **({CHAMPION: champion} if champion else {})}
+    incumbent_name = CHAMPION if champion else RULES
+    incumbent = champion_version if champion else RULES
+    new, old = challenger["micro"]["f1"], scores[incumbent_name]["micro"]["f1"]
+    beats = new > old + min_gain
+    if force and not beats:
+        reason = f"forced: challenger micro F1 {new:.4f} vs {incumbent} {old:.4f}"
+    elif beats:
+        reason = f"challenger micro F1 {new:.4f} beats {incumbent} {old:.4f} on the same pages"
+    else:
+        reason = f"challenger micro F1 {new:.4f} does not beat {incumbent} {old:.4f} on the same pages"
+    return ShippingDecision(beats or force, reason, incumbent, rule_labels, scores)

@@ -1,0 +1,88 @@
+"""Which extractor ships: measured on the same pages, per label, against what ships now."""
+
+from oceanid_dagster.domain.spans import Span
+from oceanid_dagster.inference.extractors import ModelExtractor, PageEntities
+from oceanid_dagster.inference.runtime import PagePrediction
+from oceanid_dagster.training.shipping import (
+    EvaluationPage,
+    ShippingDecision,
+    decide,
+    labels_rules_do_better,
+    score_extractor,
+)
+
+TEXT = "Vessel OCEAN STAR IMO 9305427 flag Panama"
+NAME, IMO, FLAG = Span(7, 17, "VESSEL_NAME"), Span(22, 29, "IMO"), Span(35, 41, "FLAG")
+PAGES = [EvaluationPage(TEXT, [NAME, IMO, FLAG])]
+
+
+class Fixed:
+    """An extractor that finds the same spans on every page."""
+
+    def __init__(self, *spans: Span) -> None:
+        self.spans = list(spans)
+
+    def extract_pages(self, texts):
+        return [PageEntities(self.spans, None) for _ in texts]
+
+
+def scores(*spans):
+    return score_extractor(Fixed(*spans), PAGES)
+
+
+def test_scores_are_span_exact_per_label_and_micro():
+    found = scores(NAME, Span(22, 28, "IMO"))
+    assert found["VESSEL_NAME"]["f1"] == 1.0 and found["IMO"]["f1"] == 0.0
+    assert found["micro"]["precision"] == 0.5 and found["micro"]["recall"] == round(1 / 3, 4)
+
+
+def test_the_rules_keep_the_labels_they_do_better():
+    model, rules = scores(NAME, FLAG), scores(IMO, FLAG)
+    assert labels_rules_do_better(model, rules) == {"IMO"}
+
+
+def test_a_challenger_ships_only_when_it_beats_the_incumbent():
+    rules = scores(IMO)
+    better = decide(scores(NAME, IMO), rules, None, None, frozenset({"IMO"}))
+    assert better.ships and better.incumbent == "rules" and "beats rules" in better.reason
+    equal = decide(scores(IMO), rules, None, None, frozenset({"IMO"}))
+    assert not equal.ships and "does not beat" in equal.reason
+
+
+def test_the_champion_not_the_rules_is_the_incumbent_once_one_ships():
+    champion = scores(NAME, IMO, FLAG)
+    decision = decide(scores(NAME, IMO), scores(IMO), champion, "release-1", frozenset())
+    assert not decision.ships and decision.incumbent == "release-1"
+    assert decision.manifest()["micro_f1"] == {"challenger": 0.8, "rules": 0.5, "champion": 1.0}
+
+
+def test_force_publishes_and_says_so():
+    decision = decide(scores(), scores(IMO), None, None, frozenset(), force=True)
+    assert decision.ships and decision.reason.startswith("forced")
+
+
+def test_the_comparison_table_names_where_each_label_comes_from():
+    decision = ShippingDecision(True, "", "rules", frozenset({"IMO"}), {"challenger": scores(NAME, IMO)})
+    rows = {row["label"]: row for row in decision.table()}
+    assert rows["IMO"]["from"] == "rules" and rows["VESSEL_NAME"]["from"] == "model"
+    assert list(rows)[0] == "micro"
+
+
+class FixedModel:
+    version = "release-x"
+
+    def __init__(self, *spans):
+        self.spans = list(spans)
+
+    def predict_pages(self, texts):
+        return [PagePrediction(self.spans, 0.1) for _ in texts]
+
+
+def test_the_model_extractor_takes_the_rule_labels_from_the_rules():
+    wrong_flag = Span(35, 39, "FLAG")  # the model's FLAG is cut short; the rules find the whole word
+    extractor = ModelExtractor(FixedModel(NAME, wrong_flag), rule_labels=frozenset({"FLAG"}))
+    (page,) = extractor.extract_pages([TEXT])
+    labels = {span.label: span for span in page.spans}
+    assert labels["VESSEL_NAME"] == NAME and "FLAG" in labels and labels["FLAG"] != wrong_flag
+    plain = ModelExtractor(FixedModel(NAME, wrong_flag)).extract_pages([TEXT])[0]
+    assert wrong_flag in plain.spans
