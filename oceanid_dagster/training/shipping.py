@@ -20,6 +20,7 @@ from oceanid_dagster.domain.spans import Span
 RULES = "rules"
 CHAMPION = "champion"
 CHALLENGER = "challenger"
+MODEL_ALONE = "model_alone"  # the challenger without the rules' labels: shown, not decided on
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,12 @@ def decide(
     rule_labels: frozenset[str],
     force: bool = False,
     min_gain: float = 0.0,
+    model_alone: dict | None = None,
 ) -> ShippingDecision:
     """``challenger``: scores of the challenger *with* ``rule_labels`` from the rules."""
     scores = {CHALLENGER: challenger, RULES: rules, **({CHAMPION: champion} if champion else {})}
+    if model_alone is not None:
+        scores[MODEL_ALONE] = model_alone
     incumbent_name = CHAMPION if champion else RULES
     incumbent = champion_version if champion else RULES
     new, old = challenger["micro"]["f1"], scores[incumbent_name]["micro"]["f1"]

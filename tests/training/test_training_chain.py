@@ -60,7 +60,7 @@ def test_nightly_chain_publishes_a_release_the_pipeline_then_uses(warehouse, tmp
     assert manifest["base_model"] == Path(tiny_base.location).name
 
     shipping = manifest["shipping"]
-    assert shipping["incumbent"] == "rules" and set(shipping["micro_f1"]) == {"challenger", "rules"}
+    assert shipping["incumbent"] == "rules" and set(shipping["micro_f1"]) == {"challenger", "rules", "model_alone"}
     release_metadata = result.asset_materializations_for_node("ner_model_release")[0].metadata
     assert release_metadata["evaluation_pages"].value > 0
 

@@ -73,7 +73,8 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
 
     rules = score_extractor(RuleExtractor(), pages)
     model = OnnxNerModel.load(candidate)
-    rule_labels = labels_rules_do_better(score_extractor(ModelExtractor(model), pages), rules)
+    model_alone = score_extractor(ModelExtractor(model), pages)
+    rule_labels = labels_rules_do_better(model_alone, rules)
     challenger = score_extractor(ModelExtractor(model, rule_labels=rule_labels), pages)
     champion_scores, champion_version = None, None
     if champion is not None:
@@ -81,7 +82,7 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
         champion_version = manifest["version"]
         champion_rules = frozenset(manifest.get("shipping", {}).get("rule_labels", []))
         champion_scores = score_extractor(ModelExtractor(OnnxNerModel.load(folder), rule_labels=champion_rules), pages)
-    return decide(challenger, rules, champion_scores, champion_version, rule_labels, force)
+    return decide(challenger, rules, champion_scores, champion_version, rule_labels, force, model_alone=model_alone)
 
 
 @dg.asset(
