@@ -291,9 +291,7 @@ class OnnxNerModel:
         threads: int | None = None,
     ) -> OnnxNerModel:
         folder = Path(release_folder)
-        # A release without an int8 model (none held accuracy) serves fp32 on CPU too.
-        int8_released = (folder / INT8_MODEL_FILE).is_file()
-        model_path = _required_file(folder, INT8_MODEL_FILE if quantized and int8_released else FP32_MODEL_FILE)
+        model_path = _required_file(folder, cpu_model_file(folder) if quantized else FP32_MODEL_FILE)
         decoder = NerDecoder.from_folder(folder, max_length=max_length, stride=stride)
         return cls(
             decoder, OrtLogits(model_path, threads=threads), batch_size=batch_size, version=release_version(folder)
@@ -352,9 +350,17 @@ def _pad_id(folder: Path, tokenizer: Tokenizer) -> int:
     return pad_id if pad_id is not None else 0
 
 
-def release_version(folder: Path) -> str | None:
+def _manifest(folder: Path) -> dict:
     path = Path(folder) / MANIFEST_FILE
-    if not path.is_file():
-        return None
-    manifest = _read_json(path)
-    return manifest.get("version") if isinstance(manifest, dict) else None
+    manifest = _read_json(path) if path.is_file() else {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def release_version(folder: Path) -> str | None:
+    return _manifest(folder).get("version")
+
+
+def cpu_model_file(folder: Path) -> str:
+    """The model CPU inference serves: the manifest's ``cpu_model`` (``model.onnx`` when no int8
+    variant held accuracy); releases from before that field always had int8."""
+    return _manifest(folder).get("cpu_model", INT8_MODEL_FILE)
