@@ -42,6 +42,9 @@ REQUIRED_MANIFEST_FIELDS = (
 )
 REPO_TYPES = ("model", "dataset")
 RELEASE_VERSION_FORMAT = "release-%Y%m%dT%H%M%SZ"
+# Revisions this project publishes: release-<UTC time> (models), dataset-<UTC time[.micro]> (datasets).
+# Other tags or folders (someone's "v1", "main") are not releases: ignored, never "latest".
+_REVISION_TIME = re.compile(r"^(?:release|dataset)-(\d{8}T\d{6})(?:\.(\d{1,6}))?Z$")
 _TEMP_PREFIX = ".tmp-"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _HASH_CHUNK_BYTES = 1 << 20
@@ -80,6 +83,22 @@ class HubClient(Protocol):
 def new_release_version(now: datetime | None = None) -> str:
     """``release-YYYYMMDDTHHMMSSZ`` (UTC), so versions sort lexically by time."""
     return (now or datetime.now(UTC)).astimezone(UTC).strftime(RELEASE_VERSION_FORMAT)
+
+
+def revision_time(revision: str) -> datetime | None:
+    """When a revision of ours was made (``None`` for a tag or folder that is not one)."""
+    match = _REVISION_TIME.match(revision)
+    if not match:
+        return None
+    seconds, fraction = match.groups()
+    moment = datetime.strptime(seconds, "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+    return moment.replace(microsecond=int((fraction or "0").ljust(6, "0")))
+
+
+def ordered_revisions(names) -> list[str]:
+    """The project's revisions among ``names``, oldest first by their time (not their spelling)."""
+    timed = [(moment, name) for name in names if (moment := revision_time(name)) is not None]
+    return [name for _, name in sorted(timed)]
 
 
 def _check_repo_type(repo_type: str) -> None:
@@ -159,7 +178,7 @@ class LocalFolderHub:
         repo_dir = self.repo_dir(repo_id, repo_type)
         if not repo_dir.is_dir():
             return []
-        return sorted(
+        return ordered_revisions(
             entry.name for entry in repo_dir.iterdir() if entry.is_dir() and not entry.name.startswith(_TEMP_PREFIX)
         )
 
@@ -200,6 +219,9 @@ def _rename_no_replace(staging: Path, target: Path, repo_id: str, revision: str)
 class HuggingFaceHub:
     """The Hugging Face Hub via ``huggingface_hub.HfApi``: one commit per release + a tag.
 
+    The Hub keeps every file of earlier commits and puts its own ``.gitattributes`` (and sometimes
+    a README) in a new repo, so each revision is committed into a folder of its own name and a
+    download takes exactly that folder (``allow_patterns``): a release is exactly what was published.
     A repo that does not exist yet is created private (an existing repo keeps its visibility).
     """
 
@@ -223,15 +245,17 @@ class HuggingFaceHub:
         _check_revision(revision)
         folder = Path(folder)
         _check_publishable(folder)
-        if revision in self.list_revisions(repo_id, repo_type):
+        if revision in self._tags(repo_id, repo_type):
             raise RevisionExistsError(f"{repo_type} repo {repo_id!r} already has tag {revision!r}")
-        self._api.create_repo(repo_id, repo_type=repo_type, private=self._private, exist_ok=True)
-        commit = self._api.upload_folder(
-            repo_id=repo_id,
-            folder_path=str(folder),
-            repo_type=repo_type,
-            commit_message=commit_message or f"Release {revision}",
-        )
+        with _hub_errors(f"publishing {revision} to {repo_type} repo {repo_id!r}"):
+            self._api.create_repo(repo_id, repo_type=repo_type, private=self._private, exist_ok=True)
+            commit = self._api.upload_folder(
+                repo_id=repo_id,
+                folder_path=str(folder),
+                path_in_repo=revision,
+                repo_type=repo_type,
+                commit_message=commit_message or f"Release {revision}",
+            )
         try:
             self._api.create_tag(repo_id, tag=revision, revision=commit.oid, repo_type=repo_type)
         except Exception as error:
@@ -242,21 +266,27 @@ class HuggingFaceHub:
             raise
         return revision
 
-    def list_revisions(self, repo_id: str, repo_type: str = "model") -> list[str]:
+    def _tags(self, repo_id: str, repo_type: str) -> list[str]:
         from huggingface_hub.errors import RepositoryNotFoundError
 
         _check_repo_type(repo_type)
-        try:
-            refs = self._api.list_repo_refs(repo_id, repo_type=repo_type)
-        except RepositoryNotFoundError:
-            return []
-        return sorted(tag.name for tag in refs.tags)
+        with _hub_errors(f"listing the tags of {repo_type} repo {repo_id!r}"):
+            try:
+                refs = self._api.list_repo_refs(repo_id, repo_type=repo_type)
+            except RepositoryNotFoundError:
+                return []
+        return [tag.name for tag in refs.tags]
+
+    def list_revisions(self, repo_id: str, repo_type: str = "model") -> list[str]:
+        """The project's release tags, oldest first by time; the Hub lists tags in no set order."""
+        return ordered_revisions(self._tags(repo_id, repo_type))
 
     def latest_revision(self, repo_id: str, repo_type: str = "model") -> str | None:
         revisions = self.list_revisions(repo_id, repo_type)
         return revisions[-1] if revisions else None
 
     def download(self, repo_id: str, revision: str, dest: Path, repo_type: str = "model") -> Path:
+        """The files of ``revision``'s folder at its tag, directly into ``dest``, and nothing else."""
         _check_repo_type(repo_type)
         _check_revision(revision)
         dest = Path(dest)
@@ -264,17 +294,53 @@ class HuggingFaceHub:
         from huggingface_hub.errors import RepositoryNotFoundError
         from huggingface_hub.errors import RevisionNotFoundError as HfRevisionNotFoundError
 
-        try:
-            self._api.snapshot_download(repo_id, repo_type=repo_type, revision=revision, local_dir=str(dest))
-        except (RepositoryNotFoundError, HfRevisionNotFoundError) as error:
-            raise RevisionNotFoundError(
-                f"{repo_type} repo {repo_id!r} has no revision {revision!r} on the Hub"
-            ) from error
-        # snapshot_download keeps its bookkeeping in <local_dir>/.cache/huggingface; a release
-        # folder must hold exactly the files listed in its manifest.
-        shutil.rmtree(dest / ".cache" / "huggingface", ignore_errors=True)
-        _remove_if_empty(dest / ".cache")
+        # a scratch folder beside dest (same filesystem: the moves below are renames)
+        with tempfile.TemporaryDirectory(prefix=_TEMP_PREFIX, dir=dest.parent) as scratch:
+            with _hub_errors(f"downloading {repo_type} repo {repo_id!r}@{revision}"):
+                try:
+                    self._api.snapshot_download(
+                        repo_id,
+                        repo_type=repo_type,
+                        revision=revision,
+                        local_dir=scratch,
+                        allow_patterns=[f"{revision}/*"],
+                    )
+                except (RepositoryNotFoundError, HfRevisionNotFoundError) as error:
+                    raise RevisionNotFoundError(
+                        f"{repo_type} repo {repo_id!r} has no revision {revision!r} on the Hub"
+                    ) from error
+            published = Path(scratch) / revision
+            if not published.is_dir() or not any(published.iterdir()):
+                raise RevisionNotFoundError(
+                    f"{repo_type} repo {repo_id!r}@{revision} holds no {revision}/ folder: not a release "
+                    "published by this project"
+                )
+            for entry in published.iterdir():
+                shutil.move(str(entry), str(dest / entry.name))
         return dest
+
+
+class _hub_errors:
+    """Hub HTTP errors as :class:`HubError` saying what to do (the token never appears in them)."""
+
+    ADVICE = {
+        401: "not authorised: check HF_TOKEN and its access to the repo",
+        403: "forbidden: the token lacks access to the repo",
+        429: "rate limited by the Hub: try again later",
+    }
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, error_type, error, _traceback) -> bool:
+        status = getattr(getattr(error, "response", None), "status_code", None)
+        if error is None or isinstance(error, HubError) or status is None or status == 404 or status == 409:
+            return False
+        advice = self.ADVICE.get(status, "the Hub failed: try again later" if status >= 500 else "refused")
+        raise HubError(f"{self.what}: HTTP {status}, {advice}") from error
 
 
 def _is_conflict(error: Exception) -> bool:

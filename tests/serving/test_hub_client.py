@@ -213,16 +213,104 @@ def test_local_hub_concurrent_publishers_of_one_revision_exactly_one_wins(tmp_pa
 # --- HuggingFaceHub specifics ------------------------------------------------------------------
 
 
-def test_huggingface_publish_is_one_commit_tagged_with_the_revision(release):
+def test_huggingface_publish_is_one_commit_into_the_revisions_folder_tagged_with_it(release):
     api = FakeHfApi()
     HuggingFaceHub(api=api).publish_folder(REPO, release, "release-20250101T000000Z", commit_message="nightly")
 
     repo = api.repos[("model", REPO)]
     assert repo["private"] is True
-    [(oid, commit)] = repo["commits"].items()
+    commit = repo["commits"][repo["head"]]
     assert commit["message"] == "nightly"
-    assert set(commit["files"]) == {"model.onnx", "nested/labels.json"}
-    assert repo["tags"] == {"release-20250101T000000Z": oid}
+    assert set(commit["files"]) == {
+        ".gitattributes",  # the Hub's, from the repo's creation
+        "release-20250101T000000Z/model.onnx",
+        "release-20250101T000000Z/nested/labels.json",
+    }
+    assert repo["tags"] == {"release-20250101T000000Z": repo["head"]}
+
+
+# --- the real Hub's behaviours the client relies on (reproduced by FakeHfApi) -------------------
+
+
+def test_a_new_repo_holds_the_hubs_default_gitattributes_and_a_download_leaves_it_out(release, tmp_path):
+    api = FakeHfApi()
+    hub = HuggingFaceHub(api=api)
+    write_manifest(release, **MANIFEST_FIELDS)
+    hub.publish_folder(REPO, release, "release-20250101T000000Z")
+    assert ".gitattributes" in api.repos[("model", REPO)]["commits"][api.repos[("model", REPO)]["head"]]["files"]
+
+    downloaded = hub.download(REPO, "release-20250101T000000Z", tmp_path / "out")
+    assert read_tree(downloaded) == read_tree(release) and verify_manifest(downloaded) == []
+
+
+def test_files_of_earlier_commits_stay_in_the_repo_and_stay_out_of_a_later_releases_download(release, tmp_path):
+    hub = HuggingFaceHub(api=FakeHfApi())
+    write_manifest(release, **MANIFEST_FIELDS)
+    hub.publish_folder(REPO, release, "release-20250101T000000Z")
+    second = make_folder(tmp_path / "second", {"model.onnx": b"new", "only_in_second.txt": b"2"})
+    write_manifest(second, **{**MANIFEST_FIELDS, "version": "release-20250201T000000Z"})
+    hub.publish_folder(REPO, second, "release-20250201T000000Z")
+
+    later = hub.download(REPO, "release-20250201T000000Z", tmp_path / "later")
+    assert read_tree(later) == read_tree(second) and verify_manifest(later) == []
+    earlier = hub.download(REPO, "release-20250101T000000Z", tmp_path / "earlier")
+    assert read_tree(earlier) == read_tree(release), "an earlier tag still downloads exactly its release"
+
+
+def test_tags_listed_in_no_particular_order_give_the_newest_release_by_time(release):
+    hub = HuggingFaceHub(api=FakeHfApi())
+    times = ["20250301T000000Z", "20250101T000000Z", "20251201T000000Z", "20250201T000000Z", "20250601T000000Z"]
+    for moment in times:
+        hub.publish_folder(REPO, release, f"release-{moment}")
+    assert hub.list_revisions(REPO) == [f"release-{moment}" for moment in sorted(times)]
+    assert hub.latest_revision(REPO) == "release-20251201T000000Z"
+
+
+def test_tags_and_folders_that_are_not_releases_are_ignored_not_latest(hub, release):
+    hub.publish_folder(REPO, release, "release-20250101T000000Z")
+    for other in ("v1", "zz-experiment", "release-candidate"):
+        hub.publish_folder(REPO, release, other)
+    assert hub.list_revisions(REPO) == ["release-20250101T000000Z"]
+    assert hub.latest_revision(REPO) == "release-20250101T000000Z"
+
+
+def test_dataset_revisions_order_by_time_including_their_microseconds(hub, release):
+    for revision in ("dataset-20250101T000000.500000Z", "dataset-20250101T000000Z", "dataset-20250101T000001Z"):
+        hub.publish_folder(REPO, release, revision, repo_type="dataset")
+    assert hub.list_revisions(REPO, repo_type="dataset") == [
+        "dataset-20250101T000000Z",
+        "dataset-20250101T000000.500000Z",
+        "dataset-20250101T000001Z",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "advice"),
+    [(401, "check HF_TOKEN"), (403, "lacks access"), (429, "rate limited"), (500, "try again later")],
+)
+@pytest.mark.parametrize("method", ["list_repo_refs", "snapshot_download"])
+def test_hub_http_failures_say_what_to_do_and_never_show_the_token(release, tmp_path, status, advice, method):
+    api = FakeHfApi()
+    hub = HuggingFaceHub(token="hf_secret_token_value", api=api)
+    hub.publish_folder(REPO, release, "release-20250101T000000Z")
+    api.fail_next(method, status)
+    with pytest.raises(HubError, match=f"HTTP {status}, .*{advice}") as raised:
+        if method == "list_repo_refs":
+            hub.latest_revision(REPO)
+        else:
+            hub.download(REPO, "release-20250101T000000Z", tmp_path / "out")
+    assert "hf_secret_token_value" not in str(raised.value)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir()), "nothing half-downloaded"
+
+
+def test_a_tag_without_the_revisions_folder_is_not_taken_for_a_release(tmp_path, release):
+    api = FakeHfApi()
+    hub = HuggingFaceHub(api=api)
+    api.create_repo(REPO, repo_type="model")
+    commit = api.upload_folder(repo_id=REPO, folder_path=str(release), repo_type="model")  # at the repo root
+    api.create_tag(REPO, tag="release-20250101T000000Z", revision=commit.oid, repo_type="model")
+    with pytest.raises(RevisionNotFoundError, match="holds no release-20250101T000000Z/ folder"):
+        hub.download(REPO, "release-20250101T000000Z", tmp_path / "out")
 
 
 def test_huggingface_existing_tag_refused_before_uploading(release):
@@ -232,7 +320,7 @@ def test_huggingface_existing_tag_refused_before_uploading(release):
 
     with pytest.raises(RevisionExistsError):
         hub.publish_folder(REPO, release, "release-20250101T000000Z")
-    assert len(api.repos[("model", REPO)]["commits"]) == 1
+    assert len(api.repos[("model", REPO)]["commits"]) == 2, "the repo's initial commit and the one release"
 
 
 def test_huggingface_tag_created_concurrently_is_reported_as_existing(release):

@@ -241,10 +241,10 @@ def test_frozen_test_split_survives_a_round_trip_through_the_hub(documents, tmp_
     assert published_gold_test_ids(hub, "oceanid/ner", tmp_path / "work") == (set(), None)
     first_gold = as_gold(silver_pages(documents[:8]))
     first = build_dataset(first_gold, fractions=SplitFractions(test=0.5))
-    publish_dataset(hub, "oceanid/ner", save_dataset(first, tmp_path / "v1"), "v1")
+    publish_dataset(hub, "oceanid/ner", save_dataset(first, tmp_path / "v1"), "dataset-20260101T000000Z")
 
     frozen, revision = published_gold_test_ids(hub, "oceanid/ner", tmp_path / "work")
-    assert revision == "v1" and frozen == gold_test_document_ids(first) != set()
+    assert revision == "dataset-20260101T000000Z" and frozen == gold_test_document_ids(first) != set()
     # The next night: more gold, and a split policy that would now put every document in train.
     second = build_dataset(as_gold(silver_pages(documents)), frozen_test_ids=frozen, fractions=SplitFractions(test=0.0))
     assert gold_test_document_ids(second) == frozen

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -12,6 +15,10 @@ from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from oceanid_dagster.defs.resources.triton import TritonResource
 from oceanid_dagster.domain.gazetteer import Gazetteer
 from oceanid_dagster.inference.extractors import Extractor, ModelExtractor, RuleExtractor
+
+
+class ReleaseCacheError(RuntimeError):
+    """A downloaded release does not match its manifest; nothing was cached."""
 
 
 class NerRuntimeResource(ConfigurableResource):
@@ -35,10 +42,40 @@ class NerRuntimeResource(ConfigurableResource):
         revision = hub.latest_revision(self.model_hub.model_repo)
         if revision is None:
             return RuleExtractor(gazetteer)
-        folder = Path(self.models_cache_dir) / revision
-        if not (folder / "manifest.json").exists():
-            hub.download(self.model_hub.model_repo, revision, folder)
+        folder = self._cached_release(hub, revision)
         return ModelExtractor(self._model(folder), gazetteer, rule_labels=_rule_labels(folder))
+
+    def _cached_release(self, hub, revision: str) -> Path:
+        """The release in the local cache, complete and verified: downloaded into a temporary folder,
+        checked against its manifest, then renamed into place, so a crash mid-download never leaves
+        a partial release that is used; a cached release that fails its manifest is fetched again."""
+        from oceanid_dagster.serving.hub_client import verify_manifest
+
+        cache = Path(self.models_cache_dir)
+        folder = cache / revision
+        if folder.is_dir() and not verify_manifest(folder):
+            return folder
+        cache.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".tmp-{revision}-", dir=cache))
+        try:
+            hub.download(self.model_hub.model_repo, revision, staging)
+            problems = verify_manifest(staging)
+            if problems:
+                source = self.model_hub.display_name
+                raise ReleaseCacheError(
+                    f"release {revision} from {source} fails its manifest: {'; '.join(problems[:5])}"
+                )
+            if folder.exists():  # a partial or tampered copy from before
+                get_dagster_logger().warning(f"replacing the incomplete cached release {folder}")
+                shutil.rmtree(folder)
+            try:
+                os.rename(staging, folder)
+            except OSError:  # another process put the same release in place first
+                if verify_manifest(folder):
+                    raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return folder
 
     def _model(self, folder: Path):
         from oceanid_dagster.inference.runtime import NerDecoder, OnnxNerModel, release_version
