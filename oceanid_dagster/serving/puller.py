@@ -388,6 +388,9 @@ def _record_install(state: dict[str, Any], release: str, version: int) -> None:
 
 def check_release(folder: Path, model_name: str, revision: str) -> None:
     """Raise :class:`ReleaseRejected` naming every reason ``folder`` must not be served."""
+    links = _symbolic_links(folder)
+    if links:
+        raise ReleaseRejected(f"release={revision} holds symbolic links ({', '.join(links[:5])}): refused")
     problems = verify_manifest(folder)
     if problems:
         raise ReleaseRejected(f"release={revision} fails manifest check: " + "; ".join(problems[:10]))
@@ -435,10 +438,42 @@ def _onnx_problems(path: Path, num_labels: int) -> list[str]:
     return problems
 
 
+def _symbolic_links(folder: Path) -> list[str]:
+    return sorted(str(path.relative_to(folder)) for path in Path(folder).rglob("*") if path.is_symlink())
+
+
+def _utf8_text(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+# Only ONNX Runtime may serve a release: a release must never be a way to install Python-backend
+# (or any other) code on the GPU host.
+_PLATFORM = re.compile(r'^\s*platform\s*:\s*"([^"]*)"', re.MULTILINE)
+_BACKEND = re.compile(r'^\s*backend\s*:\s*"([^"]*)"', re.MULTILINE)
+ALLOWED_PLATFORM, ALLOWED_BACKEND = "onnxruntime_onnx", "onnxruntime"
+
+
+def _runtime_problems(text: str) -> list[str]:
+    platforms, backends = _PLATFORM.findall(text), _BACKEND.findall(text)
+    if any(p != ALLOWED_PLATFORM for p in platforms) or any(b != ALLOWED_BACKEND for b in backends):
+        return [f"{CONFIG_FILE}: platform {platforms} / backend {backends} is not ONNX Runtime: refused"]
+    if not platforms and not backends:
+        return [f"{CONFIG_FILE}: names no platform or backend (expected platform {ALLOWED_PLATFORM!r})"]
+    return []
+
+
 def _config_problems(path: Path, model_name: str, num_labels: int) -> list[str]:
     if not path.is_file():
         return [f"{CONFIG_FILE}: missing"]
-    text = path.read_text(encoding="utf-8")
+    text = _utf8_text(path)
+    if text is None:
+        return [f"{CONFIG_FILE}: not UTF-8 text"]
+    runtime = _runtime_problems(text)
+    if runtime:
+        return runtime
     try:
         width = output_width(text)
     except TritonConfigError as error:
@@ -455,8 +490,11 @@ def _config_problems(path: Path, model_name: str, num_labels: int) -> list[str]:
 def _labels_file_problems(path: Path, labels: list[str]) -> list[str]:
     if not path.is_file():
         return []
+    text = _utf8_text(path)
+    if text is None:
+        return [f"{LABELS_FILE}: not UTF-8 text"]
     try:
-        on_disk = json.loads(path.read_text(encoding="utf-8"))
+        on_disk = json.loads(text)
     except json.JSONDecodeError as error:
         return [f"{LABELS_FILE}: not valid JSON ({error})"]
     return [] if on_disk == labels else [f"{LABELS_FILE} differs from manifest.json labels"]
@@ -481,6 +519,7 @@ def _install_guarded(staging: Path, config: PullerConfig) -> int:
 def install_release(staging: Path, config: PullerConfig) -> int:
     """Move a checked release into place as the next version; returns its version number."""
     config.model_dir.mkdir(parents=True, exist_ok=True)
+    _readable_by_all(staging)
     _fsync_tree(staging)
     # config first: a new version must never be loaded with an older config (e.g. other width)
     _install_config(staging / CONFIG_FILE, config)
@@ -490,12 +529,20 @@ def install_release(staging: Path, config: PullerConfig) -> int:
     return version
 
 
+def _readable_by_all(folder: Path) -> None:
+    """0755 folders, 0644 files: Triton may run as another user than the puller."""
+    folder.chmod(0o755)
+    for path in folder.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
 def _install_config(source: Path, config: PullerConfig) -> None:
     target = config.model_dir / CONFIG_FILE
     if target.is_file() and target.read_bytes() == source.read_bytes():
         return
     staged = config.tmp_dir / f"{CONFIG_FILE}.new"
     shutil.copyfile(source, staged)
+    staged.chmod(0o644)
     _fsync_file(staged)
     os.replace(staged, target)
     log.info("config-updated model=%s path=%s", config.model_name, target)

@@ -60,12 +60,18 @@ def build_release(
     onnx_width: int | None = None,
     config_width: int | None = None,
     model_name: str = TRITON_NER_MODEL_NAME,
+    config_bytes: bytes | None = None,
+    labels_bytes: bytes | None = None,
 ) -> Path:
-    """A release folder in the agreed format (widths can be made to disagree, to test the checks)."""
+    """A release folder in the agreed format (widths can be made to disagree, and the config or
+    labels file replaced, to test the checks); the manifest always matches the files."""
     folder.mkdir(parents=True)
     tiny_ner_onnx(folder / "model.onnx", onnx_width or len(labels))
-    (folder / "config.pbtxt").write_text(ner_model_config(num_labels=config_width or len(labels)))
-    (folder / "labels.json").write_text(json.dumps(list(labels)))
+    config = ner_model_config(num_labels=config_width or len(labels)).encode()
+    (folder / "config.pbtxt").write_bytes(config_bytes if config_bytes is not None else config)
+    (folder / "labels.json").write_bytes(
+        labels_bytes if labels_bytes is not None else json.dumps(list(labels)).encode()
+    )
     (folder / "README.md").write_text(f"# Vessel NER {version}\n")
     write_manifest(
         folder,

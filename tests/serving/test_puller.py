@@ -5,6 +5,7 @@ import logging
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -15,6 +16,7 @@ import pytest
 from oceanid_dagster.domain.labels import BIO_TAGS, NUM_BIO_TAGS
 from oceanid_dagster.serving import puller
 from oceanid_dagster.serving.hub_client import LocalFolderHub, verify_manifest, write_manifest
+from oceanid_dagster.serving.triton_config import ner_model_config
 from tests.serving.releases import build_release
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -352,3 +354,50 @@ def test_puller_and_hub_client_import_without_dagster_or_torch():
         check=True,
     )
     assert result.stdout.strip() == "[]"
+
+
+# --- hardening ---------------------------------------------------------------------------------
+
+PYTHON_BACKEND = ner_model_config().replace('platform: "onnxruntime_onnx"', 'backend: "python"')
+
+
+@pytest.mark.parametrize(
+    ("options", "reason"),
+    [
+        ({"config_bytes": PYTHON_BACKEND.encode()}, "is not ONNX Runtime: refused"),
+        (
+            {"config_bytes": ner_model_config().replace("onnxruntime_onnx", "tensorrt_plan").encode()},
+            "is not ONNX Runtime: refused",
+        ),
+        ({"config_bytes": ner_model_config().encode("utf-16")}, "config.pbtxt: not UTF-8 text"),
+        ({"labels_bytes": '["O", "B-IMO"]'.encode("utf-16")}, "labels.json: not UTF-8 text"),
+    ],
+    ids=["python-backend", "tensorrt", "config-utf16", "labels-utf16"],
+)
+def test_a_release_that_is_not_plain_onnxruntime_or_not_utf8_is_rejected_and_recorded(
+    paths, hub, caplog, options, reason
+):
+    publish(hub, paths, R1, **options)
+    assert run_puller(paths, hub) == puller.EXIT_REJECTED
+    assert reason in caplog.text
+    assert versions(paths) == [] and R1 in state(paths)["rejected"]
+
+
+def test_a_release_holding_a_symbolic_link_is_rejected(paths):
+    folder = build_release(paths / "linked", R1)
+    (folder / "extra.txt").symlink_to("/etc/hostname")
+    with pytest.raises(puller.ReleaseRejected, match=r"symbolic links \(extra.txt\)"):
+        puller.check_release(folder, MODEL, R1)
+
+
+def test_installed_versions_are_readable_by_a_triton_running_as_another_user(paths, hub):
+    publish(hub, paths, R1)
+    os.umask(0o077)  # a puller started with a strict umask
+    try:
+        assert run_puller(paths, hub) == puller.EXIT_OK
+    finally:
+        os.umask(0o022)
+    installed = model_dir(paths) / "1"
+    assert stat.S_IMODE(installed.stat().st_mode) == 0o755
+    assert {stat.S_IMODE(path.stat().st_mode) for path in installed.rglob("*") if path.is_file()} == {0o644}
+    assert stat.S_IMODE((model_dir(paths) / "config.pbtxt").stat().st_mode) == 0o644
