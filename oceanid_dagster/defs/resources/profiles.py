@@ -11,6 +11,7 @@ import dagster as dg
 
 from oceanid_dagster import settings
 from oceanid_dagster.defs.deployment import executor_for_profile
+from oceanid_dagster.defs.resources.alert_webhook import AlertWebhookResource
 from oceanid_dagster.defs.resources.argilla import ArgillaResource
 from oceanid_dagster.defs.resources.document_store import DocumentStoreResource
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
@@ -66,6 +67,7 @@ def local_resources() -> dict:
         ),
         # make dev starts this server and sets DATABASE_URL to it
         "postgres": PostgresResource(url=_optional_env("DATABASE_URL") or LOCAL_DATABASE_URL),
+        "alert_webhook": AlertWebhookResource(url=_optional_env("OCEANID_ALERT_WEBHOOK_URL")),
     }
 
 
@@ -104,6 +106,7 @@ def prod_resources() -> dict:
         # No sample stand-in: without the published lists, vessel_registry fails saying so.
         "registry_lists": RegistryListsResource(registry_dir=os.environ.get("OCEANID_REGISTRY_DIR")),
         "postgres": PostgresResource(url=dg.EnvVar("DATABASE_URL")),
+        "alert_webhook": AlertWebhookResource(url=_optional_env("OCEANID_ALERT_WEBHOOK_URL")),
     }
 
 
