@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,6 +36,9 @@ class ScriptedOcr(BaseHTTPRequestHandler):
         with server.lock:
             status = server.script[min(server.requests, len(server.script) - 1)]
             server.requests += 1
+        if status == "slow":  # answers after the client's read timeout
+            time.sleep(server.slow_s)
+            status = 200
         body = json.dumps(
             {"text": PAGE_TEXT, "confidence": 0.93} if status == 200 else {"error": "overloaded"}
         ).encode()
@@ -51,7 +55,7 @@ class ScriptedOcr(BaseHTTPRequestHandler):
 @contextmanager
 def ocr_service(port: int, script: list[int]) -> Iterator[ThreadingHTTPServer]:
     server = ThreadingHTTPServer(("127.0.0.1", port), ScriptedOcr)
-    server.script, server.requests, server.lock = script, 0, threading.Lock()
+    server.script, server.requests, server.lock, server.slow_s = script, 0, threading.Lock(), 2.0
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -100,3 +104,12 @@ def test_remote_ocr_failures_are_retried_then_fail_clearly_and_the_next_run_comp
     assert stored_counts(resources["warehouse"]) == expected
     [method] = resources["warehouse"].query("SELECT method FROM raw_ocr WHERE document_id = ?", [scan_id])
     assert method == {"method": "remote"}
+
+
+def test_a_read_timeout_is_retried_like_a_refused_connection():
+    port = free_port()
+    with ocr_service(port, ["slow", 200]) as server:
+        engine = OcrEngineResource(engine="remote", remote_url=f"http://127.0.0.1:{port}/ocr", remote_timeout_s=0.5)
+        text, confidence = engine._remote_page(b"png bytes")
+    assert text == PAGE_TEXT and confidence == 0.93
+    assert server.requests == 2

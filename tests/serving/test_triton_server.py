@@ -5,6 +5,7 @@ Needs the Triton venv: ``services/triton/install.sh`` (creates .venv-triton).
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -184,3 +185,33 @@ def test_docling_granite_python_model_reports_a_bad_pdf(triton_url):
 
     with pytest.raises(Exception, match="pdf_data is not a readable PDF"):
         client.infer("docling_granite_python", [tensor])
+
+
+def test_docling_convert_sends_the_configs_contract_through_cloudflare_access(gate, tmp_path):
+    pdf = make_pdf(tmp_path / "notice.pdf", ["Vessel TAISEI MARU NO.24, IMO 9123456, flag Vanuatu"])
+    response = resource(gate.url).docling_convert(pdf)
+    assert "TAISEI MARU NO.24, IMO 9123456" in response["text"]
+    assert response["metadata"]["engine"] in ("docling", "pypdfium2_text_layer")
+
+
+def test_the_ocr_engine_reads_scanned_pages_through_triton_docling(triton_url):
+    from PIL import Image
+
+    from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource, png_as_pdf
+
+    image = Image.new("L", (200, 100), 255)
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    engine = OcrEngineResource(engine="triton_docling", triton=TritonResource(base_url=triton_url))
+    text, confidence = engine._ocr_page_function()(png.getvalue())  # a blank scan: no text, no error
+    assert text.strip() == "" and confidence is None
+    assert png_as_pdf(png.getvalue()).startswith(b"%PDF")
+    assert engine.engine_versions()["remote"] == "docling_granite_python on 127.0.0.1"
+
+
+def test_cloudflare_credentials_never_go_over_plain_http_off_loopback():
+    remote = resource("http://triton.example.org")
+    with pytest.raises(TritonError, match="refusing to send Cloudflare Access credentials over http"):
+        remote.server_ready()
+    with pytest.raises(TritonUnavailableError):  # loopback over http is allowed (an SSH tunnel, tests)
+        resource(f"http://127.0.0.1:{free_port()}", retries=0).server_ready()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import json
+import io
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Literal
@@ -13,6 +12,7 @@ import requests
 from dagster import ConfigurableResource
 from pydantic import Field
 
+from oceanid_dagster.defs.resources.triton import TritonResource
 from oceanid_dagster.reading.pdf import (
     REMOTE,
     TESSERACT,
@@ -28,8 +28,10 @@ from oceanid_dagster.reading.pdf import (
 class OcrEngineResource(ConfigurableResource):
     """Reads every page of a PDF. Pages with a usable text layer never go through OCR."""
 
-    engine: Literal["tesseract", "remote"] = Field(
-        default="tesseract", description="OCR for pages without a text layer: local tesseract or a remote service."
+    engine: Literal["tesseract", "remote", "triton_docling"] = Field(
+        default="tesseract",
+        description="OCR for pages without a text layer: local tesseract, a remote HTTP pages service, or "
+        "docling_granite_python on Triton (through `triton`).",
     )
     dpi: int = Field(default=300, description="Rasterisation resolution for OCR.")
     min_text_chars: int = Field(default=20, description="Fewer letters/digits than this on a page means a scan.")
@@ -51,11 +53,11 @@ class OcrEngineResource(ConfigurableResource):
     workers: int = Field(default=0, description="Parallel tesseract processes; 0 = one per core.")
     language: str = "eng"
     remote_url: str | None = Field(
-        default=None,
-        description="Remote OCR: a DeepSeek-OCR style endpoint (POST pdf bytes -> JSON pages) or a Triton "
-        "base URL serving docling_granite_python.",
+        default=None, description="Remote OCR: a DeepSeek-OCR style endpoint (POST page image -> JSON pages)."
     )
-    remote_kind: Literal["http_pages", "triton_docling"] = "http_pages"
+    triton: TritonResource | None = Field(
+        default=None, description="Triton serving docling_granite_python (engine triton_docling)."
+    )
     remote_timeout_s: float = 300.0
     remote_retries: int = 3
 
@@ -76,8 +78,10 @@ class OcrEngineResource(ConfigurableResource):
     def engine_versions(self) -> dict[str, str]:
         """Page method -> the engine (and version) that produced such pages."""
         versions = engine_versions()
-        if self.remote_url:
-            versions[REMOTE] = f"{self.remote_kind} {urlsplit(self.remote_url).hostname}"
+        if self.engine == "triton_docling" and self.triton is not None:
+            versions[REMOTE] = f"docling_granite_python on {urlsplit(self.triton.base_url or '').hostname}"
+        elif self.remote_url:
+            versions[REMOTE] = f"http_pages {urlsplit(self.remote_url).hostname}"
         return versions
 
     @property
@@ -87,18 +91,19 @@ class OcrEngineResource(ConfigurableResource):
     def _ocr_page_function(self) -> Callable[[bytes], tuple[str, float | None]]:
         if self.engine == "tesseract":
             return lambda png: tesseract_png(png, self.language)
+        if self.engine == "triton_docling":
+            if self.triton is None or not self.triton.base_url:
+                raise ValueError("OCR engine 'triton_docling' needs Triton: set TRITON_BASE_URL")
+            return self._docling_page
         if not self.remote_url:
             raise ValueError("OCR engine 'remote' needs remote_url")
         return self._remote_page
 
+    def _docling_page(self, png: bytes) -> tuple[str, float | None]:
+        """The page image as a one-page PDF (what the model takes) through docling_granite_python."""
+        return self.triton.docling_convert(png_as_pdf(png)).get("text", ""), None
+
     def _remote_page(self, png: bytes) -> tuple[str, float | None]:
-        if self.remote_kind == "triton_docling":
-            response = self._post_with_retries(
-                f"{self.remote_url.rstrip('/')}/v2/models/docling_granite_python/infer",
-                json=_docling_request(png),
-            )
-            payload = json.loads(response.json()["outputs"][0]["data"][0])
-            return payload.get("text", ""), None
         response = self._post_with_retries(self.remote_url, files={"file": ("page.png", png, "image/png")})
         payload = response.json()
         pages = payload.get("pages") or [payload]
@@ -113,21 +118,18 @@ class OcrEngineResource(ConfigurableResource):
                     response.raise_for_status()
                     return response
                 last_error = RuntimeError(f"HTTP {response.status_code}")
-            except requests.ConnectionError as error:
+            except (requests.ConnectionError, requests.Timeout) as error:  # a read timeout is worth a retry too
                 last_error = error
             if attempt < self.remote_retries:  # no pause after the last attempt: fail now
                 time.sleep(min(2**attempt, 30))
         raise RuntimeError(f"remote OCR at {url} failed after {self.remote_retries + 1} attempts: {last_error}")
 
 
-def _docling_request(png: bytes) -> dict:
-    def tensor(name: str, value: str) -> dict:
-        return {"name": name, "shape": [1, 1], "datatype": "BYTES", "data": [value]}
+def png_as_pdf(png: bytes) -> bytes:
+    """A one-page PDF holding the page image at its resolution."""
+    from PIL import Image
 
-    return {
-        "inputs": [
-            tensor("pdf_data", base64.b64encode(png).decode("ascii")),
-            tensor("prompt", "Convert the document to text."),
-            tensor("text", ""),
-        ]
-    }
+    with Image.open(io.BytesIO(png)) as image:
+        output = io.BytesIO()
+        image.convert("RGB").save(output, format="PDF", resolution=float(image.info.get("dpi", (300, 300))[0]))
+    return output.getvalue()

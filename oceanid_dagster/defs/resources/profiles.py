@@ -89,7 +89,9 @@ def prod_resources() -> dict:
             aws_secret_access_key=dg.EnvVar("AWS_SECRET_ACCESS_KEY"),
         ),
         "ocr_engine": OcrEngineResource(
-            engine=os.environ.get("OCEANID_OCR_ENGINE", "tesseract"), remote_url=os.environ.get("OCEANID_OCR_URL")
+            engine=os.environ.get("OCEANID_OCR_ENGINE", "tesseract"),
+            remote_url=os.environ.get("OCEANID_OCR_URL"),
+            triton=triton_resource(),
         ),
         "model_hub": model_hub,
         "ner_runtime": NerRuntimeResource(

@@ -8,7 +8,10 @@ goes in ``CF-Access-Client-Id`` / ``CF-Access-Client-Secret`` and never into log
 
 from __future__ import annotations
 
+import ipaddress
+import json
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 import requests
@@ -21,6 +24,9 @@ from oceanid_dagster.serving.triton_config import NER_OUTPUT_NAME, TRITON_NER_MO
 
 _RETRY_STATUSES = (429, 502, 503, 504, 520, 521, 522, 523, 524)  # 52x: Cloudflare cannot reach the origin
 _BINARY_HEADER = "Inference-Header-Content-Length"
+DOCLING_MODEL_NAME = "docling_granite_python"
+DOCLING_OUTPUT_NAME = "response"
+DOCLING_PROMPT = "Convert this page to text, keeping table columns."
 
 
 class TritonError(RuntimeError):
@@ -88,6 +94,32 @@ class TritonResource(ConfigurableResource):
             )
         return _decode_logits(response)
 
+    def docling_convert(self, pdf: bytes, prompt: str = DOCLING_PROMPT) -> dict[str, Any]:
+        """One PDF through ``docling_granite_python`` (its config: BYTES tensors of dims ``[1]``,
+        no batch dimension; raw PDF bytes, sent as binary tensor data) -> ``{"text", "tables", "metadata"}``."""
+        from tritonclient.http import InferenceServerClient, InferInput, InferRequestedOutput
+
+        inputs = []
+        for name, value in (("pdf_data", pdf), ("prompt", prompt.encode("utf-8"))):
+            tensor = InferInput(name, [1], "BYTES")
+            tensor.set_data_from_numpy(np.array([value], dtype=np.object_), binary_data=True)
+            inputs.append(tensor)
+        outputs = [InferRequestedOutput(DOCLING_OUTPUT_NAME, binary_data=True)]
+        body, json_size = InferenceServerClient.generate_request_body(inputs, outputs=outputs)
+        headers = {"Content-Type": "application/octet-stream", _BINARY_HEADER: str(json_size)}
+        path = f"/v2/models/{DOCLING_MODEL_NAME}/infer"
+        response = self._request("POST", path, data=body, headers=headers)
+        if response.status_code != 200:
+            raise TritonError(f"Triton at {self.base_url} refused {DOCLING_MODEL_NAME!r}: {_server_message(response)}")
+        header_length = response.headers.get(_BINARY_HEADER)
+        result = InferenceServerClient.parse_response_body(
+            response.content, header_length=int(header_length) if header_length is not None else None
+        )
+        answer = result.as_numpy(DOCLING_OUTPUT_NAME)
+        if answer is None or not len(answer):
+            raise TritonError(f"{DOCLING_MODEL_NAME} answered without a {DOCLING_OUTPUT_NAME!r} output")
+        return json.loads(answer.reshape(-1)[0])
+
     # --- plumbing --------------------------------------------------------------------------------
 
     def _model_path(self) -> str:
@@ -148,10 +180,25 @@ class TritonResource(ConfigurableResource):
             raise TritonError("set both CF_ACCESS_CLIENT_ID and CF_ACCESS_CLIENT_SECRET, or neither")
         if not self.cf_access_client_id:
             return {}
+        target = urlsplit(self.base_url or "")
+        if target.scheme != "https" and not _is_loopback(target.hostname):
+            raise TritonError(
+                f"refusing to send Cloudflare Access credentials over {target.scheme or 'no'} scheme to "
+                f"{target.hostname}: use an https:// TRITON_BASE_URL"
+            )
         return {
             "CF-Access-Client-Id": self.cf_access_client_id,
             "CF-Access-Client-Secret": self.cf_access_client_secret,
         }
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
 
 
 def _checked_inputs(input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
