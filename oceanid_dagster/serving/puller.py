@@ -68,6 +68,7 @@ from oceanid_dagster.serving.triton_config import (
     TritonConfigError,
     config_model_name,
     output_width,
+    pin_gpus,
 )
 
 EXIT_OK = 0
@@ -129,6 +130,7 @@ class PullerConfig:
     keep: int = DEFAULT_KEEP
     work_dir: Path | None = None
     retry_rejected: bool = False
+    gpus: tuple[int, ...] = ()  # instance_group.gpus of the installed config; () = Triton's choice
 
     @property
     def model_dir(self) -> Path:
@@ -238,6 +240,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="lock, state and downloads; same filesystem as the repository (default <repository>.puller)",
     )
     parser.add_argument("--retry-rejected", action="store_true", help="download a release rejected earlier again")
+    parser.add_argument(
+        "--gpus",
+        default=env.get("OCEANID_TRITON_GPUS", ""),
+        help="GPU ids the model's instances run on, e.g. 0 or 0,1 (env OCEANID_TRITON_GPUS; default: all)",
+    )
     return parser.parse_args(argv)
 
 
@@ -258,7 +265,18 @@ def config_from_args(args: argparse.Namespace) -> PullerConfig:
         keep=args.keep,
         work_dir=Path(args.work_dir).absolute() if args.work_dir else None,
         retry_rejected=args.retry_rejected,
+        gpus=_gpu_ids(args.gpus),
     )
+
+
+def _gpu_ids(text: str) -> tuple[int, ...]:
+    try:
+        gpus = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise ConfigError(f"--gpus {text!r}: expected GPU ids like 0 or 0,1") from None
+    if any(gpu < 0 for gpu in gpus):
+        raise ConfigError(f"--gpus {text!r}: GPU ids are >= 0")
+    return gpus
 
 
 def make_hub(config: PullerConfig) -> HubClient:
@@ -512,7 +530,7 @@ def installed_versions(model_dir: Path) -> list[int]:
 def _install_guarded(staging: Path, config: PullerConfig) -> int:
     try:
         return install_release(staging, config)
-    except OSError as error:
+    except (OSError, TritonConfigError) as error:
         raise InstallFailed(f"installing into {config.model_dir}: {error}") from error
 
 
@@ -538,10 +556,11 @@ def _readable_by_all(folder: Path) -> None:
 
 def _install_config(source: Path, config: PullerConfig) -> None:
     target = config.model_dir / CONFIG_FILE
-    if target.is_file() and target.read_bytes() == source.read_bytes():
+    wanted = pin_gpus(source.read_text(encoding="utf-8"), config.gpus).encode("utf-8")
+    if target.is_file() and target.read_bytes() == wanted:
         return
     staged = config.tmp_dir / f"{CONFIG_FILE}.new"
-    shutil.copyfile(source, staged)
+    staged.write_bytes(wanted)
     staged.chmod(0o644)
     _fsync_file(staged)
     os.replace(staged, target)

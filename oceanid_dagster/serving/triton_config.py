@@ -81,6 +81,22 @@ class TritonConfigError(ValueError):
     pass
 
 
+_GPU_KIND = re.compile(r"^(\s*)kind\s*:\s*KIND_GPU\s*$", re.MULTILINE)
+
+
+def pin_gpus(config_text: str, gpus: tuple[int, ...]) -> str:
+    """The config with every GPU instance group pinned to ``gpus`` (``instance_group.gpus``):
+    the GPU host's choice, not the release's. No ``gpus``: the text unchanged."""
+    if not gpus:
+        return config_text
+    if re.search(r"^\s*gpus\s*:", config_text, re.MULTILINE):
+        raise TritonConfigError("the config already pins gpus; refusing to pin them twice")
+    if not _GPU_KIND.search(config_text):
+        raise TritonConfigError("no KIND_GPU instance group to pin")
+    listed = ", ".join(str(gpu) for gpu in gpus)
+    return _GPU_KIND.sub(lambda match: f"{match.group(0)}\n{match.group(1)}gpus: [ {listed} ]", config_text)
+
+
 _OUTPUT_SECTION = re.compile(r"\boutput\s*:?\s*([\[{])")
 _NAME = re.compile(r'\bname\s*:\s*"([^"]*)"')
 _DIMS = re.compile(r"\bdims\s*:\s*(?:\[([^\]]*)\]|(-?\d+))")

@@ -401,3 +401,20 @@ def test_installed_versions_are_readable_by_a_triton_running_as_another_user(pat
     assert stat.S_IMODE(installed.stat().st_mode) == 0o755
     assert {stat.S_IMODE(path.stat().st_mode) for path in installed.rglob("*") if path.is_file()} == {0o644}
     assert stat.S_IMODE((model_dir(paths) / "config.pbtxt").stat().st_mode) == 0o644
+
+
+def test_gpu_pinning_is_the_hosts_configuration_applied_to_the_installed_config(paths, hub):
+    from google.protobuf import text_format
+    from tritonclient.grpc import model_config_pb2
+
+    publish(hub, paths, R1)
+    assert run_puller(paths, hub, "--gpus", "1,0") == puller.EXIT_OK
+    installed = (model_dir(paths) / "config.pbtxt").read_text()
+    parsed = text_format.Parse(installed, model_config_pb2.ModelConfig())  # Triton's own schema
+    assert [list(group.gpus) for group in parsed.instance_group] == [[1, 0]]
+    assert (model_dir(paths) / "1" / "config.pbtxt").read_text() != installed, "the release itself is untouched"
+
+
+def test_gpu_ids_that_are_not_numbers_are_a_config_error(paths):
+    with pytest.raises(puller.ConfigError, match="--gpus 'first'"):
+        puller.config_from_args(puller.parse_args(puller_args(paths, "--gpus", "first")))
