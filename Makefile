@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-packages services dev seed lint format test bench clean db-start db-migrate db-psql
+.PHONY: install system-packages services dev seed lint format test bench clean db-start db-migrate db-psql smoke
 
 install: system-packages $(STAMP) services
 
@@ -62,6 +62,10 @@ db-migrate: db-start
 
 db-psql: db-start
 	psql "$${DATABASE_URL:-$(LOCAL_DATABASE_URL)}"
+
+# Every configured part reachable and usable (the current OCEANID_PROFILE's resources).
+smoke: $(STAMP)
+	$(BIN)/oceanid smoke
 
 # ruff: formatting and lint rules in pyproject.toml (line length 120).
 lint: $(STAMP)

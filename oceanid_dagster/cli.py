@@ -1,5 +1,5 @@
 """The ``oceanid`` command: ingest documents through Dagster, extract entities from one file,
-run the training chain, migrate the curated store."""
+run the training chain, migrate the curated store, smoke-test the deployment."""
 
 from __future__ import annotations
 
@@ -21,16 +21,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     extract = commands.add_parser("extract", help="print pages and entities of one PDF as JSON; writes nothing")
     extract.add_argument("file", type=Path)
     commands.add_parser("train", help="materialise the training chain: dataset → model → ONNX → release")
+    commands.add_parser("smoke", help="check every configured part (warehouse, Argilla, hub, Postgres, Triton)")
     db = commands.add_parser("db", help="the curated store (PostgreSQL at DATABASE_URL)")
     db.add_argument("action", choices=["migrate", "current"], help="migrate to head, or print the revision")
     args = parser.parse_args(argv)
     if args.command == "db":
         return db_command(args.action)
+    if args.command == "smoke":
+        return smoke_command()
     if args.command == "ingest":
         return ingest_command(args.paths)
     if args.command == "extract":
         return extract_command(args.file)
     return train_command()
+
+
+SMOKE_RESOURCES = ("warehouse", "argilla", "model_hub", "postgres", "ner_runtime")
+
+
+def smoke_command() -> int:
+    import dagster as dg
+
+    from oceanid_dagster.defs.resources.profiles import resources_for_profile
+    from oceanid_dagster.smoke import check_deployment, render
+
+    configured = resources_for_profile()
+    with dg.build_resources({name: configured[name] for name in SMOKE_RESOURCES}) as built:
+        checks = check_deployment({name: getattr(built, name) for name in SMOKE_RESOURCES})
+    print(render(checks))
+    failed = [check.part for check in checks if not check.ok]
+    if failed:
+        print(f"smoke: FAILED: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    print(f"smoke: all {len(checks)} parts ok")
+    return 0
 
 
 def db_command(action: str) -> int:

@@ -26,6 +26,17 @@ def listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def run_smoke(env: dict) -> subprocess.CompletedProcess:
+    oceanid = Path(sys.executable).parent / "oceanid"
+    return subprocess.run([str(oceanid), "smoke"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+
+
+def smoke_parts(result: subprocess.CompletedProcess, status: str) -> set[str]:
+    """Parts with ``status`` in the smoke table (columns are two-space separated)."""
+    rows = [line.split("  ") for line in result.stdout.splitlines()[1:]]
+    return {cells[0].strip() for cells in rows if status in [cell.strip() for cell in cells if cell.strip()]}
+
+
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_a_signal_stops_postgres_argilla_and_dagster_and_secrets_stay_out_of_the_log(
     tmp_path, traversable_dir, stop_signal
@@ -52,7 +63,13 @@ def test_a_signal_stops_postgres_argilla_and_dagster_and_secrets_stay_out_of_the
     try:
         wait_for_http(f"http://127.0.0.1:{dagster_port}/server_info", 240, dev, terminal)
         assert listening(argilla_port) and listening(dagster_port) and listening(postgres_port)
-        assert f"postgresql://oceanid@127.0.0.1:{postgres_port}/oceanid" in terminal.read_text()
+        database_url = f"postgresql://oceanid@127.0.0.1:{postgres_port}/oceanid"
+        assert database_url in terminal.read_text()
+        stack = {**env, "ARGILLA_API_URL": f"http://127.0.0.1:{argilla_port}"}
+        if stop_signal == signal.SIGTERM:  # once is enough: `oceanid smoke` passes against the running stack
+            smoke = run_smoke({**stack, "DATABASE_URL": database_url})
+            assert smoke.returncode == 0, smoke.stdout + smoke.stderr
+            assert {"warehouse", "argilla", "model hub", "postgres"} <= smoke_parts(smoke, "ok")
 
         dev.send_signal(stop_signal)
         dev.wait(timeout=90)
@@ -61,6 +78,10 @@ def test_a_signal_stops_postgres_argilla_and_dagster_and_secrets_stay_out_of_the
         while any(map(listening, (argilla_port, dagster_port, postgres_port))) and time.monotonic() < deadline:
             time.sleep(0.5)
         assert not listening(postgres_port), "PostgreSQL stopped"
+        if stop_signal == signal.SIGTERM:  # and fails, naming Argilla, once Argilla is gone
+            smoke = run_smoke(stack)
+            assert smoke.returncode == 1 and "smoke: FAILED: argilla" in smoke.stderr, smoke.stdout + smoke.stderr
+            assert smoke_parts(smoke, "FAILED") == {"argilla"}
         assert not listening(argilla_port), "Argilla stopped"
         assert not listening(dagster_port), "dagster dev stopped"
     finally:

@@ -295,6 +295,16 @@ class ArgillaResource(ConfigurableResource):
                 f"(missing {sorted(set(LABEL_NAMES) - labels)}, unknown {sorted(labels - set(LABEL_NAMES))})"
             )
 
+    def health(self) -> str:
+        """Log in and look for the dataset, changing nothing: a one-line summary, or an
+        :class:`ArgillaUnavailableError` / :class:`ArgillaDatasetMismatchError` saying what failed."""
+        me = self._request("log in", "GET", "/api/v1/me")
+        dataset = self._retrying("read the dataset", lambda: self._find_dataset(self._client()))
+        if dataset is None:
+            return f"logged in as {me['username']}; dataset {self.workspace}/{self.dataset_name} not created yet"
+        self._check_labels(dataset)
+        return f"logged in as {me['username']}; dataset {self.workspace}/{self.dataset_name} matches the label schema"
+
     def ensure_dataset(self) -> str:
         """Create the dataset if missing (settings from the label schema); return its id."""
         return str(self._retrying("create or read the dataset", self._ensure_dataset).id)

@@ -71,8 +71,9 @@ class TritonResource(ConfigurableResource):
     def server_ready(self) -> bool:
         return self._request("GET", "/v2/health/ready").status_code == 200
 
-    def model_ready(self) -> bool:
-        return self._request("GET", f"{self._model_path()}/ready").status_code == 200
+    def model_ready(self, model_name: str | None = None) -> bool:
+        path = self._model_path() if model_name is None else f"/v2/models/{model_name}"
+        return self._request("GET", f"{path}/ready").status_code == 200
 
     def model_metadata(self) -> dict[str, Any]:
         response = self._request("GET", self._model_path())
