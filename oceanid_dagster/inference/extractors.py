@@ -4,7 +4,7 @@ bootstrap extractor that fills the table until a model has been released. No Dag
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -62,12 +62,24 @@ class ModelExtractor:
     source = MODEL
 
     def __init__(
-        self, model, gazetteer: Gazetteer | None = None, rule_labels: frozenset[str] = frozenset()
-    ) -> None:  # model: inference.OnnxNerModel
+        self,
+        model,  # inference.OnnxNerModel
+        gazetteer: Gazetteer | None = None,
+        rule_labels: frozenset[str] = frozenset(),
+        served_version: Callable[[], str | None] | None = None,
+    ) -> None:
         self.model = model
         self.rules = RuleExtractor(gazetteer)
         self.rule_labels = frozenset(rule_labels)
-        self.version = model.version or "unversioned"
+        self.served_version = served_version
+
+    @property
+    def version(self) -> str:
+        """The release; on Triton, with the model version Triton said it served (``@triton:<model>/<n>``),
+        which is what ran even when the GPU host has not installed the newest release yet."""
+        release = self.model.version or "unversioned"
+        served = self.served_version() if self.served_version else None
+        return f"{release}@triton:{served}" if served else release
 
     def extract_pages(self, texts: Sequence[str]) -> list[PageEntities]:
         predictions = self.model.predict_pages(texts)

@@ -81,3 +81,17 @@ def test_ner_runtime_sends_extraction_to_triton_when_configured(release_folder, 
     assert [[s for s in page.spans if s.label != "IMO"] for page in found] == [
         [s for s in page if s.label != "IMO"] for page in local
     ]
+
+
+def test_entities_record_the_model_version_triton_served(release_folder, triton, tmp_path):
+    from oceanid_dagster.defs.resources.model_hub import ModelHubResource
+    from oceanid_dagster.defs.resources.ner_runtime import NerRuntimeResource
+
+    hub = ModelHubResource(local_dir=str(tmp_path / "hub"), model_repo=REPO_ID)
+    hub.client().publish_folder(REPO_ID, release_folder, release_folder.name)
+    extractor = NerRuntimeResource(
+        models_cache_dir=str(tmp_path / "models"), model_hub=hub, triton=triton
+    ).load_extractor()
+    extractor.extract_pages(TEXTS[:1])
+    assert extractor.version.startswith(f"{release_folder.name}@triton:{triton.model_name}/")
+    assert extractor.version.rsplit("/", 1)[1].isdigit()

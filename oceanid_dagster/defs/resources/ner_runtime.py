@@ -43,7 +43,8 @@ class NerRuntimeResource(ConfigurableResource):
         if revision is None:
             return RuleExtractor(gazetteer)
         folder = self._cached_release(hub, revision)
-        return ModelExtractor(self._model(folder), gazetteer, rule_labels=_rule_labels(folder))
+        served = (lambda: self.triton.served_version) if self.triton.base_url else None
+        return ModelExtractor(self._model(folder), gazetteer, rule_labels=_rule_labels(folder), served_version=served)
 
     def _cached_release(self, hub, revision: str) -> Path:
         """The release in the local cache, complete and verified: downloaded into a temporary folder,

@@ -65,6 +65,12 @@ class TritonResource(ConfigurableResource):
     backoff_s: float = Field(default=0.5, description="Backoff factor between retries (doubles each time).")
 
     _session: requests.Session | None = PrivateAttr(default=None)
+    _served: str | None = PrivateAttr(default=None)
+
+    @property
+    def served_version(self) -> str | None:
+        """``<model>/<version>`` Triton said it ran for the last inference (None before any)."""
+        return self._served
 
     # --- KServe V2 endpoints ---------------------------------------------------------------------
 
@@ -93,7 +99,9 @@ class TritonResource(ConfigurableResource):
             raise TritonError(
                 f"Triton at {self.base_url} refused inference on {self.model_name!r}: {_server_message(response)}"
             )
-        return _decode_logits(response)
+        logits, served = _decode_logits(response)
+        self._served = served
+        return logits
 
     def docling_convert(self, pdf: bytes, prompt: str = DOCLING_PROMPT) -> dict[str, Any]:
         """One PDF through ``docling_granite_python`` (its config: BYTES tensors of dims ``[1]``,
@@ -225,7 +233,7 @@ def _encode_request(input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[
     return body, json_size
 
 
-def _decode_logits(response: requests.Response) -> np.ndarray:
+def _decode_logits(response: requests.Response) -> tuple[np.ndarray, str | None]:
     from tritonclient.http import InferenceServerClient
 
     header_length = response.headers.get(_BINARY_HEADER)
@@ -236,7 +244,9 @@ def _decode_logits(response: requests.Response) -> np.ndarray:
     logits = result.as_numpy(NER_OUTPUT_NAME)
     if logits is None:
         raise TritonError(f"Triton response has no {NER_OUTPUT_NAME!r} output")
-    return logits.astype(np.float32, copy=False)
+    answer = result.get_response()
+    served = f"{answer.get('model_name')}/{answer.get('model_version')}" if answer.get("model_version") else None
+    return logits.astype(np.float32, copy=False), served
 
 
 def _server_message(response: requests.Response) -> str:
