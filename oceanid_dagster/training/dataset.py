@@ -268,8 +268,10 @@ def build_dataset(
     frozen_test_ids: Iterable[str] = (),
     fractions: SplitFractions = SplitFractions(),
     max_words: int = DEFAULT_MAX_WORDS,
+    gold_repeats: int = 1,
 ):
-    """A ``DatasetDict`` with ``train``/``validation``/``test`` (each possibly empty)."""
+    """A ``DatasetDict`` with ``train``/``validation``/``test`` (each possibly empty); gold pages
+    repeated ``gold_repeats`` times in ``train`` only (evaluation counts each page once)."""
     from datasets import DatasetDict
 
     frozen = frozenset(frozen_test_ids)
@@ -282,20 +284,29 @@ def build_dataset(
         seen.add(key)
         pages_by_split[assign_split(page, frozen, fractions)].append(page)
     return DatasetDict(
-        {split: examples_dataset(split_pages, max_words) for split, split_pages in pages_by_split.items()}
+        {
+            split: examples_dataset(split_pages, max_words, gold_repeats if split == TRAIN else 1)
+            for split, split_pages in pages_by_split.items()
+        }
     )
 
 
-def examples_dataset(pages: Iterable[LabelledPage], max_words: int = DEFAULT_MAX_WORDS):
-    """One ``Dataset`` of the examples of ``pages`` (no splitting)."""
+def examples_dataset(pages: Iterable[LabelledPage], max_words: int = DEFAULT_MAX_WORDS, gold_repeats: int = 1):
+    """One ``Dataset`` of the examples of ``pages`` (no splitting); each gold page's examples appear
+    ``gold_repeats`` times (ids suffixed ``:r1``, ``:r2``...), so a few dozen corrected pages weigh
+    against thousands of silver ones."""
     from datasets import Dataset
 
+    if gold_repeats < 1:
+        raise ValueError(f"gold_repeats must be >= 1, got {gold_repeats}")
     features = dataset_features()
     columns: dict[str, list[Any]] = {name: [] for name in features}  # from columns: an empty split keeps its schema
     for page in pages:
-        for example in page_examples(page, max_words):
-            for name in features:
-                columns[name].append(example[name])
+        examples = page_examples(page, max_words)
+        for copy in range(gold_repeats if page.source == GOLD else 1):
+            for example in examples:
+                for name in features:
+                    columns[name].append(f"{example['id']}:r{copy}" if name == "id" and copy else example[name])
     return Dataset.from_dict(columns, features=features)
 
 

@@ -277,3 +277,16 @@ def test_evaluation_pages_are_the_gold_test_pages_when_there_are_any_and_round_t
     assert load_evaluation_pages(tmp_path) == [gold, *only_silver]
     with pytest.raises(FileNotFoundError, match="rebuild ner_training_dataset"):
         load_evaluation_pages(tmp_path / "older")
+
+
+def test_gold_pages_are_repeated_in_train_only():
+    spans = (Span(7, 21, "VESSEL_NAME"),)
+    gold = LabelledPage("g1", 1, PAGE_TEXT, spans, GOLD)
+    silver = LabelledPage("s1", 1, PAGE_TEXT, spans, SILVER)
+    everything_in_train = SplitFractions(test=0.0, validation=0.0)
+    dataset = build_dataset([gold, silver], fractions=everything_in_train, gold_repeats=3)
+    assert sorted(dataset["train"]["id"]) == ["g1:1:0", "g1:1:0:r1", "g1:1:0:r2", "s1:1:0"]
+    in_test = build_dataset([gold], frozen_test_ids={"g1"}, gold_repeats=3)
+    assert in_test["test"]["id"] == ["g1:1:0"], "the test split counts each page once"
+    with pytest.raises(ValueError, match="gold_repeats"):
+        build_dataset([gold], gold_repeats=0)

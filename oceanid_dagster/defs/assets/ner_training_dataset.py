@@ -47,6 +47,9 @@ class NerDatasetConfig(dg.Config):
     max_words: int = Field(default=DEFAULT_MAX_WORDS, description="Words per example (pages are cut at line ends).")
     test_fraction: float = Field(default=0.15, description="Share of new documents hashed into test.")
     validation_fraction: float = Field(default=0.10, description="Share of documents hashed into validation.")
+    gold_repeats: int = Field(
+        default=8, description="Each corrected (gold) page appears this many times in train, silver pages once."
+    )
 
 
 def registry_records(warehouse: WarehouseResource, registry_lists: RegistryListsResource) -> tuple[list[dict], str]:
@@ -105,6 +108,7 @@ def ner_training_dataset(
             frozen_test_ids=frozen,
             fractions=fractions,
             max_words=config.max_words,
+            gold_repeats=config.gold_repeats,
         )
         shipping_test = evaluation_pages(gold + silver, frozen, fractions)
         revision = datetime.now(timezone.utc).strftime(DATASET_REVISION_FORMAT)
