@@ -118,15 +118,30 @@ def build_tiny_base_model(
 
 def train_wordpiece_tokenizer(texts: Iterable[str], vocab_size: int):
     """An uncased BERT-style WordPiece tokenizer trained on ``texts``, as a ``DistilBertTokenizerFast``."""
-    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
-    from transformers import DistilBertTokenizerFast
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
 
     tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
     tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
     tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tokenizer.decoder = decoders.WordPiece()
     trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=list(SPECIAL_TOKENS))
     tokenizer.train_from_iterator(texts, trainer=trainer)
+    return wordpiece_tokenizer(tokenizer.get_vocab())
+
+
+def wordpiece_tokenizer(vocabulary: Iterable[str]):
+    """The uncased BERT-style WordPiece tokenizer of ``vocabulary``, as a ``DistilBertTokenizerFast``.
+
+    Ids are the special tokens first, then the rest sorted: the trainer numbers its vocabulary in
+    hash-map order, different in every process, and one vocabulary must always give one tokenizer.
+    """
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    from transformers import DistilBertTokenizerFast
+
+    ordered = list(SPECIAL_TOKENS) + sorted(set(vocabulary) - set(SPECIAL_TOKENS))
+    tokenizer = Tokenizer(models.WordPiece({token: index for index, token in enumerate(ordered)}, unk_token="[UNK]"))
+    tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tokenizer.decoder = decoders.WordPiece()
     cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
     tokenizer.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]",

@@ -15,6 +15,10 @@ from oceanid_dagster.domain.labels import ID2LABEL, LABEL2ID
 from oceanid_dagster.training.onnx_export import TokenizedExamples
 
 IGNORED = -100
+# The WordPiece vocabulary of the training sentences, trained once and kept: the trainer breaks ties
+# differently in every process, and the tiny model (and what tests see it find) must not change
+# from one session to the next. Regenerate with train_wordpiece_tokenizer(..., vocab_size=400).
+TINY_VOCABULARY = Path(__file__).parent / "data" / "tiny_vocab.txt"
 NAMES = [
     "taisei maru",
     "ocean star",
@@ -126,11 +130,11 @@ def build_tiny_token_classifier(folder: Path, seed: int = 0, steps: int = 300) -
     import torch
     from transformers import DistilBertConfig, DistilBertForTokenClassification
 
-    from oceanid_dagster.training.base_models import train_wordpiece_tokenizer
+    from oceanid_dagster.training.base_models import wordpiece_tokenizer
 
     train = synthetic_sentences(400, seed)
     evaluation = synthetic_sentences(64, seed + 1)
-    tokenizer = train_wordpiece_tokenizer([sentence.text for sentence in train], vocab_size=400)
+    tokenizer = wordpiece_tokenizer(TINY_VOCABULARY.read_text(encoding="utf-8").split())
     config = DistilBertConfig(
         vocab_size=len(tokenizer),
         dim=32,
