@@ -79,8 +79,9 @@ format: $(STAMP)
 test: install lint
 	$(BIN)/pytest -q
 
+# All benchmarks, or one: make bench BENCH=bench_inference
 bench: install
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH)
 
 clean:
 	rm -rf $(VENV) .venv-argilla .venv-triton

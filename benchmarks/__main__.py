@@ -1,15 +1,19 @@
 """``python -m benchmarks [bench_name ...]``: every ``bench_*.py`` of this folder (or the ones
-named), each in its own process.
+named; `make bench BENCH=bench_inference`), each in its own process.
 
-Their JSON lines go to stdout as they come; a benchmark that fails is named at the end and makes
-the exit status non-zero, after the others have run.
+Their JSON lines go to stdout as they come, and a one-table summary of the figures that have a
+target (figure, value, target, met; :mod:`benchmarks.targets`) ends the run. A benchmark that fails
+is named at the end and makes the exit status non-zero, after the others have run.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
+
+from benchmarks.targets import summary
 
 FOLDER = Path(__file__).resolve().parent
 
@@ -21,12 +25,19 @@ def benchmark_scripts(names: list[str]) -> list[Path]:
     return scripts
 
 
-def run(script: Path) -> int:
+def run(script: Path, figures: list[dict]) -> int:
     print(f"== {script.name}", file=sys.stderr, flush=True)
-    # as a module from the repository root, so benchmarks can import their shared helpers;
-    # stdout passes straight through: each benchmark prints its own JSON lines
+    # as a module from the repository root, so benchmarks can import their shared helpers; each
+    # JSON line is passed on as it comes and kept for the summary
     command = [sys.executable, "-m", f"{FOLDER.name}.{script.stem}"]
-    return subprocess.run(command, cwd=FOLDER.parent, check=False).returncode
+    with subprocess.Popen(command, cwd=FOLDER.parent, stdout=subprocess.PIPE, text=True) as process:
+        for line in process.stdout:
+            print(line, end="", flush=True)
+            try:
+                figures.append(json.loads(line))
+            except json.JSONDecodeError:
+                pass
+    return process.returncode
 
 
 def main(argv: list[str]) -> int:
@@ -34,7 +45,9 @@ def main(argv: list[str]) -> int:
     if not scripts:
         print(f"no benchmark matches {argv}", file=sys.stderr)
         return 2
-    failed = [script.name for script in scripts if run(script) != 0]
+    figures: list[dict] = []
+    failed = [script.name for script in scripts if run(script, figures) != 0]
+    print(summary(figures), file=sys.stderr, flush=True)
     if failed:
         print(f"failed benchmarks: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
