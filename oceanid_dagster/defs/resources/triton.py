@@ -90,46 +90,51 @@ class TritonResource(ConfigurableResource):
     def infer_logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         """``[batch, sequence]`` token ids and mask -> ``[batch, sequence, labels]`` float32 logits."""
         input_ids, attention_mask = _checked_inputs(input_ids, attention_mask)
-        body, json_size = _encode_request(input_ids, attention_mask)
-        headers = {"Content-Type": "application/octet-stream", _BINARY_HEADER: str(json_size)}
-        response = self._request("POST", f"{self._model_path()}/infer", data=body, headers=headers)
+        inputs = [
+            _binary_tensor("input_ids", input_ids, "INT64"),
+            _binary_tensor("attention_mask", attention_mask, "INT64"),
+        ]
+        response = self._post_tensors(f"{self._model_path()}/infer", inputs, NER_OUTPUT_NAME)
         if response.status_code != 200:
             if not self.model_ready():
                 raise self._not_ready(response)
             raise TritonError(
                 f"Triton at {self.base_url} refused inference on {self.model_name!r}: {_server_message(response)}"
             )
-        logits, served = _decode_logits(response)
-        self._served = served
-        return logits
+        result = _binary_result(response)
+        logits = result.as_numpy(NER_OUTPUT_NAME)
+        if logits is None:
+            raise TritonError(f"Triton response has no {NER_OUTPUT_NAME!r} output")
+        answer = result.get_response()
+        self._served = f"{answer['model_name']}/{answer['model_version']}" if answer.get("model_version") else None
+        return logits.astype(np.float32, copy=False)
 
     def docling_convert(self, pdf: bytes, prompt: str = DOCLING_PROMPT) -> dict[str, Any]:
         """One PDF through ``docling_granite_python`` (its config: BYTES tensors of dims ``[1]``,
         no batch dimension; raw PDF bytes, sent as binary tensor data) -> ``{"text", "tables", "metadata"}``."""
-        from tritonclient.http import InferenceServerClient, InferInput, InferRequestedOutput
-
-        inputs = []
-        for name, value in (("pdf_data", pdf), ("prompt", prompt.encode("utf-8"))):
-            tensor = InferInput(name, [1], "BYTES")
-            tensor.set_data_from_numpy(np.array([value], dtype=np.object_), binary_data=True)
-            inputs.append(tensor)
-        outputs = [InferRequestedOutput(DOCLING_OUTPUT_NAME, binary_data=True)]
-        body, json_size = InferenceServerClient.generate_request_body(inputs, outputs=outputs)
-        headers = {"Content-Type": "application/octet-stream", _BINARY_HEADER: str(json_size)}
-        path = f"/v2/models/{DOCLING_MODEL_NAME}/infer"
-        response = self._request("POST", path, data=body, headers=headers)
+        inputs = [
+            _binary_tensor(name, np.array([value], dtype=np.object_), "BYTES")
+            for name, value in (("pdf_data", pdf), ("prompt", prompt.encode("utf-8")))
+        ]
+        response = self._post_tensors(f"/v2/models/{DOCLING_MODEL_NAME}/infer", inputs, DOCLING_OUTPUT_NAME)
         if response.status_code != 200:
             raise TritonError(f"Triton at {self.base_url} refused {DOCLING_MODEL_NAME!r}: {_server_message(response)}")
-        header_length = response.headers.get(_BINARY_HEADER)
-        result = InferenceServerClient.parse_response_body(
-            response.content, header_length=int(header_length) if header_length is not None else None
-        )
-        answer = result.as_numpy(DOCLING_OUTPUT_NAME)
+        answer = _binary_result(response).as_numpy(DOCLING_OUTPUT_NAME)
         if answer is None or not len(answer):
             raise TritonError(f"{DOCLING_MODEL_NAME} answered without a {DOCLING_OUTPUT_NAME!r} output")
         return json.loads(answer.reshape(-1)[0])
 
     # --- plumbing --------------------------------------------------------------------------------
+
+    def _post_tensors(self, path: str, inputs: list, output_name: str) -> requests.Response:
+        """An inference request with Triton's binary-data extension, asking for ``output_name`` in binary."""
+        from tritonclient.http import InferenceServerClient, InferRequestedOutput
+
+        body, json_size = InferenceServerClient.generate_request_body(
+            inputs, outputs=[InferRequestedOutput(output_name, binary_data=True)]
+        )
+        headers = {"Content-Type": "application/octet-stream", _BINARY_HEADER: str(json_size)}
+        return self._request("POST", path, data=body, headers=headers)
 
     def _model_path(self) -> str:
         version = f"/versions/{self.model_version}" if self.model_version else ""
@@ -220,33 +225,22 @@ def _checked_inputs(input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[
     return input_ids.astype(np.int64, copy=False), attention_mask.astype(np.int64, copy=False)
 
 
-def _encode_request(input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[bytes, int]:
-    from tritonclient.http import InferenceServerClient, InferInput, InferRequestedOutput
+def _binary_tensor(name: str, array: np.ndarray, datatype: str):
+    from tritonclient.http import InferInput
 
-    inputs = []
-    for name, array in (("input_ids", input_ids), ("attention_mask", attention_mask)):
-        tensor = InferInput(name, list(array.shape), "INT64")
-        tensor.set_data_from_numpy(array, binary_data=True)
-        inputs.append(tensor)
-    outputs = [InferRequestedOutput(NER_OUTPUT_NAME, binary_data=True)]
-    body, json_size = InferenceServerClient.generate_request_body(inputs, outputs=outputs)
-    return body, json_size
+    tensor = InferInput(name, list(array.shape), datatype)
+    tensor.set_data_from_numpy(array, binary_data=True)
+    return tensor
 
 
-def _decode_logits(response: requests.Response) -> tuple[np.ndarray, str | None]:
+def _binary_result(response: requests.Response):
     from tritonclient.http import InferenceServerClient
 
     header_length = response.headers.get(_BINARY_HEADER)
-    result = InferenceServerClient.parse_response_body(
+    return InferenceServerClient.parse_response_body(
         response.content,  # requests has already undone any Content-Encoding
         header_length=int(header_length) if header_length is not None else None,
     )
-    logits = result.as_numpy(NER_OUTPUT_NAME)
-    if logits is None:
-        raise TritonError(f"Triton response has no {NER_OUTPUT_NAME!r} output")
-    answer = result.get_response()
-    served = f"{answer.get('model_name')}/{answer.get('model_version')}" if answer.get("model_version") else None
-    return logits.astype(np.float32, copy=False), served
 
 
 def _server_message(response: requests.Response) -> str:
