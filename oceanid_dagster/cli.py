@@ -59,24 +59,23 @@ def smoke_command() -> int:
 
 def db_command(action: str) -> int:
     from oceanid_dagster.defs.resources.postgres import LOCAL_DATABASE_URL
-    from oceanid_dagster.migrations.runner import current_revision, head_revision, redact_url, upgrade
+    from oceanid_dagster.migrations.runner import current_revision, head_revision, hide_password, redact_url, upgrade
 
     url = os.environ.get("DATABASE_URL") or LOCAL_DATABASE_URL
     try:
         revision = upgrade(url) if action == "migrate" else current_revision(url)
     except Exception as error:
-        print(f"PostgreSQL at {redact_url(url)}: {type(error).__name__}: {_first_line(error, url)}", file=sys.stderr)
+        print(
+            f"PostgreSQL at {redact_url(url)}: {type(error).__name__}: {hide_password(_first_line(error), url)}",
+            file=sys.stderr,
+        )
         return 1
     print(f"{redact_url(url)} at migration {revision or 'none'} (head {head_revision()})")
     return 0
 
 
-def _first_line(error: Exception, url: str) -> str:
-    from urllib.parse import urlsplit
-
-    line = (str(error).strip().splitlines() or [""])[0]
-    password = urlsplit(url).password
-    return line.replace(password, "***") if password else line
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [""])[0]
 
 
 def iter_files(paths: Iterable[Path]) -> list[Path]:

@@ -28,6 +28,12 @@ def redact_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
+def hide_password(text: str, url: str) -> str:
+    """``text`` (an error message about ``url``) with ``url``'s password, if any, replaced by ``***``."""
+    password = urlsplit(url).password
+    return text.replace(password, "***") if password else text
+
+
 def alembic_config(url: str, script_location: Path = MIGRATIONS_DIR):
     from alembic.config import Config
 

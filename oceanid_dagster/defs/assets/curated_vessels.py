@@ -69,11 +69,12 @@ def curated_rows(resolution: Resolution) -> tuple[list[dict], dict[str, list[dic
     vessels, facts, ports = [], defaultdict(list), {}
     for vessel in resolution.vessels:
         flag = vessel.best("flag")
+        flag = normalise_attribute("flag", flag) if flag else None
         vessels.append(
             {
                 "vessel_key": vessel.key,
                 "name": vessel.best("name"),
-                "flag": normalise_attribute("flag", flag) if flag else None,
+                "flag": flag,
                 "imo": vessel.imo,
                 "sources": len(vessel.records),
             }
@@ -82,7 +83,7 @@ def curated_rows(resolution: Resolution) -> tuple[list[dict], dict[str, list[dic
         facts["disputed_identifiers"] += [
             {**_claim_row(vessel.key, claim), "held_by_key": holder} for claim, holder in vessel.disputed
         ]
-        facts["vessel_attributes"] += _attribute_rows(vessel, ports)
+        facts["vessel_attributes"] += _attribute_rows(vessel, flag or "", ports)
     return vessels, dict(facts), list(ports.values())
 
 
@@ -98,8 +99,8 @@ def _claim_row(vessel_key: str, claim) -> dict:
     }
 
 
-def _attribute_rows(vessel: ResolvedVessel, ports: dict[tuple[str, str], dict]) -> list[dict]:
-    flag = normalise_attribute("flag", vessel.best("flag")) if vessel.best("flag") else ""
+def _attribute_rows(vessel: ResolvedVessel, flag: str, ports: dict[tuple[str, str], dict]) -> list[dict]:
+    """The vessel's attribute facts; ``flag`` (its ISO code, or '' when unknown) places unknown ports."""
     rows = {}
     for fact in vessel.facts:
         row = {

@@ -13,7 +13,7 @@ from oceanid_dagster.defs.assets.argilla_corrections import argilla_corrections
 from oceanid_dagster.defs.assets.extracted_entities import extracted_entities
 from oceanid_dagster.defs.automation import CURATED_PROMOTION
 from oceanid_dagster.defs.metadata import markdown_table
-from oceanid_dagster.defs.resources.postgres import PostgresResource, curated_store_configured
+from oceanid_dagster.defs.resources.postgres import STAGE_ENTITY_COLUMNS, PostgresResource, curated_store_configured
 from oceanid_dagster.defs.resources.warehouse import WarehouseResource
 from oceanid_dagster.defs.versions import source_version
 
@@ -65,14 +65,14 @@ def _run(document: dict, pages: list[dict], entities: list[dict], predictions: d
     page_rows = (
         [] if failed else [_page_row(page, predictions.get((document_id, page["page_number"]))) for page in pages]
     )
-    entity_rows = [] if failed else [{column: entity[column] for column in _ENTITY_FIELDS} for entity in entities]
+    entity_rows = [] if failed else [{column: entity[column] for column in STAGE_ENTITY_COLUMNS} for entity in entities]
     extractors = sorted({row["model_version"] for row in entity_rows} | {p["extractor"] for p in page_rows} - {None})
     outcome = {
         "document_id": document_id,
         "status": document["status"],
         "error": document["error"] if failed else None,
         "pages": [[p["page_number"], p["text_sha256"], p["ocr_method"], p["ocr_engine"]] for p in page_rows],
-        "entities": [[e[column] for column in _ENTITY_FIELDS if column != "confidence"] for e in entity_rows],
+        "entities": [[e[column] for column in STAGE_ENTITY_COLUMNS if column != "confidence"] for e in entity_rows],
     }
     return {
         "document_id": document_id,
@@ -85,9 +85,6 @@ def _run(document: dict, pages: list[dict], entities: list[dict], predictions: d
         "pages": page_rows,
         "entities": entity_rows,
     }
-
-
-_ENTITY_FIELDS = ("page_number", "start_char", "end_char", "label", "text", "confidence", "source", "model_version")
 
 
 def _page_row(page: dict, prediction: dict | None) -> dict:

@@ -16,14 +16,23 @@ from typing import Any
 import dagster as dg
 from pydantic import Field
 
-from oceanid_dagster.migrations.runner import head_revision, redact_url
+from oceanid_dagster.migrations.runner import head_revision, hide_password, redact_url
 
 CURATED_TABLES = ("vessels", "vessel_identifiers", "disputed_identifiers", "vessel_attributes", "ports")
 STAGE_TABLES = ("documents", "extraction_runs", "pages", "entities", "reviews", "corrections")
 
 _RUN_COLUMNS = ("document_id", "fingerprint", "status", "error", "page_count", "extractor", "processed_at")
 _PAGE_COLUMNS = ("page_number", "text", "text_sha256", "ocr_method", "ocr_engine", "confidence", "uncertainty")
-_ENTITY_COLUMNS = ("page_number", "start_char", "end_char", "label", "text", "confidence", "source", "model_version")
+STAGE_ENTITY_COLUMNS = (
+    "page_number",
+    "start_char",
+    "end_char",
+    "label",
+    "text",
+    "confidence",
+    "source",
+    "model_version",
+)
 _DOCUMENT_COLUMNS = ("document_id", "sha256", "filename", "source", "source_uri", "size_bytes", "registered_at")
 _REVIEW_COLUMNS = (
     "record_id",
@@ -104,6 +113,7 @@ INSERT INTO curated.ports (name, country, location)
 VALUES (%s, %s, CASE WHEN %s::float8 IS NULL THEN NULL
                      ELSE ST_SetSRID(ST_MakePoint(%s::float8, %s::float8), 4326)::geography END)
 ON CONFLICT (name, country) DO UPDATE SET location = EXCLUDED.location
+RETURNING port_id
 """
 
 
@@ -146,9 +156,7 @@ class PostgresResource(dg.ConfigurableResource):
             yield connection
 
     def _reason(self, error: Exception) -> str:
-        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        password = _password(self.url)
-        return reason.replace(password, "***") if password else reason
+        return hide_password((str(error).strip().splitlines() or [type(error).__name__])[0], self.url)
 
     def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict]:
         with self.connect() as connection:
@@ -207,7 +215,7 @@ class PostgresResource(dg.ConfigurableResource):
                     connection, "stage.pages", ("extraction_id", *_PAGE_COLUMNS), run["pages"], extraction
                 )
                 added["entities"] += _copy(
-                    connection, "stage.entities", ("extraction_id", *_ENTITY_COLUMNS), run["entities"], extraction
+                    connection, "stage.entities", ("extraction_id", *STAGE_ENTITY_COLUMNS), run["entities"], extraction
                 )
             added["reviews"] = _insert_new(connection, "stage.reviews", _REVIEW_COLUMNS, reviews)
             added["corrections"] = _insert_new(connection, "stage.corrections", _CORRECTION_COLUMNS, corrections)
@@ -296,12 +304,6 @@ def _range(validity):
     return Range(validity.start, validity.end, "[)")
 
 
-def _password(url: str) -> str | None:
-    from urllib.parse import urlsplit
-
-    return urlsplit(url).password
-
-
 def _insert_new(connection, table: str, columns: Sequence[str], rows: Sequence[Mapping]) -> int:
     if not rows:
         return 0
@@ -324,9 +326,8 @@ def _upsert_ports(connection, ports: Sequence[Mapping]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for port in ports:
         longitude, latitude = port.get("longitude"), port.get("latitude")
-        connection.execute(_UPSERT_PORT_SQL, [port["name"], port["country"], longitude, longitude, latitude])
         row = connection.execute(
-            "SELECT port_id FROM curated.ports WHERE name = %s AND country = %s", [port["name"], port["country"]]
+            _UPSERT_PORT_SQL, [port["name"], port["country"], longitude, longitude, latitude]
         ).fetchone()
         for spelling in port["spellings"]:
             ids[spelling] = row["port_id"]
