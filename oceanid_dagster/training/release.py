@@ -26,7 +26,7 @@ from typing import Any
 
 from oceanid_dagster.domain.labels import BIO_TAGS
 from oceanid_dagster.inference.runtime import FP32_MODEL_FILE, INT8_MODEL_FILE, LABELS_FILE
-from oceanid_dagster.serving.hub_client import new_release_version, write_manifest
+from oceanid_dagster.serving.hub_client import new_release_version, read_manifest, write_manifest
 from oceanid_dagster.serving.triton_config import TRITON_NER_MODEL_NAME, ner_model_config
 
 MODEL_CONFIG_FILE = "config.json"
@@ -51,7 +51,6 @@ def build_release(
     dataset_revision: str,
     out_dir: Path,
     created_at: datetime | None = None,
-    extra_manifest: dict[str, Any] | None = None,
 ) -> Path:
     """Write the release folder ``out_dir/<version>`` and return it; an existing version is never overwritten."""
     created_at = (created_at or datetime.now(UTC)).astimezone(UTC)
@@ -92,7 +91,6 @@ def build_release(
             metrics=metrics,
             cpu_precision=cpu_precision,
             cpu_model=INT8_MODEL_FILE if onnx_int8 is not None else FP32_MODEL_FILE,
-            **(extra_manifest or {}),
         )
         os.rename(staging, target)
     except BaseException:
@@ -181,3 +179,10 @@ or, without torch: `oceanid_dagster.inference.runtime.OnnxNerModel.load(folder).
 
 def _format(value: Any) -> str:
     return f"{value:.4f}" if isinstance(value, (int, float)) else "–"
+
+
+def record_shipping(folder: Path, shipping: dict[str, Any]) -> None:
+    """Add the shipping decision to a built release's manifest; its files and checksums stay."""
+    manifest = read_manifest(folder)
+    manifest.pop("files")
+    write_manifest(folder, **{**manifest, "shipping": shipping})

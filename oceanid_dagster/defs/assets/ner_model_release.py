@@ -49,7 +49,7 @@ def _evaluation_pages(hub, model_hub: ModelHubResource, dataset_revision: str, w
     return [EvaluationPage(page.text, page.spans) for page in load_evaluation_pages(folder)]
 
 
-def _build(ner_model_onnx: dict, out_dir: Path, shipping: dict | None = None) -> Path:
+def _build(ner_model_onnx: dict, out_dir: Path) -> Path:
     from oceanid_dagster.training.release import build_release
 
     int8 = ner_model_onnx.get("onnx_int8")
@@ -61,7 +61,6 @@ def _build(ner_model_onnx: dict, out_dir: Path, shipping: dict | None = None) ->
         base_model=ner_model_onnx["base_model"],
         dataset_revision=ner_model_onnx["dataset_revision"],
         out_dir=out_dir,
-        extra_manifest={"shipping": shipping} if shipping else None,
     )
 
 
@@ -103,13 +102,17 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
 def ner_model_release(
     context: dg.AssetExecutionContext, config: NerReleaseConfig, ner_model_onnx: dict, model_hub: ModelHubResource
 ) -> dg.Output[str]:
+    from oceanid_dagster.training.release import record_shipping
+
     hub = model_hub.client()
     with tempfile.TemporaryDirectory(prefix="ner-release-") as work_dir:
         work = Path(work_dir)
         pages = _evaluation_pages(hub, model_hub, ner_model_onnx["dataset_revision"], work / "dataset")
         champion = _champion(hub, model_hub.model_repo, work / "champion")
-        decision = shipping_decision(_build(ner_model_onnx, work / "candidate"), champion, pages, config.force)
+        folder = _build(ner_model_onnx, work / "releases")
+        decision = shipping_decision(folder, champion, pages, config.force)
         champion_version = champion[1]["version"] if champion else ""
+        table = decision.table()
         metadata = {
             "published": decision.ships,
             "decision": decision.reason,
@@ -118,7 +121,7 @@ def ner_model_release(
             "evaluation_pages": len(pages),
             "micro_f1": dg.MetadataValue.json(decision.manifest()["micro_f1"]),
             "labels_from_rules": ", ".join(sorted(decision.rule_labels)) or "none",
-            "comparison": dg.MetadataValue.md(markdown_table(decision.table(), list(decision.table()[0]), limit=100)),
+            "comparison": dg.MetadataValue.md(markdown_table(table, list(table[0]), limit=len(table))),
             "repo": model_hub.model_repo,
             "cpu_precision": ner_model_onnx.get("cpu_precision", "int8"),
         }
@@ -127,7 +130,7 @@ def ner_model_release(
             return dg.Output(
                 champion_version, data_version=dg.DataVersion(champion_version or NO_RELEASE), metadata=metadata
             )
-        folder = _build(ner_model_onnx, work / "releases", shipping=decision.manifest())
+        record_shipping(folder, decision.manifest())
         hub.publish_folder(model_hub.model_repo, folder, folder.name, commit_message=decision.reason)
     context.log.info(f"published {folder.name} to {model_hub.display_name}: {decision.reason}")
     return dg.Output(
