@@ -25,6 +25,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -320,32 +321,35 @@ class HuggingFaceHub:
         return dest
 
 
-class _hub_errors:
-    """Hub HTTP errors as :class:`HubError` saying what to do (the token never appears in them)."""
+_HUB_ADVICE = {
+    401: "not authorised: check HF_TOKEN and its access to the repo",
+    403: "forbidden: the token lacks access to the repo",
+    429: "rate limited by the Hub: try again later",
+}
 
-    ADVICE = {
-        401: "not authorised: check HF_TOKEN and its access to the repo",
-        403: "forbidden: the token lacks access to the repo",
-        429: "rate limited by the Hub: try again later",
-    }
 
-    def __init__(self, what: str) -> None:
-        self.what = what
+@contextmanager
+def _hub_errors(what: str) -> Iterator[None]:
+    """Hub HTTP errors as :class:`HubError` saying what to do (the token never appears in them);
+    404 and 409 pass through, for the callers that handle them."""
+    try:
+        yield
+    except HubError:
+        raise
+    except Exception as error:
+        status = _status(error)
+        if status is None or status in (404, 409):
+            raise
+        advice = _HUB_ADVICE.get(status, "the Hub failed: try again later" if status >= 500 else "refused")
+        raise HubError(f"{what}: HTTP {status}, {advice}") from error
 
-    def __enter__(self) -> None:
-        return None
 
-    def __exit__(self, error_type, error, _traceback) -> bool:
-        status = getattr(getattr(error, "response", None), "status_code", None)
-        if error is None or isinstance(error, HubError) or status is None or status == 404 or status == 409:
-            return False
-        advice = self.ADVICE.get(status, "the Hub failed: try again later" if status >= 500 else "refused")
-        raise HubError(f"{self.what}: HTTP {status}, {advice}") from error
+def _status(error: BaseException) -> int | None:
+    return getattr(getattr(error, "response", None), "status_code", None)
 
 
 def _is_conflict(error: Exception) -> bool:
-    response = getattr(error, "response", None)
-    return getattr(response, "status_code", None) == 409
+    return _status(error) == 409
 
 
 def _remove_if_empty(folder: Path) -> None:
