@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 from dagster import asset, materialize
 
+from oceanid_dagster.defs.assets.ner_model import training_artifact
 from oceanid_dagster.defs.assets.ner_model_onnx import ONNX_CHECKS, ner_model_onnx
 from oceanid_dagster.defs.assets.ner_model_release import ner_model_release
+from oceanid_dagster.defs.resources.artifact_store import ArtifactStoreResource
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from oceanid_dagster.domain.labels import LABEL2ID
 from oceanid_dagster.domain.spans import Span
@@ -69,9 +71,9 @@ def model_hub(tmp_path, tiny_model) -> ModelHubResource:
 
 def trained_model_stub(model_dir: Path, f1: float):
     @asset(name="ner_model")
-    def stub() -> dict:
+    def stub(artifact_store: ArtifactStoreResource) -> dict:
         return {
-            "model_dir": str(model_dir),
+            "model_artifact": artifact_store.put_folder(model_dir, training_artifact(datetime.now(UTC))),
             "metrics": metrics_with_f1(f1),
             "dataset_revision": DATASET_REVISION,
             "base_model": "tiny-distilbert",
@@ -83,7 +85,10 @@ def trained_model_stub(model_dir: Path, f1: float):
 def run_chain(model_hub, model_dir: Path, f1: float):
     return materialize(
         [trained_model_stub(model_dir, f1), ner_model_onnx, ner_model_release],
-        resources={"model_hub": model_hub},
+        resources={
+            "model_hub": model_hub,
+            "artifact_store": ArtifactStoreResource(uri=str(Path(model_hub.local_dir).parent / "artifacts")),
+        },
     )
 
 

@@ -8,6 +8,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from oceanid_dagster.defs.assets.ner_model import ner_model
 from oceanid_dagster.defs.assets.ner_training_dataset import ner_training_dataset
+from oceanid_dagster.defs.resources.artifact_store import ArtifactStoreResource
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from oceanid_dagster.defs.resources.registry_lists import RegistryListsResource
 from oceanid_dagster.defs.selections import TRAINING_ASSETS
@@ -20,6 +21,7 @@ SAMPLE_REGISTRY = RegistryListsResource(allow_packaged_sample=True)
 def test_dataset_then_model_on_the_tiny_base(warehouse, tmp_path, tiny_base, monkeypatch):
     monkeypatch.setenv("OCEANID_HOME", str(tmp_path / "home"))
     hub = ModelHubResource(local_dir=str(tmp_path / "hub"))
+    artifacts = ArtifactStoreResource(uri=str(tmp_path / "artifacts"))
     run_config = {
         "ops": {
             "ner_training_dataset": {"config": {"silver_documents": 6, "seed": 3}},
@@ -31,7 +33,12 @@ def test_dataset_then_model_on_the_tiny_base(warehouse, tmp_path, tiny_base, mon
     instance = DagsterInstance.ephemeral()
     result = materialize(
         [ner_training_dataset, ner_model],
-        resources={"warehouse": warehouse, "model_hub": hub, "registry_lists": SAMPLE_REGISTRY},
+        resources={
+            "warehouse": warehouse,
+            "model_hub": hub,
+            "registry_lists": SAMPLE_REGISTRY,
+            "artifact_store": artifacts,
+        },
         run_config=run_config,
         instance=instance,
     )
@@ -54,8 +61,10 @@ def test_dataset_then_model_on_the_tiny_base(warehouse, tmp_path, tiny_base, mon
     assert summary["dataset_revision"] == revision
     assert summary["metrics"]["eval_split"] == "gold test"
     assert set(summary["metrics"]["per_label"]) == set(LABEL_NAMES)
-    AutoModelForTokenClassification.from_pretrained(summary["model_dir"])
-    AutoTokenizer.from_pretrained(summary["model_dir"])
+    model_dir = artifacts.get_folder(summary["model_artifact"], tmp_path / "model")
+    AutoModelForTokenClassification.from_pretrained(model_dir)
+    AutoTokenizer.from_pretrained(model_dir)
+    assert not (tmp_path / "home" / "training").exists(), "training scratch is not left on the step's disk"
     metadata = result.asset_materializations_for_node("ner_model")[0].metadata
     assert metadata["f1"].value == summary["metrics"]["f1"]
     assert len(metadata["per_label"].value.records) == len(LABEL_NAMES) + 1

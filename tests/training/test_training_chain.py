@@ -13,6 +13,7 @@ from oceanid_dagster.defs.assets.ner_model import ner_model
 from oceanid_dagster.defs.assets.ner_model_onnx import ner_model_onnx
 from oceanid_dagster.defs.assets.ner_model_release import ner_model_release
 from oceanid_dagster.defs.assets.ner_training_dataset import ner_training_dataset
+from oceanid_dagster.defs.resources.artifact_store import ArtifactStoreResource
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from oceanid_dagster.defs.resources.ner_runtime import NerRuntimeResource
 from oceanid_dagster.defs.resources.registry_lists import RegistryListsResource
@@ -46,7 +47,12 @@ def test_nightly_chain_publishes_a_release_the_pipeline_then_uses(warehouse, tmp
 
     result = materialize(
         [ner_training_dataset, ner_model, ner_model_onnx, ner_model_release],
-        resources={"warehouse": warehouse, "model_hub": hub, "registry_lists": SAMPLE_REGISTRY},
+        resources={
+            "warehouse": warehouse,
+            "model_hub": hub,
+            "registry_lists": SAMPLE_REGISTRY,
+            "artifact_store": ArtifactStoreResource(uri=str(tmp_path / "artifacts")),
+        },
         run_config=run_config,
         instance=DagsterInstance.ephemeral(),
     )

@@ -1,10 +1,12 @@
 """``ner_model``: the dataset's revision → a fine-tuned token-classification model and its scores.
 
 torch/transformers are imported inside the asset body only, so loading the code location does not
-import them. On Kubernetes the step runs on the GPU node (its ``dagster-k8s/config`` tag).
+import them. The model travels to the next steps through the artifact store, never a local path: on
+Kubernetes each step is its own pod. On Kubernetes the step runs on the GPU node (its ``dagster-k8s/config`` tag).
 """
 
 import base64
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -12,10 +14,10 @@ from typing import Any
 import dagster as dg
 from pydantic import Field
 
-from oceanid_dagster import settings
 from oceanid_dagster.defs.assets.ner_training_dataset import TRAINING_GROUP
 from oceanid_dagster.defs.automation import after_upstream
 from oceanid_dagster.defs.deployment import gpu_training_tags
+from oceanid_dagster.defs.resources.artifact_store import ArtifactStoreResource
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from oceanid_dagster.defs.versions import source_version
 from oceanid_dagster.training.dataset import load_dataset_folder
@@ -48,8 +50,9 @@ def _per_label_table(rows: list[dict[str, Any]]) -> dg.MetadataValue:
     return dg.MetadataValue.table(records, schema=schema)
 
 
-def training_dir(now: datetime) -> Path:
-    return settings.oceanid_home() / "training" / now.strftime("%Y%m%dT%H%M%SZ")
+def training_artifact(now: datetime) -> str:
+    """The artifact name of one training run's model; the ONNX of it is stored beside it."""
+    return f"training/{now:%Y%m%dT%H%M%S.%fZ}/model"
 
 
 @dg.asset(
@@ -58,28 +61,32 @@ def training_dir(now: datetime) -> Path:
     code_version=source_version("training/trainer.py", "training/base_models.py", "training/metrics.py"),
     automation_condition=after_upstream(),
     op_tags=gpu_training_tags(),
-    description="Fine-tuned token-classification model (save_pretrained folder) and its scores on the "
-    "frozen gold test split.",
+    description="Fine-tuned token-classification model (save_pretrained folder, stored in the artifact "
+    "store) and its scores on the frozen gold test split.",
 )
 def ner_model(
-    context: dg.AssetExecutionContext, config: NerModelConfig, ner_training_dataset: str, model_hub: ModelHubResource
+    context: dg.AssetExecutionContext,
+    config: NerModelConfig,
+    ner_training_dataset: str,
+    model_hub: ModelHubResource,
+    artifact_store: ArtifactStoreResource,
 ) -> dg.Output[dict[str, Any]]:
     from oceanid_dagster.training.base_models import resolve_base_model
     from oceanid_dagster.training.trainer import train_ner_model
 
     now = datetime.now(timezone.utc)
-    output_dir = training_dir(now)
-    folder = model_hub.client().download(
-        model_hub.dataset_repo, ner_training_dataset, output_dir / "dataset", repo_type="dataset"
-    )
-    base = resolve_base_model(config.base_model)
-    result = train_ner_model(
-        load_dataset_folder(folder), base, output_dir, config.training_config(), log=context.log.info
-    )
-    plot_path = output_dir / "report.png"
-    plot_path.write_bytes(result.plot_png)
+    with tempfile.TemporaryDirectory(prefix="ner-model-") as scratch:
+        output_dir = Path(scratch)
+        folder = model_hub.client().download(
+            model_hub.dataset_repo, ner_training_dataset, output_dir / "dataset", repo_type="dataset"
+        )
+        base = resolve_base_model(config.base_model)
+        result = train_ner_model(
+            load_dataset_folder(folder), base, output_dir, config.training_config(), log=context.log.info
+        )
+        artifact = artifact_store.put_folder(result.model_dir, training_artifact(now))
     summary = {
-        "model_dir": str(result.model_dir),
+        "model_artifact": artifact,
         "metrics": result.metrics,
         "dataset_revision": ner_training_dataset,
         "base_model": result.base_model,
@@ -89,7 +96,7 @@ def ner_model(
     return dg.Output(
         summary,
         metadata={
-            "model_dir": dg.MetadataValue.path(str(result.model_dir)),
+            "model_artifact": dg.MetadataValue.path(artifact_store.location(artifact)),
             "base_model": result.base_model,
             "dataset_revision": ner_training_dataset,
             "eval_split": result.eval_split,
@@ -101,7 +108,6 @@ def ner_model(
             "training_seconds": round(result.seconds, 1),
             "per_label": _per_label_table(result.per_label_rows),
             "report": dg.MetadataValue.md(f"![per-label F1 and loss](data:image/png;base64,{plot})"),
-            "report_png": dg.MetadataValue.path(str(plot_path)),
             "loss_curve": dg.MetadataValue.json([[step, loss] for step, loss in result.loss_history]),
         },
     )

@@ -9,6 +9,8 @@ manifest say so) — a nightly run never stops at an int8 that lost accuracy.
 torch/transformers/optimum/datasets are imported inside the asset body only.
 """
 
+import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 import dagster as dg
@@ -16,6 +18,7 @@ from pydantic import Field
 
 from oceanid_dagster.defs.assets.ner_training_dataset import TRAINING_GROUP
 from oceanid_dagster.defs.automation import after_upstream
+from oceanid_dagster.defs.resources.artifact_store import ArtifactStoreResource
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from oceanid_dagster.defs.versions import source_version
 
@@ -32,6 +35,11 @@ ONNX_CHECKS = {
 class NerOnnxConfig(dg.Config):
     max_length: int = Field(default=128, description="Tokens per evaluation example (as in training).")
     parity_examples: int = Field(default=32, description="Examples on which fp32 logits are compared with PyTorch.")
+
+
+def onnx_artifact(model_artifact: str) -> str:
+    """Beside the model it was exported from; a retried step stores a new one (artifacts are never overwritten)."""
+    return f"{model_artifact.rpartition('/')[0]}/onnx-{datetime.now(timezone.utc):%Y%m%dT%H%M%S.%fZ}"
 
 
 def evaluation_examples(
@@ -65,39 +73,47 @@ def evaluation_examples(
     "quantisation variant holds accuracy (else CPU inference serves fp32).",
 )
 def ner_model_onnx(
-    context: dg.AssetExecutionContext, config: NerOnnxConfig, ner_model: dict, model_hub: ModelHubResource
+    context: dg.AssetExecutionContext,
+    config: NerOnnxConfig,
+    ner_model: dict,
+    model_hub: ModelHubResource,
+    artifact_store: ArtifactStoreResource,
 ):
     from oceanid_dagster.training.onnx_export import TokenizedExamples, check_fp32_parity, choose_int8, export_onnx
 
-    model_dir = Path(ner_model["model_dir"])
-    onnx_dir = model_dir.parent / "onnx"
-    fp32 = export_onnx(model_dir, onnx_dir)
-    examples, split_description, pad_id = evaluation_examples(
-        model_hub, ner_model["dataset_revision"], model_dir, config.max_length, onnx_dir.parent / "onnx-eval-dataset"
-    )
-    sample = TokenizedExamples(examples.input_ids[: config.parity_examples])
-    parity = check_fp32_parity(model_dir, fp32, sample, pad_id)
-    int8 = choose_int8(fp32, examples, pad_id)
-    if int8.path is None:
-        context.log.warning(f"no int8 variant held accuracy ({int8.measured}): CPU inference will serve fp32")
-    else:
-        context.log.info(f"int8 variant {int8.variant}: {int8.path.stat().st_size:,} bytes")
+    with tempfile.TemporaryDirectory(prefix="ner-onnx-") as scratch:
+        work = Path(scratch)
+        model_dir = artifact_store.get_folder(ner_model["model_artifact"], work / "model")
+        fp32 = export_onnx(model_dir, work / "onnx")
+        examples, split_description, pad_id = evaluation_examples(
+            model_hub, ner_model["dataset_revision"], model_dir, config.max_length, work / "eval-dataset"
+        )
+        sample = TokenizedExamples(examples.input_ids[: config.parity_examples])
+        parity = check_fp32_parity(model_dir, fp32, sample, pad_id)
+        int8 = choose_int8(fp32, examples, pad_id)
+        if int8.path is None:
+            context.log.warning(f"no int8 variant held accuracy ({int8.measured}): CPU inference will serve fp32")
+        else:
+            context.log.info(f"int8 variant {int8.variant}: {int8.path.stat().st_size:,} bytes")
+        served = [path.name for path in (fp32, int8.path) if path is not None]
+        sizes = {f"{name}_bytes": (fp32.parent / name).stat().st_size for name in served}
+        artifact = artifact_store.put_folder(fp32.parent, onnx_artifact(ner_model["model_artifact"]), only=served)
     yield dg.Output(
         {
             **ner_model,
-            "onnx_fp32": str(fp32),
-            "onnx_int8": str(int8.path) if int8.path else None,
+            "onnx_artifact": artifact,
+            "onnx_fp32": fp32.name,
+            "onnx_int8": int8.path.name if int8.path else None,
             "cpu_precision": int8.cpu_precision,
             "int8_variant": int8.variant,
         },
         metadata={
-            "onnx_fp32": dg.MetadataValue.path(str(fp32)),
-            "fp32_bytes": fp32.stat().st_size,
+            "onnx_artifact": dg.MetadataValue.path(artifact_store.location(artifact)),
+            **sizes,
             "cpu_precision": int8.cpu_precision,
             "int8_variant": int8.variant or "none passed",
             "int8_variants": dg.MetadataValue.json(int8.measured),
             "evaluated_on": f"{split_description} ({len(examples.input_ids)} examples)",
-            **({"int8_bytes": int8.path.stat().st_size} if int8.path else {}),
             **{outcome.name: outcome.value for outcome in (parity, *int8.outcomes)},
         },
     )

@@ -20,6 +20,7 @@ from pydantic import Field
 from oceanid_dagster.defs.assets.ner_training_dataset import TRAINING_GROUP
 from oceanid_dagster.defs.automation import after_upstream
 from oceanid_dagster.defs.metadata import markdown_table
+from oceanid_dagster.defs.resources.artifact_store import ArtifactStoreResource
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from oceanid_dagster.defs.versions import source_version
 
@@ -49,18 +50,20 @@ def _evaluation_pages(hub, model_hub: ModelHubResource, dataset_revision: str, w
     return [EvaluationPage(page.text, page.spans) for page in load_evaluation_pages(folder)]
 
 
-def _build(ner_model_onnx: dict, out_dir: Path) -> Path:
+def _build(ner_model_onnx: dict, artifact_store: ArtifactStoreResource, work: Path) -> Path:
     from oceanid_dagster.training.release import build_release
 
+    model_dir = artifact_store.get_folder(ner_model_onnx["model_artifact"], work / "model")
+    onnx_dir = artifact_store.get_folder(ner_model_onnx["onnx_artifact"], work / "onnx")
     int8 = ner_model_onnx.get("onnx_int8")
     return build_release(
-        Path(ner_model_onnx["model_dir"]),
-        Path(ner_model_onnx["onnx_fp32"]),
-        Path(int8) if int8 else None,
+        model_dir,
+        onnx_dir / ner_model_onnx["onnx_fp32"],
+        onnx_dir / int8 if int8 else None,
         metrics=ner_model_onnx["metrics"],
         base_model=ner_model_onnx["base_model"],
         dataset_revision=ner_model_onnx["dataset_revision"],
-        out_dir=out_dir,
+        out_dir=work / "releases",
     )
 
 
@@ -100,7 +103,11 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
     "release serving afterwards.",
 )
 def ner_model_release(
-    context: dg.AssetExecutionContext, config: NerReleaseConfig, ner_model_onnx: dict, model_hub: ModelHubResource
+    context: dg.AssetExecutionContext,
+    config: NerReleaseConfig,
+    ner_model_onnx: dict,
+    model_hub: ModelHubResource,
+    artifact_store: ArtifactStoreResource,
 ) -> dg.Output[str]:
     from oceanid_dagster.training.release import record_shipping
 
@@ -109,7 +116,7 @@ def ner_model_release(
         work = Path(work_dir)
         pages = _evaluation_pages(hub, model_hub, ner_model_onnx["dataset_revision"], work / "dataset")
         champion = _champion(hub, model_hub.model_repo, work / "champion")
-        folder = _build(ner_model_onnx, work / "releases")
+        folder = _build(ner_model_onnx, artifact_store, work)
         decision = shipping_decision(folder, champion, pages, config.force)
         champion_version = champion[1]["version"] if champion else ""
         table = decision.table()

@@ -10,8 +10,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster import ConfigurableResource
 from pydantic import Field
+
+from oceanid_dagster.defs.resources.s3 import S3BucketResource, split_s3_uri
 
 IGNORED_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
 
@@ -53,14 +54,10 @@ def is_candidate_name(name: str) -> bool:
     return not name.startswith(".") and not name.lower().endswith(IGNORED_SUFFIXES)
 
 
-class DocumentStoreResource(ConfigurableResource):
+class DocumentStoreResource(S3BucketResource):
     """Lists and reads uploaded files. ``uploads_uri`` is a folder path or ``s3://bucket/prefix``."""
 
     uploads_uri: str = Field(description="Folder path, or s3://bucket/prefix for an S3-compatible bucket.")
-    s3_endpoint_url: str | None = Field(default=None, description="e.g. https://<account>.r2.cloudflarestorage.com")
-    aws_access_key_id: str | None = Field(default=None, description="From EnvVar; never logged.")
-    aws_secret_access_key: str | None = Field(default=None, description="From EnvVar; never logged.")
-    region_name: str = "auto"
     max_document_bytes: int = Field(default=100 * 1024 * 1024, description="Larger files are rejected.")
     settle_seconds: float = Field(
         default=5.0,
@@ -81,7 +78,7 @@ class DocumentStoreResource(ConfigurableResource):
 
     def read_bytes(self, uri: str, max_bytes: int | None = None) -> bytes:
         if uri.startswith("s3://"):
-            bucket, key = _split_s3_uri(uri)
+            bucket, key = split_s3_uri(uri)
             client = self._s3_client()
             if max_bytes is not None:
                 size = client.head_object(Bucket=bucket, Key=key)["ContentLength"]
@@ -96,7 +93,7 @@ class DocumentStoreResource(ConfigurableResource):
         """Streamed SHA-256 of a stored file (never holds a large file in memory)."""
         digest = hashlib.sha256()
         if uri.startswith("s3://"):
-            bucket, key = _split_s3_uri(uri)
+            bucket, key = split_s3_uri(uri)
             body = self._s3_client().get_object(Bucket=bucket, Key=key)["Body"]
             for chunk in iter(lambda: body.read(1 << 20), b""):
                 digest.update(chunk)
@@ -159,7 +156,7 @@ class DocumentStoreResource(ConfigurableResource):
         return True
 
     def _list_s3(self, deadline: float | None) -> Listing:
-        bucket, prefix = _split_s3_uri(self.uploads_uri)
+        bucket, prefix = split_s3_uri(self.uploads_uri)
         paginator = self._s3_client().get_paginator("list_objects_v2")
         listing = Listing([])
         for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
@@ -175,27 +172,6 @@ class DocumentStoreResource(ConfigurableResource):
                 listing.complete = False
                 break
         return listing
-
-    def _s3_client(self):
-        import boto3  # only S3 deployments pay for the import
-        from botocore.config import Config
-
-        return boto3.client(
-            "s3",
-            endpoint_url=self.s3_endpoint_url,
-            aws_access_key_id=self.aws_access_key_id,
-            aws_secret_access_key=self.aws_secret_access_key,
-            region_name=self.region_name,
-            config=Config(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=10, read_timeout=60),
-        )
-
-
-def _split_s3_uri(uri: str) -> tuple[str, str]:
-    """``s3://bucket/key`` → (bucket, key), the key taken as it is: keys may hold ``?``, ``#``, ``%``."""
-    if not uri.startswith("s3://"):
-        raise ValueError(f"not an s3:// URI: {uri!r}")
-    bucket, _, key = uri.removeprefix("s3://").partition("/")
-    return bucket, key
 
 
 def _os_reason(error: OSError) -> str:

@@ -13,12 +13,14 @@ from oceanid_dagster import settings
 from oceanid_dagster.defs.deployment import executor_for_profile
 from oceanid_dagster.defs.resources.alert_webhook import AlertWebhookResource
 from oceanid_dagster.defs.resources.argilla import ArgillaResource
+from oceanid_dagster.defs.resources.artifact_store import ArtifactStoreResource
 from oceanid_dagster.defs.resources.document_store import DocumentStoreResource
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from oceanid_dagster.defs.resources.ner_runtime import NerRuntimeResource
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
 from oceanid_dagster.defs.resources.postgres import LOCAL_DATABASE_URL, PostgresResource
 from oceanid_dagster.defs.resources.registry_lists import RegistryListsResource
+from oceanid_dagster.defs.resources.s3 import split_s3_uri
 from oceanid_dagster.defs.resources.triton import TritonResource
 from oceanid_dagster.defs.resources.warehouse import WarehouseResource
 
@@ -46,6 +48,31 @@ def triton_resource() -> TritonResource:
     )
 
 
+def _s3_credentials() -> dict:
+    return {
+        "aws_access_key_id": _optional_env("AWS_ACCESS_KEY_ID"),
+        "aws_secret_access_key": _optional_env("AWS_SECRET_ACCESS_KEY"),
+    }
+
+
+def artifact_resources(uri: str) -> dict:
+    """The artifact store, and, when it is a bucket, the IO manager beside it in the same bucket:
+    with both on S3 no step reads another step's disk (on Kubernetes each step is its own pod)."""
+    if not uri.startswith("s3://"):
+        return {"artifact_store": ArtifactStoreResource(uri=uri)}
+    from dagster_aws.s3 import S3PickleIOManager, S3Resource
+
+    endpoint = os.environ.get("S3_ENDPOINT_URL")
+    bucket, prefix = split_s3_uri(uri.rstrip("/"))
+    root = f"{prefix}/" if prefix else ""
+    store = ArtifactStoreResource(uri=f"s3://{bucket}/{root}artifacts", s3_endpoint_url=endpoint, **_s3_credentials())
+    s3 = S3Resource(endpoint_url=endpoint, region_name=store.region_name, **_s3_credentials())
+    return {
+        "artifact_store": store,
+        "io_manager": S3PickleIOManager(s3_resource=s3, s3_bucket=bucket, s3_prefix=f"{root}io"),
+    }
+
+
 def local_resources() -> dict:
     home = settings.oceanid_home()
     model_hub = ModelHubResource(local_dir=str(settings.hub_dir()))
@@ -68,6 +95,7 @@ def local_resources() -> dict:
         # make dev starts this server and sets DATABASE_URL to it
         "postgres": PostgresResource(url=_optional_env("DATABASE_URL") or LOCAL_DATABASE_URL),
         "alert_webhook": AlertWebhookResource(url=_optional_env("OCEANID_ALERT_WEBHOOK_URL")),
+        **artifact_resources(settings.artifacts_uri()),
     }
 
 
@@ -109,6 +137,8 @@ def prod_resources() -> dict:
         "registry_lists": RegistryListsResource(registry_dir=os.environ.get("OCEANID_REGISTRY_DIR")),
         "postgres": PostgresResource(url=dg.EnvVar("DATABASE_URL")),
         "alert_webhook": AlertWebhookResource(url=_optional_env("OCEANID_ALERT_WEBHOOK_URL")),
+        # each step is its own pod: step outputs and artifacts live in the bucket, not on a disk
+        **artifact_resources(os.environ.get("OCEANID_ARTIFACTS_URI", "s3://oceanid-artifacts/dagster")),
     }
 
 
