@@ -146,3 +146,17 @@ def migrated_postgres_url(postgres_url) -> str:
 
     upgrade(postgres_url)
     return postgres_url
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real local S3 endpoint (moto's server), as R2 or MinIO is in production."""
+    from moto.server import ThreadedMotoServer
+
+    from devtools.services import free_port
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()

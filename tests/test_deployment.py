@@ -52,3 +52,29 @@ def test_dagster_cloud_yaml_passes_the_dagster_plus_check():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Passed: 1" in result.stdout
+
+
+def test_in_prod_step_outputs_and_training_artifacts_live_in_the_bucket(monkeypatch):
+    """One pod per step, no shared disk: nothing may be handed on through a local path."""
+    from dagster_aws.s3 import S3PickleIOManager
+
+    from oceanid_dagster.defs.resources.profiles import resources_for_profile
+
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "r2-secret-value")
+    monkeypatch.setenv("S3_ENDPOINT_URL", "https://account.r2.cloudflarestorage.com")
+    resources = resources_for_profile("prod")
+    assert isinstance(resources["io_manager"], S3PickleIOManager)
+    assert (resources["io_manager"].s3_bucket, resources["io_manager"].s3_prefix) == ("oceanid-artifacts", "dagster/io")
+    assert resources["artifact_store"].uri == "s3://oceanid-artifacts/dagster/artifacts"
+    assert resources["artifact_store"].s3_endpoint_url == "https://account.r2.cloudflarestorage.com"
+    assert "r2-secret-value" not in repr(resources)
+
+
+def test_locally_artifacts_are_a_folder_under_the_home(monkeypatch, tmp_path):
+    from oceanid_dagster.defs.resources.profiles import resources_for_profile
+
+    monkeypatch.setenv("OCEANID_HOME", str(tmp_path))
+    monkeypatch.delenv("OCEANID_ARTIFACTS_URI", raising=False)
+    resources = resources_for_profile("local")
+    assert resources["artifact_store"].uri == str(tmp_path / "artifacts")
+    assert "io_manager" not in resources  # Dagster's filesystem IO manager under DAGSTER_HOME

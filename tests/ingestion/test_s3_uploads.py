@@ -7,9 +7,7 @@ import hashlib
 import boto3
 import pytest
 from dagster import materialize
-from moto.server import ThreadedMotoServer
 
-from devtools.services import free_port
 from oceanid_dagster.defs.partitions import partition_range_tags
 from oceanid_dagster.defs.resources.document_store import DocumentStoreResource, DocumentTooLargeError
 from oceanid_dagster.domain.documents import sha256_hex
@@ -18,15 +16,6 @@ from tests.ingestion.test_upload_sensor import evaluate, register_handed
 from tests.pdf_fixtures import text_pdf
 
 BUCKET = "oceanid-uploads"
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 @pytest.fixture
