@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return train_command()
 
 
-SMOKE_RESOURCES = ("warehouse", "argilla", "model_hub", "postgres", "ner_runtime")
+SMOKE_RESOURCES = ("warehouse", "argilla", "model_hub", "artifact_store", "postgres", "ner_runtime")
 
 
 def smoke_command() -> int:

@@ -1,7 +1,8 @@
 """``oceanid smoke`` / `make smoke`: is every configured part of the deployment there and usable?
 
 Checks the warehouse, the curated store (where ``DATABASE_URL`` is set), Argilla, the model hub
-(and that its latest release verifies against its manifest), and Triton (server, NER model, Docling
+(and that its latest release verifies against its manifest), the artifact store the training steps
+hand their folders through, and Triton (server, NER model, Docling
 model, where ``TRITON_BASE_URL`` is set), with the current profile's resources. Prints one table
 (part, target, ok/failed, detail, seconds) and returns the parts that failed. Nothing is written.
 """
@@ -73,6 +74,7 @@ def check_deployment(resources: dict) -> list[PartCheck]:
         timed("warehouse", warehouse.display_name, lambda: _warehouse(warehouse)),
         timed("argilla", argilla.api_url, argilla.with_patience(2, 10.0).health),
         timed("model hub", f"{model_hub.display_name} {model_hub.model_repo}", lambda: _hub(model_hub)),
+        timed("artifact store", resources["artifact_store"].uri, resources["artifact_store"].check_writable),
     ]
     if curated_store_configured():
         postgres = resources["postgres"]

@@ -69,7 +69,7 @@ def test_a_signal_stops_postgres_argilla_and_dagster_and_secrets_stay_out_of_the
         if stop_signal == signal.SIGTERM:  # once is enough: `oceanid smoke` passes against the running stack
             smoke = run_smoke({**stack, "DATABASE_URL": database_url})
             assert smoke.returncode == 0, smoke.stdout + smoke.stderr
-            assert {"warehouse", "argilla", "model hub", "postgres"} <= smoke_parts(smoke, "ok")
+            assert {"warehouse", "argilla", "model hub", "artifact store", "postgres"} <= smoke_parts(smoke, "ok")
 
         dev.send_signal(stop_signal)
         dev.wait(timeout=90)

@@ -109,3 +109,10 @@ def test_the_inventory_lists_sizes_and_checksums(tmp_path):
     name = store.put_folder(model_folder(tmp_path / "model"), "training/x/model")
     inventory = json.loads((Path(store.location(name)) / INVENTORY_NAME).read_text())
     assert inventory["nested/weights.bin"]["size"] == 256 * 64 and len(inventory["config.json"]["sha256"]) == 64
+
+
+def test_smoke_check_reaches_the_store_and_names_a_missing_bucket(store, s3_endpoint):
+    assert store.check_writable() in ("folder writable", f"bucket {store.uri[5:].split('/')[0]} reachable")
+    missing = ArtifactStoreResource(uri="s3://no-such-bucket/x", s3_endpoint_url=s3_endpoint, **S3_CREDENTIALS)
+    with pytest.raises(Exception, match="404|Not Found"):
+        missing.check_writable()

@@ -70,6 +70,18 @@ class ArtifactStoreResource(S3BucketResource):
                 raise ArtifactError(f"artifact {self.location(name)}: {relative} does not match its inventory")
         return dest
 
+    def check_writable(self) -> str:
+        """Where artifacts go can be reached and written to (nothing is left behind)."""
+        if self.is_s3:
+            bucket, _ = split_s3_uri(self.uri)
+            self._s3_client().head_bucket(Bucket=bucket)
+            return f"bucket {bucket} reachable"
+        root = Path(self.uri)
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=root, prefix=".tmp-smoke-"):
+            pass
+        return "folder writable"
+
     # --- S3 -------------------------------------------------------------------------------------
 
     def _key(self, name: str, relative: str) -> tuple[str, str]:
