@@ -5,8 +5,9 @@
 Baseline: the pure compute of the same documents in one process without Dagster (the OCR
 engine's ``read_many`` + the extractor ``extracted_entities`` would use). Targets on a 2-core
 machine: ≤ 180 s end to end, ratio ≤ 2, peak RSS of the run (run worker + step processes) < 2 GiB.
+Measured with Dagster's storage in PostgreSQL (as `make dev` runs it) and in sqlite files.
 
-    .venv/bin/python -m benchmarks.bench_end_to_end [--documents 1000]
+    .venv/bin/python -m benchmarks.bench_end_to_end [--documents 1000] [--storage postgres,sqlite]
 """
 
 from __future__ import annotations
@@ -15,10 +16,14 @@ import argparse
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks.dagster_dev import DagsterDev, copy_into, process_tree, rss_bytes
 from benchmarks.report import emit, note
+from devtools.postgres import LocalPostgres
+from devtools.services import free_port
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
 from oceanid_dagster.domain.gazetteer import Gazetteer
 from oceanid_dagster.inference.extractors import RuleExtractor
@@ -129,8 +134,23 @@ def extractor_source(dev: DagsterDev) -> str:
     return "+".join(row["source"] for row in dev.warehouse().query("SELECT DISTINCT source FROM entities ORDER BY 1"))
 
 
-def end_to_end(pdfs: dict[str, bytes], root: Path) -> dict[str, float | str]:
-    with DagsterDev(root) as dev:
+@contextmanager
+def dagster_storage(kind: str, root: Path) -> Iterator[str | None]:
+    """The URL of a fresh PostgreSQL ``dagster`` database, as `make dev` starts, or None for sqlite."""
+    if kind == "sqlite":
+        yield None
+        return
+    root.chmod(0o755)  # PostgreSQL runs as its own system user when we are root
+    server = LocalPostgres(root / "postgres", port=free_port())
+    server.start()
+    try:
+        yield server.dagster_storage_url()
+    finally:
+        server.stop()
+
+
+def end_to_end(pdfs: dict[str, bytes], root: Path, storage_url: str | None) -> dict[str, float | str]:
+    with DagsterDev(root, storage_url=storage_url) as dev:
         with TreeMemorySampler(dev) as memory:
             dropped_at = time.time()
             copy_into(dev.uploads, pdfs)
@@ -152,14 +172,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1000)
+    parser.add_argument(
+        "--storage",
+        default="postgres,sqlite",
+        help="Dagster storages to measure, comma separated (postgres: make dev's)",
+    )
     args = parser.parse_args()
     note(f"rendering {args.documents} PDFs of {PAGES} pages")
     pdfs = sample_pdfs(args.documents, args.seed)
     baseline, entities = pure_compute_seconds(pdfs)
-    note(f"pure compute: {baseline:.1f}s, {entities} entities; starting dagster dev")
-    with tempfile.TemporaryDirectory(prefix="oceanid-bench-e2e-") as scratch:
-        figures = end_to_end(pdfs, Path(scratch))
-    prefix = f"end_to_end.{args.documents}x{PAGES}p.{figures.pop('extractor')}"
+    note(f"pure compute: {baseline:.1f}s, {entities} entities")
+    for storage in args.storage.split(","):
+        note(f"starting dagster dev with {storage} storage")
+        with (
+            tempfile.TemporaryDirectory(prefix="oceanid-bench-e2e-") as scratch,
+            dagster_storage(storage, Path(scratch)) as storage_url,
+        ):
+            figures = end_to_end(pdfs, Path(scratch), storage_url)
+        emit_figures(f"end_to_end.{storage}.{args.documents}x{PAGES}p.{figures.pop('extractor')}", figures, baseline)
+
+
+def emit_figures(prefix: str, figures: dict, baseline: float) -> None:
     seconds = figures.pop("seconds")
     emit(f"{prefix}.seconds_vs_pure_compute", seconds, "s", baseline)
     emit(f"{prefix}.seconds_vs_target", seconds, "s", TARGET_SECONDS)

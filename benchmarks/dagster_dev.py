@@ -23,6 +23,7 @@ from devtools.services import (
     stop_process_group,
     wait_for_http,
 )
+from oceanid_dagster import settings
 from oceanid_dagster.defs.resources.warehouse import WarehouseResource
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,8 +43,10 @@ def merged(base: dict, overrides: dict) -> dict:
 class DagsterDev:
     """``dagster dev`` for one scratch ``OCEANID_HOME`` and ``DAGSTER_HOME`` under ``root``."""
 
-    def __init__(self, root: Path, instance_overrides: dict | None = None) -> None:
+    def __init__(self, root: Path, instance_overrides: dict | None = None, storage_url: str | None = None) -> None:
+        """``storage_url``: Dagster's storage in that PostgreSQL database (as `make dev`), else sqlite files."""
         self.root = root
+        self.storage_url = settings.dagster_postgres_url(storage_url) if storage_url else None
         self.home = root / "oceanid"
         self.dagster_home = root / "dagster_home"
         self.uploads = self.home / "uploads"
@@ -52,7 +55,8 @@ class DagsterDev:
         self.process = None
         self.uploads.mkdir(parents=True, exist_ok=True)
         self.dagster_home.mkdir(parents=True, exist_ok=True)
-        config = merged(yaml.safe_load(SHIPPED_INSTANCE_CONFIG.read_text()), instance_overrides or {})
+        storage = {"storage": settings.postgres_instance_storage()} if storage_url else {}
+        config = merged(yaml.safe_load(SHIPPED_INSTANCE_CONFIG.read_text()), {**storage, **(instance_overrides or {})})
         (self.dagster_home / "dagster.yaml").write_text(yaml.safe_dump(config))
 
     @property
@@ -62,6 +66,7 @@ class DagsterDev:
             "OCEANID_HOME": str(self.home),
             "DAGSTER_HOME": str(self.dagster_home),
             "OCEANID_PROFILE": "local",
+            **({settings.DAGSTER_POSTGRES_URL_ENV: self.storage_url} if self.storage_url else {}),
         }
 
     @property
@@ -91,6 +96,8 @@ class DagsterDev:
 
     @contextmanager
     def instance(self) -> Iterator[DagsterInstance]:
+        if self.storage_url:  # the instance's dagster.yaml names the variable
+            os.environ[settings.DAGSTER_POSTGRES_URL_ENV] = self.storage_url
         with DagsterInstance.from_config(str(self.dagster_home)) as instance:
             yield instance
 

@@ -1,4 +1,5 @@
-"""`make dev`: a local PostgreSQL migrated to head (unless DATABASE_URL points at one), a local
+"""`make dev`: a local PostgreSQL migrated to head (unless DATABASE_URL points at one) that also holds
+Dagster's own storage (unless DAGSTER_POSTGRES_URL points elsewhere or OCEANID_DAGSTER_STORAGE=sqlite), a local
 Argilla (unless ARGILLA_API_URL points at one) and `dagster dev` (UI + daemon) on 127.0.0.1, each in
 its own process group. Ctrl-C, SIGTERM and SIGHUP (a closed terminal, a
 supervisor) all stop both.
@@ -18,6 +19,7 @@ from pathlib import Path
 from devtools.postgres import DEFAULT_PORT, LocalPostgres
 from devtools.services import dagster_dev_command, start_process_group, stop_process_group, wait_for_http
 from oceanid_dagster import settings
+from oceanid_dagster.migrations.runner import redact_url
 
 REPO = Path(__file__).resolve().parents[1]
 LAUNCHER = REPO / "services/argilla/launcher.py"
@@ -69,6 +71,28 @@ def start_local_postgres(home: Path, port: int) -> LocalPostgres:
     return server
 
 
+POSTGRES_STORAGE_BLOCK = f"""
+# Added by `make dev`: Dagster's runs, event log and schedules in the local PostgreSQL (its
+# `dagster` database). Remove this block, or start with OCEANID_DAGSTER_STORAGE=sqlite, for sqlite.
+storage:
+  postgres:
+    postgres_url:
+      env: {settings.DAGSTER_POSTGRES_URL_ENV}
+"""
+
+
+def ensure_instance_storage(dagster_home: Path) -> bool:
+    """Give an instance whose dagster.yaml configures no storage (the shipped one) PostgreSQL
+    storage, unless OCEANID_DAGSTER_STORAGE=sqlite; a storage block of your own is left as it is.
+    True when the instance keeps its runs in PostgreSQL."""
+    config = dagster_home / "dagster.yaml"
+    text = config.read_text(encoding="utf-8") if config.exists() else ""
+    wants_postgres = os.environ.get("OCEANID_DAGSTER_STORAGE", "postgres") == "postgres"
+    if wants_postgres and not any(line.startswith("storage:") for line in text.splitlines()):
+        config.write_text(text.rstrip("\n") + "\n" + POSTGRES_STORAGE_BLOCK, encoding="utf-8")
+    return settings.instance_uses_postgres(dagster_home)
+
+
 def main() -> int:
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _raise_stop)
@@ -79,10 +103,17 @@ def main() -> int:
     services: list[subprocess.Popen] = []
     postgres: LocalPostgres | None = None
     env = dict(os.environ)
+    dagster_storage = settings.DAGSTER_POSTGRES_URL_ENV
+    dagster_in_postgres = ensure_instance_storage(Path(env["DAGSTER_HOME"]))
     try:
-        if not env.get("DATABASE_URL"):
+        if not env.get("DATABASE_URL") or (dagster_in_postgres and not env.get(dagster_storage)):
             postgres = start_local_postgres(home, postgres_port)
-            env["DATABASE_URL"] = postgres.url()
+            env.setdefault("DATABASE_URL", postgres.url())
+            if dagster_in_postgres:
+                env.setdefault(dagster_storage, postgres.dagster_storage_url())
+        if dagster_in_postgres:
+            env[dagster_storage] = settings.dagster_postgres_url(env[dagster_storage])
+            print(f"Dagster storage: {redact_url(env[dagster_storage])}", flush=True)
         if not env.get("ARGILLA_API_URL"):
             secrets = local_argilla_secrets()
             services.append(start_local_argilla(home, argilla_port, secrets))

@@ -28,6 +28,8 @@ SUPERUSER = "postgres"
 DEFAULT_PORT = 5433
 # Created by the bootstrap superuser: PostGIS is not a trusted extension.
 SUPERUSER_EXTENSIONS = ("postgis", "pgcrypto", "btree_gist")
+# Dagster's own run, event-log and schedule storage (dagster-postgres), beside the curated store
+DAGSTER_DATABASE = "dagster"
 HBA = """# Loopback only, trust: a development server. Everything else is rejected.
 local all all trust
 host  all all 127.0.0.1/32 trust
@@ -66,6 +68,9 @@ class LocalPostgres:
 
     def url(self, database: str | None = None, user: str | None = None) -> str:
         return f"postgresql://{user or self.user}@{self.host}:{self.port}/{database or self.database}"
+
+    def dagster_storage_url(self) -> str:
+        return self.url(DAGSTER_DATABASE)
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -151,8 +156,9 @@ class LocalPostgres:
         with psycopg.connect(self.url("postgres", SUPERUSER), autocommit=True) as connection:
             if not connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [self.user]).fetchone():
                 connection.execute(f'CREATE ROLE "{self.user}" LOGIN')
-            if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.database]).fetchone():
-                connection.execute(f'CREATE DATABASE "{self.database}" OWNER "{self.user}"')
+            for database in (self.database, DAGSTER_DATABASE):
+                if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
+                    connection.execute(f'CREATE DATABASE "{database}" OWNER "{self.user}"')
         with psycopg.connect(self.url(self.database, SUPERUSER), autocommit=True) as connection:
             for extension in SUPERUSER_EXTENSIONS:
                 connection.execute(f"CREATE EXTENSION IF NOT EXISTS {extension}")

@@ -92,8 +92,25 @@ def _dagster_instance():
     from dagster import DagsterInstance
 
     os.environ.setdefault("DAGSTER_HOME", str(settings.oceanid_home() / "dagster_home"))
-    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
-    return DagsterInstance.get()
+    home = Path(os.environ["DAGSTER_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    if not settings.instance_uses_postgres(home):
+        return DagsterInstance.get()  # no dagster.yaml (a bare machine) or sqlite: files under DAGSTER_HOME
+    # the instance of `make dev`: runs land where the UI shows them
+    from oceanid_dagster.migrations.runner import hide_password, redact_url
+
+    url = settings.dagster_postgres_url(
+        os.environ.get(settings.DAGSTER_POSTGRES_URL_ENV) or settings.local_dagster_postgres_url()
+    )
+    os.environ[settings.DAGSTER_POSTGRES_URL_ENV] = url
+    try:
+        return DagsterInstance.get()
+    except Exception as error:
+        raise SystemExit(
+            f"the Dagster instance in {home} keeps its runs in PostgreSQL at {redact_url(url)}, which cannot be "
+            f"reached ({hide_password(_first_line(error), url)}): start it with `make db-start` (or `make dev`), set "
+            f"{settings.DAGSTER_POSTGRES_URL_ENV}, or point DAGSTER_HOME at another instance"
+        ) from error
 
 
 def ingest_command(paths: Sequence[Path]) -> int:

@@ -31,3 +31,34 @@ def artifacts_uri() -> str:
 
 def triton_repository_dir() -> Path:
     return oceanid_home() / "triton"
+
+
+# Dagster's own storage (runs, event log, schedules) in PostgreSQL: the instance's dagster.yaml
+# names this variable; `make dev` sets it to the local server's `dagster` database.
+DAGSTER_POSTGRES_URL_ENV = "DAGSTER_POSTGRES_URL"
+LOCAL_DAGSTER_POSTGRES_URL = "postgresql://oceanid@127.0.0.1:{port}/dagster"
+# dagster-postgres binds its NOTIFY parameters client-side, as psycopg2 does; SQLAlchemy 2.1 gives a
+# bare postgresql:// URL to psycopg 3, which binds server-side and fails on them.
+_DAGSTER_POSTGRES_SCHEME = "postgresql+psycopg2://"
+
+
+def postgres_instance_storage() -> dict:
+    """The ``storage`` block of a dagster.yaml keeping runs and events in PostgreSQL."""
+    return {"postgres": {"postgres_url": {"env": DAGSTER_POSTGRES_URL_ENV}}}
+
+
+def instance_uses_postgres(dagster_home: Path) -> bool:
+    config = dagster_home / "dagster.yaml"
+    return config.exists() and DAGSTER_POSTGRES_URL_ENV in config.read_text(encoding="utf-8")
+
+
+def local_dagster_postgres_url() -> str:
+    return LOCAL_DAGSTER_POSTGRES_URL.format(port=os.environ.get("OCEANID_POSTGRES_PORT", "5433"))
+
+
+def dagster_postgres_url(url: str) -> str:
+    """``url`` with the driver dagster-postgres needs (psycopg2)."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return _DAGSTER_POSTGRES_SCHEME + url.removeprefix(scheme)
+    return url

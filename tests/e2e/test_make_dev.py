@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from devtools.services import free_port, wait_for_http
@@ -65,6 +66,13 @@ def test_a_signal_stops_postgres_argilla_and_dagster_and_secrets_stay_out_of_the
         assert listening(argilla_port) and listening(dagster_port) and listening(postgres_port)
         database_url = f"postgresql://oceanid@127.0.0.1:{postgres_port}/oceanid"
         assert database_url in terminal.read_text()
+        # Dagster's own storage is the same server's `dagster` database, its schema made by dagster dev
+        assert (
+            f"Dagster storage: postgresql+psycopg2://oceanid@127.0.0.1:{postgres_port}/dagster" in terminal.read_text()
+        )
+        with psycopg.connect(f"postgresql://oceanid@127.0.0.1:{postgres_port}/dagster") as connection:
+            tables = {row[0] for row in connection.execute("SELECT tablename FROM pg_tables")}
+        assert {"runs", "event_logs", "jobs", "instigators"} <= tables
         stack = {**env, "ARGILLA_API_URL": f"http://127.0.0.1:{argilla_port}"}
         if stop_signal == signal.SIGTERM:  # once is enough: `oceanid smoke` passes against the running stack
             smoke = run_smoke({**stack, "DATABASE_URL": database_url})
