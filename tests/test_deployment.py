@@ -78,3 +78,13 @@ def test_locally_artifacts_are_a_folder_under_the_home(monkeypatch, tmp_path):
     resources = resources_for_profile("local")
     assert resources["artifact_store"].uri == str(tmp_path / "artifacts")
     assert "io_manager" not in resources  # Dagster's filesystem IO manager under DAGSTER_HOME
+
+
+def test_helm_values_put_dagster_storage_in_postgres_and_artifacts_in_the_bucket():
+    import yaml
+
+    values = yaml.safe_load((Path(__file__).resolve().parents[1] / "deploy/helm/values.yaml").read_text())
+    assert values["postgresql"]["enabled"] is False and values["postgresql"]["postgresqlDatabase"] == "dagster"
+    [deployment] = values["dagster-user-deployments"]["deployments"]
+    env = {item["name"]: item["value"] for item in deployment["env"]}
+    assert env["OCEANID_PROFILE"] == "prod" and env["OCEANID_ARTIFACTS_URI"].startswith("s3://")
