@@ -31,6 +31,7 @@ TARGETS = (
     Target("partitions.*.sensor_tick_no_new_files", "value", "<", 1.0),
     Target("training_seconds", "value", "<=", 300.0),
     Target("curated.promotion_s.first", "value", "<=", 60.0),
+    Target("scan_layout.*.text_minus_scan_f1", "value", "<=", 0.05),
 )
 
 

@@ -5,7 +5,6 @@ Bytes in, text out; no Dagster. The OCR engine resource decides which of these t
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import math
@@ -20,6 +19,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
+
+from oceanid_dagster.reading.layout import layout_line, layout_words, mean_confidence, parse_tsv
 
 PDF_MAGIC = b"%PDF-"
 TEXT_LAYER = "text_layer"
@@ -128,11 +129,6 @@ def text_layer(document: pdfium.PdfDocument, index: int, bounds: PageBounds = Pa
         page.close()
 
 
-# A gap wider than this many median glyph advances is a column gap, not a word space.
-COLUMN_GAP_ADVANCES = 1.5
-WORD_GAP_ADVANCES = 0.2
-
-
 def layout_text(textpage: pdfium.PdfTextPage, max_line_chars: int = PageBounds.max_line_chars) -> str:
     """The page's text with its horizontal layout kept, like ``pdftotext -layout``.
 
@@ -151,7 +147,7 @@ def layout_text(textpage: pdfium.PdfTextPage, max_line_chars: int = PageBounds.m
         return text.replace("\r\n", "\n").replace("\r", "\n")
     glyph = statistics.median(widths)
     origin = min(box[0] for box in advances if box)
-    return "\n".join(_layout_line(line, glyph, origin, max_line_chars) for line in _lines(text, advances))
+    return "\n".join(layout_line(line, glyph, origin, max_line_chars) for line in _lines(text, advances))
 
 
 def _glyph_advances(textpage: pdfium.PdfTextPage, text: str) -> list[tuple[float, float] | None]:
@@ -173,40 +169,6 @@ def _lines(text: str, boxes: list) -> list[list[tuple[str, tuple[float, float]]]
         elif box is not None:
             lines[-1].append((char, box))
     return lines
-
-
-def _layout_line(glyphs: list[tuple[str, tuple[float, float]]], glyph: float, origin: float, max_chars: int) -> str:
-    """The line with its glyphs at their columns; a line that would run past ``max_chars`` keeps its
-    glyphs with plain gaps instead (one space between words, two between columns)."""
-    line = ""
-    previous_right: float | None = None
-    for char, (left, right) in glyphs:
-        column = round((left - origin) / glyph)
-        if column > max_chars:
-            return _plain_line(glyphs, glyph)
-        if previous_right is None:
-            line = " " * column
-        else:
-            gap = left - previous_right
-            if gap > COLUMN_GAP_ADVANCES * glyph:
-                line += " " * max(2, column - len(line))
-            elif gap > WORD_GAP_ADVANCES * glyph:
-                line += " "
-        line += char
-        previous_right = right
-    return line.rstrip()
-
-
-def _plain_line(glyphs: list[tuple[str, tuple[float, float]]], glyph: float) -> str:
-    line = ""
-    previous_right: float | None = None
-    for char, (left, right) in glyphs:
-        if previous_right is not None:
-            gap = left - previous_right
-            line += "  " if gap > COLUMN_GAP_ADVANCES * glyph else " " if gap > WORD_GAP_ADVANCES * glyph else ""
-        line += char
-        previous_right = right
-    return line
 
 
 def has_usable_text(text: str, min_chars: int) -> bool:
@@ -243,32 +205,29 @@ def engine_versions() -> dict[str, str]:
     return {TEXT_LAYER: f"pypdfium2 {pdfium.PYPDFIUM_INFO}", TESSERACT: tesseract_version()}
 
 
-def tesseract_png(png: bytes, language: str = "eng", timeout_s: float = 300) -> tuple[str, float | None]:
-    """Text and mean word confidence (0-1) of one page image, one tesseract process, one thread."""
+def tesseract_png(
+    png: bytes, language: str = "eng", timeout_s: float = 300, max_line_chars: int = PageBounds.max_line_chars
+) -> tuple[str, float | None]:
+    """Text and mean word confidence (0-1) of one page image, one tesseract process, one thread.
+
+    The text is laid out from tesseract's word boxes (its TSV), deskewed, each word at its column:
+    tesseract's own text reads a table block by block, one column after the other, which loses
+    which value belongs to which row and header.
+    """
     environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     with tempfile.TemporaryDirectory(prefix="oceanid-ocr-") as folder:
         image_path = Path(folder) / "page.png"
         image_path.write_bytes(png)
         output_base = Path(folder) / "out"
         subprocess.run(
-            ["tesseract", str(image_path), str(output_base), "-l", language, "--psm", "3", "txt", "tsv"],
+            ["tesseract", str(image_path), str(output_base), "-l", language, "--psm", "3", "tsv"],
             check=True,
             capture_output=True,
             env=environment,
             timeout=timeout_s,
         )
-        text = output_base.with_suffix(".txt").read_text(encoding="utf-8")
-        confidence = _mean_word_confidence(output_base.with_suffix(".tsv").read_text(encoding="utf-8"))
-    return text, confidence
-
-
-def _mean_word_confidence(tsv: str) -> float | None:
-    confidences = [
-        float(row["conf"])
-        for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
-        if row.get("text", "").strip() and float(row.get("conf", -1)) >= 0
-    ]
-    return round(sum(confidences) / len(confidences) / 100, 4) if confidences else None
+        words = parse_tsv(output_base.with_suffix(".tsv").read_text(encoding="utf-8"))
+    return layout_words(words, max_line_chars), mean_confidence(words)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from oceanid_dagster.domain.rules.values import TABLE_VALUE_PARSERS, VALUE_PARSE
 _CELL = re.compile(r"[^\s|]+(?: [^\s|]+)*")
 # A ruled line under a header or between rows: "-----", "=====", "|----|:---|", "+----+".
 _RULE_LINE = re.compile(r"^[\s|+:]*[-=_~]{3,}[\s|+:\-=_~]*$")
+_OCR_DASHES = frozenset("-=_~\u2012\u2013\u2014\u2015\u2212")  # hyphen, figure/en/em dashes, minus
 _HEADER_ALTERNATIVES = re.compile(r"\s*/\s*")
 
 
@@ -33,7 +34,14 @@ def _cells(text: str, line_start: int, line_end: int) -> list[tuple[int, int]]:
 
 
 def _is_rule_line(text: str, line_start: int, line_end: int) -> bool:
-    return bool(_RULE_LINE.match(text[line_start:line_end]))
+    """A ruled line, also as OCR reads one: dashes turned into em dashes, underscores, stray
+    brackets and plus signs, but never a letter or digit."""
+    line = text[line_start:line_end]
+    if _RULE_LINE.match(line):
+        return True
+    marks = [char for char in line if not char.isspace()]
+    dashes = sum(char in _OCR_DASHES for char in marks)
+    return dashes >= 3 and dashes * 3 >= len(marks) * 2 and not any(char.isalnum() for char in marks)
 
 
 def _column_label(cell: str) -> tuple[bool, str | None]:

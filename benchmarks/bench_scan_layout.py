@@ -1,0 +1,154 @@
+"""Extraction on scans of pages the generator does not make: the hand-written gold pages
+(``tests/domain/data/gold``: authorisation lists, inspection reports, certificates, notices, letters,
+tables), typeset as a printed page would be — each cell at its column, in a proportional font or
+in Courier — then scanned (grey, rotated up to ±1.2°, blurred, speckled) and read back by tesseract.
+
+The rules extract from three texts of each page, scored span-exact against the gold spans mapped
+onto that text by alignment (``samples.gold.locate_gold_spans``, as ``bench_extraction`` does; a
+span OCR garbled beyond recognition is a miss), per label and micro:
+
+* ``text``: the page's own text (the ceiling);
+* ``scan_tesseract_text``: tesseract's own text output (what the pipeline read before);
+* ``scan_word_layout``: the pipeline's reading now, tesseract's word boxes deskewed and laid out
+  at their columns (``reading.layout``).
+
+    .venv/bin/python -m benchmarks.bench_scan_layout
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import re
+import subprocess
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from benchmarks.report import emit, note
+from oceanid_dagster.domain.spans import Span
+from oceanid_dagster.inference.extractors import RuleExtractor
+from oceanid_dagster.reading.layout import layout_words, parse_tsv
+from oceanid_dagster.samples.gold import locate_gold_spans
+from oceanid_dagster.samples.render import _scan_effects, rasterise_pdf
+
+GOLD_DIR = Path(__file__).resolve().parents[1] / "tests/domain/data/gold"
+DPI = 300
+TARGET_GAP = 0.05  # scans within 0.05 F1 of text (issue 10)
+CELL_GAP = re.compile(r"\S+(?: \S+)*")
+
+
+@dataclass(frozen=True)
+class GoldPage:
+    text: str
+    spans: list[Span]
+
+
+def load_gold_page(path: Path) -> GoldPage:
+    """The page and its annotations (``label<TAB>surface`` lines, in page order) as spans."""
+    text = path.read_text(encoding="utf-8")
+    spans, searched_from = [], Counter()
+    for line in path.with_suffix(".ann").read_text(encoding="utf-8").splitlines():
+        label, _, surface = line.partition("\t")
+        surface = surface.replace("\\n", "\n")
+        start = text.index(surface, searched_from[surface])
+        searched_from[surface] = start + 1
+        spans.append(Span(start, start + len(surface), label))
+    return GoldPage(text, spans)
+
+
+def typeset(text: str, font: str) -> bytes:
+    """The page as printed: every run of words (a cell) at the x of its column in the text."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    width, height = A4
+    lines = text.split("\n")
+    longest = max(len(line) for line in lines) or 1
+    size = min(10.0, (width - 80) / (0.6 * longest), (height - 80) / (1.3 * len(lines)))
+    column = 0.6 * size  # a character column: Courier's advance
+    pdf.setFont(font, size)
+    y = height - 40 - size
+    for line in lines:
+        for cell in CELL_GAP.finditer(line):
+            pdf.drawString(40 + cell.start() * column, y, cell.group())
+        y -= size * 1.3
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def scanned_png(pdf: bytes, seed: str) -> bytes:
+    [image] = rasterise_pdf(pdf, DPI)
+    buffer = io.BytesIO()
+    _scan_effects(image, random.Random(seed)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def tesseract_outputs(png: bytes) -> tuple[str, str]:
+    """tesseract's own text and its TSV, from one run."""
+    with tempfile.TemporaryDirectory() as folder:
+        image = Path(folder) / "page.png"
+        image.write_bytes(png)
+        base = Path(folder) / "out"
+        subprocess.run(
+            ["tesseract", str(image), str(base), "-l", "eng", "--psm", "3", "txt", "tsv"],
+            check=True, capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+        )  # fmt: skip
+        return base.with_suffix(".txt").read_text(encoding="utf-8"), base.with_suffix(".tsv").read_text(
+            encoding="utf-8"
+        )
+
+
+@dataclass
+class Tally:
+    """Span-exact counts per label; expected counts every gold span of the page, also one the
+    reading lost (which nothing can match)."""
+
+    hits: Counter = field(default_factory=Counter)
+    predicted: Counter = field(default_factory=Counter)
+    expected: Counter = field(default_factory=Counter)
+
+    def add(self, gold: GoldPage, text: str) -> None:
+        [page] = RuleExtractor().extract_pages([text])
+        located = {(span.start, span.end, span.label) for span in locate_gold_spans(gold, text)}
+        found = {(span.start, span.end, span.label) for span in page.spans}
+        self.hits.update(label for _, _, label in located & found)
+        self.predicted.update(label for _, _, label in found)
+        self.expected.update(span.label for span in gold.spans)
+
+    def f1(self, label: str | None = None) -> float:
+        def total(counts: Counter) -> int:
+            return counts[label] if label else sum(counts.values())
+
+        precision = total(self.hits) / max(total(self.predicted), 1)
+        recall = total(self.hits) / max(total(self.expected), 1)
+        return round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0
+
+
+def main() -> None:
+    pages = sorted(GOLD_DIR.glob("*.txt"))
+    for font in ("Helvetica", "Courier"):
+        tallies = {name: Tally() for name in ("text", "scan_tesseract_text", "scan_word_layout")}
+        for path in pages:
+            gold = load_gold_page(path)
+            own_text, tsv = tesseract_outputs(scanned_png(typeset(gold.text, font), path.name))
+            tallies["text"].add(gold, gold.text)
+            tallies["scan_tesseract_text"].add(gold, own_text)
+            tallies["scan_word_layout"].add(gold, layout_words(parse_tsv(tsv), 2000))
+        text_f1 = tallies["text"].f1()
+        note(f"{font}: {len(pages)} gold pages, micro F1 " + ", ".join(f"{k} {t.f1()}" for k, t in tallies.items()))
+        for name, tally in tallies.items():
+            emit(f"scan_layout.{font.lower()}.rules_f1_{name}", tally.f1(), "f1", text_f1)
+        layout = tallies["scan_word_layout"]
+        for label in sorted(layout.expected):
+            emit(f"scan_layout.{font.lower()}.scan_word_layout.{label}_f1", layout.f1(label), "f1")
+        emit(f"scan_layout.{font.lower()}.text_minus_scan_f1", text_f1 - layout.f1(), "f1")
+
+
+if __name__ == "__main__":
+    main()
