@@ -63,6 +63,7 @@ class DagsterDev:
     def env(self) -> dict:
         return {
             **os.environ,
+            **settings.dagster_process_env(),
             "OCEANID_HOME": str(self.home),
             "DAGSTER_HOME": str(self.dagster_home),
             "OCEANID_PROFILE": "local",

@@ -102,7 +102,7 @@ def main() -> int:
     postgres_port = int(os.environ.get("OCEANID_POSTGRES_PORT", str(DEFAULT_PORT)))
     services: list[subprocess.Popen] = []
     postgres: LocalPostgres | None = None
-    env = dict(os.environ)
+    env = {**os.environ, **settings.dagster_process_env()}
     dagster_storage = settings.DAGSTER_POSTGRES_URL_ENV
     dagster_in_postgres = ensure_instance_storage(Path(env["DAGSTER_HOME"]))
     try:

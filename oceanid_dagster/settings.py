@@ -62,3 +62,14 @@ def dagster_postgres_url(url: str) -> str:
         if url.startswith(scheme):
             return _DAGSTER_POSTGRES_SCHEME + url.removeprefix(scheme)
     return url
+
+
+# Dagster writes the materialization (and planned) events of a many-partition run in batches of
+# this size, one INSERT each, instead of one per partition (the run of a 1,000-document backfill
+# writes thousands). Read by every Dagster process: `make dev` and the Helm values set it.
+DAGSTER_EVENT_BATCH_SIZE = "1000"
+
+
+def dagster_process_env() -> dict[str, str]:
+    """Environment for the Dagster processes this project starts (unless already set)."""
+    return {"DAGSTER_EVENT_BATCH_SIZE": os.environ.get("DAGSTER_EVENT_BATCH_SIZE", DAGSTER_EVENT_BATCH_SIZE)}

@@ -88,3 +88,19 @@ def test_helm_values_put_dagster_storage_in_postgres_and_artifacts_in_the_bucket
     [deployment] = values["dagster-user-deployments"]["deployments"]
     env = {item["name"]: item["value"] for item in deployment["env"]}
     assert env["OCEANID_PROFILE"] == "prod" and env["OCEANID_ARTIFACTS_URI"].startswith("s3://")
+
+
+def test_dagster_processes_write_partition_events_in_batches(monkeypatch, tmp_path):
+    """make dev, the benchmarks' dagster dev and the Helm values all turn batch writing on."""
+    import yaml
+
+    from benchmarks.dagster_dev import DagsterDev
+    from oceanid_dagster import settings
+
+    monkeypatch.delenv("DAGSTER_EVENT_BATCH_SIZE", raising=False)
+    assert int(settings.dagster_process_env()["DAGSTER_EVENT_BATCH_SIZE"]) >= 100
+    values = yaml.safe_load((Path(__file__).resolve().parents[1] / "deploy/helm/values.yaml").read_text())
+    [deployment] = values["dagster-user-deployments"]["deployments"]
+    env = {item["name"]: item["value"] for item in deployment["env"]}
+    assert env["DAGSTER_EVENT_BATCH_SIZE"] == settings.DAGSTER_EVENT_BATCH_SIZE
+    assert DagsterDev(tmp_path).env["DAGSTER_EVENT_BATCH_SIZE"] == settings.DAGSTER_EVENT_BATCH_SIZE

@@ -12,6 +12,7 @@ import os
 import statistics
 import subprocess
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -185,7 +186,7 @@ def render_png(document: pdfium.PdfDocument, index: int, dpi: int, bounds: PageB
     finally:
         page.close()
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
+    image.save(buffer, format="PNG", compress_level=1)  # the OCR reads it once: speed over size
     return buffer.getvalue()
 
 
@@ -275,10 +276,11 @@ def read_pdfs(
     """Pages of many documents, in order: ``(key, pages)`` or ``(key, error)`` for each.
 
     pdfium is not thread-safe, so parsing and rasterising happen in this thread while the
-    tesseract processes of all scanned pages of a chunk of documents run in parallel. An error
-    in one document never stops the others.
+    tesseract processes of the scanned pages of up to ``chunk_size`` documents run in parallel; a
+    document is handed on as soon as it and those before it are read. An error in one document
+    never stops the others.
     """
-    pending: list[tuple[str, _PreparedDocument | Exception, list[Future]]] = []
+    pending: deque[tuple[str, _PreparedDocument | Exception, list[Future]]] = deque()
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for key, load in documents:
             try:
@@ -288,21 +290,23 @@ def read_pdfs(
             except Exception as error:
                 prepared, futures = error, []
             pending.append((key, prepared, futures))
-            if len(pending) >= chunk_size:
-                yield from _collect(pending, ocr_method, bounds)
-                pending = []
-        yield from _collect(pending, ocr_method, bounds)
+            # hand on what is done and go on rendering; wait only with chunk_size documents in flight,
+            # so the OCR workers never run dry while the next pages are rendered
+            while pending and (len(pending) >= chunk_size or all(future.done() for future in pending[0][2])):
+                yield _collect(*pending.popleft(), ocr_method, bounds)
+        while pending:
+            yield _collect(*pending.popleft(), ocr_method, bounds)
 
 
-def _collect(pending: list, ocr_method: str, bounds: PageBounds) -> Iterator[tuple[str, list[PageText] | Exception]]:
-    for key, prepared, futures in pending:
-        if isinstance(prepared, Exception):
-            yield key, prepared
-            continue
-        try:
-            yield key, _assemble(prepared, [future.result() for future in futures], ocr_method, bounds)
-        except Exception as error:
-            yield key, error
+def _collect(
+    key: str, prepared: _PreparedDocument | Exception, futures: list[Future], ocr_method: str, bounds: PageBounds
+) -> tuple[str, list[PageText] | Exception]:
+    if isinstance(prepared, Exception):
+        return key, prepared
+    try:
+        return key, _assemble(prepared, [future.result() for future in futures], ocr_method, bounds)
+    except Exception as error:
+        return key, error
 
 
 def read_pdf_pages(data: bytes, **options) -> list[PageText]:
