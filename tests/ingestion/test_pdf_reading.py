@@ -109,3 +109,39 @@ def test_page_text_over_its_limit_is_rejected_naming_the_page():
     pdf = text_pdf("short page", "x " * 3000)
     with pytest.raises(DocumentRejected, match=r"page 2 has [\d,]+ characters of text, over the limit of 5,000"):
         read(pdf, bounds=PageBounds(max_page_chars=5_000))
+
+
+def test_documents_are_handed_on_as_they_are_read_while_the_next_are_rendered():
+    """A text-layer document is yielded before the next is even loaded; a scan whose OCR is still
+    running does not stop the documents behind it from being rendered, and order is kept."""
+    import threading
+
+    from oceanid_dagster.reading.pdf import read_pdfs
+
+    scan = render_scanned_pdf(generate_documents(load_sample_registry(), 1, seed=5, pages=1)[0])
+    third_loaded = threading.Event()
+    events: list[str] = []
+
+    def ocr_waiting_for_the_third_document(png: bytes):
+        assert third_loaded.wait(60), "the third document was not rendered while this page was read"
+        return tesseract_png(png)
+
+    def loader(name: str, data: bytes):
+        def load() -> bytes:
+            events.append(f"load {name}")
+            if name == "third":
+                third_loaded.set()
+            return data
+
+        return load
+
+    documents = [
+        ("text", loader("text", text_pdf("IMO 9086758 TAISEI MARU NO.24 flag Japan"))),
+        ("scan", loader("scan", scan)),
+        ("third", loader("third", text_pdf("Call sign JILE, port Tokyo"))),
+    ]
+    options = {**OPTIONS, "ocr_page": ocr_waiting_for_the_third_document}
+    for key, pages in read_pdfs(documents, **options):
+        assert not isinstance(pages, Exception), pages
+        events.append(f"read {key}")
+    assert events == ["load text", "read text", "load scan", "load third", "read scan", "read third"]
