@@ -97,6 +97,28 @@ def build_model(folder: Path, corpus: list[str]) -> None:
     tokenizer.save_pretrained(folder)
 
 
+def fused_then_quantised(fp32_path: Path, out_dir: Path) -> Path:
+    """ONNX Runtime's transformer optimiser (attention, SkipLayerNorm, BiasGelu, EmbedLayerNorm
+    fusion) before dynamic int8 of MatMul and Attention, for comparison with the served int8 (which
+    ORT's own ENABLE_ALL graph optimisations already fuse at load time)."""
+    from onnx import TensorProto
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.transformers.optimizer import optimize_model
+    from transformers import DistilBertConfig
+
+    config = DistilBertConfig()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fused = optimize_model(str(fp32_path), model_type="bert", num_heads=config.n_heads, hidden_size=config.dim)
+    fused_path = out_dir / "fused.onnx"
+    fused.save_model_to_file(str(fused_path))
+    int8_path = out_dir / "fused_int8.onnx"
+    quantize_dynamic(
+        str(fused_path), str(int8_path), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul", "Attention"],
+        per_channel=True, extra_options={"DefaultTensorType": TensorProto.FLOAT},
+    )  # fmt: skip
+    return int8_path
+
+
 def time_round_robin(engines: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
     """Median seconds per call of each engine, calls interleaved; one untimed warm-up call each."""
     for run in engines.values():
@@ -129,6 +151,7 @@ def main() -> None:
         build_model(model_folder, [random_record_text(corpus_rng, 60) for _ in range(3000)])
         fp32_path = export_onnx(model_folder, Path(workdir) / "onnx")
         int8_path = quantize_int8(fp32_path)
+        fused_int8_path = fused_then_quantised(fp32_path, Path(workdir) / "fused")
 
         tokenizer = Tokenizer.from_file(str(model_folder / "tokenizer.json"))
         decoder = NerDecoder(tokenizer, list(ID2LABEL.values()), max_length=args.seq_len, stride=32)
@@ -140,6 +163,7 @@ def main() -> None:
         torch_model = AutoModelForTokenClassification.from_pretrained(str(model_folder)).eval()
         torch_inputs = {"input_ids": torch.from_numpy(input_ids), "attention_mask": torch.from_numpy(attention_mask)}
         ort_fp32, ort_int8 = OrtLogits(fp32_path, threads=args.threads), OrtLogits(int8_path, threads=args.threads)
+        ort_fused_int8 = OrtLogits(fused_int8_path, threads=args.threads)
         own_path = OnnxNerModel(decoder, ort_int8, batch_size=args.batch)
 
         def pytorch_eager() -> np.ndarray:
@@ -151,6 +175,7 @@ def main() -> None:
                 "pytorch_eager": pytorch_eager,
                 "ort_fp32": lambda: ort_fp32(input_ids, attention_mask),
                 "ort_int8": lambda: ort_int8(input_ids, attention_mask),
+                "ort_int8_transformer_fused": lambda: ort_fused_int8(input_ids, attention_mask),
                 "own_path_int8": lambda: own_path.predict_batch(pages),
             },
             args.repeats,

@@ -309,11 +309,19 @@ class OnnxNerModel:
         return self.decoder.decode_pages(encoded, self.window_logits(encoded))
 
     def window_logits(self, encoded: EncodedPages) -> list[np.ndarray]:
-        """Logits per window, computed ``batch_size`` windows at a time."""
-        logits: list[np.ndarray] = []
-        for start in range(0, len(encoded.windows), self.batch_size):
-            input_ids, attention_mask = encoded.model_inputs(start, start + self.batch_size, self.decoder.pad_id)
-            logits.extend(np.asarray(self.logits_fn(input_ids, attention_mask)))
+        """Logits per window (in window order), computed ``batch_size`` windows at a time. Windows
+        are batched by length, so a short window (a page's last, a short page) is padded to other
+        short ones, not to the longest of the pages."""
+        windows = encoded.windows
+        by_length = sorted(range(len(windows)), key=lambda index: len(windows[index].input_ids))
+        logits: list[np.ndarray] = [np.empty(0)] * len(windows)
+        for start in range(0, len(windows), self.batch_size):
+            batch = by_length[start : start + self.batch_size]
+            input_ids, attention_mask = pad_sequences(
+                [windows[index].input_ids for index in batch], self.decoder.pad_id
+            )
+            for index, row in zip(batch, np.asarray(self.logits_fn(input_ids, attention_mask))):
+                logits[index] = row
         return logits
 
 

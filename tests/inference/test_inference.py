@@ -44,6 +44,30 @@ def test_long_page_is_read_in_overlapping_windows_with_page_offsets(release_fold
     assert found(text, model.predict(text)) == gold_spans(sentences)
 
 
+def test_windows_are_batched_by_length_and_come_back_in_page_order(release_folder, tiny_model):
+    """A short page is padded to the other short ones, not to the longest page; fp32 logits are the
+    same as one window at a time, so the spans are too."""
+    model = OnnxNerModel.load(release_folder, quantized=False, max_length=48, stride=12, batch_size=2)
+    long_page = page_text(synthetic_sentences(12, seed=3))
+    texts = [tiny_model.eval_sentences[0].text, long_page, tiny_model.eval_sentences[1].text, long_page]
+    widths = []
+    ort_logits = model.logits_fn
+
+    def recording(input_ids, attention_mask):
+        widths.append(input_ids.shape[1])
+        return ort_logits(input_ids, attention_mask)
+
+    model.logits_fn = recording
+    encoded = model.decoder.encode_windows(texts)
+    batched = model.window_logits(encoded)
+    short = max(len(window.input_ids) for window in encoded.windows if window.page in (0, 2))
+    assert widths[0] == short < max(widths), "the two short pages share the first batch"
+    one_by_one = OnnxNerModel(model.decoder, ort_logits, batch_size=1).window_logits(encoded)
+    for window, row, alone in zip(encoded.windows, batched, one_by_one):
+        np.testing.assert_allclose(row[: len(window.input_ids)], alone, atol=1e-4)
+    assert model.predict_batch(texts) == OnnxNerModel(model.decoder, ort_logits, batch_size=1).predict_batch(texts)
+
+
 def test_empty_pages_have_no_spans(release_folder):
     model = OnnxNerModel.load(release_folder)
     assert model.predict_batch(["", "   ", "imo 9074729"])[:2] == [[], []]
