@@ -43,8 +43,11 @@ REQUIRED_MANIFEST_FIELDS = (
 )
 REPO_TYPES = ("model", "dataset")
 RELEASE_VERSION_FORMAT = "release-%Y%m%dT%H%M%SZ"
+# A challenger that lost the shipping comparison is published for inspection as candidate-<UTC time>:
+# never a release, so never "latest" for the puller or the pipeline.
+CANDIDATE_PREFIX = "candidate-"
 # Revisions this project publishes: release-<UTC time> (models), dataset-<UTC time[.micro]> (datasets).
-# Other tags or folders (someone's "v1", "main") are not releases: ignored, never "latest".
+# Other tags or folders (someone's "v1", "main", a candidate) are not releases: ignored, never "latest".
 _REVISION_TIME = re.compile(r"^(?:release|dataset)-(\d{8}T\d{6})(?:\.(\d{1,6}))?Z$")
 _TEMP_PREFIX = ".tmp-"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

@@ -26,7 +26,7 @@ from typing import Any
 
 from oceanid_dagster.domain.labels import BIO_TAGS
 from oceanid_dagster.inference.runtime import FP32_MODEL_FILE, INT8_MODEL_FILE, LABELS_FILE
-from oceanid_dagster.serving.hub_client import new_release_version, read_manifest, write_manifest
+from oceanid_dagster.serving.hub_client import CANDIDATE_PREFIX, new_release_version, read_manifest, write_manifest
 from oceanid_dagster.serving.triton_config import TRITON_NER_MODEL_NAME, ner_model_config
 
 MODEL_CONFIG_FILE = "config.json"
@@ -179,6 +179,24 @@ or, without torch: `oceanid_dagster.inference.runtime.OnnxNerModel.load(folder).
 
 def _format(value: Any) -> str:
     return f"{value:.4f}" if isinstance(value, (int, float)) else "–"
+
+
+def as_candidate(folder: Path) -> Path:
+    """A built release that will not ship, renamed ``candidate-<time>`` (folder, manifest version,
+    model card), to be published for inspection; readers of releases never take it."""
+    folder = Path(folder)
+    name = CANDIDATE_PREFIX + folder.name.removeprefix("release-")
+    target = folder.with_name(name)
+    os.rename(folder, target)
+    card = target / MODEL_CARD_FILE
+    card.write_text(
+        card.read_text(encoding="utf-8").replace(f"— {folder.name}", f"— {name} (candidate: not shipped)", 1),
+        encoding="utf-8",
+    )
+    manifest = read_manifest(target)
+    manifest.pop("files")
+    write_manifest(target, **{**manifest, "version": name})
+    return target
 
 
 def record_shipping(folder: Path, shipping: dict[str, Any]) -> None:

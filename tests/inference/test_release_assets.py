@@ -10,8 +10,11 @@ from oceanid_dagster.defs.assets.ner_model_onnx import ONNX_CHECKS, ner_model_on
 from oceanid_dagster.defs.assets.ner_model_release import ner_model_release
 from oceanid_dagster.defs.resources.artifact_store import ArtifactStoreResource
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
+from oceanid_dagster.defs.resources.ner_runtime import NerRuntimeResource
+from oceanid_dagster.defs.resources.triton import TritonResource
 from oceanid_dagster.domain.labels import LABEL2ID
 from oceanid_dagster.domain.spans import Span
+from oceanid_dagster.inference.extractors import RuleExtractor
 from oceanid_dagster.serving.hub_client import LocalFolderHub, read_manifest, verify_manifest
 from oceanid_dagster.training.dataset import LabelledPage
 from oceanid_dagster.training.release import build_release
@@ -154,3 +157,17 @@ def test_a_model_that_does_not_beat_the_rules_does_not_ship(model_hub, tiny_mode
     metadata = release_metadata(result)
     assert metadata["published"] is False and metadata["incumbent"] == "rules"
     assert result.output_for_node("ner_model_release") == ""
+
+    # published for inspection, as a candidate no reader of releases takes
+    candidate = metadata["published_for_inspection"]
+    assert candidate.startswith("candidate-")
+    inspected = model_hub.client().download(model_hub.model_repo, candidate, tmp_path / "inspected")
+    assert verify_manifest(inspected) == []
+    manifest = read_manifest(inspected)
+    assert manifest["version"] == candidate and manifest["shipping"]["ships"] is False
+    assert "(candidate: not shipped)" in (inspected / "README.md").read_text()
+    assert model_hub.client().latest_revision(model_hub.model_repo) is None
+    runtime = NerRuntimeResource(
+        models_cache_dir=str(tmp_path / "models"), model_hub=model_hub, triton=TritonResource()
+    )
+    assert isinstance(runtime.load_extractor(), RuleExtractor), "extraction stays on the rules"

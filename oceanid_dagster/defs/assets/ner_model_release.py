@@ -4,7 +4,8 @@ The challenger (the CPU model it would serve, with the rules for the labels they
 rules and the current release — re-scored on the same pages, never compared by a stored number —
 extract the dataset revision's evaluation pages (gold test pages where any exist). The challenger is
 published as an immutable release only when its micro F1 beats the incumbent's (or when forced);
-the decision and every score are in the metadata and in the release's manifest.
+otherwise it is published for inspection as ``candidate-<time>``, which no reader of releases takes.
+The decision and every score are in the metadata and in the manifest.
 
 Its output and data version are the release serving afterwards, so a refused challenger changes
 nothing downstream, and a published one re-extracts the documents (``extracted_entities`` automation).
@@ -87,6 +88,22 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
     return decide(challenger, rules, champion_scores, champion_version, rule_labels, force, model_alone=model_alone)
 
 
+def _publish_candidate(context, hub, model_hub: ModelHubResource, folder: Path, reason: str) -> str:
+    """The refused challenger on the hub as ``candidate-<time>``, for a person to inspect; the
+    release serving stays, also when this upload fails (it is not a release)."""
+    from oceanid_dagster.serving.hub_client import HubError
+    from oceanid_dagster.training.release import as_candidate
+
+    candidate = as_candidate(folder)
+    try:
+        hub.publish_folder(model_hub.model_repo, candidate, candidate.name, commit_message=f"Not shipped: {reason}")
+    except HubError as error:
+        context.log.warning(f"the refused challenger could not be published for inspection: {error}")
+        return f"not published: {error}"
+    context.log.info(f"refused challenger published for inspection as {candidate.name} (not a release)")
+    return candidate.name
+
+
 @dg.asset(
     group_name=TRAINING_GROUP,
     kinds={"huggingface", "onnx"},
@@ -132,12 +149,13 @@ def ner_model_release(
             "repo": model_hub.model_repo,
             "cpu_precision": ner_model_onnx.get("cpu_precision", "int8"),
         }
+        record_shipping(folder, decision.manifest())
         if not decision.ships:
             context.log.warning(f"release refused: {decision.reason}")
+            metadata["published_for_inspection"] = _publish_candidate(context, hub, model_hub, folder, decision.reason)
             return dg.Output(
                 champion_version, data_version=dg.DataVersion(champion_version or NO_RELEASE), metadata=metadata
             )
-        record_shipping(folder, decision.manifest())
         hub.publish_folder(model_hub.model_repo, folder, folder.name, commit_message=decision.reason)
     context.log.info(f"published {folder.name} to {model_hub.display_name}: {decision.reason}")
     return dg.Output(
