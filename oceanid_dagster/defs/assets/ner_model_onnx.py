@@ -96,7 +96,7 @@ def ner_model_onnx(
         else:
             context.log.info(f"int8 variant {int8.variant}: {int8.path.stat().st_size:,} bytes")
         served = [path.name for path in (fp32, int8.path) if path is not None]
-        sizes = {f"{name}_bytes": (fp32.parent / name).stat().st_size for name in served}
+        sizes = {"fp32_bytes": fp32.stat().st_size, **({"int8_bytes": int8.path.stat().st_size} if int8.path else {})}
         artifact = artifact_store.put_folder(fp32.parent, onnx_artifact(ner_model["model_artifact"]), only=served)
     yield dg.Output(
         {
