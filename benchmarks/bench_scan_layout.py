@@ -113,33 +113,50 @@ class Tally:
     predicted: Counter = field(default_factory=Counter)
     expected: Counter = field(default_factory=Counter)
 
-    def add(self, gold: GoldPage, text: str) -> None:
-        [page] = RuleExtractor().extract_pages([text])
+    def add(self, gold: GoldPage, text: str, spans: list[Span] | None = None) -> None:
+        """``spans``: what an extractor found in ``text`` (default: the rules)."""
+        if spans is None:
+            [page] = RuleExtractor().extract_pages([text])
+            spans = page.spans
         located = {(span.start, span.end, span.label) for span in locate_gold_spans(gold, text)}
-        found = {(span.start, span.end, span.label) for span in page.spans}
+        found = {(span.start, span.end, span.label) for span in spans}
         self.hits.update(label for _, _, label in located & found)
         self.predicted.update(label for _, _, label in found)
         self.expected.update(span.label for span in gold.spans)
 
-    def f1(self, label: str | None = None) -> float:
+    def f1(self, label: str | frozenset[str] | None = None) -> float:
+        """Micro F1 over every label, one label, or a set of labels."""
+
         def total(counts: Counter) -> int:
-            return counts[label] if label else sum(counts.values())
+            if label is None:
+                return sum(counts.values())
+            return sum(counts[name] for name in label) if isinstance(label, frozenset) else counts[label]
 
         precision = total(self.hits) / max(total(self.predicted), 1)
         recall = total(self.hits) / max(total(self.expected), 1)
         return round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0
 
 
+def gold_paths() -> list[Path]:
+    return sorted(GOLD_DIR.glob("*.txt"))
+
+
+def scanned_text(gold: GoldPage, font: str, seed: str) -> tuple[str, str]:
+    """tesseract's own text of the page's scan, and the pipeline's word layout of it."""
+    own_text, tsv = tesseract_outputs(scanned_png(typeset(gold.text, font), seed))
+    return own_text, layout_words(parse_tsv(tsv), 2000)
+
+
 def main() -> None:
-    pages = sorted(GOLD_DIR.glob("*.txt"))
+    pages = gold_paths()
     for font in ("Helvetica", "Courier"):
         tallies = {name: Tally() for name in ("text", "scan_tesseract_text", "scan_word_layout")}
         for path in pages:
             gold = load_gold_page(path)
-            own_text, tsv = tesseract_outputs(scanned_png(typeset(gold.text, font), path.name))
+            own_text, word_layout = scanned_text(gold, font, path.name)
             tallies["text"].add(gold, gold.text)
             tallies["scan_tesseract_text"].add(gold, own_text)
-            tallies["scan_word_layout"].add(gold, layout_words(parse_tsv(tsv), 2000))
+            tallies["scan_word_layout"].add(gold, word_layout)
         text_f1 = tallies["text"].f1()
         note(f"{font}: {len(pages)} gold pages, micro F1 " + ", ".join(f"{k} {t.f1()}" for k, t in tallies.items()))
         for name, tally in tallies.items():

@@ -1,7 +1,9 @@
 """Synthetic vessel documents with gold entity spans, built from registry records.
 
 Used for sample PDFs (tests, benchmarks, demos) and as silver training data, so the emphasis is
-on variety: five layouts, and per document its own captions, field order, dates, units, casing.
+on variety: five printed layouts, and per document its own captions, field order, dates, units,
+casing. Silver data (:func:`silver_documents`) adds four layouts written for training
+(:mod:`~oceanid_dagster.samples.layouts_varied`) and reads a share of its documents as OCR would.
 
     docs = generate_documents(load_sample_registry(), n=100, seed=7)
     docs[0].pages[0].text[span.start:span.end]   # each gold span
@@ -13,10 +15,24 @@ import random
 from collections.abc import Sequence
 
 from oceanid_dagster.samples.layouts import LAYOUT_NAMES, LAYOUTS, DocContext, Layout, Record, document_values
+from oceanid_dagster.samples.layouts_varied import VARIED_LAYOUTS
+from oceanid_dagster.samples.ocr_noise import OcrNoise, ocr_noised
 from oceanid_dagster.samples.style import Style, record_is_printable
 from oceanid_dagster.samples.text import Block, SampleDocument, SamplePage, build_page, paginate
 
-__all__ = ["LAYOUT_NAMES", "SampleDocument", "SamplePage", "document_name", "generate_documents"]
+__all__ = [
+    "LAYOUT_NAMES",
+    "SILVER_LAYOUT_NAMES",
+    "SampleDocument",
+    "SamplePage",
+    "document_name",
+    "generate_documents",
+    "silver_documents",
+]
+
+ALL_LAYOUTS: dict[str, Layout] = {**LAYOUTS, **{layout.name: layout for layout in VARIED_LAYOUTS}}
+SILVER_LAYOUT_NAMES: tuple[str, ...] = tuple(ALL_LAYOUTS)
+OCR_SUFFIX = "-ocr"
 
 MAX_LINES_PER_PAGE = 60
 MIN_LINES_PER_PAGE = 44
@@ -74,7 +90,7 @@ def generate_document(
     style = Style.draw(rng, source)
     ctx = DocContext(rng=rng, style=style, width=rng.randint(68, 96), candidates=candidates)
     ctx.values = document_values(rng, style)
-    layout = LAYOUTS[layout_name]
+    layout = ALL_LAYOUTS[layout_name]
     page_lines = _compose(layout, ctx, candidates, pages)
     return SampleDocument(
         name=document_name(layout_name, seed, index),
@@ -95,8 +111,30 @@ def generate_documents(
     ``pages`` asks for exactly that many pages per document (more vessels are added to fill
     them); by default each layout picks its own number of vessels.
     """
-    unknown = [name for name in layouts if name not in LAYOUTS]
+    unknown = [name for name in layouts if name not in ALL_LAYOUTS]
     if unknown or not layouts:
-        raise ValueError(f"unknown layouts {unknown}; known: {', '.join(LAYOUT_NAMES)}")
+        raise ValueError(f"unknown layouts {unknown}; known: {', '.join(SILVER_LAYOUT_NAMES)}")
     by_source = _printable_by_source(records)
     return [generate_document(by_source, layouts[i % len(layouts)], seed, i, pages) for i in range(n)]
+
+
+def silver_documents(
+    records: Sequence[Record], n: int, seed: int, ocr_share: float = 0.25, layouts: Sequence[str] = SILVER_LAYOUT_NAMES
+) -> list[SampleDocument]:
+    """Training documents: every layout in turn, and about ``ocr_share`` of them as a scan's OCR
+    reads them (:func:`~oceanid_dagster.samples.ocr_noise.ocr_noised`, named ``...-ocr``), so the
+    model also learns the scan path's text."""
+    if not 0 <= ocr_share <= 1:
+        raise ValueError(f"ocr_share must be in [0, 1], got {ocr_share}")
+    rng = random.Random(f"{seed}:ocr")
+    documents = generate_documents(records, n, seed, layouts)
+    return [as_read_by_ocr(document, rng) if rng.random() < ocr_share else document for document in documents]
+
+
+def as_read_by_ocr(document: SampleDocument, rng: random.Random) -> SampleDocument:
+    noise = OcrNoise.draw(rng)
+    return SampleDocument(
+        name=document.name + OCR_SUFFIX,
+        layout=document.layout,
+        pages=[ocr_noised(page, rng, noise) for page in document.pages],
+    )

@@ -43,6 +43,9 @@ DATASET_REVISION_FORMAT = "dataset-%Y%m%dT%H%M%S.%fZ"  # two runs in one second 
 
 class NerDatasetConfig(dg.Config):
     silver_documents: int = Field(default=400, description="Documents generated from registry records (silver data).")
+    ocr_share: float = Field(
+        default=0.25, ge=0, le=1, description="Share of silver documents written as a scan's OCR reads them."
+    )
     seed: int = Field(default=0, description="Seed of the document generator.")
     max_words: int = Field(default=DEFAULT_MAX_WORDS, description="Words per example (pages are cut at line ends).")
     test_fraction: float = Field(default=0.15, description="Share of new documents hashed into test.")
@@ -72,6 +75,19 @@ def _split_table(stats: dict[str, dict[str, Any]]) -> str:
     return markdown_table(rows, ["split", "examples", "documents", "words", "gold", "silver"])
 
 
+def _silver_table(documents) -> str:
+    """Silver documents and pages per layout, as written and as OCR reads them."""
+    from oceanid_dagster.samples.generator import OCR_SUFFIX
+
+    counts: dict[str, dict[str, Any]] = {}
+    for document in documents:
+        row = counts.setdefault(document.layout, {"layout": document.layout, "documents": 0, "pages": 0, "ocr_read": 0})
+        row["documents"] += 1
+        row["pages"] += len(document.pages)
+        row["ocr_read"] += document.name.endswith(OCR_SUFFIX)
+    return markdown_table(list(counts.values()), ["layout", "documents", "pages", "ocr_read"])
+
+
 @dg.asset(
     deps=[dg.AssetKey("argilla_corrections"), dg.AssetKey("vessel_registry")],
     group_name=TRAINING_GROUP,
@@ -89,7 +105,7 @@ def ner_training_dataset(
     model_hub: ModelHubResource,
     registry_lists: RegistryListsResource,
 ) -> dg.Output[str]:
-    from oceanid_dagster.samples.generator import generate_documents
+    from oceanid_dagster.samples.generator import silver_documents
 
     hub = model_hub.client()
     with tempfile.TemporaryDirectory(prefix="ner-dataset-") as work_dir:
@@ -100,7 +116,8 @@ def ner_training_dataset(
         for reason, count in gold_report.items():
             context.log.warning(f"{count} {reason}")
         records, registry_origin = registry_records(warehouse, registry_lists)
-        silver = silver_pages(generate_documents(records, config.silver_documents, config.seed))
+        generated = silver_documents(records, config.silver_documents, config.seed, config.ocr_share)
+        silver = silver_pages(generated)
         context.log.info(f"{len(gold)} gold pages, {len(silver)} silver pages")
         fractions = SplitFractions(test=config.test_fraction, validation=config.validation_fraction)
         dataset = build_dataset(
@@ -128,6 +145,7 @@ def ner_training_dataset(
             "evaluation_pages_source": shipping_test[0].source if shipping_test else "none",
             "gold_report": dg.MetadataValue.json(dict(gold_report)),
             "silver_pages": len(silver),
+            "silver_layouts": dg.MetadataValue.md(_silver_table(generated)),
             "silver_records_from": registry_origin,
             "frozen_gold_test_documents": len(frozen),
             **{f"{split}_examples": stats[split]["examples"] for split in SPLITS},

@@ -1,0 +1,125 @@
+"""Does a model trained on silver data carry over to documents the generator does not make?
+
+The nightly chain's own steps, on its defaults, in one process: silver pages → dataset → fine-tune
+(``TrainingConfig()``, the offline MiniLM-L6) → ONNX fp32 release. The per-label choice of
+rules vs model is made on the dataset's silver test pages, as ``ner_model_release`` makes it
+before there is gold. Then the model alone, the rules and that combination (the shipping
+extractor) extract the 13 hand-written gold pages (``tests/domain/data/gold``), as text and as
+scans read by the pipeline (``bench_scan_layout``'s typeset, scanned, tesseract word layout).
+
+``--silver classic`` is the silver data before issue 10's point 3 (the five printed layouts,
+clean text); ``varied`` (default) adds the four training layouts and OCR-read documents.
+
+Figures ``generalisation.<silver>.<text|scan>.<model_alone|rules|shipping>.micro_f1`` and
+``...identifiers_f1`` (IMO, MMSI, IRCS), per label for the shipping extractor, the text-minus-scan
+gap, and ``generalisation.<silver>.training_seconds``.
+
+    .venv/bin/python -m benchmarks.bench_generalisation [--silver classic varied]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.bench_scan_layout import GoldPage, Tally, gold_paths, load_gold_page, scanned_text
+from benchmarks.report import emit, note
+
+IDENTIFIERS = frozenset({"IMO", "MMSI", "IRCS"})
+SCAN_FONT = "Helvetica"
+
+
+def silver(kind: str, records: list[dict], documents: int, seed: int, ocr_share: float):
+    from oceanid_dagster.samples.generator import LAYOUT_NAMES, generate_documents, silver_documents
+
+    if kind == "classic":
+        return generate_documents(records, documents, seed, LAYOUT_NAMES)
+    return silver_documents(records, documents, seed, ocr_share)
+
+
+def trained_release(pages, work: Path) -> tuple[Path, float]:
+    """The release folder (fp32) of a model trained on ``pages`` with the chain's defaults."""
+    from oceanid_dagster.training.base_models import offline_base_model
+    from oceanid_dagster.training.dataset import build_dataset
+    from oceanid_dagster.training.onnx_export import export_onnx
+    from oceanid_dagster.training.release import build_release
+    from oceanid_dagster.training.trainer import TrainingConfig, train_ner_model
+
+    result = train_ner_model(build_dataset(pages), offline_base_model(), work / "train", TrainingConfig(), log=note)
+    fp32 = export_onnx(result.model_dir, work / "onnx")
+    release = build_release(
+        result.model_dir, fp32, None, result.metrics, result.base_model, "bench-generalisation", work / "releases"
+    )
+    return release, result.seconds
+
+
+def extractors(release: Path, evaluation) -> dict[str, object]:
+    """Model alone, rules, and the shipping combination chosen on ``evaluation`` pages."""
+    from oceanid_dagster.inference.extractors import ModelExtractor, RuleExtractor
+    from oceanid_dagster.inference.runtime import OnnxNerModel
+    from oceanid_dagster.training.shipping import EvaluationPage, labels_rules_do_better, score_extractor
+
+    model = OnnxNerModel.load(release, quantized=False)
+    rules = RuleExtractor()
+    pages = [EvaluationPage(page.text, page.spans) for page in evaluation]
+    rule_labels = labels_rules_do_better(score_extractor(ModelExtractor(model), pages), score_extractor(rules, pages))
+    note(f"rules kept for {sorted(rule_labels)} (chosen on {len(pages)} silver test pages)")
+    return {
+        "model_alone": ModelExtractor(model),
+        "rules": rules,
+        "shipping": ModelExtractor(model, rule_labels=rule_labels),
+    }
+
+
+def score(extractor, pages: list[tuple[GoldPage, str]]) -> Tally:
+    tally = Tally()
+    found = extractor.extract_pages([text for _, text in pages])
+    for (gold, text), entities in zip(pages, found):
+        tally.add(gold, text, entities.spans)
+    return tally
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--silver", nargs="+", choices=("classic", "varied"), default=["varied"])
+    parser.add_argument("--documents", type=int, default=400, help="silver documents (the dataset asset's default)")
+    parser.add_argument("--ocr-share", type=float, default=0.25)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    from oceanid_dagster.samples.registry_csv import load_sample_registry
+    from oceanid_dagster.training.dataset import evaluation_pages, silver_pages
+
+    golds = [(path, load_gold_page(path)) for path in gold_paths()]
+    readings = {
+        "text": [(gold, gold.text) for _, gold in golds],
+        "scan": [(gold, scanned_text(gold, SCAN_FONT, path.name)[1]) for path, gold in golds],
+    }
+    records = load_sample_registry()
+    for kind in args.silver:
+        pages = silver_pages(silver(kind, records, args.documents, args.seed, args.ocr_share))
+        with tempfile.TemporaryDirectory(prefix="bench-generalisation-") as work:
+            started = time.perf_counter()
+            release, training_seconds = trained_release(pages, Path(work))
+            emit(f"generalisation.{kind}.training_seconds", training_seconds, "s", 300.0)
+            emit(f"generalisation.{kind}.chain_seconds", time.perf_counter() - started, "s")
+            for name, extractor in extractors(release, evaluation_pages(pages)).items():
+                f1s = {}
+                for reading, read_pages in readings.items():
+                    tally = score(extractor, read_pages)
+                    f1s[reading] = tally.f1()
+                    emit(f"generalisation.{kind}.{reading}.{name}.micro_f1", tally.f1(), "f1")
+                    emit(f"generalisation.{kind}.{reading}.{name}.identifiers_f1", tally.f1(IDENTIFIERS), "f1")
+                    if name == "shipping":
+                        for label in sorted(tally.expected):
+                            emit(f"generalisation.{kind}.{reading}.{name}.{label}_f1", tally.f1(label), "f1")
+                note(f"{kind} {name}: text {f1s['text']}, scan {f1s['scan']}")
+                emit(f"generalisation.{kind}.{name}.text_minus_scan_f1", f1s["text"] - f1s["scan"], "f1")
+
+
+if __name__ == "__main__":
+    main()
