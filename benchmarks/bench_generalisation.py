@@ -4,7 +4,7 @@ The nightly chain's own steps, on its defaults, in one process: silver pages →
 (``TrainingConfig()``, the offline MiniLM-L6) → ONNX fp32 release. The per-label choice of
 rules vs model is made on the dataset's silver test pages, as ``ner_model_release`` makes it
 before there is gold. Then the model alone, the rules and that combination (the shipping
-extractor) extract the 13 hand-written gold pages (``tests/domain/data/gold``), as text and as
+extractor) extract the 13 hand-written reference pages (``training/reference_pages``), as text and as
 scans read by the pipeline (``bench_scan_layout``'s typeset, scanned, tesseract word layout).
 
 ``--silver classic`` is the silver data before issue 10's point 3 (the five printed layouts,

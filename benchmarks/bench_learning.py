@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,7 +140,8 @@ def local_argilla(home: Path) -> Iterator[tuple[str, dict]]:
     from devtools.dev import local_argilla_secrets, start_local_argilla
 
     port, secrets = free_port(), local_argilla_secrets()
-    process = start_local_argilla(home, port, secrets)
+    with redirect_stdout(sys.stderr):  # stdout carries the figures only
+        process = start_local_argilla(home, port, secrets)
     try:
         yield f"http://127.0.0.1:{port}", secrets
     finally:
@@ -231,10 +232,10 @@ def page_texts(file_names: list[str]) -> dict[str, tuple[str, str]]:
 
     warehouse = resources_for_profile()["warehouse"]
     rows = warehouse.query(
-        "SELECT d.file_name, d.document_id, o.text FROM documents d JOIN raw_ocr o USING (document_id) "
+        "SELECT d.filename, d.document_id, o.text FROM documents d JOIN raw_ocr o USING (document_id) "
         "WHERE o.page_number = 1"
     )
-    return {row["file_name"]: (row["document_id"], row["text"]) for row in rows if row["file_name"] in file_names}
+    return {row["filename"]: (row["document_id"], row["text"]) for row in rows if row["filename"] in file_names}
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
 """Extraction on scans of pages the generator does not make: the hand-written gold pages
-(``tests/domain/data/gold``: authorisation lists, inspection reports, certificates, notices, letters,
+(``training/reference_pages``: authorisation lists, inspection reports, certificates, notices, letters,
 tables), typeset as a printed page would be — each cell at its column, in a proportional font or
 in Courier — then scanned (grey, rotated up to ±1.2°, blurred, speckled) and read back by tesseract.
 
@@ -36,30 +36,18 @@ from oceanid_dagster.inference.extractors import RuleExtractor
 from oceanid_dagster.reading.layout import layout_words, parse_tsv
 from oceanid_dagster.samples.gold import locate_gold_spans
 from oceanid_dagster.samples.render import _scan_effects, rasterise_pdf
+from oceanid_dagster.training.reference import ReferencePage, load_reference_page, reference_page_paths
 
-GOLD_DIR = Path(__file__).resolve().parents[1] / "tests/domain/data/gold"
 DPI = 300
 TARGET_GAP = 0.05  # scans within 0.05 F1 of text (issue 10)
 CELL_GAP = re.compile(r"\S+(?: \S+)*")
 
 
-@dataclass(frozen=True)
-class GoldPage:
-    text: str
-    spans: list[Span]
+GoldPage = ReferencePage
 
 
 def load_gold_page(path: Path) -> GoldPage:
-    """The page and its annotations (``label<TAB>surface`` lines, in page order) as spans."""
-    text = path.read_text(encoding="utf-8")
-    spans, searched_from = [], Counter()
-    for line in path.with_suffix(".ann").read_text(encoding="utf-8").splitlines():
-        label, _, surface = line.partition("\t")
-        surface = surface.replace("\\n", "\n")
-        start = text.index(surface, searched_from[surface])
-        searched_from[surface] = start + 1
-        spans.append(Span(start, start + len(surface), label))
-    return GoldPage(text, spans)
+    return load_reference_page(path)
 
 
 def typeset(text: str, font: str) -> bytes:
@@ -138,7 +126,7 @@ class Tally:
 
 
 def gold_paths() -> list[Path]:
-    return sorted(GOLD_DIR.glob("*.txt"))
+    return reference_page_paths()
 
 
 def scanned_text(gold: GoldPage, font: str, seed: str) -> tuple[str, str]:

@@ -23,6 +23,14 @@ def hub_dir() -> Path:
     return Path(os.environ.get("OCEANID_HUB_DIR") or oceanid_home() / "hub").absolute()
 
 
+def reference_pages_dir() -> Path:
+    """The reference pages every release is also scored on (``OCEANID_REFERENCE_PAGES``: a folder of
+    ``<name>.txt`` + ``<name>.ann``; default the packaged hand-written pages)."""
+    from oceanid_dagster.training.reference import REFERENCE_DIR
+
+    return Path(os.environ.get("OCEANID_REFERENCE_PAGES") or REFERENCE_DIR)
+
+
 def artifacts_uri() -> str:
     """Where training artifacts go between steps: ``OCEANID_ARTIFACTS_URI`` (a folder or
     ``s3://bucket/prefix``), default a folder under the home."""

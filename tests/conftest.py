@@ -21,7 +21,31 @@ from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
 from oceanid_dagster.defs.resources.registry_lists import RegistryListsResource
 from oceanid_dagster.defs.resources.triton import TritonResource
 from oceanid_dagster.defs.resources.warehouse import WarehouseResource
-from tests.inference.tiny_model import TinyModel, build_tiny_token_classifier, metrics_with_f1
+from tests.inference.tiny_model import (
+    TinyModel,
+    build_tiny_token_classifier,
+    gold_spans,
+    metrics_with_f1,
+    synthetic_sentence,
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tiny_model_reference_pages(tmp_path_factory) -> Path:
+    """Reference pages of the tiny model's own sentences: the packaged ones are real layouts, which
+    a model trained in seconds on a few sentences cannot read, so no test release would ship. The
+    tests of the packaged pages unset ``OCEANID_REFERENCE_PAGES``."""
+    import random
+
+    folder = tmp_path_factory.mktemp("reference_pages")
+    rng = random.Random(11)
+    for index in range(6):
+        sentence = synthetic_sentence(rng)
+        (folder / f"tiny-{index}.txt").write_text(sentence.text, encoding="utf-8")
+        annotations = "".join(f"{label}\t{text}\n" for label, text, _ in gold_spans([sentence]))
+        (folder / f"tiny-{index}.ann").write_text(annotations, encoding="utf-8")
+    os.environ["OCEANID_REFERENCE_PAGES"] = str(folder)  # also for the processes tests start
+    return folder
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@ Before a release can become what ``extracted_entities`` uses, the challenger mod
 the current shipping release (re-scored on today's test pages) extract the same evaluation pages
 (:func:`oceanid_dagster.training.dataset.evaluation_pages`). For each label the challenger takes
 the rules' spans where the rules score higher (labelled fields, validated identifiers) and its own
-elsewhere; that combination ships only if its micro F1 beats the extractor shipping now.
-No Dagster here.
+elsewhere; that combination ships only if its micro F1 beats the extractor shipping now, and is
+no worse than it on the reference pages (:mod:`oceanid_dagster.training.reference`: hand-written
+pages in layouts the generator does not make), so that a model which only learnt the generator's
+templates never replaces a better extractor. No Dagster here.
 """
 
 from __future__ import annotations
@@ -51,14 +53,19 @@ class ShippingDecision:
     incumbent: str  # what ships now: "rules" or the champion's version
     rule_labels: frozenset[str]
     scores: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # extractor -> label -> scores
+    reference_scores: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # on the reference pages
 
     def table(self) -> list[dict[str, object]]:
-        """Rows ``label, <extractor> F1...`` for the UI, micro first."""
+        """Rows ``label, <extractor> F1..., <extractor> (reference pages) F1...`` for the UI, micro first."""
         labels = ["micro", *sorted({label for scores in self.scores.values() for label in scores} - {"micro"})]
         return [
             {
                 "label": label,
                 **{name: scores.get(label, {}).get("f1") for name, scores in self.scores.items()},
+                **{
+                    f"{name} (reference pages)": scores.get(label, {}).get("f1")
+                    for name, scores in self.reference_scores.items()
+                },
                 "from": "rules" if label in self.rule_labels else ("model" if label != "micro" else ""),
             }
             for label in labels
@@ -71,6 +78,7 @@ class ShippingDecision:
             "incumbent": self.incumbent,
             "rule_labels": sorted(self.rule_labels),
             "micro_f1": {name: scores["micro"]["f1"] for name, scores in self.scores.items()},
+            "reference_micro_f1": {name: scores["micro"]["f1"] for name, scores in self.reference_scores.items()},
         }
 
 
@@ -83,8 +91,10 @@ def decide(
     force: bool = False,
     min_gain: float = 0.0,
     model_alone: dict | None = None,
+    reference: dict[str, dict] | None = None,
 ) -> ShippingDecision:
-    """``challenger``: scores of the challenger *with* ``rule_labels`` from the rules."""
+    """``challenger``: scores of the challenger *with* ``rule_labels`` from the rules. ``reference``:
+    scores on the reference pages by extractor name (``challenger``, ``rules``, ``champion``...)."""
     scores = {CHALLENGER: challenger, RULES: rules, **({CHAMPION: champion} if champion else {})}
     if model_alone is not None:
         scores[MODEL_ALONE] = model_alone
@@ -92,10 +102,21 @@ def decide(
     incumbent = champion_version if champion else RULES
     new, old = challenger["micro"]["f1"], scores[incumbent_name]["micro"]["f1"]
     beats = new > old + min_gain
-    if force and not beats:
-        reason = f"forced: challenger micro F1 {new:.4f} vs {incumbent} {old:.4f}"
+    reference = reference or {}
+    holds, on_reference = True, ""
+    if reference:
+        ref_new, ref_old = reference[CHALLENGER]["micro"]["f1"], reference[incumbent_name]["micro"]["f1"]
+        holds = ref_new >= ref_old
+        on_reference = f"; on the reference pages {ref_new:.4f} vs {ref_old:.4f}"
+    if force and not (beats and holds):
+        reason = f"forced: challenger micro F1 {new:.4f} vs {incumbent} {old:.4f}{on_reference}"
+    elif beats and holds:
+        reason = f"challenger micro F1 {new:.4f} beats {incumbent} {old:.4f} on the same pages{on_reference}"
     elif beats:
-        reason = f"challenger micro F1 {new:.4f} beats {incumbent} {old:.4f} on the same pages"
+        reason = (
+            f"challenger micro F1 {new:.4f} beats {incumbent} {old:.4f} on the evaluation pages but is worse on "
+            f"the reference pages{on_reference}"
+        )
     else:
         reason = f"challenger micro F1 {new:.4f} does not beat {incumbent} {old:.4f} on the same pages"
-    return ShippingDecision(beats or force, reason, incumbent, rule_labels, scores)
+    return ShippingDecision((beats and holds) or force, reason, incumbent, rule_labels, scores, reference)

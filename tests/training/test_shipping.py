@@ -86,3 +86,21 @@ def test_the_model_extractor_takes_the_rule_labels_from_the_rules():
     assert labels["VESSEL_NAME"] == NAME and "FLAG" in labels and labels["FLAG"] != wrong_flag
     plain = ModelExtractor(FixedModel(NAME, wrong_flag)).extract_pages([TEXT])[0]
     assert wrong_flag in plain.spans
+
+
+def test_a_challenger_worse_on_the_reference_pages_does_not_ship_though_it_beats_on_its_own_test():
+    on_reference = {"challenger": scores(IMO), "rules": scores(NAME, IMO, FLAG)}
+    decision = decide(scores(NAME, IMO), scores(IMO), None, None, frozenset(), reference=on_reference)
+    assert not decision.ships and "worse on the reference pages" in decision.reason
+    assert decision.manifest()["reference_micro_f1"] == {"challenger": 0.5, "rules": 1.0}
+    assert {"challenger (reference pages)", "rules (reference pages)"} <= set(decision.table()[0])
+    holding = {"challenger": scores(NAME, IMO, FLAG), "rules": scores(NAME, IMO, FLAG)}
+    assert decide(scores(NAME, IMO), scores(IMO), None, None, frozenset(), reference=holding).ships
+
+
+def test_on_the_reference_pages_the_challenger_is_held_to_the_champion_once_one_ships():
+    on_reference = {"challenger": scores(NAME, IMO), "rules": scores(IMO), "champion": scores(NAME, IMO, FLAG)}
+    decision = decide(
+        scores(NAME, IMO, FLAG), scores(IMO), scores(NAME), "release-1", frozenset(), reference=on_reference
+    )
+    assert not decision.ships and decision.incumbent == "release-1"

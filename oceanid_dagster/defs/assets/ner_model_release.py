@@ -18,12 +18,14 @@ from typing import Any
 import dagster as dg
 from pydantic import Field
 
+from oceanid_dagster import settings
 from oceanid_dagster.defs.assets.ner_training_dataset import TRAINING_GROUP
 from oceanid_dagster.defs.automation import after_upstream
 from oceanid_dagster.defs.metadata import markdown_table
 from oceanid_dagster.defs.resources.artifact_store import ArtifactStoreResource
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from oceanid_dagster.defs.versions import source_version
+from oceanid_dagster.training.shipping import CHALLENGER, CHAMPION, MODEL_ALONE, RULES
 
 # Dagster resolves Config/resource annotations at decoration time: no `from __future__ import annotations` here.
 NO_RELEASE = "none"
@@ -69,23 +71,40 @@ def _build(ner_model_onnx: dict, artifact_store: ArtifactStoreResource, work: Pa
 
 
 def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages, force: bool):
-    """Score rules, challenger and champion on ``pages`` and decide (see the module docstring)."""
+    """Score rules, challenger and champion on ``pages`` and on the reference pages, and decide (see
+    :mod:`oceanid_dagster.training.shipping`)."""
     from oceanid_dagster.inference.extractors import ModelExtractor, RuleExtractor
     from oceanid_dagster.inference.runtime import OnnxNerModel
+    from oceanid_dagster.training.reference import reference_pages
     from oceanid_dagster.training.shipping import decide, labels_rules_do_better, score_extractor
 
-    rules = score_extractor(RuleExtractor(), pages)
+    reference = reference_pages(settings.reference_pages_dir())
     model = OnnxNerModel.load(candidate)
-    model_alone = score_extractor(ModelExtractor(model), pages)
-    rule_labels = labels_rules_do_better(model_alone, rules)
-    challenger = score_extractor(ModelExtractor(model, rule_labels=rule_labels), pages)
+    rules = {name: score_extractor(RuleExtractor(), on) for name, on in (("eval", pages), ("ref", reference))}
+    alone = {name: score_extractor(ModelExtractor(model), on) for name, on in (("eval", pages), ("ref", reference))}
+    rule_labels = labels_rules_do_better(alone["eval"], rules["eval"]) | labels_rules_do_better(
+        alone["ref"], rules["ref"]
+    )
+    challenger = ModelExtractor(model, rule_labels=rule_labels)
+    on_reference = {CHALLENGER: score_extractor(challenger, reference), RULES: rules["ref"], MODEL_ALONE: alone["ref"]}
     champion_scores, champion_version = None, None
     if champion is not None:
         folder, manifest = champion
         champion_version = manifest["version"]
         champion_rules = frozenset(manifest.get("shipping", {}).get("rule_labels", []))
-        champion_scores = score_extractor(ModelExtractor(OnnxNerModel.load(folder), rule_labels=champion_rules), pages)
-    return decide(challenger, rules, champion_scores, champion_version, rule_labels, force, model_alone=model_alone)
+        incumbent = ModelExtractor(OnnxNerModel.load(folder), rule_labels=champion_rules)
+        champion_scores = score_extractor(incumbent, pages)
+        on_reference[CHAMPION] = score_extractor(incumbent, reference)
+    return decide(
+        score_extractor(challenger, pages),
+        rules["eval"],
+        champion_scores,
+        champion_version,
+        rule_labels,
+        force,
+        model_alone=alone["eval"],
+        reference=on_reference,
+    )
 
 
 def _publish_candidate(context, hub, model_hub: ModelHubResource, folder: Path, reason: str) -> str:
@@ -110,6 +129,7 @@ def _publish_candidate(context, hub, model_hub: ModelHubResource, folder: Path, 
     code_version=source_version(
         "training/release.py",
         "training/shipping.py",
+        "training/reference.py",
         "inference/extractors.py",
         "serving/hub_client.py",
         "serving/triton_config.py",
@@ -144,6 +164,7 @@ def ner_model_release(
             "champion": champion_version,
             "evaluation_pages": len(pages),
             "micro_f1": dg.MetadataValue.json(decision.manifest()["micro_f1"]),
+            "reference_micro_f1": dg.MetadataValue.json(decision.manifest()["reference_micro_f1"]),
             "labels_from_rules": ", ".join(sorted(decision.rule_labels)) or "none",
             "comparison": dg.MetadataValue.md(markdown_table(table, list(table[0]), limit=len(table))),
             "repo": model_hub.model_repo,

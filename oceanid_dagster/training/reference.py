@@ -1,0 +1,51 @@
+"""The reference pages: hand-written vessel documents in layouts the sample generator does not make
+(authorisation lists, inspection and boarding reports, certificates, notices, letters, pipe tables,
+a bilingual form, an OCR'd licence), each with its gold spans.
+
+Before people have corrected any page, a challenger's own test pages are generated ones, on which
+a model trained on generated data does best. The reference pages keep that comparison honest: a
+release must also be no worse than what ships on them (:mod:`oceanid_dagster.training.shipping`).
+Each page is ``<name>.txt`` with ``<name>.ann`` beside it: ``label<TAB>surface`` lines in page
+order (``\\n`` for a line break inside a surface). No Dagster here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from oceanid_dagster.domain.spans import Span
+
+REFERENCE_DIR = Path(__file__).with_name("reference_pages")
+
+
+@dataclass(frozen=True)
+class ReferencePage:
+    name: str
+    text: str
+    spans: list[Span]
+
+
+def load_reference_page(path: Path) -> ReferencePage:
+    """A page and its annotations as spans; an annotation not on the page is an error naming both."""
+    text = path.read_text(encoding="utf-8")
+    spans, searched_from = [], Counter()
+    annotations = path.with_suffix(".ann")
+    for number, line in enumerate(annotations.read_text(encoding="utf-8").splitlines(), start=1):
+        label, _, surface = line.partition("\t")
+        surface = surface.replace("\\n", "\n")
+        start = text.find(surface, searched_from[surface])
+        if start < 0 or not surface:
+            raise ValueError(f"{annotations}:{number}: {surface!r} is not on the page (after earlier occurrences)")
+        searched_from[surface] = start + 1
+        spans.append(Span(start, start + len(surface), label))
+    return ReferencePage(path.stem, text, spans)
+
+
+def reference_page_paths(folder: Path = REFERENCE_DIR) -> list[Path]:
+    return sorted(folder.glob("*.txt"))
+
+
+def reference_pages(folder: Path = REFERENCE_DIR) -> list[ReferencePage]:
+    return [load_reference_page(path) for path in reference_page_paths(folder)]

@@ -1,0 +1,34 @@
+"""The reference pages: hand-written pages of layouts the generator does not make, with gold spans."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from oceanid_dagster.domain.labels import LABEL_NAMES
+from oceanid_dagster.training.reference import load_reference_page, reference_page_paths, reference_pages
+
+
+def test_every_reference_page_loads_with_spans_on_their_annotated_text():
+    pages = reference_pages()
+    assert len(pages) == len(reference_page_paths()) >= 13
+    for page in pages:
+        annotations = (page.name + ".ann", [line.split("\t", 1) for line in _ann_lines(page.name)])
+        assert [(span.label, page.text[span.start : span.end]) for span in page.spans] == [
+            (label, surface.replace("\\n", "\n")) for label, surface in annotations[1]
+        ]
+    labels = Counter(span.label for page in pages for span in page.spans)
+    assert set(labels) >= set(LABEL_NAMES) - {"RFMO_ID"} and sum(labels.values()) > 250
+
+
+def test_an_annotation_not_on_its_page_names_the_file_and_line(tmp_path):
+    (tmp_path / "page.txt").write_text("Vessel OCEAN STAR", encoding="utf-8")
+    (tmp_path / "page.ann").write_text("VESSEL_NAME\tOCEAN STAR\nIMO\t9305427\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"page\.ann:2: '9305427' is not on the page"):
+        load_reference_page(tmp_path / "page.txt")
+
+
+def _ann_lines(name: str) -> list[str]:
+    [path] = [path for path in reference_page_paths() if path.stem == name]
+    return path.with_suffix(".ann").read_text(encoding="utf-8").splitlines()
