@@ -40,7 +40,7 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.bench_scan_layout import GoldPage, Tally, typeset
+from benchmarks.bench_scan_layout import Tally, typeset
 from benchmarks.report import emit, note
 from devtools.services import free_port, stop_process_group
 from oceanid_dagster.domain.spans import Span
@@ -164,7 +164,7 @@ def push_to_argilla(document_ids: list[str]) -> None:
     )
 
 
-def annotate(url: str, api_key: str, dataset_id: str, gold_by_document: dict[str, GoldPage]) -> int:
+def annotate(url: str, api_key: str, dataset_id: str, gold_by_document: dict[str, Written]) -> int:
     """Submit, for each pending record of those documents, the gold spans found in its page text."""
     client = httpx.Client(base_url=url, headers={"X-Argilla-Api-Key": api_key}, timeout=30)
     pending = {"type": "terms", "scope": {"entity": "response", "property": "status"}, "values": ["pending"]}
@@ -212,7 +212,7 @@ def sensor_tick_and_run() -> int:
     return len(requests)
 
 
-def shipping_tally(pages: list[tuple[GoldPage, str]]) -> tuple[Tally, str]:
+def shipping_tally(pages: list[tuple[Written, str]]) -> tuple[Tally, str]:
     """What ``extracted_entities`` would use now, on ``pages``; and its version."""
     from dagster import build_resources
 
@@ -269,8 +269,8 @@ def run(args, home: Path, url: str, secrets: dict) -> None:
     oceanid(env, "ingest", str(home / "uploads"))
     read = page_texts(names)
     half = len(names) // 2
-    annotated = {read[name][0]: GoldPage(page.text, page.spans) for name, page in zip(names[:half], written)}
-    untouched = [(GoldPage(page.text, page.spans), read[name][1]) for name, page in zip(names[half:], written[half:])]
+    annotated = {read[name][0]: page for name, page in zip(names[:half], written)}
+    untouched = [(page, read[name][1]) for name, page in zip(names[half:], written[half:])]
     push_to_argilla([read[name][0] for name in names])
 
     emit("learning.train_before_seconds", oceanid(env, "train"), "s")

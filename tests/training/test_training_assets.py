@@ -102,6 +102,24 @@ def test_a_second_dataset_keeps_the_first_gold_test_split(warehouse, tmp_path):
     assert gold_test_document_ids(datasets[1]) == gold_test_document_ids(datasets[0]) != set()
 
 
+def test_silver_data_covers_every_layout_and_a_share_read_as_ocr(warehouse, tmp_path):
+    from oceanid_dagster.samples.generator import SILVER_LAYOUT_NAMES
+
+    hub = ModelHubResource(local_dir=str(tmp_path / "hub"))
+    config = {"silver_documents": 18, "ocr_share": 0.5, "seed": 5}
+    result = materialize(
+        [ner_training_dataset],
+        resources={"warehouse": warehouse, "model_hub": hub, "registry_lists": SAMPLE_REGISTRY},
+        run_config={"ops": {"ner_training_dataset": {"config": config}}},
+    )
+    table = result.asset_materializations_for_node("ner_training_dataset")[0].metadata["silver_layouts"].value
+    rows = [line.split(" | ") for line in table.splitlines()[2:]]
+    assert {row[0].strip("| ") for row in rows} == set(SILVER_LAYOUT_NAMES)
+    documents = sum(int(row[1]) for row in rows)
+    ocr_read = sum(int(row[3].strip(" |")) for row in rows)
+    assert documents == 18 and 4 <= ocr_read <= 14
+
+
 def test_loading_the_assets_module_does_not_import_torch():
     modules = ", ".join(f"oceanid_dagster.defs.assets.{name}" for name in TRAINING_ASSETS)
     code = f"import sys, {modules}; print(sorted(m for m in ('torch', 'transformers', 'datasets') if m in sys.modules))"
