@@ -200,7 +200,7 @@ def sensor_tick_and_run() -> int:
     from oceanid_dagster.defs.sensors.annotation_sensor import annotation_sensor
 
     resources = resources_for_profile()
-    context = build_sensor_context(resources={"argilla": resources["argilla"]})
+    context = build_sensor_context(resources={"argilla": resources["argilla"]})  # resolves the EnvVar key
     result = annotation_sensor(context)
     requests = result.run_requests if isinstance(result, SensorResult) else []
     for _ in requests:
@@ -220,10 +220,14 @@ def shipping_tally(pages: list[tuple[Written, str]]) -> tuple[Tally, str]:
 
     with build_resources({"ner_runtime": resources_for_profile()["ner_runtime"]}) as built:
         extractor = built.ner_runtime.load_extractor()
+    return tally_of(extractor, pages), getattr(extractor, "version", "rules")
+
+
+def tally_of(extractor, pages: list[tuple[Written, str]]) -> Tally:
     tally = Tally()
     for (gold, text), entities in zip(pages, extractor.extract_pages([text for _, text in pages])):
         tally.add(gold, text, entities.spans)
-    return tally, getattr(extractor, "version", "rules")
+    return tally
 
 
 def page_texts(file_names: list[str]) -> dict[str, tuple[str, str]]:
@@ -258,6 +262,8 @@ def main() -> None:
 
 
 def run(args, home: Path, url: str, secrets: dict) -> None:
+    from dagster import build_resources
+
     from oceanid_dagster.defs.resources.profiles import resources_for_profile
     from oceanid_dagster.samples.registry_csv import load_sample_registry
 
@@ -273,11 +279,15 @@ def run(args, home: Path, url: str, secrets: dict) -> None:
     untouched = [(page, read[name][1]) for name, page in zip(names[half:], written[half:])]
     push_to_argilla([read[name][0] for name in names])
 
+    from oceanid_dagster.inference.extractors import RuleExtractor
+
+    emit("learning.rules_f1", tally_of(RuleExtractor(), untouched).f1(), "f1")
     emit("learning.train_before_seconds", oceanid(env, "train"), "s")
     before, before_version = shipping_tally(untouched)
     note(f"before ({before_version}): micro F1 {before.f1()} on {len(untouched)} untouched declarations")
 
-    dataset_id = resources_for_profile()["argilla"].ensure_dataset()
+    with build_resources({"argilla": resources_for_profile()["argilla"]}) as built:  # resolves its EnvVar key
+        dataset_id = built.argilla.ensure_dataset()
     submitted = annotate(url, secrets["ARGILLA_LOCAL_ANNOTATOR_API_KEY"], dataset_id, annotated)
     runs = sensor_tick_and_run()
     note(f"{submitted} pages submitted in Argilla; the annotation sensor launched {runs} run(s)")

@@ -57,7 +57,11 @@ def rules_version() -> str:
 
 class ModelExtractor:
     """The released model, with identifiers still checked by their validators, and the rules for the
-    labels the release found them better at (``rule_labels``, measured before it shipped)."""
+    labels the release found them better at (``rule_labels``, measured before it shipped).
+
+    ``gap_fill_min_score``: where set, the model's spans of those rule labels are kept too when they
+    are at least that confident and no rule span overlaps them, so the model fills what the rules
+    miss on pages of a kind the rules do not know, without overriding what they find."""
 
     source = MODEL
 
@@ -67,11 +71,13 @@ class ModelExtractor:
         gazetteer: Gazetteer | None = None,
         rule_labels: frozenset[str] = frozenset(),
         served_version: Callable[[], str | None] | None = None,
+        gap_fill_min_score: float | None = None,
     ) -> None:
         self.model = model
         self.rules = RuleExtractor(gazetteer)
         self.rule_labels = frozenset(rule_labels)
         self.served_version = served_version
+        self.gap_fill_min_score = gap_fill_min_score
 
     @property
     def version(self) -> str:
@@ -92,6 +98,15 @@ class ModelExtractor:
     def _merge(self, text: str, model_spans: list[Span], rule_spans: list[Span]) -> list[Span]:
         from_rules = self.rule_labels | CHECKED_IDENTIFIERS
         kept = [span for span in model_spans if span.label not in self.rule_labels and _passes_validator(text, span)]
+        if self.gap_fill_min_score is not None:
+            kept += [
+                span
+                for span in model_spans
+                if span.label in self.rule_labels
+                and span.score >= self.gap_fill_min_score
+                and _passes_validator(text, span)
+                and not any(span.overlaps(found) for found in rule_spans)
+            ]
         return remove_overlaps([span for span in rule_spans if span.label in from_rules] + kept)
 
 

@@ -4,7 +4,9 @@ from oceanid_dagster.domain.spans import Span
 from oceanid_dagster.inference.extractors import ModelExtractor, PageEntities
 from oceanid_dagster.inference.runtime import PagePrediction
 from oceanid_dagster.training.shipping import (
+    Candidate,
     EvaluationPage,
+    best_candidate,
     ShippingDecision,
     decide,
     labels_rules_do_better,
@@ -104,3 +106,31 @@ def test_on_the_reference_pages_the_challenger_is_held_to_the_champion_once_one_
         scores(NAME, IMO, FLAG), scores(IMO), scores(NAME), "release-1", frozenset(), reference=on_reference
     )
     assert not decision.ships and decision.incumbent == "release-1"
+
+
+def test_gap_filling_adds_only_confident_model_spans_where_the_rules_found_nothing():
+    text = "OCEAN STAR came alongside; flag Panama"
+    name, flag = Span(0, 10, "VESSEL_NAME", 0.97), Span(32, 38, "FLAG", 0.5)
+    rules_only = ModelExtractor(FixedModel(name, flag), rule_labels=frozenset({"VESSEL_NAME", "FLAG"}))
+    assert name not in rules_only.extract_pages([text])[0].spans  # the rules alone miss the unlabelled name
+    filling = ModelExtractor(
+        FixedModel(name, flag), rule_labels=frozenset({"VESSEL_NAME", "FLAG"}), gap_fill_min_score=0.95
+    )
+    found = filling.extract_pages([text])[0].spans
+    assert name in found and flag not in found  # the unsure FLAG is not filled in
+    assert [span.label for span in found].count("FLAG") == 1  # the rules' own FLAG stays, once
+    overlapping = Span(27, 38, "VESSEL_NAME", 0.99)  # over the rules' FLAG: the rules win
+    over = ModelExtractor(FixedModel(overlapping), rule_labels=frozenset({"VESSEL_NAME"}), gap_fill_min_score=0.9)
+    assert overlapping not in over.extract_pages([text])[0].spans
+
+
+def _candidate(threshold, evaluation_f1, reference_f1):
+    return Candidate(threshold, {"micro": {"f1": evaluation_f1}}, {"micro": {"f1": reference_f1}})
+
+
+def test_the_best_gap_fill_is_the_best_on_the_evaluation_pages_that_holds_on_the_reference_pages():
+    never, sure, eager = _candidate(None, 0.6, 0.98), _candidate(0.99, 0.8, 0.97), _candidate(0.9, 0.9, 0.80)
+    assert best_candidate([never, sure, eager], incumbent_reference_f1=0.95) is sure
+    assert best_candidate([never, sure, eager], incumbent_reference_f1=0.99) is never  # none holds: refused later
+    tie = _candidate(0.95, 0.6, 0.99)
+    assert best_candidate([never, tie], incumbent_reference_f1=0.9) is never  # equal: fill nothing

@@ -70,40 +70,75 @@ def _build(ner_model_onnx: dict, artifact_store: ArtifactStoreResource, work: Pa
     )
 
 
+class _RememberedPredictions:
+    """The model's predictions per page text, computed once for every combination scored."""
+
+    def __init__(self, model) -> None:
+        self.model, self.version, self._seen = model, model.version, {}
+
+    def predict_pages(self, texts):
+        missing = [text for text in dict.fromkeys(texts) if text not in self._seen]
+        if missing:
+            self._seen.update(zip(missing, self.model.predict_pages(missing)))
+        return [self._seen[text] for text in texts]
+
+
 def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages, force: bool):
     """Score rules, challenger and champion on ``pages`` and on the reference pages, and decide (see
     :mod:`oceanid_dagster.training.shipping`)."""
     from oceanid_dagster.inference.extractors import ModelExtractor, RuleExtractor
     from oceanid_dagster.inference.runtime import OnnxNerModel
     from oceanid_dagster.training.reference import reference_pages
-    from oceanid_dagster.training.shipping import decide, labels_rules_do_better, score_extractor
+    from oceanid_dagster.training.shipping import (
+        GAP_FILL_SCORES,
+        Candidate,
+        best_candidate,
+        decide,
+        labels_rules_do_better,
+        score_extractor,
+    )
 
-    reference = reference_pages(settings.reference_pages_dir())
-    model = OnnxNerModel.load(candidate)
-    rules = {name: score_extractor(RuleExtractor(), on) for name, on in (("eval", pages), ("ref", reference))}
-    alone = {name: score_extractor(ModelExtractor(model), on) for name, on in (("eval", pages), ("ref", reference))}
+    page_sets = {"eval": pages, "ref": reference_pages(settings.reference_pages_dir())}
+    model = _RememberedPredictions(OnnxNerModel.load(candidate))
+
+    def scored(extractor) -> dict[str, dict]:
+        return {name: score_extractor(extractor, on) for name, on in page_sets.items()}
+
+    rules, alone = scored(RuleExtractor()), scored(ModelExtractor(model))
     rule_labels = labels_rules_do_better(alone["eval"], rules["eval"]) | labels_rules_do_better(
         alone["ref"], rules["ref"]
     )
-    challenger = ModelExtractor(model, rule_labels=rule_labels)
-    on_reference = {CHALLENGER: score_extractor(challenger, reference), RULES: rules["ref"], MODEL_ALONE: alone["ref"]}
     champion_scores, champion_version = None, None
     if champion is not None:
         folder, manifest = champion
         champion_version = manifest["version"]
-        champion_rules = frozenset(manifest.get("shipping", {}).get("rule_labels", []))
-        incumbent = ModelExtractor(OnnxNerModel.load(folder), rule_labels=champion_rules)
-        champion_scores = score_extractor(incumbent, pages)
-        on_reference[CHAMPION] = score_extractor(incumbent, reference)
+        shipped = manifest.get("shipping", {})
+        champion_scores = scored(
+            ModelExtractor(
+                OnnxNerModel.load(folder),
+                rule_labels=frozenset(shipped.get("rule_labels", [])),
+                gap_fill_min_score=shipped.get("gap_fill_min_score"),
+            )
+        )
+    candidates = []
+    for threshold in GAP_FILL_SCORES:
+        both = scored(ModelExtractor(model, rule_labels=rule_labels, gap_fill_min_score=threshold))
+        candidates.append(Candidate(threshold, both["eval"], both["ref"]))
+    incumbent = champion_scores or rules
+    chosen = best_candidate(candidates, incumbent["ref"]["micro"]["f1"])
+    on_reference = {CHALLENGER: chosen.reference, RULES: rules["ref"], MODEL_ALONE: alone["ref"]}
+    if champion_scores:
+        on_reference[CHAMPION] = champion_scores["ref"]
     return decide(
-        score_extractor(challenger, pages),
+        chosen.evaluation,
         rules["eval"],
-        champion_scores,
+        champion_scores["eval"] if champion_scores else None,
         champion_version,
         rule_labels,
         force,
         model_alone=alone["eval"],
         reference=on_reference,
+        gap_fill_min_score=chosen.gap_fill_min_score,
     )
 
 
@@ -166,6 +201,7 @@ def ner_model_release(
             "micro_f1": dg.MetadataValue.json(decision.manifest()["micro_f1"]),
             "reference_micro_f1": dg.MetadataValue.json(decision.manifest()["reference_micro_f1"]),
             "labels_from_rules": ", ".join(sorted(decision.rule_labels)) or "none",
+            "gap_fill_min_score": decision.gap_fill_min_score if decision.gap_fill_min_score is not None else "never",
             "comparison": dg.MetadataValue.md(markdown_table(table, list(table[0]), limit=len(table))),
             "repo": model_hub.model_repo,
             "cpu_precision": ner_model_onnx.get("cpu_precision", "int8"),

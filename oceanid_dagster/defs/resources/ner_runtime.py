@@ -44,7 +44,14 @@ class NerRuntimeResource(ConfigurableResource):
             return RuleExtractor(gazetteer)
         folder = self._cached_release(hub, revision)
         served = (lambda: self.triton.served_version) if self.triton.base_url else None
-        return ModelExtractor(self._model(folder), gazetteer, rule_labels=_rule_labels(folder), served_version=served)
+        shipping = _shipping(folder)
+        return ModelExtractor(
+            self._model(folder),
+            gazetteer,
+            rule_labels=frozenset(shipping.get("rule_labels", [])),
+            served_version=served,
+            gap_fill_min_score=shipping.get("gap_fill_min_score"),
+        )
 
     def _cached_release(self, hub, revision: str) -> Path:
         """The release in the local cache, complete and verified: downloaded into a temporary folder,
@@ -89,8 +96,9 @@ class NerRuntimeResource(ConfigurableResource):
         return OnnxNerModel.load(folder, quantized=self.quantized)
 
 
-def _rule_labels(folder: Path) -> frozenset[str]:
-    """The labels the release was measured to extract worse than the rules (its manifest says)."""
+def _shipping(folder: Path) -> dict:
+    """How the release was measured to combine with the rules (its manifest's ``shipping``): the
+    labels it extracts worse than they do, and the confidence at which it fills what they miss."""
     from oceanid_dagster.serving.hub_client import read_manifest
 
-    return frozenset(read_manifest(folder).get("shipping", {}).get("rule_labels", []))
+    return read_manifest(folder).get("shipping", {})
