@@ -6,8 +6,8 @@ from oceanid_dagster.inference.runtime import PagePrediction
 from oceanid_dagster.training.shipping import (
     Candidate,
     EvaluationPage,
-    best_candidate,
     ShippingDecision,
+    best_candidate,
     decide,
     labels_rules_do_better,
     score_extractor,
