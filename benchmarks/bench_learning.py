@@ -218,8 +218,16 @@ def shipping_tally(pages: list[tuple[Written, str]]) -> tuple[Tally, str]:
 
     from oceanid_dagster.defs.resources.profiles import resources_for_profile
 
+    from oceanid_dagster.inference.extractors import ModelExtractor
+
     with build_resources({"ner_runtime": resources_for_profile()["ner_runtime"]}) as built:
         extractor = built.ner_runtime.load_extractor()
+    if isinstance(extractor, ModelExtractor):
+        alone = tally_of(ModelExtractor(extractor.model), pages)
+        note(
+            f"{extractor.version}: rules keep {sorted(extractor.rule_labels)}, gap fill "
+            f"{extractor.gap_fill_min_score}; the model alone scores {alone.f1()} on these pages"
+        )
     return tally_of(extractor, pages), getattr(extractor, "version", "rules")
 
 
