@@ -217,7 +217,6 @@ def shipping_tally(pages: list[tuple[Written, str]]) -> tuple[Tally, str]:
     from dagster import build_resources
 
     from oceanid_dagster.defs.resources.profiles import resources_for_profile
-
     from oceanid_dagster.inference.extractors import ModelExtractor
 
     with build_resources({"ner_runtime": resources_for_profile()["ner_runtime"]}) as built:
