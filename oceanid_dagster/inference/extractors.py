@@ -61,7 +61,12 @@ class ModelExtractor:
 
     ``gap_fill_min_score``: where set, the model's spans of those rule labels are kept too when they
     are at least that confident and no rule span overlaps them, so the model fills what the rules
-    miss on pages of a kind the rules do not know, without overriding what they find."""
+    miss on pages of a kind the rules do not know, without overriding what they find.
+
+    ``model_page_max_uncertainty``: where set, a page the model reads with at most that uncertainty
+    (mean normalised entropy of its word tags) is the model's alone, the identifiers still checked:
+    a model sure of a page has learnt its kind (from people's corrections), where the rules may
+    misread it; on the layouts it has not learnt it is unsure and the rules keep their labels."""
 
     source = MODEL
 
@@ -72,12 +77,14 @@ class ModelExtractor:
         rule_labels: frozenset[str] = frozenset(),
         served_version: Callable[[], str | None] | None = None,
         gap_fill_min_score: float | None = None,
+        model_page_max_uncertainty: float | None = None,
     ) -> None:
         self.model = model
         self.rules = RuleExtractor(gazetteer)
         self.rule_labels = frozenset(rule_labels)
         self.served_version = served_version
         self.gap_fill_min_score = gap_fill_min_score
+        self.model_page_max_uncertainty = model_page_max_uncertainty
 
     @property
     def version(self) -> str:
@@ -91,18 +98,22 @@ class ModelExtractor:
         predictions = self.model.predict_pages(texts)
         rule_pages = self.rules.extract_pages(texts)
         return [
-            PageEntities(self._merge(text, prediction.spans, rules.spans), prediction.uncertainty)
+            PageEntities(
+                self._merge(text, prediction.spans, rules.spans, prediction.uncertainty), prediction.uncertainty
+            )
             for text, prediction, rules in zip(texts, predictions, rule_pages)
         ]
 
-    def _merge(self, text: str, model_spans: list[Span], rule_spans: list[Span]) -> list[Span]:
-        from_rules = self.rule_labels | CHECKED_IDENTIFIERS
-        kept = [span for span in model_spans if span.label not in self.rule_labels and _passes_validator(text, span)]
-        if self.gap_fill_min_score is not None:
+    def _merge(self, text: str, model_spans: list[Span], rule_spans: list[Span], uncertainty: float) -> list[Span]:
+        limit = self.model_page_max_uncertainty
+        rule_labels = frozenset() if limit is not None and uncertainty <= limit else self.rule_labels
+        from_rules = rule_labels | CHECKED_IDENTIFIERS
+        kept = [span for span in model_spans if span.label not in rule_labels and _passes_validator(text, span)]
+        if self.gap_fill_min_score is not None and rule_labels:
             kept += [
                 span
                 for span in model_spans
-                if span.label in self.rule_labels
+                if span.label in rule_labels
                 and span.score >= self.gap_fill_min_score
                 and _passes_validator(text, span)
                 and not any(span.overlaps(found) for found in rule_spans)

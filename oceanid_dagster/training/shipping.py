@@ -20,6 +20,8 @@ from oceanid_dagster.domain.labels import LABEL_NAMES
 from oceanid_dagster.domain.spans import Span
 
 GAP_FILL_SCORES = (None, 0.99, 0.95, 0.9)  # the model's confidence to fill what the rules miss; None: never
+# the page uncertainty under which the model reads a page alone; None: never
+MODEL_PAGE_UNCERTAINTIES = (None, 0.005, 0.01, 0.02, 0.04)
 
 RULES = "rules"
 CHAMPION = "champion"
@@ -53,22 +55,26 @@ class Candidate:
     """One way of combining the challenger with the rules, scored on both page sets."""
 
     gap_fill_min_score: float | None
+    model_page_max_uncertainty: float | None
     evaluation: dict[str, dict[str, float]]
     reference: dict[str, dict[str, float]]
 
 
 def best_candidate(candidates: Sequence[Candidate], incumbent_reference_f1: float) -> Candidate:
     """The candidate with the best micro F1 on the evaluation pages among those no worse than the
-    incumbent on the reference pages (ties: the one filling least); else the first (the decision
-    then refuses it, saying why)."""
+    incumbent on the reference pages (ties: the one leaving most to the rules); else the first (the
+    decision then refuses it, saying why)."""
     holding = [c for c in candidates if c.reference["micro"]["f1"] >= incumbent_reference_f1]
     if not holding:
         return candidates[0]
-    never = 2.0  # ranks above every threshold
 
-    def key(candidate: Candidate) -> tuple[float, float]:
-        threshold = candidate.gap_fill_min_score
-        return candidate.evaluation["micro"]["f1"], never if threshold is None else threshold
+    def key(candidate: Candidate) -> tuple[float, float, float]:
+        fill, uncertainty = candidate.gap_fill_min_score, candidate.model_page_max_uncertainty
+        return (
+            candidate.evaluation["micro"]["f1"],
+            1.0 if uncertainty is None else -uncertainty,  # never routing ranks first, then the strictest
+            2.0 if fill is None else fill,  # never filling ranks first, then the most confident
+        )
 
     return max(holding, key=key)
 
@@ -82,6 +88,7 @@ class ShippingDecision:
     scores: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # extractor -> label -> scores
     reference_scores: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # on the reference pages
     gap_fill_min_score: float | None = None
+    model_page_max_uncertainty: float | None = None
 
     def table(self) -> list[dict[str, object]]:
         """Rows ``label, <extractor> F1..., <extractor> (reference pages) F1...`` for the UI, micro first."""
@@ -108,6 +115,7 @@ class ShippingDecision:
             "micro_f1": {name: scores["micro"]["f1"] for name, scores in self.scores.items()},
             "reference_micro_f1": {name: scores["micro"]["f1"] for name, scores in self.reference_scores.items()},
             "gap_fill_min_score": self.gap_fill_min_score,
+            "model_page_max_uncertainty": self.model_page_max_uncertainty,
         }
 
 
@@ -122,6 +130,7 @@ def decide(
     model_alone: dict | None = None,
     reference: dict[str, dict] | None = None,
     gap_fill_min_score: float | None = None,
+    model_page_max_uncertainty: float | None = None,
 ) -> ShippingDecision:
     """``challenger``: scores of the challenger *with* ``rule_labels`` from the rules. ``reference``:
     scores on the reference pages by extractor name (``challenger``, ``rules``, ``champion``...)."""
@@ -150,5 +159,12 @@ def decide(
     else:
         reason = f"challenger micro F1 {new:.4f} does not beat {incumbent} {old:.4f} on the same pages"
     return ShippingDecision(
-        (beats and holds) or force, reason, incumbent, rule_labels, scores, reference, gap_fill_min_score
+        (beats and holds) or force,
+        reason,
+        incumbent,
+        rule_labels,
+        scores,
+        reference,
+        gap_fill_min_score,
+        model_page_max_uncertainty,
     )

@@ -124,8 +124,8 @@ def test_gap_filling_adds_only_confident_model_spans_where_the_rules_found_nothi
     assert overlapping not in over.extract_pages([text])[0].spans
 
 
-def _candidate(threshold, evaluation_f1, reference_f1):
-    return Candidate(threshold, {"micro": {"f1": evaluation_f1}}, {"micro": {"f1": reference_f1}})
+def _candidate(threshold, evaluation_f1, reference_f1, uncertainty=None):
+    return Candidate(threshold, uncertainty, {"micro": {"f1": evaluation_f1}}, {"micro": {"f1": reference_f1}})
 
 
 def test_the_best_gap_fill_is_the_best_on_the_evaluation_pages_that_holds_on_the_reference_pages():
@@ -134,3 +134,25 @@ def test_the_best_gap_fill_is_the_best_on_the_evaluation_pages_that_holds_on_the
     assert best_candidate([never, sure, eager], incumbent_reference_f1=0.99) is never  # none holds: refused later
     tie = _candidate(0.95, 0.6, 0.99)
     assert best_candidate([never, tie], incumbent_reference_f1=0.9) is never  # equal: fill nothing
+
+
+def test_a_page_the_model_reads_surely_is_the_models_and_an_unsure_one_keeps_the_rules_labels():
+    text = "OCEAN STAR came alongside; flag Panama"
+    name, flag = Span(0, 10, "VESSEL_NAME", 0.97), Span(27, 38, "FLAG", 0.97)  # the rules' FLAG is 32:38
+
+    def found(uncertainty):
+        model = FixedModel(name, flag)
+        model.predict_pages = lambda texts: [PagePrediction([name, flag], uncertainty) for _ in texts]
+        routed = ModelExtractor(model, rule_labels=frozenset({"FLAG"}), model_page_max_uncertainty=0.01)
+        return routed.extract_pages([text])[0].spans
+
+    assert name in found(0.005) and flag in found(0.005)
+    unsure = found(0.3)
+    assert name in unsure and flag not in unsure and any(span.label == "FLAG" for span in unsure)
+
+
+def test_the_best_candidate_leaves_most_to_the_rules_among_equals():
+    routed, plain = _candidate(None, 0.9, 0.99, uncertainty=0.02), _candidate(None, 0.9, 0.99)
+    assert best_candidate([routed, plain], incumbent_reference_f1=0.98) is plain
+    better = _candidate(None, 0.95, 0.99, uncertainty=0.01)
+    assert best_candidate([plain, routed, better], incumbent_reference_f1=0.98) is better

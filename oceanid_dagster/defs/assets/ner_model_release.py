@@ -11,6 +11,7 @@ Its output and data version are the release serving afterwards, so a refused cha
 nothing downstream, and a published one re-extracts the documents (``extracted_entities`` automation).
 """
 
+import itertools
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,7 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
     from oceanid_dagster.training.reference import reference_pages
     from oceanid_dagster.training.shipping import (
         GAP_FILL_SCORES,
+        MODEL_PAGE_UNCERTAINTIES,
         Candidate,
         best_candidate,
         decide,
@@ -118,12 +120,16 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
                 OnnxNerModel.load(folder),
                 rule_labels=frozenset(shipped.get("rule_labels", [])),
                 gap_fill_min_score=shipped.get("gap_fill_min_score"),
+                model_page_max_uncertainty=shipped.get("model_page_max_uncertainty"),
             )
         )
     candidates = []
-    for threshold in GAP_FILL_SCORES:
-        both = scored(ModelExtractor(model, rule_labels=rule_labels, gap_fill_min_score=threshold))
-        candidates.append(Candidate(threshold, both["eval"], both["ref"]))
+    for fill, uncertainty in itertools.product(GAP_FILL_SCORES, MODEL_PAGE_UNCERTAINTIES):
+        combined = ModelExtractor(
+            model, rule_labels=rule_labels, gap_fill_min_score=fill, model_page_max_uncertainty=uncertainty
+        )
+        both = scored(combined)
+        candidates.append(Candidate(fill, uncertainty, both["eval"], both["ref"]))
     incumbent = champion_scores or rules
     chosen = best_candidate(candidates, incumbent["ref"]["micro"]["f1"])
     on_reference = {CHALLENGER: chosen.reference, RULES: rules["ref"], MODEL_ALONE: alone["ref"]}
@@ -139,7 +145,12 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
         model_alone=alone["eval"],
         reference=on_reference,
         gap_fill_min_score=chosen.gap_fill_min_score,
+        model_page_max_uncertainty=chosen.model_page_max_uncertainty,
     )
+
+
+def _or_never(threshold: float | None) -> float | str:
+    return "never" if threshold is None else threshold
 
 
 def _publish_candidate(context, hub, model_hub: ModelHubResource, folder: Path, reason: str) -> str:
@@ -201,7 +212,8 @@ def ner_model_release(
             "micro_f1": dg.MetadataValue.json(decision.manifest()["micro_f1"]),
             "reference_micro_f1": dg.MetadataValue.json(decision.manifest()["reference_micro_f1"]),
             "labels_from_rules": ", ".join(sorted(decision.rule_labels)) or "none",
-            "gap_fill_min_score": decision.gap_fill_min_score if decision.gap_fill_min_score is not None else "never",
+            "gap_fill_min_score": _or_never(decision.gap_fill_min_score),
+            "model_page_max_uncertainty": _or_never(decision.model_page_max_uncertainty),
             "comparison": dg.MetadataValue.md(markdown_table(table, list(table[0]), limit=len(table))),
             "repo": model_hub.model_repo,
             "cpu_precision": ner_model_onnx.get("cpu_precision", "int8"),

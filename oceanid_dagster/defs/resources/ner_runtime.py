@@ -51,6 +51,7 @@ class NerRuntimeResource(ConfigurableResource):
             rule_labels=frozenset(shipping.get("rule_labels", [])),
             served_version=served,
             gap_fill_min_score=shipping.get("gap_fill_min_score"),
+            model_page_max_uncertainty=shipping.get("model_page_max_uncertainty"),
         )
 
     def _cached_release(self, hub, revision: str) -> Path:
