@@ -225,7 +225,8 @@ def shipping_tally(pages: list[tuple[Written, str]]) -> tuple[Tally, str]:
         alone = tally_of(ModelExtractor(extractor.model), pages)
         note(
             f"{extractor.version}: rules keep {sorted(extractor.rule_labels)}, gap fill "
-            f"{extractor.gap_fill_min_score}; the model alone scores {alone.f1()} on these pages"
+            f"{extractor.gap_fill_min_score}, model alone on pages with uncertainty <= "
+            f"{extractor.model_page_max_uncertainty}; the model alone scores {alone.f1()} on these pages"
         )
     return tally_of(extractor, pages), getattr(extractor, "version", "rules")
 
