@@ -1,11 +1,10 @@
 """Does a model trained on silver data carry over to documents the generator does not make?
 
 The nightly chain's own steps, on its defaults, in one process: silver pages → dataset → fine-tune
-(``TrainingConfig()``, the offline MiniLM-L6) → ONNX fp32 release. The per-label choice of
-rules vs model is made on the dataset's silver test pages, as ``ner_model_release`` makes it
-before there is gold. Then the model alone, the rules and that combination (the shipping
-extractor) extract the 13 hand-written reference pages (``training/reference_pages``), as text and as
-scans read by the pipeline (``bench_scan_layout``'s typeset, scanned, tesseract word layout).
+(``TrainingConfig()``, the offline MiniLM-L6) → ONNX fp32 release. How the model and the rules
+combine is decided as ``ner_model_release`` decides it before there is gold. Then the model
+alone, the rules and that combination (the shipping extractor) extract the 13 hand-written
+reference pages (``training/reference_pages``), as text and as scans read by the pipeline (``bench_scan_layout``'s typeset, scanned, tesseract word layout).
 
 ``--silver classic`` is the silver data before issue 10's point 3 (the five printed layouts,
 clean text); ``varied`` (default) adds the four training layouts and OCR-read documents.
@@ -57,21 +56,26 @@ def trained_release(pages, work: Path) -> tuple[Path, float]:
 
 
 def extractors(release: Path, evaluation) -> dict[str, object]:
-    """Model alone, rules, and the shipping combination chosen on ``evaluation`` pages."""
+    """Model alone, rules, and the shipping extractor as ``ner_model_release`` decides it (per-label
+    choice, gap filling and routing chosen on the silver test pages, held to the rules on the
+    reference pages — so the text figures of ``shipping`` are not independent of the pages they
+    are scored on; the scans are, since the decision sees the pages' text only)."""
+    from oceanid_dagster.defs.assets.ner_model_release import shipping_decision
     from oceanid_dagster.inference.extractors import ModelExtractor, RuleExtractor
     from oceanid_dagster.inference.runtime import OnnxNerModel
-    from oceanid_dagster.training.shipping import EvaluationPage, labels_rules_do_better, score_extractor
+    from oceanid_dagster.training.shipping import EvaluationPage
 
     model = OnnxNerModel.load(release, quantized=False)
-    rules = RuleExtractor()
     pages = [EvaluationPage(page.text, page.spans) for page in evaluation]
-    rule_labels = labels_rules_do_better(score_extractor(ModelExtractor(model), pages), score_extractor(rules, pages))
-    note(f"rules kept for {sorted(rule_labels)} (chosen on {len(pages)} silver test pages)")
-    return {
-        "model_alone": ModelExtractor(model),
-        "rules": rules,
-        "shipping": ModelExtractor(model, rule_labels=rule_labels),
-    }
+    decision = shipping_decision(release, None, pages, force=False)
+    note(f"decision on {len(pages)} silver test pages: {decision.reason}; {decision.manifest()}")
+    shipping = ModelExtractor(
+        model,
+        rule_labels=decision.rule_labels,
+        gap_fill_min_score=decision.gap_fill_min_score,
+        model_page_max_uncertainty=decision.model_page_max_uncertainty,
+    )
+    return {"model_alone": ModelExtractor(model), "rules": RuleExtractor(), "shipping": shipping}
 
 
 def score(extractor, pages: list[tuple[GoldPage, str]]) -> Tally:
