@@ -4,7 +4,8 @@ The nightly chain's own steps, on its defaults, in one process: silver pages →
 (``TrainingConfig()``, the offline MiniLM-L6) → ONNX fp32 release. How the model and the rules
 combine is decided as ``ner_model_release`` decides it before there is gold. Then the model
 alone, the rules and that combination (the shipping extractor) extract the 13 hand-written
-reference pages (``training/reference_pages``), as text and as scans read by the pipeline (``bench_scan_layout``'s typeset, scanned, tesseract word layout).
+reference pages (``training/reference_pages``), as text and as scans read by the pipeline
+(``bench_scan_layout``'s typeset, scanned, tesseract word layout).
 
 ``--silver classic`` is the silver data before issue 10's point 3 (the five printed layouts,
 clean text); ``varied`` (default) adds the four training layouts and OCR-read documents.
