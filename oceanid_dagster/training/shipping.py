@@ -20,8 +20,19 @@ from oceanid_dagster.domain.labels import LABEL_NAMES
 from oceanid_dagster.domain.spans import Span
 
 GAP_FILL_SCORES = (None, 0.99, 0.95, 0.9)  # the model's confidence to fill what the rules miss; None: never
-# the page uncertainty under which the model reads a page alone; None: never
-MODEL_PAGE_UNCERTAINTIES = (None, 0.005, 0.01, 0.02, 0.04)
+ROUTING_STEPS = 8  # page-uncertainty thresholds tried for routing, from the evaluation pages' own
+
+
+def routing_thresholds(page_uncertainties: Sequence[float], steps: int = ROUTING_STEPS) -> list[float | None]:
+    """Thresholds under which the model reads a page alone: None (never), then the uncertainties of
+    the evaluation pages at ``steps`` evenly spaced ranks, so the choice follows how sure this
+    model is of the pages it has learnt, whatever its scale."""
+    values = sorted(set(page_uncertainties))
+    if not values:
+        return [None]
+    picks = sorted({values[round(index * (len(values) - 1) / max(steps - 1, 1))] for index in range(steps)})
+    return [None, *picks]
+
 
 RULES = "rules"
 CHAMPION = "champion"

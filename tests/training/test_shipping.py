@@ -10,6 +10,7 @@ from oceanid_dagster.training.shipping import (
     best_candidate,
     decide,
     labels_rules_do_better,
+    routing_thresholds,
     score_extractor,
 )
 
@@ -156,3 +157,10 @@ def test_the_best_candidate_leaves_most_to_the_rules_among_equals():
     assert best_candidate([routed, plain], incumbent_reference_f1=0.98) is plain
     better = _candidate(None, 0.95, 0.99, uncertainty=0.01)
     assert best_candidate([plain, routed, better], incumbent_reference_f1=0.98) is better
+
+
+def test_routing_thresholds_follow_the_evaluation_pages_uncertainties():
+    assert routing_thresholds([]) == [None]
+    assert routing_thresholds([0.3, 0.01, 0.01]) == [None, 0.01, 0.3]
+    many = routing_thresholds([index / 100 for index in range(100)], steps=5)
+    assert many == [None, 0.0, 0.25, 0.5, 0.74, 0.99]

@@ -92,11 +92,11 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
     from oceanid_dagster.training.reference import reference_pages
     from oceanid_dagster.training.shipping import (
         GAP_FILL_SCORES,
-        MODEL_PAGE_UNCERTAINTIES,
         Candidate,
         best_candidate,
         decide,
         labels_rules_do_better,
+        routing_thresholds,
         score_extractor,
     )
 
@@ -124,7 +124,8 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
             )
         )
     candidates = []
-    for fill, uncertainty in itertools.product(GAP_FILL_SCORES, MODEL_PAGE_UNCERTAINTIES):
+    uncertainties = [prediction.uncertainty for prediction in model.predict_pages([page.text for page in pages])]
+    for fill, uncertainty in itertools.product(GAP_FILL_SCORES, routing_thresholds(uncertainties)):
         combined = ModelExtractor(
             model, rule_labels=rule_labels, gap_fill_min_score=fill, model_page_max_uncertainty=uncertainty
         )
