@@ -290,3 +290,17 @@ def test_gold_pages_are_repeated_in_train_only():
     assert in_test["test"]["id"] == ["g1:1:0"], "the test split counts each page once"
     with pytest.raises(ValueError, match="gold_repeats"):
         build_dataset([gold], gold_repeats=0)
+
+
+def test_a_few_corrected_documents_always_have_some_in_the_gold_test():
+    from oceanid_dagster.training.dataset import GOLD, SILVER, LabelledPage, SplitFractions, gold_test_ids, hash_split
+
+    fractions = SplitFractions(test=0.15, validation=0.10)
+    ids = [f"doc{index:02d}" for index in range(200)]
+    outside_test = [doc_id for doc_id in ids if hash_split(doc_id, fractions) != TEST][:12]
+    pages = [LabelledPage(doc_id, 1, "x", (), GOLD) for doc_id in outside_test]
+    chosen = gold_test_ids(pages + [LabelledPage("silver1", 1, "x", (), SILVER)], (), fractions)
+    assert len(chosen) == 2 and chosen <= set(outside_test)  # ceil(0.15 * 12), none by hash alone
+    assert gold_test_ids(pages, chosen, fractions) == chosen  # stable: the same next night
+    assert gold_test_ids(pages[:1], (), fractions) == frozenset()  # a single document stays in train
+    assert gold_test_ids(pages, {"older"}, fractions) >= {"older"}  # frozen ones stay

@@ -28,6 +28,7 @@ from oceanid_dagster.training.dataset import (
     dataset_card,
     evaluation_pages,
     gold_pages,
+    gold_test_ids,
     publish_dataset,
     published_gold_test_ids,
     save_dataset,
@@ -120,14 +121,15 @@ def ner_training_dataset(
         silver = silver_pages(generated)
         context.log.info(f"{len(gold)} gold pages, {len(silver)} silver pages")
         fractions = SplitFractions(test=config.test_fraction, validation=config.validation_fraction)
+        gold_test = gold_test_ids(gold, frozen, fractions)
         dataset = build_dataset(
             gold + silver,
-            frozen_test_ids=frozen,
+            frozen_test_ids=gold_test,
             fractions=fractions,
             max_words=config.max_words,
             gold_repeats=config.gold_repeats,
         )
-        shipping_test = evaluation_pages(gold + silver, frozen, fractions)
+        shipping_test = evaluation_pages(gold + silver, gold_test, fractions)
         revision = datetime.now(timezone.utc).strftime(DATASET_REVISION_FORMAT)
         folder = save_dataset(dataset, Path(work_dir) / revision)
         save_evaluation_pages(folder, shipping_test)
@@ -148,6 +150,7 @@ def ner_training_dataset(
             "silver_layouts": dg.MetadataValue.md(_silver_table(generated)),
             "silver_records_from": registry_origin,
             "frozen_gold_test_documents": len(frozen),
+            "gold_test_documents": len(gold_test),
             **{f"{split}_examples": stats[split]["examples"] for split in SPLITS},
             "splits": dg.MetadataValue.md(_split_table(stats)),
             "card": dg.MetadataValue.md(dataset_card(dataset)),
