@@ -35,7 +35,6 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -43,39 +42,14 @@ import httpx
 from benchmarks.bench_scan_layout import Tally, typeset
 from benchmarks.report import emit, note
 from devtools.services import free_port, stop_process_group
-from oceanid_dagster.domain.spans import Span
+from oceanid_dagster.samples.gold import locate_gold_spans
+from oceanid_dagster.samples.text import Ent, Line, SamplePage, build_page
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_GAIN, TARGET_F1 = 0.10, 0.92
-OPTIONAL_FIELDS = ("IMO", "OWNER")
 
 
 # --- documents of a new kind ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Written:
-    text: str
-    spans: list[Span]
-
-
-class Writer:
-    """Text built piece by piece, entity offsets recorded as they are written."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.spans: list[Span] = []
-        self.length = 0
-
-    def add(self, text: str, label: str | None = None) -> Writer:
-        if label and text:
-            self.spans.append(Span(self.length, self.length + len(text), label))
-        self.parts.append(text)
-        self.length += len(text)
-        return self
-
-    def done(self) -> Written:
-        return Written("".join(self.parts), self.spans)
 
 
 CAPTIONS = {
@@ -87,35 +61,35 @@ CAPTIONS = {
 DOTS = (" ........ ", " : ", "   ", " .. ")
 
 
-def transhipment_declaration(rng: random.Random, donor: dict, carrier: dict) -> Written:
+def transhipment_declaration(rng: random.Random, donor: dict, carrier: dict) -> SamplePage:
     """One declaration: the fishing vessel offloading, the carrier receiving, a remark naming both."""
     caption = {key: rng.choice(options) for key, options in CAPTIONS.items()}
     dots = rng.choice(DOTS)
-    writer = Writer()
-    writer.add(f"TRANSHIPMENT DECLARATION - {rng.choice(('At-sea', 'In-port'))} transfer\n")
-    writer.add(f"Declaration no. TD-{rng.randint(2021, 2025)}-{rng.randint(1, 9999):04d}      Date of transfer: ")
-    writer.add(f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(2021, 2025)}", "DATE").add("\n\n")
+    lines: list[Line] = [[f"TRANSHIPMENT DECLARATION - {rng.choice(('At-sea', 'In-port'))} transfer"]]
+    number = f"Declaration no. TD-{rng.randint(2021, 2025)}-{rng.randint(1, 9999):04d}      Date of transfer: "
+    day = f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(2021, 2025)}"
+    lines += [[number, Ent(day, "DATE")], [""]]
     for part, vessel in (("PART A - FISHING VESSEL (OFFLOADING)", donor), ("PART B - RECEIVING CARRIER", carrier)):
-        writer.add(part + "\n")
-        writer.add(f"  {caption['name']:<16}{dots}").add(vessel["vessel_name"], "VESSEL_NAME").add("\n")
-        writer.add(f"  {caption['flag_ircs']:<16}{dots}").add(vessel["flag"], "FLAG").add(" / ")
-        writer.add(vessel["ircs"], "IRCS").add("\n")
-        if vessel.get("imo"):
-            writer.add(f"  {caption['imo']:<16}{dots}").add(vessel["imo"], "IMO").add("\n")
-        if vessel.get("owner"):
-            writer.add(f"  {caption['owner']:<16}{dots}").add(vessel["owner"], "OWNER").add("\n")
-        writer.add("\n")
-    writer.add(f"Product: {rng.choice(('frozen tuna', 'squid', 'toothfish', 'mackerel'))}, ")
-    writer.add(f"{rng.randint(5, 900)} t transferred.\nRemarks: the carrier ")
-    writer.add(carrier["vessel_name"], "VESSEL_NAME").add(" came alongside ")
-    writer.add(donor["vessel_name"], "VESSEL_NAME").add(
-        f" at {rng.randint(0, 23):02d}{rng.choice(('00', '30'))} UTC.\n"
-    )
-    writer.add(f"Observer: {rng.choice(('J. Moreau', 'A. Tui', 'K. Sato', 'M. Duarte'))}")
-    return writer.done()
+        lines.append([part])
+        lines.append([f"  {caption['name']:<16}{dots}", Ent(vessel["vessel_name"], "VESSEL_NAME")])
+        lines.append(
+            [f"  {caption['flag_ircs']:<16}{dots}", Ent(vessel["flag"], "FLAG"), " / ", Ent(vessel["ircs"], "IRCS")]
+        )
+        for key, label in (("imo", "IMO"), ("owner", "OWNER")):
+            if vessel.get(key):
+                lines.append([f"  {caption[key]:<16}{dots}", Ent(vessel[key], label)])
+        lines.append([""])
+    product = f"Product: {rng.choice(('frozen tuna', 'squid', 'toothfish', 'mackerel'))}, "
+    lines.append([f"{product}{rng.randint(5, 900)} t transferred."])
+    remark = [
+        "Remarks: the carrier ", Ent(carrier["vessel_name"], "VESSEL_NAME"), " came alongside ",
+        Ent(donor["vessel_name"], "VESSEL_NAME"), f" at {rng.randint(0, 23):02d}{rng.choice(('00', '30'))} UTC.",
+    ]  # fmt: skip
+    lines += [remark, [f"Observer: {rng.choice(('J. Moreau', 'A. Tui', 'K. Sato', 'M. Duarte'))}"]]
+    return build_page(lines)
 
 
-def declarations(records: list[dict], count: int, seed: int) -> list[Written]:
+def declarations(records: list[dict], count: int, seed: int) -> list[SamplePage]:
     usable = [r for r in records if r.get("vessel_name") and r.get("flag") and r.get("ircs")]
     rng = random.Random(seed)
     return [transhipment_declaration(rng, *rng.sample(usable, 2)) for _ in range(count)]
@@ -164,7 +138,7 @@ def push_to_argilla(document_ids: list[str]) -> None:
     )
 
 
-def annotate(url: str, api_key: str, dataset_id: str, gold_by_document: dict[str, Written]) -> int:
+def annotate(url: str, api_key: str, dataset_id: str, gold_by_document: dict[str, SamplePage]) -> int:
     """Submit, for each pending record of those documents, the gold spans found in its page text."""
     client = httpx.Client(base_url=url, headers={"X-Argilla-Api-Key": api_key}, timeout=30)
     pending = {"type": "terms", "scope": {"entity": "response", "property": "status"}, "values": ["pending"]}
@@ -177,8 +151,6 @@ def annotate(url: str, api_key: str, dataset_id: str, gold_by_document: dict[str
         gold = gold_by_document.get(record["metadata"]["document_id"])
         if gold is None:
             continue
-        from oceanid_dagster.samples.gold import locate_gold_spans
-
         spans = locate_gold_spans(gold, record["fields"]["text"])
         values = [{"start": s.start, "end": s.end, "label": s.label} for s in spans]
         response = client.post(
@@ -212,7 +184,7 @@ def sensor_tick_and_run() -> int:
     return len(requests)
 
 
-def shipping_tally(pages: list[tuple[Written, str]]) -> tuple[Tally, str]:
+def shipping_tally(pages: list[tuple[SamplePage, str]]) -> tuple[Tally, str]:
     """What ``extracted_entities`` would use now, on ``pages``; and its version."""
     from dagster import build_resources
 
@@ -231,7 +203,7 @@ def shipping_tally(pages: list[tuple[Written, str]]) -> tuple[Tally, str]:
     return tally_of(extractor, pages), getattr(extractor, "version", "rules")
 
 
-def tally_of(extractor, pages: list[tuple[Written, str]]) -> Tally:
+def tally_of(extractor, pages: list[tuple[SamplePage, str]]) -> Tally:
     tally = Tally()
     for (gold, text), entities in zip(pages, extractor.extract_pages([text for _, text in pages])):
         tally.add(gold, text, entities.spans)
