@@ -25,8 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.bench_scan_layout import GoldPage, Tally, gold_paths, load_gold_page, scanned_text
+from benchmarks.bench_scan_layout import Tally, scanned_text
 from benchmarks.report import emit, note
+from oceanid_dagster.training.reference import ReferencePage, load_reference_page, reference_page_paths
 
 IDENTIFIERS = frozenset({"IMO", "MMSI", "IRCS"})
 SCAN_FONT = "Helvetica"
@@ -79,7 +80,7 @@ def extractors(release: Path, evaluation) -> dict[str, object]:
     return {"model_alone": ModelExtractor(model), "rules": RuleExtractor(), "shipping": shipping}
 
 
-def score(extractor, pages: list[tuple[GoldPage, str]]) -> Tally:
+def score(extractor, pages: list[tuple[ReferencePage, str]]) -> Tally:
     tally = Tally()
     found = extractor.extract_pages([text for _, text in pages])
     for (gold, text), entities in zip(pages, found):
@@ -99,7 +100,7 @@ def main() -> None:
     from oceanid_dagster.samples.registry_csv import load_sample_registry
     from oceanid_dagster.training.dataset import evaluation_pages, silver_pages
 
-    golds = [(path, load_gold_page(path)) for path in gold_paths()]
+    golds = [(path, load_reference_page(path)) for path in reference_page_paths()]
     readings = {
         "text": [(gold, gold.text) for _, gold in golds],
         "scan": [(gold, scanned_text(gold, SCAN_FONT, path.name)[1]) for path, gold in golds],

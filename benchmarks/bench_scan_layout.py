@@ -43,13 +43,6 @@ TARGET_GAP = 0.05  # scans within 0.05 F1 of text (issue 10)
 CELL_GAP = re.compile(r"\S+(?: \S+)*")
 
 
-GoldPage = ReferencePage
-
-
-def load_gold_page(path: Path) -> GoldPage:
-    return load_reference_page(path)
-
-
 def typeset(text: str, font: str) -> bytes:
     """The page as printed: every run of words (a cell) at the x of its column in the text."""
     buffer = io.BytesIO()
@@ -101,7 +94,7 @@ class Tally:
     predicted: Counter = field(default_factory=Counter)
     expected: Counter = field(default_factory=Counter)
 
-    def add(self, gold: GoldPage, text: str, spans: list[Span] | None = None) -> None:
+    def add(self, gold: ReferencePage, text: str, spans: list[Span] | None = None) -> None:
         """``spans``: what an extractor found in ``text`` (default: the rules)."""
         if spans is None:
             [page] = RuleExtractor().extract_pages([text])
@@ -125,22 +118,18 @@ class Tally:
         return round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0
 
 
-def gold_paths() -> list[Path]:
-    return reference_page_paths()
-
-
-def scanned_text(gold: GoldPage, font: str, seed: str) -> tuple[str, str]:
+def scanned_text(gold: ReferencePage, font: str, seed: str) -> tuple[str, str]:
     """tesseract's own text of the page's scan, and the pipeline's word layout of it."""
     own_text, tsv = tesseract_outputs(scanned_png(typeset(gold.text, font), seed))
     return own_text, layout_words(parse_tsv(tsv), 2000)
 
 
 def main() -> None:
-    pages = gold_paths()
+    pages = reference_page_paths()
     for font in ("Helvetica", "Courier"):
         tallies = {name: Tally() for name in ("text", "scan_tesseract_text", "scan_word_layout")}
         for path in pages:
-            gold = load_gold_page(path)
+            gold = load_reference_page(path)
             own_text, word_layout = scanned_text(gold, font, path.name)
             tallies["text"].add(gold, gold.text)
             tallies["scan_tesseract_text"].add(gold, own_text)
