@@ -78,9 +78,10 @@ class ModelExtractor:
         served_version: Callable[[], str | None] | None = None,
         gap_fill_min_score: float | None = None,
         model_page_max_uncertainty: float | None = None,
+        rules: Extractor | None = None,  # default: RuleExtractor(gazetteer)
     ) -> None:
         self.model = model
-        self.rules = RuleExtractor(gazetteer)
+        self.rules = rules or RuleExtractor(gazetteer)
         self.rule_labels = frozenset(rule_labels)
         self.served_version = served_version
         self.gap_fill_min_score = gap_fill_min_score

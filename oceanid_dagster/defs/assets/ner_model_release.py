@@ -71,17 +71,27 @@ def _build(ner_model_onnx: dict, artifact_store: ArtifactStoreResource, work: Pa
     )
 
 
-class _RememberedPredictions:
-    """The model's predictions per page text, computed once for every combination scored."""
+class _PerPageText:
+    """A page method's results per page text, computed once for every combination scored."""
 
-    def __init__(self, model) -> None:
-        self.model, self.version, self._seen = model, model.version, {}
+    def __init__(self, pages_method) -> None:
+        self._method, self._seen = pages_method, {}
 
-    def predict_pages(self, texts):
+    def __call__(self, texts):
         missing = [text for text in dict.fromkeys(texts) if text not in self._seen]
         if missing:
-            self._seen.update(zip(missing, self.model.predict_pages(missing)))
+            self._seen.update(zip(missing, self._method(missing)))
         return [self._seen[text] for text in texts]
+
+
+class _RememberedModel:
+    def __init__(self, model) -> None:
+        self.version, self.predict_pages = model.version, _PerPageText(model.predict_pages)
+
+
+class _RememberedRules:
+    def __init__(self, rules) -> None:
+        self.extract_pages = _PerPageText(rules.extract_pages)
 
 
 def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages, force: bool):
@@ -101,12 +111,13 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
     )
 
     page_sets = {"eval": pages, "ref": reference_pages(settings.reference_pages_dir())}
-    model = _RememberedPredictions(OnnxNerModel.load(candidate))
+    model = _RememberedModel(OnnxNerModel.load(candidate))
+    rule_extractor = _RememberedRules(RuleExtractor())  # every combination merges with the same rule spans
 
     def scored(extractor) -> dict[str, dict]:
         return {name: score_extractor(extractor, on) for name, on in page_sets.items()}
 
-    rules, alone = scored(RuleExtractor()), scored(ModelExtractor(model))
+    rules, alone = scored(rule_extractor), scored(ModelExtractor(model, rules=rule_extractor))
     rule_labels = labels_rules_do_better(alone["eval"], rules["eval"]) | labels_rules_do_better(
         alone["ref"], rules["ref"]
     )
@@ -121,13 +132,18 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
                 rule_labels=frozenset(shipped.get("rule_labels", [])),
                 gap_fill_min_score=shipped.get("gap_fill_min_score"),
                 model_page_max_uncertainty=shipped.get("model_page_max_uncertainty"),
+                rules=rule_extractor,
             )
         )
     candidates = []
     uncertainties = [prediction.uncertainty for prediction in model.predict_pages([page.text for page in pages])]
     for fill, uncertainty in itertools.product(GAP_FILL_SCORES, routing_thresholds(uncertainties)):
         combined = ModelExtractor(
-            model, rule_labels=rule_labels, gap_fill_min_score=fill, model_page_max_uncertainty=uncertainty
+            model,
+            rule_labels=rule_labels,
+            gap_fill_min_score=fill,
+            model_page_max_uncertainty=uncertainty,
+            rules=rule_extractor,
         )
         both = scored(combined)
         candidates.append(Candidate(fill, uncertainty, both["eval"], both["ref"]))
