@@ -115,6 +115,58 @@ _NAME_ALIASES: dict[str, str] = {
     "vatican": "VAT",
 }
 
+# Adjectives that name a flag ("Icelandic-flagged", "de bandera chilena", "pavillon espagnol"): English,
+# then Spanish, French and Portuguese forms, for the flag states of the world's distant-water fleets.
+_DEMONYMS: dict[str, str] = {
+    alias: alpha_3
+    for alpha_3, aliases in {
+        "ARG": "argentine argentinian argentino argentina argentin",
+        "AUS": "australian australiano australiana australien",
+        "BLZ": "belizean beliceño beliceña",
+        "BRA": "brazilian brasileño brasileña brésilien brasileiro brasileira",
+        "CAN": "canadian canadiense canadien canadienne",
+        "CHL": "chilean chileno chilena chilien chilienne",
+        "CHN": "chinese chino china chinois chinoise chinês chinesa",
+        "COL": "colombian colombiano colombiana",
+        "DNK": "danish danés danesa danois",
+        "ECU": "ecuadorian ecuatoriano ecuatoriana équatorien",
+        "ESP": "spanish español española espagnol espagnole espanhol",
+        "FJI": "fijian",
+        "FRA": "french francés francesa français française francês",
+        "FRO": "faroese feroés feroesa féroïen",
+        "GBR": "british británico británica britannique",
+        "GHA": "ghanaian",
+        "GRL": "greenlandic groenlandés",
+        "IDN": "indonesian indonesio indonesia indonésien",
+        "IRL": "irish irlandés irlandesa irlandais",
+        "ISL": "icelandic islandés islandesa islandais islandaise",
+        "ITA": "italian italiano italiana italien",
+        "JPN": "japanese japonés japonesa japonais japonaise japonês",
+        "KIR": "kiribati i-kiribati",
+        "KOR": "korean coreano coreana coréen coréenne",
+        "LBR": "liberian liberiano liberiana libérien",
+        "MAR": "moroccan marroquí marocain",
+        "MEX": "mexican mexicano mexicana mexicain",
+        "NLD": "dutch neerlandés holandés néerlandais",
+        "NOR": "norwegian noruego noruega norvégien norvégienne",
+        "NZL": "neozelandés néo-zélandais",
+        "PAN": "panamanian panameño panameña panaméen panaméenne",
+        "PER": "peruvian peruano peruana péruvien",
+        "PHL": "philippine filipino filipina philippin",
+        "PNG": "papuan",
+        "PRT": "portuguese portugués portuguesa portugais portugaise português",
+        "RUS": "russian ruso rusa russe russo",
+        "SEN": "senegalese senegalés sénégalais",
+        "SLB": "solomon",
+        "THA": "thai tailandés thaïlandais",
+        "TWN": "taiwanese taiwanés taïwanais",
+        "USA": "american estadounidense américain",
+        "VNM": "vietnamese vietnamita vietnamien",
+        "VUT": "vanuatuan",
+    }.items()
+    for alias in aliases.split()
+}
+
 _CODE_ALIASES: dict[str, str] = {"UK": "GBR", "EL": "GRC"}
 
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
@@ -170,6 +222,16 @@ def country_by_code(code: str) -> Country | None:
 
 def country_by_name(name: str) -> Country | None:
     return country_names().get(name_key(name))
+
+
+def country_by_demonym(word: str) -> Country | None:
+    """The country an adjective names ("Icelandic", "chilena", "espagnol"), any case."""
+    alpha_3 = _DEMONYMS.get(word.casefold())
+    return _by_code()[alpha_3] if alpha_3 else None
+
+
+def demonyms() -> tuple[str, ...]:
+    return tuple(_DEMONYMS)
 
 
 def lookup_country(text: str) -> Country | None:

@@ -35,12 +35,34 @@ def load_reference_page(path: Path) -> ReferencePage:
     for number, line in enumerate(annotations.read_text(encoding="utf-8").splitlines(), start=1):
         label, _, surface = line.partition("\t")
         surface = surface.replace("\\n", "\n")
-        start = text.find(surface, searched_from[surface])
+        start = _occurrence(text, surface, searched_from[surface])
         if start < 0 or not surface:
             raise ValueError(f"{annotations}:{number}: {surface!r} is not on the page (after earlier occurrences)")
         searched_from[surface] = start + 1
         spans.append(Span(start, start + len(surface), label))
     return ReferencePage(path.stem, text, spans)
+
+
+def _occurrence(text: str, surface: str, start: int) -> int:
+    """The next occurrence of ``surface`` that is a whole token ("25" the length, not the "25" of
+    "2025" or of "25.7"), else the next one at all."""
+    first = position = text.find(surface, start)
+    while position >= 0:
+        end = position + len(surface)
+        if not _joins(text, position - 1, -1, surface[0]) and not _joins(text, end, 1, surface[-1]):
+            return position
+        position = text.find(surface, position + 1)
+    return first
+
+
+def _joins(text: str, index: int, step: int, edge: str) -> bool:
+    """Whether the character at ``index`` continues the token whose edge character is ``edge``:
+    a letter or digit, or a "." / "," between digits."""
+    if not edge.isalnum() or not 0 <= index < len(text):
+        return False
+    char = text[index]
+    beyond = index + step
+    return char.isalnum() or (char in ".," and 0 <= beyond < len(text) and text[beyond].isdigit() and edge.isdigit())
 
 
 def reference_page_paths(folder: Path = REFERENCE_DIR) -> list[Path]:

@@ -286,6 +286,100 @@ def test_missing_value_markers_are_not_entities(marker: str) -> None:
     assert pairs(text) == set()
 
 
+SEMICOLON_EXPORT = """Notified vessels (export)
+vessel_name;call_sign;IMO_NUMBER;flag_state;EXT_MARK;gt;owner
+ARGOS GEORGIA;ZDLS1;9249556;FLK;;1,034;"ARGOS GEORGIA, LTD"
+"SAN ARAWA II";ZMSA;9123790;New Zealand;NZ-44;1127;SANFORD LIMITED
+"""
+
+
+def test_delimited_export_with_snake_case_headers_quoted_fields_and_empty_cells() -> None:
+    assert pairs(SEMICOLON_EXPORT) == {
+        ("VESSEL_NAME", "ARGOS GEORGIA"),
+        ("IRCS", "ZDLS1"),
+        ("IMO", "9249556"),
+        ("FLAG", "FLK"),
+        ("TONNAGE", "1,034"),
+        ("OWNER", "ARGOS GEORGIA, LTD"),
+        ("VESSEL_NAME", "SAN ARAWA II"),
+        ("IRCS", "ZMSA"),
+        ("IMO", "9123790"),
+        ("FLAG", "New Zealand"),
+        ("REGISTRATION_NUMBER", "NZ-44"),
+        ("TONNAGE", "1127"),
+        ("OWNER", "SANFORD LIMITED"),
+    }
+
+
+def test_comma_separated_rows_keep_a_quoted_comma_in_their_field() -> None:
+    text = 'Name,IRCS,IMO,Owner\nGULLBERG,TFQF,9167928,"Vinnslustodin, hf"\n'
+    assert ("OWNER", "Vinnslustodin, hf") in pairs(text) and ("IMO", "9167928") in pairs(text)
+
+
+@pytest.mark.parametrize(
+    "date",
+    ["3 de junio de 2025", "1er janvier 2025", "9 septembre 2025", "12 de março de 2024", "1 de julio del 2025",
+     "14 août 2025", "22-DIC-2025"],
+)  # fmt: skip
+def test_dates_in_french_spanish_and_portuguese(date: str) -> None:
+    assert ("DATE", date) in pairs(f"Fecha / Date : {date}.")
+
+
+def test_flags_named_by_an_adjective_only_next_to_a_flag_or_vessel_word() -> None:
+    text = (
+        "The Icelandic-flagged GULLBERG met a Faroese longliner and a chinese flag carrier. The Norwegian "
+        "Coast Guard and a Spanish inspector were there. El buque, de bandera chilena, y el navire battant "
+        "pavillon du Portugal."
+    )
+    flags = {surface for label, surface in pairs(text) if label == "FLAG"}
+    assert flags == {"Icelandic", "Faroese", "chinese", "chilena", "Portugal"}
+
+
+def test_ports_of_landing_passage_and_inspection() -> None:
+    text = (
+        "Place of inspection ..... Busan\n"
+        "The catch was landed at Port Louis. She will land in Benoa, then is bound for Suva and is "
+        "steaming to LYTTELTON. Matriculado en el puerto de Talcahuano.\n"
+    )
+    ports = {surface for label, surface in pairs(text) if label == "PORT"}
+    assert ports == {"Busan", "Port Louis", "Benoa", "Suva", "LYTTELTON", "Talcahuano"}
+
+
+def test_spanish_and_french_prose() -> None:
+    text = (
+        "El palangrero DON LUCIANO, señal de llamada EBUK, de 412 toneladas de arqueo bruto, construido en "
+        "1998, pesca con palangre de superficie en la zona de la CIAT. Le chalutier ANNELIES ILENA, "
+        "construit en 2005, pêche au chalut pélagique pour la CPANE."
+    )
+    assert pairs(text) >= {
+        ("VESSEL_TYPE", "palangrero"),
+        ("VESSEL_NAME", "DON LUCIANO"),
+        ("IRCS", "EBUK"),
+        ("TONNAGE", "412 toneladas de arqueo bruto"),
+        ("BUILD_YEAR", "1998"),
+        ("GEAR_TYPE", "palangre"),
+        ("RFMO", "CIAT"),
+        ("VESSEL_TYPE", "chalutier"),
+        ("VESSEL_NAME", "ANNELIES ILENA"),
+        ("BUILD_YEAR", "2005"),
+        ("GEAR_TYPE", "chalut pélagique"),
+        ("RFMO", "CPANE"),
+    }
+
+
+MERGED_COLUMNS = """Vessel name         Flag  IRCS    IMO
+HAI FENG 718        CHN   BZW8A   8663391
+LU RONG YUAN YU 306 CHN   BZZU8   9896672
+SHENG JI 9 PAN 3E2X  3EQV2   9157985
+"""
+
+
+def test_a_cell_running_over_the_next_column_splits_at_the_space_by_its_start() -> None:
+    found = pairs(MERGED_COLUMNS)
+    assert {("VESSEL_NAME", "LU RONG YUAN YU 306"), ("FLAG", "CHN"), ("IRCS", "BZZU8")} <= found
+    assert ("VESSEL_NAME", "LU RONG YUAN YU 306 CHN") not in found
+
+
 # --- gold set --------------------------------------------------------------------------------
 
 

@@ -32,3 +32,24 @@ def test_an_annotation_not_on_its_page_names_the_file_and_line(tmp_path):
 def _ann_lines(name: str) -> list[str]:
     [path] = [path for path in reference_page_paths() if path.stem == name]
     return path.with_suffix(".ann").read_text(encoding="utf-8").splitlines()
+
+
+def test_an_annotation_lands_on_the_whole_token_not_inside_a_longer_one(tmp_path):
+    """ "IOTC" the organisation, not the "IOTC" of "IOTC001234"; "25" the length, not the "25" of
+    "2025" or "25.7"; a surface found only inside a longer token still lands there."""
+    text = "IOTC001234  PELANGI  25.7  01 Jan 2025  25 m  (IOTC)  ZHOUYU960"
+    (tmp_path / "page.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "page.ann").write_text("RFMO\tIOTC\nLENGTH\t25\nVESSEL_NAME\tZHOUYU\n", encoding="utf-8")
+    page = load_reference_page(tmp_path / "page.txt")
+    assert [span.start for span in page.spans] == [text.index("(IOTC)") + 1, text.index("25 m"), text.index("ZHOU")]
+
+
+def test_held_out_pages_load_and_are_not_the_reference_pages():
+    """The benchmark's held-out pages (never seen by the shipping decision nor by the rules' authors)
+    are well-formed and share no page with the packaged reference pages."""
+    from benchmarks.bench_generalisation import HELD_OUT_DIR
+
+    held_out = reference_pages(HELD_OUT_DIR)
+    assert len(held_out) >= 12
+    assert {page.text for page in held_out}.isdisjoint(page.text for page in reference_pages())
+    assert len({span.label for page in held_out for span in page.spans}) >= 14

@@ -30,6 +30,17 @@ _RFMO_ACRONYMS = (
     "WECAFC",
     "CECAF",
     "RECOFI",
+    # the same bodies' acronyms in French and Spanish
+    "CTOI",  # IOTC
+    "CICTA",  # ICCAT (fr)
+    "CICAA",  # ICCAT (es)
+    "CIAT",  # IATTC
+    "CPANE",  # NEAFC
+    "OPANO",  # NAFO
+    "CCRVMA",  # CCAMLR
+    "CGPM",  # GFCM
+    "OROP-PS",  # SPRFMO
+    "ORP-PS",  # SPRFMO (fr)
 )
 _RFMO_NAMES = (
     "Indian Ocean Tuna Commission",
@@ -88,7 +99,8 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         "IRCS",
         rf"(?:international\s+)?(?:radio\s+)?ca[l1I|]{{2}}[\s\-]*s[i1l]gn(?:\s*{_NUMBER_WORD})?|"
         rf"IRCS|callsign|signal\s+letters|call\s+letters|"
-        r"indicatif(?:\s+d['’]appel)?(?:\s+radio)?|indicativo(?:\s+de\s+llamada)?(?:\s+de\s+radio)?",
+        r"indicatif(?:\s+d['’]appel)?(?:\s+radio)?|indicativo(?:\s+de\s+(?:llamada|chamada))?(?:\s+de\s+radio)?|"
+        r"se[ñn]al\s+(?:distintiva\s+)?de\s+llamada|distintivo\s+de\s+llamada",
     ),
     (
         "REGISTRATION_NUMBER",
@@ -104,7 +116,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (
         "REGISTRATION_NUMBER",
         rf"WIN|UVI|CFR|vessel\s+ID|(?:licen[cs]e|authori[sz]ation|permit)\s*{_NUMBER_WORD}|"
-        rf"official\s+number|external\s+(?:markings?|marks?|ID)|"
+        rf"official\s+number|ext(?:ernal|\.)?\s*(?:markings?|marks?|ID)|"
         r"(?:num[eé]ro\s+d['’])?immatriculation|matr[ií]cula",
     ),
     (
@@ -117,7 +129,8 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (
         "PORT",
         r"port\s+of\s+(?:registry|registration|register|landing|inspection|call|"
-        r"entry|departure)|home\s*port|registered\s+port|base\s+port|place\s+of\s+issue|"
+        r"entry|departure)|home\s*port|registered\s+port|base\s+port|"
+        r"place\s+of\s+(?:issue|inspection|landing|transhipment|transshipment)|"
         r"port\s+d['’]attache|puerto\s+(?:base|de\s+matr[ií]cula)|port",
     ),
     (

@@ -7,13 +7,21 @@ from functools import lru_cache
 
 from oceanid_dagster.domain.countries import country_names, lookup_country
 
+# English, French, Spanish and Portuguese month names and their usual abbreviations (longest first
+# within each, so "juillet" is not read as "juil").
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+    r"janv(?:ier)?|f[ée]v(?:rier|r)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[ûu]t|septembre|octobre|"
+    r"novembre|d[ée]cembre|"
+    r"enero|ene|febrero|marzo|abril|abr|mayo|junio|julio|agosto|ago|sep?tiembre|octubre|noviembre|diciembre|dic|"
+    r"janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|novembro|dezembro|dez)\.?"
 )
+_OF = r"(?:de[l]?\s+)?"  # "3 de junio de 2025", "1 de julio del 2025"
 _DATE_PATTERNS = (
     re.compile(
-        rf"(?<![\w])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[\s\-/]+{_MONTH}[\s\-/,]+(?P<y>\d{{4}}|\d{{2}})(?![\w])",
+        rf"(?<![\w])(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º|°)?[\s\-/]+{_OF}{_MONTH}[\s\-/,]+{_OF}"
+        rf"(?P<y>\d{{4}}|\d{{2}})(?![\w])",
         re.IGNORECASE,
     ),
     re.compile(rf"(?<![\w]){_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?![\w])", re.IGNORECASE),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from oceanid_dagster.domain.countries import lookup_country
+from oceanid_dagster.domain.countries import country_by_demonym, demonyms, lookup_country
 from oceanid_dagster.domain.identifiers import imo_check_digit_ok
 from oceanid_dagster.domain.rules.keys import (
     _QUALIFIER_KEY_RE,
@@ -23,12 +23,17 @@ from oceanid_dagster.domain.rules.values import (
 )
 
 
-def _vocabulary_regex(terms: tuple[str, ...]) -> re.Pattern[str]:
+def _vocabulary_alternatives(terms: tuple[str, ...]) -> str:
+    """The terms as one alternation, longest first, words joined by spaces or hyphens, plural allowed."""
     alternatives = []
     for term in sorted(terms, key=len, reverse=True):
         words = [re.escape(word) for word in re.split(r"[\s\-]+", term)]
         alternatives.append(r"[\s\-]+".join(words) + "s?")
-    return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.IGNORECASE)
+    return "|".join(alternatives)
+
+
+def _vocabulary_regex(terms: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w])(?:" + _vocabulary_alternatives(terms) + r")(?![\w])", re.IGNORECASE)
 
 
 VESSEL_TYPE_TERMS: tuple[str, ...] = (
@@ -92,6 +97,31 @@ VESSEL_TYPE_TERMS: tuple[str, ...] = (
     "research vessel",
     "patrol vessel",
     "tanker",
+    # Spanish, French, Portuguese
+    "buque pesquero",
+    "barco pesquero",
+    "buque de pesca",
+    "buque frigorífico",
+    "palangrero",
+    "cerquero",
+    "atunero cerquero",
+    "atunero",
+    "arrastrero",
+    "arrastrero congelador",
+    "navire de pêche",
+    "palangrier",
+    "thonier senneur",
+    "senneur",
+    "thonier",
+    "chalutier",
+    "chalutier congélateur",
+    "fileyeur",
+    "navire frigorifique",
+    "palangreiro",
+    "cercador",
+    "atuneiro",
+    "arrastão",
+    "navio de pesca",
 )
 GEAR_TERMS: tuple[str, ...] = (
     "drifting longlines",
@@ -149,6 +179,30 @@ GEAR_TERMS: tuple[str, ...] = (
     "falling gear",
     "cast nets",
     "harpoons",
+    # Spanish, French, Portuguese
+    "palangre de deriva",
+    "palangre de fondo",
+    "palangre",
+    "red de cerco",
+    "redes de cerco",
+    "red de arrastre",
+    "arrastre de fondo",
+    "arrastre pelágico",
+    "redes de enmalle",
+    "línea de mano",
+    "caña",
+    "palangre dérivante",
+    "senne coulissante",
+    "chalut pélagique",
+    "chalut de fond",
+    "chalut",
+    "filets maillants",
+    "ligne à main",
+    "canne",
+    "palangre de superfície",
+    "cerco com retenida",
+    "rede de arrasto",
+    "linha de mão",
 )
 _VESSEL_TYPE_RE = _vocabulary_regex(VESSEL_TYPE_TERMS)
 _GEAR_RE = _vocabulary_regex(GEAR_TERMS)
@@ -161,26 +215,55 @@ _RFMO_RE = re.compile(
     re.IGNORECASE,
 )
 _TONNAGE_RE = re.compile(
-    rf"(?<![\w.,])(?:{_NUMBER})\s?(?:GT|GRT|gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons))(?![\w])",
+    rf"(?<![\w.,])(?:{_NUMBER})\s?(?:GT|GRT|gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|"
+    r"toneladas\s+de\s+(?:arqueo|registro)\s+bruto|tonneaux\s+de\s+jauge\s+brute|toneladas\s+de\s+arqueação\s+bruta)(?![\w])",
     re.IGNORECASE,
 )
 _LENGTH_RE = re.compile(rf"(?<![\w.,])(?:{_NUMBER})(?:\s?(?:m|metres|meters|ft|feet)|-(?:metre|meter))(?![\w³²])")
 _BUILT_RE = re.compile(
-    r"\b(?:built|constructed)\s+(?:in\s+)?(?:(?:[A-Z][\w.]*,?\s+){1,3}(?:in\s+)?)?(?P<y>(?:19|20)\d\d)\b"
+    r"\b(?:built|constructed|constru(?:ido|ida|ído|ída|it|ite))\s+(?:in\s+|en\s+|em\s+)?(?:(?:[A-Z][\w.]*,?\s+){1,3}(?:in\s+)?)?(?P<y>(?:19|20)\d\d)\b"
 )
 
 
+# "battant pavillon du Portugal", "de bandera de Chile", "com bandeira do Brasil"
+_FLAG_OF_COUNTRY = re.compile(
+    r"\b(?:pavillon|bandera|bandeira)\s+(?:du|de\s+la|de\s+l['’]|des|de|del|do|da)\s*(?P<c>[A-Z][\w' \-]{1,40})"
+)
 _FLAG_CONTEXTS = (
     re.compile(r"(?P<c>[A-Z][\w' .,\-]{1,40}?)[\s\-]+flagged\b"),
     re.compile(r"\b(?:re)?flagged\s+(?:to|in|by|under)\s+(?:the\s+)?(?P<c>[A-Z][\w' \-]{1,40})", re.IGNORECASE),
     re.compile(r"\bflag\s+(?:of|state\s+of)\s+(?:the\s+)?(?P<c>[A-Z][\w' \-]{1,40})", re.IGNORECASE),
     re.compile(r"\b(?:under|flying)\s+(?:the\s+|a\s+)?(?P<c>[A-Z][\w' \-]{1,40}?)\s+flag\b", re.IGNORECASE),
     re.compile(r"\bregistered\s+in\s+(?:the\s+)?(?P<c>[A-Z][\w' \-]{1,40})"),
+    _FLAG_OF_COUNTRY,
 )
 
 
-def _flags_in_context(text: str) -> list[Found]:
+def _demonym_re() -> re.Pattern[str]:
+    names = "|".join(sorted(map(re.escape, demonyms()), key=len, reverse=True))
+    vessel_types = "|".join(sorted(map(re.escape, VESSEL_TYPE_TERMS), key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w\-])(?P<d>{names})(?=[\s\-]+(?:flagged|registered|flag|(?:{vessel_types})s?)\b)|"
+        rf"\b(?:de\s+)?(?:bandera|pavillon|bandeira)\s+(?P<a>{names})(?![\w\-])",
+        re.IGNORECASE,
+    )
+
+
+_DEMONYM_FLAG = _demonym_re()
+
+
+def _demonym_flags(text: str) -> list[Found]:
+    """Flags named by an adjective: "Icelandic-flagged", "a Faroese longliner", "de bandera chilena"."""
     found = []
+    for match in _DEMONYM_FLAG.finditer(text):
+        group = "d" if match.group("d") else "a"
+        if country_by_demonym(match.group(group)) is not None:
+            found.append(Found(*match.span(group), "FLAG", True))
+    return found
+
+
+def _flags_in_context(text: str) -> list[Found]:
+    found = _demonym_flags(text)
     for pattern in _FLAG_CONTEXTS:
         for match in pattern.finditer(text):
             start, end = match.span("c")
@@ -226,7 +309,7 @@ _PROSE_NAME_PATTERNS = (
     re.compile(rf"(?<![\w])(?:F/V|M/V|FV|MV|F\.V\.|M\.V\.|S/V|FB|F/B)[ ](?:{_QUOTED}|(?P<n>{_TITLE_NAME}))"),
     re.compile(
         rf"(?<![\w])(?i:(?:the|fishing|a)\s+(?:fishing\s+)?vessel|vessel\s+(?:named|called)|named|called|"
-        rf"reefer|carrier|longliner|trawler|purse\s+seiner)[ \n](?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
+        rf"{_vocabulary_alternatives(VESSEL_TYPE_TERMS)})[ \n](?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
     ),
     re.compile(rf"(?<![\w])(?P<n>{_CAPS_NAME})\s*(?:\(\s*(?:IMO|IRCS|call\s+sign|MMSI)|,\s+IMO\b)"),
 )
@@ -268,8 +351,10 @@ _OWNER_PROSE = re.compile(
     r"(?P<o>[A-Z][\w&'.\-]*(?:(?:,?[ \t]+|[ \t]+(?:de|del|la|of|and|&)[ \t]+)[A-Z&][\w&'.\-]*){0,7})"
 )
 _PORT_PROSE = re.compile(
-    r"\b(?:port\s+of|in\s+the\s+port\s+of|at\s+the\s+port\s+of|landed\s+(?:in|"
-    r"at)|arrived\s+(?:in|at)|[Ii]ssued\s+at)\s+"
+    r"\b(?:port\s+of|in\s+the\s+port\s+of|at\s+the\s+port\s+of|arrived\s+(?:in|at)|[Ii]ssued\s+at|"
+    r"(?:land|unload|discharg|tranship)(?:s|es|ed|ing|e)?\s+(?:in|at)|"
+    r"(?:bound|steaming|sailing|heading|proceeding|en\s+route)\s+(?:to|for)|"
+    r"puerto\s+de|port\s+de|porto\s+de)\s+"
     r"(?P<p>(?:Port\s+)?[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})"
 )
 

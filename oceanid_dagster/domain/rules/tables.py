@@ -1,4 +1,5 @@
-"""Tables: a header row of known column names labels the cells below it by column position."""
+"""Tables: a header row of known column names labels the cells below it by column position, or by
+field order where the rows are delimited ("FLAG;IRCS;NAME;IMO", CSV with quoted fields)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ _CELL = re.compile(r"[^\s|]+(?: [^\s|]+)*")
 _RULE_LINE = re.compile(r"^[\s|+:]*[-=_~]{3,}[\s|+:\-=_~]*$")
 _OCR_DASHES = frozenset("-=_~\u2012\u2013\u2014\u2015\u2212")  # hyphen, figure/en/em dashes, minus
 _HEADER_ALTERNATIVES = re.compile(r"\s*/\s*")
+# Delimiters of exported rows, tried in order; a header is delimited when it splits into known columns.
+_DELIMITERS = (";", ",")
+_DELIMITED_FIELD = {
+    delimiter: re.compile(rf'[ \t]*"[^"\n]*"[ \t]*(?={delimiter}|$)|[^{delimiter}\n]*') for delimiter in _DELIMITERS
+}
 
 
 @dataclass(frozen=True)
@@ -29,8 +35,30 @@ class Column:
     label: str | None
 
 
-def _cells(text: str, line_start: int, line_end: int) -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class Header:
+    columns: list[Column]
+    height: int  # lines the header takes (1 or 2)
+    delimiter: str | None = None  # rows are fields in the header's order, not cells at its columns
+
+
+def _cells(text: str, line_start: int, line_end: int, delimiter: str | None = None) -> list[tuple[int, int]]:
+    if delimiter is not None:
+        return _delimited_fields(text, line_start, line_end, delimiter)
     return [(m.start(), m.end()) for m in _CELL.finditer(text, line_start, line_end)]
+
+
+def _delimited_fields(text: str, line_start: int, line_end: int, delimiter: str) -> list[tuple[int, int]]:
+    """Every field of a delimited line, empty ones included; a quoted field keeps its delimiters
+    ("BARUNA SEGARA MANDIRI, PT")."""
+    fields, position, pattern = [], line_start, _DELIMITED_FIELD[delimiter]
+    while True:
+        match = pattern.match(text, position, line_end)
+        fields.append((match.start(), match.end()))
+        position = match.end()
+        if position >= line_end or text[position] != delimiter:
+            return fields
+        position += 1
 
 
 def _is_rule_line(text: str, line_start: int, line_end: int) -> bool:
@@ -46,7 +74,9 @@ def _is_rule_line(text: str, line_start: int, line_end: int) -> bool:
 
 def _column_label(cell: str) -> tuple[bool, str | None]:
     """(is a known column name, its label); a bilingual or slashed header ("Lloyd's / IMO No.",
-    "Nom du navire / Name of vessel") is known by any of its parts, the last one first."""
+    "Nom du navire / Name of vessel") is known by any of its parts, the last one first; an export's
+    snake_case names ("IMO_NUMBER", "port_of_registry") read as words."""
+    cell = cell.replace("_", " ")
     for candidate in [cell, *reversed(_HEADER_ALTERNATIVES.split(cell))]:
         match = _COLUMN_KEY_RE.match(candidate.strip())
         if match is not None:
@@ -73,8 +103,20 @@ def _columns_from_cells(cells: list[tuple[int, int, str]]) -> list[Column] | Non
     return [Column(s, e, label) for s, e, label in zip(starts, ends, labels)]
 
 
-def _header_cells(text: str, line: tuple[int, int]) -> list[tuple[int, int, str]]:
-    return [(start - line[0], end - line[0], text[start:end]) for start, end in _cells(text, *line)]
+def _header_cells(text: str, line: tuple[int, int], delimiter: str | None = None) -> list[tuple[int, int, str]]:
+    return [
+        (start - line[0], end - line[0], text[start:end].strip().strip('"').strip())
+        for start, end in _cells(text, *line, delimiter)
+    ]
+
+
+def _delimited_header(text: str, line: tuple[int, int]) -> Header | None:
+    for delimiter in _DELIMITERS:
+        if text.count(delimiter, *line) >= 2:
+            columns = _columns_from_cells(_header_cells(text, line, delimiter))
+            if columns is not None:
+                return Header(columns, 1, delimiter)
+    return None
 
 
 def _merged_header_cells(text: str, upper: tuple[int, int], lower: tuple[int, int]) -> list[tuple[int, int, str]]:
@@ -96,16 +138,19 @@ def _known_count(columns: list[Column] | None) -> int:
     return -1 if columns is None else sum(column.label is not None for column in columns)
 
 
-def _header_at(text: str, lines: list[tuple[int, int]], index: int) -> tuple[list[Column], int] | None:
-    """Columns of a header starting at line ``index`` and the number of lines it takes (1 or 2)."""
+def _header_at(text: str, lines: list[tuple[int, int]], index: int) -> Header | None:
+    """The header starting at line ``index``, if one does."""
+    delimited = _delimited_header(text, lines[index])
+    if delimited is not None:
+        return delimited
     single = _columns_from_cells(_header_cells(text, lines[index]))
     double = None
     if index + 1 < len(lines) and not _is_rule_line(text, *lines[index + 1]):
         merged = _merged_header_cells(text, lines[index], lines[index + 1])
         double = _columns_from_cells(merged) if merged else None
     if double is not None and _known_count(double) > _known_count(single):
-        return double, 2
-    return (single, 1) if single is not None else None
+        return Header(double, 2)
+    return Header(single, 1) if single is not None else None
 
 
 def _column_of(columns: list[Column], cell_start: int, cell_end: int) -> Column:
@@ -116,7 +161,9 @@ def _column_of(columns: list[Column], cell_start: int, cell_end: int) -> Column:
     return best
 
 
-def _table_rows(text: str, lines: list[tuple[int, int]], first_row: int) -> Iterator[tuple[int, int]]:
+def _table_rows(
+    text: str, lines: list[tuple[int, int]], first_row: int, delimiter: str | None
+) -> Iterator[tuple[int, int]]:
     """Rows under a header: ruled lines are skipped, and a blank line right under the header too."""
     for number, (line_start, line_end) in enumerate(lines[first_row:]):
         if _is_rule_line(text, line_start, line_end):
@@ -125,7 +172,7 @@ def _table_rows(text: str, lines: list[tuple[int, int]], first_row: int) -> Iter
             if number == 0:
                 continue
             return
-        if len(_cells(text, line_start, line_end)) < 2:
+        if len(_cells(text, line_start, line_end, delimiter)) < 2:
             return
         yield line_start, line_end
 
@@ -138,11 +185,42 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return result
 
 
-def _row_entities(text: str, row_start: int, row_end: int, columns: list[Column]) -> list[Found]:
+_SPLIT_REACH = 2  # how far from a column's start a single space may stand and still split two cells
+
+
+def _split_at_columns(
+    text: str, row_start: int, cells: list[tuple[int, int]], columns: list[Column]
+) -> list[tuple[int, int]]:
+    """Cells that run across a column's start at a single space ("LU RONG YUAN YU 306 CHN" under
+    "name ... flag": a long value, or columns OCR merged) split there."""
+    split: list[tuple[int, int]] = []
+    for cell_start, cell_end in cells:
+        for column in columns[1:]:
+            boundary = row_start + column.start
+            if not cell_start < boundary - _SPLIT_REACH < boundary + _SPLIT_REACH < cell_end:
+                continue
+            spaces = [i for i in range(boundary - _SPLIT_REACH, boundary + _SPLIT_REACH + 1) if text[i] == " "]
+            if not spaces:
+                continue
+            cut = min(spaces, key=lambda i: abs(i + 1 - boundary))
+            split.append((cell_start, cut))
+            cell_start = cut + 1
+        split.append((cell_start, cell_end))
+    return split
+
+
+def _row_entities(text: str, row_start: int, row_end: int, header: Header) -> list[Found]:
     found: list[Found] = []
-    cells = _cells(text, row_start, row_end)
+    columns = header.columns
+    cells = _cells(text, row_start, row_end, header.delimiter)
+    if header.delimiter is None and len(cells) < len(columns):
+        cells = _split_at_columns(text, row_start, cells, columns)
     for position, (cell_start, cell_end) in enumerate(cells):
-        if len(cells) == len(columns):
+        if header.delimiter is not None:
+            if position >= len(columns):
+                break
+            column = columns[position]
+        elif len(cells) == len(columns):
             column = columns[position]
         else:
             column = _column_of(columns, cell_start - row_start, cell_end - row_start)
@@ -162,11 +240,9 @@ def _tables(text: str) -> tuple[list[Found], set[int]]:
         if header is None:
             index += 1
             continue
-        columns, height = header
-        table_lines.update(start for start, _ in lines[index : index + height])
-        rows = list(_table_rows(text, lines, index + height))
-        for row_start, row_end in rows:
+        table_lines.update(start for start, _ in lines[index : index + header.height])
+        for row_start, row_end in _table_rows(text, lines, index + header.height, header.delimiter):
             table_lines.add(row_start)
-            found.extend(_row_entities(text, row_start, row_end, columns))
-        index += height
+            found.extend(_row_entities(text, row_start, row_end, header))
+        index += header.height
     return found, table_lines
