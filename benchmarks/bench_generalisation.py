@@ -3,14 +3,21 @@
 The nightly chain's own steps, on its defaults, in one process: silver pages → dataset → fine-tune
 (``TrainingConfig()``, the offline MiniLM-L6) → ONNX fp32 release. How the model and the rules
 combine is decided as ``ner_model_release`` decides it before there is gold. Then the model
-alone, the rules and that combination (the shipping extractor) extract the 13 hand-written
-reference pages (``training/reference_pages``), as text and as scans read by the pipeline
-(``bench_scan_layout``'s typeset, scanned, tesseract word layout).
+alone, the rules and that combination (the shipping extractor) extract two sets of hand-written
+pages, as text and as scans read by the pipeline (``bench_scan_layout``'s typeset, scanned,
+tesseract word layout):
+
+* ``reference``: the packaged reference pages (``training/reference_pages``). The shipping decision
+  is held to them and the rules were mended on them, so these figures are optimistic.
+* ``held_out``: ``benchmarks/held_out_pages``, written from real registry records in layouts the
+  generator does not make, and kept out of both the decision and the rules' development: the
+  figures the targets are judged on. A held-out page whose failures are looked at to mend the
+  rules moves to the reference pages, and a new one is written in its place.
 
 ``--silver classic`` is the silver data before issue 10's point 3 (the five printed layouts,
 clean text); ``varied`` (default) adds the four training layouts and OCR-read documents.
 
-Figures ``generalisation.<silver>.<text|scan>.<model_alone|rules|shipping>.micro_f1`` and
+Figures ``generalisation.<silver>.<pages>.<text|scan>.<model_alone|rules|shipping>.micro_f1`` and
 ``...identifiers_f1`` (IMO, MMSI, IRCS), per label for the shipping extractor, the text-minus-scan
 gap, and ``generalisation.<silver>.training_seconds``.
 
@@ -27,9 +34,11 @@ from pathlib import Path
 
 from benchmarks.bench_scan_layout import Tally, scanned_text
 from benchmarks.report import emit, note
-from oceanid_dagster.training.reference import ReferencePage, load_reference_page, reference_page_paths
+from oceanid_dagster.training.reference import REFERENCE_DIR, ReferencePage, load_reference_page, reference_page_paths
 
 IDENTIFIERS = frozenset({"IMO", "MMSI", "IRCS"})
+HELD_OUT_DIR = Path(__file__).with_name("held_out_pages")
+PAGE_SETS = {"reference": REFERENCE_DIR, "held_out": HELD_OUT_DIR}
 SCAN_FONT = "Helvetica"
 
 
@@ -100,11 +109,7 @@ def main() -> None:
     from oceanid_dagster.samples.registry_csv import load_sample_registry
     from oceanid_dagster.training.dataset import evaluation_pages, silver_pages
 
-    golds = [(path, load_reference_page(path)) for path in reference_page_paths()]
-    readings = {
-        "text": [(gold, gold.text) for _, gold in golds],
-        "scan": [(gold, scanned_text(gold, SCAN_FONT, path.name)[1]) for path, gold in golds],
-    }
+    readings = {name: read_page_set(folder) for name, folder in PAGE_SETS.items()}
     records = load_sample_registry()
     for kind in args.silver:
         pages = silver_pages(silver(kind, records, args.documents, args.seed, args.ocr_share))
@@ -114,17 +119,31 @@ def main() -> None:
             emit(f"generalisation.{kind}.training_seconds", training_seconds, "s", 300.0)
             emit(f"generalisation.{kind}.chain_seconds", time.perf_counter() - started, "s")
             for name, extractor in extractors(release, evaluation_pages(pages)).items():
-                f1s = {}
-                for reading, read_pages in readings.items():
-                    tally = score(extractor, read_pages)
-                    f1s[reading] = tally.f1()
-                    emit(f"generalisation.{kind}.{reading}.{name}.micro_f1", tally.f1(), "f1")
-                    emit(f"generalisation.{kind}.{reading}.{name}.identifiers_f1", tally.f1(IDENTIFIERS), "f1")
-                    if name == "shipping":
-                        for label in sorted(tally.expected):
-                            emit(f"generalisation.{kind}.{reading}.{name}.{label}_f1", tally.f1(label), "f1")
-                note(f"{kind} {name}: text {f1s['text']}, scan {f1s['scan']}")
-                emit(f"generalisation.{kind}.{name}.text_minus_scan_f1", f1s["text"] - f1s["scan"], "f1")
+                for page_set, set_readings in readings.items():
+                    report(f"generalisation.{kind}.{page_set}", name, extractor, set_readings)
+
+
+def read_page_set(folder: Path) -> dict[str, list[tuple[ReferencePage, str]]]:
+    """A page set's pages as text and as the pipeline reads their scans."""
+    golds = [(path, load_reference_page(path)) for path in reference_page_paths(folder)]
+    return {
+        "text": [(gold, gold.text) for _, gold in golds],
+        "scan": [(gold, scanned_text(gold, SCAN_FONT, path.name)[1]) for path, gold in golds],
+    }
+
+
+def report(prefix: str, name: str, extractor, readings: dict[str, list[tuple[ReferencePage, str]]]) -> None:
+    f1s = {}
+    for reading, read_pages in readings.items():
+        tally = score(extractor, read_pages)
+        f1s[reading] = tally.f1()
+        emit(f"{prefix}.{reading}.{name}.micro_f1", tally.f1(), "f1")
+        emit(f"{prefix}.{reading}.{name}.identifiers_f1", tally.f1(IDENTIFIERS), "f1")
+        if name == "shipping":
+            for label in sorted(tally.expected):
+                emit(f"{prefix}.{reading}.{name}.{label}_f1", tally.f1(label), "f1")
+    note(f"{prefix} {name}: text {f1s['text']}, scan {f1s['scan']}")
+    emit(f"{prefix}.{name}.text_minus_scan_f1", f1s["text"] - f1s["scan"], "f1")
 
 
 if __name__ == "__main__":

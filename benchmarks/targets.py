@@ -32,9 +32,10 @@ TARGETS = (
     Target("training_seconds", "value", "<=", 300.0),
     Target("curated.promotion_s.first", "value", "<=", 60.0),
     Target("scan_layout.*.text_minus_scan_f1", "value", "<=", 0.05),
-    Target("generalisation.*.text.shipping.micro_f1", "value", ">=", 0.92),
-    Target("generalisation.*.shipping.identifiers_f1", "value", ">=", 0.98),
-    Target("generalisation.*.shipping.text_minus_scan_f1", "value", "<=", 0.05),
+    # judged on the held-out pages only: the reference pages steer the shipping decision and the rules
+    Target("generalisation.*.held_out.text.shipping.micro_f1", "value", ">=", 0.92),
+    Target("generalisation.*.held_out.*.shipping.identifiers_f1", "value", ">=", 0.98),
+    Target("generalisation.*.held_out.shipping.text_minus_scan_f1", "value", "<=", 0.05),
     Target("generalisation.*.training_seconds", "value", "<=", 300.0),
     Target("learning.f1_gain", "value", ">=", 0.10),  # or learning.f1_after >= 0.92
     Target("learning.f1_after", "value", ">=", 0.92),

@@ -6,7 +6,8 @@ Before people have corrected any page, a challenger's own test pages are generat
 a model trained on generated data does best. The reference pages keep that comparison honest: a
 release must also be no worse than what ships on them (:mod:`oceanid_dagster.training.shipping`).
 Each page is ``<name>.txt`` with ``<name>.ann`` beside it: ``label<TAB>surface`` lines in page
-order (``\\n`` for a line break inside a surface). No Dagster here.
+order (``\\n`` for a line break inside a surface); a surface lands on its next whole-token
+occurrence, or on the one a third column names (``FLAG<TAB>Ghana<TAB>2``: the second "Ghana"). No Dagster here.
 """
 
 from __future__ import annotations
@@ -34,13 +35,23 @@ def load_reference_page(path: Path) -> ReferencePage:
     annotations = path.with_suffix(".ann")
     for number, line in enumerate(annotations.read_text(encoding="utf-8").splitlines(), start=1):
         label, _, surface = line.partition("\t")
+        surface, _, nth = surface.partition("\t")
         surface = surface.replace("\\n", "\n")
-        start = _occurrence(text, surface, searched_from[surface])
+        start = _nth_occurrence(text, surface, int(nth)) if nth else _occurrence(text, surface, searched_from[surface])
         if start < 0 or not surface:
             raise ValueError(f"{annotations}:{number}: {surface!r} is not on the page (after earlier occurrences)")
         searched_from[surface] = start + 1
         spans.append(Span(start, start + len(surface), label))
     return ReferencePage(path.stem, text, spans)
+
+
+def _nth_occurrence(text: str, surface: str, nth: int) -> int:
+    start = -1
+    for _ in range(nth):
+        start = text.find(surface, start + 1)
+        if start < 0:
+            return -1
+    return start
 
 
 def _occurrence(text: str, surface: str, start: int) -> int:

@@ -380,6 +380,62 @@ def test_a_cell_running_over_the_next_column_splits_at_the_space_by_its_start() 
     assert ("VESSEL_NAME", "LU RONG YUAN YU 306 CHN") not in found
 
 
+def test_north_atlantic_format_message() -> None:
+    text = "//SR//AD/XEU//FR/ISL//TM/POS//NA/GULLBERG//IR/TFQF//XR/VE-2730//IM/9167928//DA/20250602//TI/1204//ER//"
+    assert pairs(text) == {
+        ("FLAG", "ISL"),
+        ("VESSEL_NAME", "GULLBERG"),
+        ("IRCS", "TFQF"),
+        ("REGISTRATION_NUMBER", "VE-2730"),
+        ("IMO", "9167928"),
+        ("DATE", "20250602"),
+    }
+
+
+def test_telex_keys_with_a_slash() -> None:
+    text = "VSL/SAN ARAWA II  CALLSIGN/ZMSA  IMO/9123790  FLAG/NEW ZEALAND\nGRT/1127  LOA/64.5M\n"
+    assert pairs(text) == {
+        ("VESSEL_NAME", "SAN ARAWA II"),
+        ("IRCS", "ZMSA"),
+        ("IMO", "9123790"),
+        ("FLAG", "NEW ZEALAND"),
+        ("TONNAGE", "1127"),
+        ("LENGTH", "64.5M"),
+    }
+
+
+def test_snake_case_keys_and_a_bare_name_key_at_the_start_of_a_line() -> None:
+    text = (
+        "vessel:\n  name: ARGOS GEORGIA\n  call_sign: ZDLS1\n  port_of_registry: Stanley\nInspector name: J. Bloggs\n"
+    )
+    assert pairs(text) == {("VESSEL_NAME", "ARGOS GEORGIA"), ("IRCS", "ZDLS1"), ("PORT", "Stanley")}
+
+
+def test_keys_joined_by_a_slash_share_their_value() -> None:
+    text = "  Name of carrier ....... KURIKOMA\n  Flag / IMO ............ Japan / 9145920\n"
+    assert pairs(text) == {("VESSEL_NAME", "KURIKOMA"), ("FLAG", "Japan"), ("IMO", "9145920")}
+
+
+def test_measures_after_of_and_owners_in_french_and_spanish_prose() -> None:
+    text = (
+        "Le thonier, d'une jauge brute de 182,90 et d'une longueur de 25,4 m, est armé par BALEEIRA PESCAS\n"
+        "LDA. El buque, operado por PESQUERA F. PINO, S.A., tiene una eslora de 39,8 m. It has a length of 24 m."
+    )
+    assert pairs(text) >= {
+        ("TONNAGE", "182,90"),
+        ("LENGTH", "25,4 m"),
+        ("OWNER", "BALEEIRA PESCAS\nLDA."),  # a company suffix keeps its dot
+        ("OWNER", "PESQUERA F. PINO, S.A."),
+        ("LENGTH", "39,8 m"),
+        ("LENGTH", "24 m"),
+    }
+
+
+def test_a_country_before_a_vessel_type_is_its_flag() -> None:
+    text = "Entry report for the New Zealand trawler OCEAN PIONEER and a Korea longliner."
+    assert {surface for label, surface in pairs(text) if label == "FLAG"} == {"New Zealand", "Korea"}
+
+
 # --- gold set --------------------------------------------------------------------------------
 
 

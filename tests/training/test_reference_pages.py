@@ -14,9 +14,9 @@ def test_every_reference_page_loads_with_spans_on_their_annotated_text():
     pages = reference_pages()
     assert len(pages) == len(reference_page_paths()) >= 13
     for page in pages:
-        annotations = (page.name + ".ann", [line.split("\t", 1) for line in _ann_lines(page.name)])
+        annotations = [line.split("\t")[:2] for line in _ann_lines(page.name)]
         assert [(span.label, page.text[span.start : span.end]) for span in page.spans] == [
-            (label, surface.replace("\\n", "\n")) for label, surface in annotations[1]
+            (label, surface.replace("\\n", "\n")) for label, surface in annotations
         ]
     labels = Counter(span.label for page in pages for span in page.spans)
     assert set(labels) >= set(LABEL_NAMES) - {"RFMO_ID"} and sum(labels.values()) > 250
@@ -42,6 +42,14 @@ def test_an_annotation_lands_on_the_whole_token_not_inside_a_longer_one(tmp_path
     (tmp_path / "page.ann").write_text("RFMO\tIOTC\nLENGTH\t25\nVESSEL_NAME\tZHOUYU\n", encoding="utf-8")
     page = load_reference_page(tmp_path / "page.txt")
     assert [span.start for span in page.spans] == [text.index("(IOTC)") + 1, text.index("25 m"), text.index("ZHOU")]
+
+
+def test_a_third_column_names_which_occurrence(tmp_path):
+    text = "Contracting Party: Ghana\nFlag: Ghana\nFlag: Ghana\n"
+    (tmp_path / "page.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "page.ann").write_text("FLAG\tGhana\t2\nFLAG\tGhana\t3\n", encoding="utf-8")
+    page = load_reference_page(tmp_path / "page.txt")
+    assert [span.start for span in page.spans] == [text.index("Flag: Ghana") + 6, text.rindex("Ghana")]
 
 
 def test_held_out_pages_load_and_are_not_the_reference_pages():

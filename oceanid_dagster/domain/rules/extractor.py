@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from oceanid_dagster.domain.gazetteer import Gazetteer
-from oceanid_dagster.domain.rules.fields import _labelled_fields
+from oceanid_dagster.domain.rules.fields import _labelled_fields, _naf_fields
 from oceanid_dagster.domain.rules.keys import Found
 from oceanid_dagster.domain.rules.mentions import _dates_in
 from oceanid_dagster.domain.rules.patterns import (
@@ -49,18 +49,23 @@ def _scored(found: list[Found], family: str, text: str) -> list[Span]:
     return spans
 
 
+def _outside(found: list[Found], ranges: list[tuple[int, int]]) -> list[Found]:
+    return [item for item in found if not any(start <= item.start and item.end <= end for start, end in ranges)]
+
+
 def extract_spans(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     """Entities of one page of text; non-overlapping, sorted, offsets into ``text``."""
     table_found, header_lines = _tables(text)
     spans = _scored(table_found, "table", text)
-    spans += _scored(_labelled_fields(text, header_lines), "field", text)
+    fields, keys = _labelled_fields(text, header_lines)
+    spans += _scored(fields + _naf_fields(text), "field", text)
     spans += _scored(_regex_spans(_RFMO_RE, text, "RFMO"), "rfmo", text)
     spans += _scored([Found(s, e, "DATE") for s, e in _dates_in(text)], "date", text)
     spans += _scored(_regex_spans(_TONNAGE_RE, text, "TONNAGE"), "measure", text)
     spans += _scored(_regex_spans(_LENGTH_RE, text, "LENGTH"), "measure", text)
     spans += _scored(_regex_spans(_BUILT_RE, text, "BUILD_YEAR", "y"), "measure", text)
-    spans += _scored(_regex_spans(_VESSEL_TYPE_RE, text, "VESSEL_TYPE"), "vocabulary", text)
-    spans += _scored(_regex_spans(_GEAR_RE, text, "GEAR_TYPE"), "vocabulary", text)
+    vocabulary = _regex_spans(_VESSEL_TYPE_RE, text, "VESSEL_TYPE") + _regex_spans(_GEAR_RE, text, "GEAR_TYPE")
+    spans += _scored(_outside(vocabulary, keys), "vocabulary", text)
     spans += _scored(_flags_in_context(text), "flag_context", text)
     spans += _scored(_prose_vessel_names(text), "prose_name", text)
     spans += _scored(_prose_owners_and_ports(text), "prose_name", text)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from oceanid_dagster.domain.rules.keys import (
     _FIELD_KEY_RE,
+    _OF_SEPARATOR,
     _PROSE_SEPARATOR,
     _SENTENCE_END,
     _SEPARATOR,
     _STRICT_SEPARATOR,
     _VALUE_BREAK,
     FIELD_KEYS,
+    OF_LABELS,
     STRICT_LABELS,
     FieldKey,
     Found,
@@ -23,20 +26,30 @@ from oceanid_dagster.domain.rules.values import VALUE_PARSERS
 _MIXED_WORD = re.compile(r"\b(?=\w*[A-Za-z]\w*[A-Za-z])(?=\w*[01])\w+\b")
 
 
-def _ocr_shadow(text: str) -> str:
-    """Same length as ``text``; in words with letters, 0 and 1 read as O and l ("Vesse1" -> "Vessel")."""
-    return _MIXED_WORD.sub(lambda m: m.group().replace("0", "O").replace("1", "l"), text)
+_SNAKE_CASE = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])")
+
+
+def _key_shadow(text: str) -> str:
+    """Same length as ``text``, as keys are looked for in it: in words with letters, 0 and 1 read
+    as O and l ("Vesse1" -> "Vessel"); an export's snake_case reads as words ("call_sign")."""
+    text = _MIXED_WORD.sub(lambda m: m.group().replace("0", "O").replace("1", "l"), text)
+    return _SNAKE_CASE.sub(" ", text)
 
 
 _UNIT_AFTER_NUMBER = re.compile(r"\d[ \t]?$")
+# What may stand before a bare "Name" key on its line: indentation and an item number ("3.", "B1", "-").
+_LINE_OPENING = re.compile(r"[ \t]*(?:(?:\w{1,3}[.)]?|[-*•])[ \t]+)?")
 
 
 def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
     keys = []
-    for match in _FIELD_KEY_RE.finditer(_ocr_shadow(text)):
-        if _line_bounds(text, match.start())[0] in skip_lines:
+    for match in _FIELD_KEY_RE.finditer(_key_shadow(text)):
+        line_start = _line_bounds(text, match.start())[0]
+        if line_start in skip_lines:
             continue
         label = _key_label(match, FIELD_KEYS)
+        if match.group().casefold() == "name" and not _LINE_OPENING.fullmatch(text, line_start, match.start()):
+            continue
         if label in ("TONNAGE", "LENGTH") and _UNIT_AFTER_NUMBER.search(text, max(0, match.start() - 2), match.start()):
             continue
         separator = _SEPARATOR.match(text, match.end())
@@ -46,6 +59,8 @@ def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
             keys.append(FieldKey(match.start(), match.end(), separator.end(), label, strict=False, colon=colon))
         elif prose is not None:
             keys.append(FieldKey(match.start(), match.end(), prose.end(), label, strict=False, sentence=True))
+        elif label in OF_LABELS and (of := _OF_SEPARATOR.match(text, match.end())) is not None:
+            keys.append(FieldKey(match.start(), match.end(), of.end(), label, strict=True))
         elif label in STRICT_LABELS:
             strict = _STRICT_SEPARATOR.match(text, match.end())
             keys.append(FieldKey(match.start(), match.end(), strict.end(), label, strict=True))
@@ -70,11 +85,29 @@ def _fits_sentence_value(text: str, found: Found) -> bool:
     return found.label == "OWNER" and all(word[0].isupper() or not word[0].isalpha() for word in words)
 
 
-def _labelled_fields(text: str, skip_lines: set[int]) -> list[Found]:
+_KEY_JOINER = re.compile(r"[ \t]*/[ \t]*")
+_VALUE_JOINER = re.compile(r"[ \t]+/[ \t]+|/")
+
+
+def _joined_keys(text: str, keys: list[FieldKey]) -> dict[int, FieldKey]:
+    """Keys joined by a slash that share one value ("Flag / IMO ...... Japan / 9086758"): the index
+    of the second key -> the first, whose value is the first part."""
+    joined = {}
+    for index in range(1, len(keys)):
+        first, second = keys[index - 1], keys[index]
+        if first.label and second.label and _KEY_JOINER.fullmatch(text, first.end, second.start):
+            joined[index] = first
+    return joined
+
+
+def _labelled_fields(text: str, skip_lines: set[int]) -> tuple[list[Found], list[tuple[int, int]]]:
+    """The fields' values, and where their keys stand (a key's words are not entities: "Name of carrier")."""
     keys = _field_keys(text, skip_lines)
+    joined = _joined_keys(text, keys)
+    firsts = {id(first) for first in joined.values()}
     found: list[Found] = []
     for index, key in enumerate(keys):
-        if key.label is None:
+        if key.label is None or id(key) in firsts:
             continue
         next_start = next(
             (other.start for other in keys[index + 1 :] if other.start >= key.value_start and other.colon),
@@ -83,10 +116,48 @@ def _labelled_fields(text: str, skip_lines: set[int]) -> list[Found]:
         end = _value_end(text, key, next_start)
         if key.value_start >= end:
             continue
+        if index in joined and (split := _VALUE_JOINER.search(text, key.value_start, end)) is not None:
+            found.extend(VALUE_PARSERS[joined[index].label](text, key.value_start, split.start()))
+            key = FieldKey(key.start, key.end, split.end(), key.label, strict=False)
         parsed = VALUE_PARSERS[key.label](text, key.value_start, end)
         if key.sentence:
             parsed = [item for item in parsed if _fits_sentence_value(text, item)]
         if key.strict:
             parsed = [item for item in parsed if item.start == _trim(text, key.value_start, end)[0]]
         found.extend(parsed)
+    return found, [(key.start, key.end) for key in keys if key.label is not None]
+
+
+# North Atlantic Format (NAF), the VMS and catch-report messages of NEAFC, NAFO and their flag states:
+# "//SR//AD/XNE//FR/NZL//NA/OCEAN PIONEER//IR/ZM2582//XR/90054//IM/9100750//DA/20250311//".
+_NAF_FIELD = re.compile(r"(?<=//)(?P<code>[A-Z]{2})/(?P<value>[^/\n]+)(?=//)")
+_NAF_LABELS = {
+    "NA": "VESSEL_NAME",
+    "IR": "IRCS",
+    "RC": "IRCS",
+    "XR": "REGISTRATION_NUMBER",
+    "IM": "IMO",
+    "FS": "FLAG",
+    "FR": "FLAG",  # the transmitting party: the flag state's monitoring centre
+    "GE": "GEAR_TYPE",
+}
+
+
+def _naf_fields(text: str) -> list[Found]:
+    found: list[Found] = []
+    for match in _NAF_FIELD.finditer(text):
+        code, (start, end) = match.group("code"), match.span("value")
+        if code == "DA" and _is_compact_date(match.group("value")):
+            found.append(Found(start, end, "DATE"))
+        elif code in _NAF_LABELS:
+            found.extend(VALUE_PARSERS[_NAF_LABELS[code]](text, start, end))
     return found
+
+
+def _is_compact_date(value: str) -> bool:
+    """YYYYMMDD, a real date."""
+    try:
+        date.fromisoformat(f"{value[:4]}-{value[4:6]}-{value[6:]}")
+    except ValueError:
+        return False
+    return len(value) == 8 and value.isdigit()

@@ -121,11 +121,11 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ),
     (
         "VESSEL_NAME",
-        r"name\s+of\s+(?:the\s+)?(?:fishing\s+)?(?:vessel|ship|boat)|(?:fishing\s+)?(?:vessel|"
+        r"name\s+of\s+(?:the\s+)?(?:fishing\s+)?(?:vessel|ship|boat|carrier|reefer)|(?:fishing\s+)?(?:vessel|"
         r"boat)(?:'s)?\s+name|ship(?:'s)?\s+name|"
         r"[FM]/?V\s+name|nom\s+du\s+(?:navire|bateau)|nombre\s+del\s+(?:buque|barco)",
     ),
-    ("VESSEL_NAME", r"(?:previous|former)\s+(?:vessel\s+)?names?|vessel"),
+    ("VESSEL_NAME", r"(?:previous|former|current|present)\s+(?:vessel\s+)?names?|vessel|VSL"),
     (
         "PORT",
         r"port\s+of\s+(?:registry|registration|register|landing|inspection|call|"
@@ -135,7 +135,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ),
     (
         "OWNER",
-        r"(?:registered\s+|beneficial\s+|vessel\s+|ship\s*)?owner(?:'s)?(?:\s*/\s*operator)?(?:\s+name)?|"
+        r"(?:registered\s+|beneficial\s+|vessel\s+|ship\s*)?owner(?:'s)?(?:\s*/\s*(?:operator|opr))?(?:\s+name)?|"
         r"operator(?:\s+name)?|(?:ship\s+)?manager|charterer|"
         r"(?:owning|operating|management|fishing)\s+company|company(?:\s+name)?|"
         r"armateur|armador|propri[eé]taire|propietario",
@@ -158,6 +158,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"engins?(?:\s+de\s+p[eê]che)?|arte(?:\s+de\s+pesca)?",
     ),
     ("VESSEL_TYPE", r"type"),
+    ("VESSEL_NAME", r"name"),  # at the start of a line only (fields.py): "Name ...... FU YUAN YU 7880"
     (
         "TONNAGE",
         r"gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|net\s+tonnage|tonnage|"
@@ -183,9 +184,13 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
     (None, r"no\.?|#|s/?n|serial|item|remarks?|status"),
 ) + FIELD_KEYS
 
+# A slash right after a key is a telex's separator ("CALLSIGN/ZM2675", "GRT/143").
 _SEPARATOR = re.compile(
-    r"[ \t]*[:;：=][ \t]*(?:\n[ \t]*(?=\S))?|[ \t]*(?:\.{3,}|…+)[ \t]*|[ \t]+[-–][ \t]+|[ \t]{2,}|\t"
+    r"[ \t]*[:;：=][ \t]*(?:\n[ \t]*(?=\S))?|[ \t]*(?:\.{3,}|…+)[ \t]*|[ \t]+[-–][ \t]+|[ \t]{2,}|\t|/(?=[^\s/])"
 )
+# "a length of 25 m", "jauge brute de 182,90": measures only, whose values have a strict shape.
+_OF_SEPARATOR = re.compile(r"[ \t]+(?:of|de|du)[ \t]+")
+OF_LABELS = frozenset({"TONNAGE", "LENGTH"})
 _STRICT_SEPARATOR = re.compile(r"[ \t]*[:#]?[ \t]*\n?[ \t]*")
 # "The registered owner is X." / "Its official number is 447872.": the value ends with the sentence.
 _PROSE_SEPARATOR = re.compile(r"[ \t]+(?:is|was)[ \t\n]+")

@@ -15,6 +15,7 @@ from oceanid_dagster.domain.rules.keys import (
     Found,
 )
 from oceanid_dagster.domain.rules.mentions import _country_name_re
+from oceanid_dagster.domain.rules.text import _COMPANY_SUFFIX
 from oceanid_dagster.domain.rules.values import (
     _NUMBER,
     _mmsi_values,
@@ -48,6 +49,8 @@ VESSEL_TYPE_TERMS: tuple[str, ...] = (
     "pair trawler",
     "bottom trawler",
     "midwater trawler",
+    "pelagic trawler",
+    "demersal trawler",
     "trawler",
     "tuna purse seiner",
     "purse seiner",
@@ -236,7 +239,10 @@ _FLAG_CONTEXTS = (
     re.compile(r"\b(?:under|flying)\s+(?:the\s+|a\s+)?(?P<c>[A-Z][\w' \-]{1,40}?)\s+flag\b", re.IGNORECASE),
     re.compile(r"\bregistered\s+in\s+(?:the\s+)?(?P<c>[A-Z][\w' \-]{1,40})"),
     _FLAG_OF_COUNTRY,
+    # "the New Zealand trawler", "a Korea longliner"
+    re.compile(rf"(?P<c>[A-Z][\w' \-]{{1,40}}?)[\s\-]+(?i:{_vocabulary_alternatives(VESSEL_TYPE_TERMS)})(?![\w])"),
 )
+_FLAG_BEFORE = frozenset({0, 3, 6})  # the patterns whose country ends where the match's "c" group ends
 
 
 def _demonym_re() -> re.Pattern[str]:
@@ -268,7 +274,7 @@ def _flags_in_context(text: str) -> list[Found]:
         for match in pattern.finditer(text):
             start, end = match.span("c")
             for country in _country_name_re().finditer(text, start, end):
-                before_flag = pattern is _FLAG_CONTEXTS[0] or pattern is _FLAG_CONTEXTS[3]
+                before_flag = _FLAG_CONTEXTS.index(pattern) in _FLAG_BEFORE
                 if before_flag and country.end() != end:
                     continue
                 if not before_flag and country.start() != start:
@@ -347,24 +353,38 @@ def _cut_at_stop_word(text: str, start: int, end: int) -> int:
 
 
 _OWNER_PROSE = re.compile(
-    r"\b(?:owned|operated|managed|chartered)\s+by\s+(?:the\s+)?(?:company\s+)?"
-    r"(?P<o>[A-Z][\w&'.\-]*(?:(?:,?[ \t]+|[ \t]+(?:de|del|la|of|and|&)[ \t]+)[A-Z&][\w&'.\-]*){0,7})"
+    r"\b(?i:(?:owned|operated|managed|chartered)\s+by|arm[ée]e?\s+par|exploit[ée]e?\s+par|"
+    r"appartenant\s+[àa]|propiedad\s+de|armad[oa]\s+por|operad[oa]\s+por)\s+(?:the\s+)?(?:company\s+)?"
+    # a name may run on to the next line ("BPL BALEEIRA PESCAS\nLDA")
+    r"(?P<o>[A-Z][\w&'.\-]*(?:(?:,?[ \t]+|,?[ \t]*\n[ \t]*|[ \t]+(?:de|del|la|of|and|&)[ \t]+)[A-Z&][\w&'.\-]*){0,7})"
 )
 _PORT_PROSE = re.compile(
-    r"\b(?:port\s+of|in\s+the\s+port\s+of|at\s+the\s+port\s+of|arrived\s+(?:in|at)|[Ii]ssued\s+at|"
+    r"\b(?:port\s+of|in\s+the\s+port\s+of|at\s+the\s+port\s+of|[Ii]ssued\s+at|(?i:arrived\s+(?:in|at)|"
     r"(?:land|unload|discharg|tranship)(?:s|es|ed|ing|e)?\s+(?:in|at)|"
-    r"(?:bound|steaming|sailing|heading|proceeding|en\s+route)\s+(?:to|for)|"
-    r"puerto\s+de|port\s+de|porto\s+de)\s+"
+    r"(?:bound|steaming|sailing|heading|proceeding|en\s+route|transit(?:ing)?)\s+(?:to|for)|"
+    r"puerto\s+de|port\s+de|porto\s+de))\s+"
     r"(?P<p>(?:Port\s+)?[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})"
 )
+_PORT_STOP_WORDS = frozenset({"ETA", "ETD", "ON", "AT", "IN", "FROM", "TO", "BY", "AND", "WITH", "FOR", "VIA"})
+
+
+def _end_of_company(text: str, start: int, end: int) -> int:
+    """A company's name ends with a suffix and its full stop ("... PESCAS LDA. El buque ...")."""
+    for word in re.finditer(r"\S+", text[start:end]):
+        if word.group().endswith(".") and _COMPANY_SUFFIX.fullmatch(word.group()) and start + word.end() < end:
+            return start + word.end()
+    return end
 
 
 def _prose_owners_and_ports(text: str) -> list[Found]:
     found = []
     for match in _OWNER_PROSE.finditer(text):
-        found.extend(_owner_values(text, *match.span("o")))
+        found.extend(_owner_values(text, match.start("o"), _end_of_company(text, *match.span("o"))))
     for match in _PORT_PROSE.finditer(text):
         start, end = match.span("p")
+        words = list(re.finditer(r"\S+", text[start:end]))
+        kept = next((index for index, word in enumerate(words) if index and word.group() in _PORT_STOP_WORDS), None)
+        end = start + words[kept - 1].end() if kept else end
         if lookup_country(text[start:end]) is None:
             port = _name_like(text, start, end, "PORT", 4)
             if port:

@@ -77,10 +77,12 @@ def _column_label(cell: str) -> tuple[bool, str | None]:
     "Nom du navire / Name of vessel") is known by any of its parts, the last one first; an export's
     snake_case names ("IMO_NUMBER", "port_of_registry") read as words."""
     cell = cell.replace("_", " ")
-    for candidate in [cell, *reversed(_HEADER_ALTERNATIVES.split(cell))]:
-        match = _COLUMN_KEY_RE.match(candidate.strip())
-        if match is not None:
-            return True, _key_label(match, COLUMN_KEYS)
+    whole = _COLUMN_KEY_RE.match(cell.strip())
+    if whole is not None:
+        return True, _key_label(whole, COLUMN_KEYS)
+    parts = [_COLUMN_KEY_RE.match(part.strip()) for part in _HEADER_ALTERNATIVES.split(cell)]
+    if len(parts) > 1 and all(parts):  # "VSL/ALBATROSS II" is a telex field, not a header
+        return True, _key_label(parts[-1], COLUMN_KEYS)
     return False, None
 
 
