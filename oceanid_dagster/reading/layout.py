@@ -111,10 +111,12 @@ def parse_tsv(tsv: str) -> list[Word]:
 
 def _is_leader(word: Word) -> bool:
     text = word.text
-    if not set(text) <= _LEADER_CHARS:
-        return False
     dots = sum(char in ".:" for char in text)
-    return dots >= 3 or (word.confidence < _LOW_CONFIDENCE and bool(set(text) & _LEADER_LOOKALIKE_LETTERS))
+    if set(text) <= _LEADER_CHARS:
+        return dots >= 3 or (word.confidence < _LOW_CONFIDENCE and bool(set(text) & _LEADER_LOOKALIKE_LETTERS))
+    # mostly dots, with what else tesseract makes of them ("...........++++", "<...5", "2222......:.205-"),
+    # but no letter: "U.S.A." is a value
+    return dots >= 3 and 2 * dots >= len(text) and not any(char.isalpha() for char in set(text) - _LEADER_CHARS)
 
 
 def without_leader_noise(words: Sequence[Word]) -> list[Word]:

@@ -436,6 +436,26 @@ def test_a_country_before_a_vessel_type_is_its_flag() -> None:
     assert {surface for label, surface in pairs(text) if label == "FLAG"} == {"New Zealand", "Korea"}
 
 
+def test_ocr_readings_of_keys_leaders_and_delimiters() -> None:
+    """What tesseract makes of a form and an export: "MMS‘" for MMSI, "sefial" for señal, a dot
+    leader broken by gaps, a semicolon read as a colon."""
+    text = (
+        "MMS‘ : 412354055\nsefial de llamada CB3232\nCall Sign .....  .... ......... YJRN7\n\n"
+        "FLAG;IRCS;NAME;IMO;LOA;GT\nNOR;LFTI;M YTTERSTAD;9683972:75;2906\n"
+    )
+    assert pairs(text) == {
+        ("MMSI", "412354055"),
+        ("IRCS", "CB3232"),
+        ("IRCS", "YJRN7"),
+        ("FLAG", "NOR"),
+        ("IRCS", "LFTI"),
+        ("VESSEL_NAME", "M YTTERSTAD"),
+        ("IMO", "9683972"),
+        ("LENGTH", "75"),
+        ("TONNAGE", "2906"),
+    }
+
+
 # --- gold set --------------------------------------------------------------------------------
 
 

@@ -83,6 +83,27 @@ def test_dot_leaders_read_as_letters_become_dots_again():
     assert text.splitlines()[0].split() == ["Name", "." * 24, "FREY"]
 
 
+def test_dot_leaders_read_with_digits_and_signs_become_dots_but_a_dotted_value_stays():
+    words = [
+        Word("Call", 100, 100, 80, 30, 96, (1, 1, 1)),
+        Word("sign", 190, 100, 80, 30, 96, (1, 1, 1)),
+        Word("2222......:.205-", 300, 100, 320, 30, 60, (1, 1, 1)),
+        Word("UBST3", 640, 100, 100, 30, 95, (1, 1, 1)),
+        Word("Country", 100, 150, 140, 30, 96, (1, 1, 2)),
+        Word("...........++++", 300, 150, 300, 30, 50, (1, 1, 2)),
+        Word("U.S.A.", 640, 150, 120, 30, 93, (1, 1, 2)),
+    ]
+    lines = layout_words(words, 2000).splitlines()
+    assert lines[0].split() == ["Call", "sign", "." * 16, "UBST3"]
+    assert lines[1].split() == ["Country", "." * 15, "U.S.A."]
+    assert ("IRCS", "UBST3") in {(span.label, span.text_in("\n".join(lines))) for span in _rules(lines)}
+
+
+def _rules(lines: list[str]):
+    [page] = RuleExtractor().extract_pages(["\n".join(lines)])
+    return page.spans
+
+
 def scanned_table_png() -> bytes:
     """A registry table printed in a proportional font, each cell at its column, then scanned."""
     header = ("Vessel name", "Flag", "IRCS", "IMO No.", "GT")

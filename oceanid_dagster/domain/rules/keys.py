@@ -58,7 +58,7 @@ _RFMO_NAMES = (
     "General Fisheries Commission for the Mediterranean",
     "South East Atlantic Fisheries Organisation",
 )
-_OCR_I = "[I1l|]"
+_OCR_I = "[I1l|!‘’']"
 _OCR_O = "[O0]"
 _NUMBER_WORD = r"(?:N[o0]|Nr|Number|Num|ID|#)\b\.?"
 _RFMO_ALT = "|".join(sorted(set(_RFMO_ACRONYMS), key=lambda name: (-len(name), name)))  # longest first
@@ -100,7 +100,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         rf"(?:international\s+)?(?:radio\s+)?ca[l1I|]{{2}}[\s\-]*s[i1l]gn(?:\s*{_NUMBER_WORD})?|"
         rf"IRCS|callsign|signal\s+letters|call\s+letters|"
         r"indicatif(?:\s+d['’]appel)?(?:\s+radio)?|indicativo(?:\s+de\s+(?:llamada|chamada))?(?:\s+de\s+radio)?|"
-        r"se[ñn]al\s+(?:distintiva\s+)?de\s+llamada|distintivo\s+de\s+llamada",
+        r"se(?:[ñn]|fi)al\s+(?:distintiva\s+)?de\s+llamada|distintivo\s+de\s+llamada",  # OCR reads ñ as "fi"
     ),
     (
         "REGISTRATION_NUMBER",
@@ -186,7 +186,7 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
 
 # A slash right after a key is a telex's separator ("CALLSIGN/ZM2675", "GRT/143").
 _SEPARATOR = re.compile(
-    r"[ \t]*[:;：=][ \t]*(?:\n[ \t]*(?=\S))?|[ \t]*(?:\.{3,}|…+)[ \t]*|[ \t]+[-–][ \t]+|[ \t]{2,}|\t|/(?=[^\s/])"
+    r"[ \t]*[:;：=][ \t]*(?:\n[ \t]*(?=\S))?|[ \t]*(?:(?:\.{3,}|…+)[ \t]*)+|[ \t]+[-–][ \t]+|[ \t]{2,}|\t|/(?=[^\s/])"
 )
 # "a length of 25 m", "jauge brute de 182,90": measures only, whose values have a strict shape.
 _OF_SEPARATOR = re.compile(r"[ \t]+(?:of|de|du)[ \t]+")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from oceanid_dagster.domain.rules.keys import (
     _COLUMN_KEY_RE,
@@ -23,9 +24,15 @@ _OCR_DASHES = frozenset("-=_~\u2012\u2013\u2014\u2015\u2212")  # hyphen, figure/
 _HEADER_ALTERNATIVES = re.compile(r"\s*/\s*")
 # Delimiters of exported rows, tried in order; a header is delimited when it splits into known columns.
 _DELIMITERS = (";", ",")
-_DELIMITED_FIELD = {
-    delimiter: re.compile(rf'[ \t]*"[^"\n]*"[ \t]*(?={delimiter}|$)|[^{delimiter}\n]*') for delimiter in _DELIMITERS
-}
+# OCR reads a semicolon as a colon now and then: a semicolon row short of fields is split at both.
+_OCR_DELIMITERS = {";": ";:"}
+
+
+@lru_cache(maxsize=None)
+def _field_pattern(delimiters: str) -> re.Pattern[str]:
+    """A field up to the next of ``delimiters``; a quoted field keeps the delimiters inside it."""
+    chars = re.escape(delimiters)
+    return re.compile(rf'[ \t]*"[^"\n]*"[ \t]*(?=[{chars}]|$)|[^{chars}\n]*')
 
 
 @dataclass(frozen=True)
@@ -49,14 +56,14 @@ def _cells(text: str, line_start: int, line_end: int, delimiter: str | None = No
 
 
 def _delimited_fields(text: str, line_start: int, line_end: int, delimiter: str) -> list[tuple[int, int]]:
-    """Every field of a delimited line, empty ones included; a quoted field keeps its delimiters
-    ("BARUNA SEGARA MANDIRI, PT")."""
-    fields, position, pattern = [], line_start, _DELIMITED_FIELD[delimiter]
+    """Every field of a line delimited by any of the characters of ``delimiter``, empty ones
+    included; a quoted field keeps its delimiters ("BARUNA SEGARA MANDIRI, PT")."""
+    fields, position, pattern = [], line_start, _field_pattern(delimiter)
     while True:
         match = pattern.match(text, position, line_end)
         fields.append((match.start(), match.end()))
         position = match.end()
-        if position >= line_end or text[position] != delimiter:
+        if position >= line_end or text[position] not in delimiter:
             return fields
         position += 1
 
@@ -215,6 +222,8 @@ def _row_entities(text: str, row_start: int, row_end: int, header: Header) -> li
     found: list[Found] = []
     columns = header.columns
     cells = _cells(text, row_start, row_end, header.delimiter)
+    if header.delimiter in _OCR_DELIMITERS and len(cells) < len(columns):
+        cells = _delimited_fields(text, row_start, row_end, _OCR_DELIMITERS[header.delimiter])
     if header.delimiter is None and len(cells) < len(columns):
         cells = _split_at_columns(text, row_start, cells, columns)
     for position, (cell_start, cell_end) in enumerate(cells):
