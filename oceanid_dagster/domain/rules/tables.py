@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from oceanid_dagster.domain.rules.keys import (
     _COLUMN_KEY_RE,
@@ -28,7 +28,7 @@ _DELIMITERS = (";", ",")
 _OCR_DELIMITERS = {";": ";:"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _field_pattern(delimiters: str) -> re.Pattern[str]:
     """A field up to the next of ``delimiters``; a quoted field keeps the delimiters inside it."""
     chars = re.escape(delimiters)
