@@ -17,9 +17,13 @@ tesseract word layout):
 ``--silver classic`` is the silver data before issue 10's point 3 (the five printed layouts,
 clean text); ``varied`` (default) adds the four training layouts and OCR-read documents.
 
-Figures ``generalisation.<silver>.<pages>.<text|scan>.<model_alone|rules|shipping>.micro_f1`` and
-``...identifiers_f1`` (IMO, MMSI, IRCS), per label for the shipping extractor, the text-minus-scan
-gap, and ``generalisation.<silver>.training_seconds``.
+For comparison, ``rules_gap_filled_<score>``: every label the rules', the model's spans at least
+``score`` confident kept wherever no rule span lies (what gap filling would give if the decision
+chose it for every label).
+
+Figures ``generalisation.<silver>.<pages>.<text|scan>.<extractor>.micro_f1`` and
+``...identifiers_f1`` (IMO, MMSI, IRCS), per label for the model alone, the rules and the shipping
+extractor, the text-minus-scan gap, and ``generalisation.<silver>.training_seconds``.
 
     .venv/bin/python -m benchmarks.bench_generalisation [--silver classic varied]
 """
@@ -72,6 +76,7 @@ def extractors(release: Path, evaluation) -> dict[str, object]:
     reference pages — so the text figures of ``shipping`` are not independent of the pages they
     are scored on; the scans are, since the decision sees the pages' text only)."""
     from oceanid_dagster.defs.assets.ner_model_release import shipping_decision
+    from oceanid_dagster.domain.labels import LABEL_NAMES
     from oceanid_dagster.inference.extractors import ModelExtractor, RuleExtractor
     from oceanid_dagster.inference.runtime import OnnxNerModel
     from oceanid_dagster.training.shipping import EvaluationPage
@@ -86,7 +91,17 @@ def extractors(release: Path, evaluation) -> dict[str, object]:
         gap_fill_min_score=decision.gap_fill_min_score,
         model_page_max_uncertainty=decision.model_page_max_uncertainty,
     )
-    return {"model_alone": ModelExtractor(model), "rules": RuleExtractor(), "shipping": shipping}
+    every_label = frozenset(LABEL_NAMES)
+    return {
+        "model_alone": ModelExtractor(model),
+        "rules": RuleExtractor(),
+        "shipping": shipping,
+        # for comparison only: every label the rules', the model's spans kept wherever no rule span lies
+        **{
+            f"rules_gap_filled_{score:g}": ModelExtractor(model, rule_labels=every_label, gap_fill_min_score=score)
+            for score in (0.9, 0.5)
+        },
+    }
 
 
 def score(extractor, pages: list[tuple[ReferencePage, str]]) -> Tally:
@@ -139,7 +154,7 @@ def report(prefix: str, name: str, extractor, readings: dict[str, list[tuple[Ref
         f1s[reading] = tally.f1()
         emit(f"{prefix}.{reading}.{name}.micro_f1", tally.f1(), "f1")
         emit(f"{prefix}.{reading}.{name}.identifiers_f1", tally.f1(IDENTIFIERS), "f1")
-        if name == "shipping":
+        if name in ("shipping", "model_alone", "rules"):
             for label in sorted(tally.expected):
                 emit(f"{prefix}.{reading}.{name}.{label}_f1", tally.f1(label), "f1")
     note(f"{prefix} {name}: text {f1s['text']}, scan {f1s['scan']}")
