@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from oceanid_dagster.domain.countries import country_by_demonym, demonyms, lookup_country
+from oceanid_dagster.domain.countries import country_by_demonym, lookup_country
 from oceanid_dagster.domain.identifiers import imo_check_digit_ok
 from oceanid_dagster.domain.rules.keys import (
     _QUALIFIER_KEY_RE,
@@ -239,37 +239,44 @@ _FLAG_CONTEXTS = (
     re.compile(r"\b(?:under|flying)\s+(?:the\s+|a\s+)?(?P<c>[A-Z][\w' \-]{1,40}?)\s+flag\b", re.IGNORECASE),
     re.compile(r"\bregistered\s+in\s+(?:the\s+)?(?P<c>[A-Z][\w' \-]{1,40})"),
     _FLAG_OF_COUNTRY,
-    # "the New Zealand trawler", "a Korea longliner"
-    re.compile(rf"(?P<c>[A-Z][\w' \-]{{1,40}}?)[\s\-]+(?i:{_vocabulary_alternatives(VESSEL_TYPE_TERMS)})(?![\w])"),
 )
-_FLAG_BEFORE = frozenset({0, 3, 6})  # the patterns whose country ends where the match's "c" group ends
+_FLAG_BEFORE = frozenset({0, 3})  # the patterns whose country ends where the match's "c" group ends
+# A word a flag stands before: "Icelandic-flagged", "a Faroese longliner", "the New Zealand trawler".
+_FLAG_FOLLOWER_RE = re.compile(
+    rf"(?<![\w])(?:flagged|registered|flag|{_vocabulary_alternatives(VESSEL_TYPE_TERMS)})(?![\w])", re.IGNORECASE
+)
+_WORDS_BEFORE = re.compile(r"((?:[\w'’]+[ \-]){0,3}[\w'’]+)[ \t\-]+$")
+_ADJECTIVE_AFTER_FLAG = re.compile(r"\b(?:bandera|pavillon|bandeira)\s+(?P<a>[^\W\d_]+)", re.IGNORECASE)
 
 
-def _demonym_re() -> re.Pattern[str]:
-    names = "|".join(sorted(map(re.escape, demonyms()), key=len, reverse=True))
-    vessel_types = "|".join(sorted(map(re.escape, VESSEL_TYPE_TERMS), key=len, reverse=True))
-    return re.compile(
-        rf"(?<![\w\-])(?P<d>{names})(?=[\s\-]+(?:flagged|registered|flag|(?:{vessel_types})s?)\b)|"
-        rf"\b(?:de\s+)?(?:bandera|pavillon|bandeira)\s+(?P<a>{names})(?![\w\-])",
-        re.IGNORECASE,
-    )
+def _flag_before(text: str, position: int) -> Found | None:
+    """The flag in the (up to four) words before ``position``: an adjective ("Faroese", "chinese"), or
+    a country's name in capitals ("New Zealand")."""
+    words = _WORDS_BEFORE.search(text, max(0, position - 48), position)
+    if words is None:
+        return None
+    parts = list(re.finditer(r"[\w'’]+", words.group(1)))
+    for first in range(len(parts)):
+        start, end = words.start(1) + parts[first].start(), words.end(1)
+        candidate = text[start:end]
+        if first == len(parts) - 1 and country_by_demonym(candidate) is not None:
+            return Found(start, end, "FLAG", True)
+        if candidate[0].isupper() and _country_name_re().fullmatch(candidate):
+            return Found(start, end, "FLAG", True)
+    return None
 
 
-_DEMONYM_FLAG = _demonym_re()
-
-
-def _demonym_flags(text: str) -> list[Found]:
-    """Flags named by an adjective: "Icelandic-flagged", "a Faroese longliner", "de bandera chilena"."""
-    found = []
-    for match in _DEMONYM_FLAG.finditer(text):
-        group = "d" if match.group("d") else "a"
-        if country_by_demonym(match.group(group)) is not None:
-            found.append(Found(*match.span(group), "FLAG", True))
+def _adjective_and_prefix_flags(text: str) -> list[Found]:
+    """Flags named before a flag or vessel word, and adjectives after "bandera"/"pavillon" ("de bandera chilena")."""
+    found = [flag for match in _FLAG_FOLLOWER_RE.finditer(text) if (flag := _flag_before(text, match.start()))]
+    for match in _ADJECTIVE_AFTER_FLAG.finditer(text):
+        if country_by_demonym(match.group("a")) is not None:
+            found.append(Found(*match.span("a"), "FLAG", True))
     return found
 
 
 def _flags_in_context(text: str) -> list[Found]:
-    found = _demonym_flags(text)
+    found = _adjective_and_prefix_flags(text)
     for pattern in _FLAG_CONTEXTS:
         for match in pattern.finditer(text):
             start, end = match.span("c")
