@@ -230,10 +230,6 @@ def country_by_demonym(word: str) -> Country | None:
     return _by_code()[alpha_3] if alpha_3 else None
 
 
-def demonyms() -> tuple[str, ...]:
-    return tuple(_DEMONYMS)
-
-
 def lookup_country(text: str) -> Country | None:
     """A country from a code (``"VU"``, ``"VUT"``) or a name in any common spelling."""
     stripped = text.strip()

@@ -89,25 +89,25 @@ _KEY_JOINER = re.compile(r"[ \t]*/[ \t]*")
 _VALUE_JOINER = re.compile(r"[ \t]+/[ \t]+|/")
 
 
-def _joined_keys(text: str, keys: list[FieldKey]) -> dict[int, FieldKey]:
-    """Keys joined by a slash that share one value ("Flag / IMO ...... Japan / 9086758"): the index
-    of the second key -> the first, whose value is the first part."""
-    joined = {}
-    for index in range(1, len(keys)):
-        first, second = keys[index - 1], keys[index]
-        if first.label and second.label and _KEY_JOINER.fullmatch(text, first.end, second.start):
-            joined[index] = first
-    return joined
+def _joined_keys(text: str, keys: list[FieldKey]) -> set[int]:
+    """Keys joined by a slash to the key before them, sharing one value ("Flag / IMO ...... Japan /
+    9086758"): the indices of the second keys; the first key's value is the first part."""
+    return {
+        index
+        for index in range(1, len(keys))
+        if keys[index - 1].label
+        and keys[index].label
+        and _KEY_JOINER.fullmatch(text, keys[index - 1].end, keys[index].start)
+    }
 
 
 def _labelled_fields(text: str, skip_lines: set[int]) -> tuple[list[Found], list[tuple[int, int]]]:
     """The fields' values, and where their keys stand (a key's words are not entities: "Name of carrier")."""
     keys = _field_keys(text, skip_lines)
     joined = _joined_keys(text, keys)
-    firsts = {id(first) for first in joined.values()}
     found: list[Found] = []
     for index, key in enumerate(keys):
-        if key.label is None or id(key) in firsts:
+        if key.label is None or index + 1 in joined:
             continue
         next_start = next(
             (other.start for other in keys[index + 1 :] if other.start >= key.value_start and other.colon),
@@ -117,7 +117,7 @@ def _labelled_fields(text: str, skip_lines: set[int]) -> tuple[list[Found], list
         if key.value_start >= end:
             continue
         if index in joined and (split := _VALUE_JOINER.search(text, key.value_start, end)) is not None:
-            found.extend(VALUE_PARSERS[joined[index].label](text, key.value_start, split.start()))
+            found.extend(VALUE_PARSERS[keys[index - 1].label](text, key.value_start, split.start()))
             key = FieldKey(key.start, key.end, split.end(), key.label, strict=False)
         parsed = VALUE_PARSERS[key.label](text, key.value_start, end)
         if key.sentence:
@@ -156,8 +156,10 @@ def _naf_fields(text: str) -> list[Found]:
 
 def _is_compact_date(value: str) -> bool:
     """YYYYMMDD, a real date."""
+    if len(value) != 8 or not value.isdigit():
+        return False
     try:
         date.fromisoformat(f"{value[:4]}-{value[4:6]}-{value[6:]}")
     except ValueError:
         return False
-    return len(value) == 8 and value.isdigit()
+    return True

@@ -207,6 +207,7 @@ GEAR_TERMS: tuple[str, ...] = (
     "rede de arrasto",
     "linha de mão",
 )
+_VESSEL_TYPE_ALT = _vocabulary_alternatives(VESSEL_TYPE_TERMS)
 _VESSEL_TYPE_RE = _vocabulary_regex(VESSEL_TYPE_TERMS)
 _GEAR_RE = _vocabulary_regex(GEAR_TERMS)
 _RFMO_RE = re.compile(
@@ -242,9 +243,7 @@ _FLAG_CONTEXTS = (
 )
 _FLAG_BEFORE = frozenset({0, 3})  # the patterns whose country ends where the match's "c" group ends
 # A word a flag stands before: "Icelandic-flagged", "a Faroese longliner", "the New Zealand trawler".
-_FLAG_FOLLOWER_RE = re.compile(
-    rf"(?<![\w])(?:flagged|registered|flag|{_vocabulary_alternatives(VESSEL_TYPE_TERMS)})(?![\w])", re.IGNORECASE
-)
+_FLAG_FOLLOWER_RE = re.compile(rf"(?<![\w])(?:flagged|registered|flag|{_VESSEL_TYPE_ALT})(?![\w])", re.IGNORECASE)
 _WORDS_BEFORE = re.compile(r"((?:[\w'’]+[ \-]){0,3}[\w'’]+)[ \t\-]+$")
 _ADJECTIVE_AFTER_FLAG = re.compile(r"\b(?:bandera|pavillon|bandeira)\s+(?P<a>[^\W\d_]+)", re.IGNORECASE)
 
@@ -277,11 +276,11 @@ def _adjective_and_prefix_flags(text: str) -> list[Found]:
 
 def _flags_in_context(text: str) -> list[Found]:
     found = _adjective_and_prefix_flags(text)
-    for pattern in _FLAG_CONTEXTS:
+    for index, pattern in enumerate(_FLAG_CONTEXTS):
+        before_flag = index in _FLAG_BEFORE
         for match in pattern.finditer(text):
             start, end = match.span("c")
             for country in _country_name_re().finditer(text, start, end):
-                before_flag = _FLAG_CONTEXTS.index(pattern) in _FLAG_BEFORE
                 if before_flag and country.end() != end:
                     continue
                 if not before_flag and country.start() != start:
@@ -322,7 +321,7 @@ _PROSE_NAME_PATTERNS = (
     re.compile(rf"(?<![\w])(?:F/V|M/V|FV|MV|F\.V\.|M\.V\.|S/V|FB|F/B)[ ](?:{_QUOTED}|(?P<n>{_TITLE_NAME}))"),
     re.compile(
         rf"(?<![\w])(?i:(?:the|fishing|a)\s+(?:fishing\s+)?vessel|vessel\s+(?:named|called)|named|called|"
-        rf"{_vocabulary_alternatives(VESSEL_TYPE_TERMS)})[ \n](?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
+        rf"{_VESSEL_TYPE_ALT})[ \n](?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
     ),
     re.compile(rf"(?<![\w])(?P<n>{_CAPS_NAME})\s*(?:\(\s*(?:IMO|IRCS|call\s+sign|MMSI)|,\s+IMO\b)"),
 )
@@ -375,6 +374,13 @@ _PORT_PROSE = re.compile(
 _PORT_STOP_WORDS = frozenset({"ETA", "ETD", "ON", "AT", "IN", "FROM", "TO", "BY", "AND", "WITH", "FOR", "VIA"})
 
 
+def _before_port_stop_word(text: str, start: int, end: int) -> int:
+    """A port name in capitals ends before the word that follows it in a telex ("LYTTELTON ETA 2406")."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    stop = next((index for index, word in enumerate(words) if index and word.group() in _PORT_STOP_WORDS), None)
+    return start + words[stop - 1].end() if stop else end
+
+
 def _end_of_company(text: str, start: int, end: int) -> int:
     """A company's name ends with a suffix and its full stop ("... PESCAS LDA. El buque ...")."""
     for word in re.finditer(r"\S+", text[start:end]):
@@ -389,9 +395,7 @@ def _prose_owners_and_ports(text: str) -> list[Found]:
         found.extend(_owner_values(text, match.start("o"), _end_of_company(text, *match.span("o"))))
     for match in _PORT_PROSE.finditer(text):
         start, end = match.span("p")
-        words = list(re.finditer(r"\S+", text[start:end]))
-        kept = next((index for index, word in enumerate(words) if index and word.group() in _PORT_STOP_WORDS), None)
-        end = start + words[kept - 1].end() if kept else end
+        end = _before_port_stop_word(text, start, end)
         if lookup_country(text[start:end]) is None:
             port = _name_like(text, start, end, "PORT", 4)
             if port:
