@@ -3,14 +3,16 @@
 The nightly chain's own steps, on its defaults, in one process: silver pages → dataset → fine-tune
 (``TrainingConfig()``, the offline MiniLM-L6) → ONNX fp32 release. How the model and the rules
 combine is decided as ``ner_model_release`` decides it before there is gold. Then the model
-alone, the rules and that combination (the shipping extractor) extract two sets of hand-written
+alone, the rules and that combination (the shipping extractor) extract three sets of hand-written
 pages, as text and as scans read by the pipeline (``bench_scan_layout``'s typeset, scanned,
 tesseract word layout):
 
-* ``reference``: the packaged reference pages (``training/reference_pages``). The shipping decision
-  is held to them and the rules were mended on them, so these figures are optimistic.
+* ``reference``: the packaged reference pages (``training/reference_pages``), on which the rules
+  were mended: optimistic for the rules.
+* ``validation``: the packaged validation pages (``training/validation_pages``), on which the
+  shipping decision chooses and which it must hold: optimistic for the shipping extractor's text.
 * ``held_out``: ``benchmarks/held_out_pages``, written from real registry records in layouts the
-  generator does not make, and kept out of both the decision and the rules' development: the
+  generator does not make, and kept out of the decision and of the rules' development: the
   figures the targets are judged on. A held-out page whose failures are looked at to mend the
   rules moves to the reference pages, and a new one is written in its place.
 
@@ -38,11 +40,17 @@ from pathlib import Path
 
 from benchmarks.bench_scan_layout import Tally, scanned_text
 from benchmarks.report import emit, note
-from oceanid_dagster.training.reference import REFERENCE_DIR, ReferencePage, load_reference_page, reference_page_paths
+from oceanid_dagster.training.reference import (
+    REFERENCE_DIR,
+    VALIDATION_DIR,
+    ReferencePage,
+    load_reference_page,
+    reference_page_paths,
+)
 
 IDENTIFIERS = frozenset({"IMO", "MMSI", "IRCS"})
 HELD_OUT_DIR = Path(__file__).with_name("held_out_pages")
-PAGE_SETS = {"reference": REFERENCE_DIR, "held_out": HELD_OUT_DIR}
+PAGE_SETS = {"reference": REFERENCE_DIR, "validation": VALIDATION_DIR, "held_out": HELD_OUT_DIR}
 SCAN_FONT = "Helvetica"
 
 
@@ -72,9 +80,9 @@ def trained_release(pages, work: Path) -> tuple[Path, float]:
 
 def extractors(release: Path, evaluation) -> dict[str, object]:
     """Model alone, rules, and the shipping extractor as ``ner_model_release`` decides it (per-label
-    choice, gap filling and routing chosen on the silver test pages, held to the rules on the
-    reference pages — so the text figures of ``shipping`` are not independent of the pages they
-    are scored on; the scans are, since the decision sees the pages' text only)."""
+    choice, gap filling and routing chosen on the silver test pages and the validation pages, held
+    to the rules on the validation pages)."""
+    from oceanid_dagster import settings
     from oceanid_dagster.defs.assets.ner_model_release import shipping_decision
     from oceanid_dagster.domain.labels import LABEL_NAMES
     from oceanid_dagster.inference.extractors import ModelExtractor, RuleExtractor
@@ -82,6 +90,7 @@ def extractors(release: Path, evaluation) -> dict[str, object]:
     from oceanid_dagster.training.shipping import EvaluationPage
 
     model = OnnxNerModel.load(release, quantized=False)
+    assert settings.validation_pages_dir() == VALIDATION_DIR, "the decision must see the packaged validation pages"
     pages = [EvaluationPage(page.text, page.spans) for page in evaluation]
     decision = shipping_decision(release, None, pages, force=False)
     note(f"decision on {len(pages)} silver test pages: {decision.reason}; {decision.manifest()}")

@@ -24,11 +24,20 @@ def hub_dir() -> Path:
 
 
 def reference_pages_dir() -> Path:
-    """The reference pages every release is also scored on (``OCEANID_REFERENCE_PAGES``: a folder of
-    ``<name>.txt`` + ``<name>.ann``; default the packaged hand-written pages)."""
+    """The rules' development pages every release is also scored on, for the record
+    (``OCEANID_REFERENCE_PAGES``: a folder of ``<name>.txt`` + ``<name>.ann``; default the packaged
+    hand-written pages)."""
     from oceanid_dagster.training.reference import REFERENCE_DIR
 
     return Path(os.environ.get("OCEANID_REFERENCE_PAGES") or REFERENCE_DIR)
+
+
+def validation_pages_dir() -> Path:
+    """The pages a release must be no worse on than what ships, and on which the combination of model
+    and rules is chosen (``OCEANID_VALIDATION_PAGES``, same format; default the packaged ones)."""
+    from oceanid_dagster.training.reference import VALIDATION_DIR
+
+    return Path(os.environ.get("OCEANID_VALIDATION_PAGES") or VALIDATION_DIR)
 
 
 def artifacts_uri() -> str:

@@ -33,8 +33,9 @@ from tests.inference.tiny_model import (
 @pytest.fixture(scope="session", autouse=True)
 def tiny_model_reference_pages(tmp_path_factory) -> Path:
     """Reference pages of the tiny model's own sentences: the packaged ones are real layouts, which
-    a model trained in seconds on a few sentences cannot read, so no test release would ship. The
-    tests of the packaged pages unset ``OCEANID_REFERENCE_PAGES``."""
+    a model trained in seconds on a few sentences cannot read, so no test release would ship. They
+    stand for the validation pages too; the tests of the packaged pages unset
+    ``OCEANID_REFERENCE_PAGES`` and ``OCEANID_VALIDATION_PAGES``."""
     import random
 
     folder = tmp_path_factory.mktemp("reference_pages")
@@ -45,6 +46,7 @@ def tiny_model_reference_pages(tmp_path_factory) -> Path:
         annotations = "".join(f"{label}\t{text}\n" for label, text, _ in gold_spans([sentence]))
         (folder / f"tiny-{index}.ann").write_text(annotations, encoding="utf-8")
     os.environ["OCEANID_REFERENCE_PAGES"] = str(folder)  # also for the processes tests start
+    os.environ["OCEANID_VALIDATION_PAGES"] = str(folder)
     return folder
 
 

@@ -1,10 +1,17 @@
-"""The reference pages: hand-written vessel documents in layouts the sample generator does not make
-(authorisation lists, inspection and boarding reports, certificates, notices, letters, pipe tables,
-a bilingual form, an OCR'd licence), each with its gold spans.
+"""Hand-written vessel documents in layouts the sample generator does not make (authorisation
+lists, inspection and boarding reports, certificates, notices, letters, tables, forms in three
+languages, OCR'd licences), each with its gold spans, in two packaged sets:
 
-Before people have corrected any page, a challenger's own test pages are generated ones, on which
-a model trained on generated data does best. The reference pages keep that comparison honest: a
-release must also be no worse than what ships on them (:mod:`oceanid_dagster.training.shipping`).
+* the reference pages (``reference_pages``): the rules' development set. The rules were mended on
+  their failures, so they score the rules optimistically; the shipping decision shows them and the
+  tests hold the rules to them.
+* the validation pages (``validation_pages``): never used to mend the rules. Before people have
+  corrected any page, a challenger's own test pages are generated ones, on which a model trained on
+  generated data does best; the validation pages keep that comparison honest: a release must also
+  be no worse than what ships on them, and how the model and the rules combine is chosen on them
+  too (:mod:`oceanid_dagster.training.shipping`). A validation page whose failures are looked at to
+  mend the rules moves to the reference pages.
+
 Each page is ``<name>.txt`` with ``<name>.ann`` beside it: ``label<TAB>surface`` lines in page
 order (``\\n`` for a line break inside a surface); a surface lands on its next whole-token
 occurrence, or on the one a third column names (``FLAG<TAB>Ghana<TAB>2``: the second "Ghana"). No Dagster here.
@@ -19,6 +26,7 @@ from pathlib import Path
 from oceanid_dagster.domain.spans import Span
 
 REFERENCE_DIR = Path(__file__).with_name("reference_pages")
+VALIDATION_DIR = Path(__file__).with_name("validation_pages")
 
 
 @dataclass(frozen=True)

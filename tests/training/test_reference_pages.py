@@ -1,4 +1,5 @@
-"""The reference pages: hand-written pages of layouts the generator does not make, with gold spans."""
+"""The packaged hand-written pages (reference and validation) and the benchmark's held-out pages:
+layouts the generator does not make, with gold spans."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ from collections import Counter
 import pytest
 
 from oceanid_dagster.domain.labels import LABEL_NAMES
-from oceanid_dagster.training.reference import load_reference_page, reference_page_paths, reference_pages
+from oceanid_dagster.training.reference import (
+    VALIDATION_DIR,
+    load_reference_page,
+    reference_page_paths,
+    reference_pages,
+)
 
 
 def test_every_reference_page_loads_with_spans_on_their_annotated_text():
@@ -52,12 +58,27 @@ def test_a_third_column_names_which_occurrence(tmp_path):
     assert [span.start for span in page.spans] == [text.index("Flag: Ghana") + 6, text.rindex("Ghana")]
 
 
-def test_held_out_pages_load_and_are_not_the_reference_pages():
-    """The benchmark's held-out pages (never seen by the shipping decision nor by the rules' authors)
-    are well-formed and share no page with the packaged reference pages."""
+def test_the_validation_pages_load_cover_the_labels_and_are_not_reference_pages():
+    validation = reference_pages(VALIDATION_DIR)
+    assert len(validation) >= 12
+    assert {page.text for page in validation}.isdisjoint(page.text for page in reference_pages())
+    assert len({span.label for page in validation for span in page.spans}) >= 14
+
+
+def test_held_out_pages_load_and_are_neither_reference_nor_validation_pages():
+    """The benchmark's held-out pages (seen by neither the shipping decision nor the rules' authors)
+    are well-formed and share no page, and no vessel, with the packaged pages."""
     from benchmarks.bench_generalisation import HELD_OUT_DIR
 
     held_out = reference_pages(HELD_OUT_DIR)
     assert len(held_out) >= 12
-    assert {page.text for page in held_out}.isdisjoint(page.text for page in reference_pages())
+    packaged = reference_pages() + reference_pages(VALIDATION_DIR)
+    packaged_text = "\n".join(page.text for page in packaged).upper()
+    vessels = {
+        page.text[span.start : span.end].upper()
+        for page in held_out
+        for span in page.spans
+        if span.label == "VESSEL_NAME"
+    }
+    assert not {name for name in vessels if name in packaged_text}
     assert len({span.label for page in held_out for span in page.spans}) >= 14

@@ -91,20 +91,36 @@ def test_the_model_extractor_takes_the_rule_labels_from_the_rules():
     assert wrong_flag in plain.spans
 
 
-def test_a_challenger_worse_on_the_reference_pages_does_not_ship_though_it_beats_on_its_own_test():
-    on_reference = {"challenger": scores(IMO), "rules": scores(NAME, IMO, FLAG)}
-    decision = decide(scores(NAME, IMO), scores(IMO), None, None, frozenset(), reference=on_reference)
-    assert not decision.ships and "worse on the reference pages" in decision.reason
-    assert decision.manifest()["reference_micro_f1"] == {"challenger": 0.5, "rules": 1.0}
-    assert {"challenger (reference pages)", "rules (reference pages)"} <= set(decision.table()[0])
-    holding = {"challenger": scores(NAME, IMO, FLAG), "rules": scores(NAME, IMO, FLAG)}
-    assert decide(scores(NAME, IMO), scores(IMO), None, None, frozenset(), reference=holding).ships
-
-
-def test_on_the_reference_pages_the_challenger_is_held_to_the_champion_once_one_ships():
-    on_reference = {"challenger": scores(NAME, IMO), "rules": scores(IMO), "champion": scores(NAME, IMO, FLAG)}
+def test_a_challenger_worse_on_the_validation_pages_does_not_ship_though_it_beats_on_its_own_test():
+    on_validation = {"challenger": scores(IMO), "rules": scores(NAME, IMO, FLAG)}
+    on_reference = {"challenger": scores(NAME), "rules": scores(NAME, IMO)}
     decision = decide(
-        scores(NAME, IMO, FLAG), scores(IMO), scores(NAME), "release-1", frozenset(), reference=on_reference
+        scores(NAME, IMO), scores(IMO), None, None, frozenset(), validation=on_validation, reference=on_reference
+    )
+    assert not decision.ships and "worse on the validation pages" in decision.reason
+    assert decision.manifest()["validation_micro_f1"] == {"challenger": 0.5, "rules": 1.0}
+    assert decision.manifest()["reference_micro_f1"] == {"challenger": 0.5, "rules": 0.8}
+    header = set(decision.table()[0])
+    assert {"challenger (validation pages)", "rules (validation pages)", "rules (reference pages)"} <= header
+    holding = {"challenger": scores(NAME, IMO, FLAG), "rules": scores(NAME, IMO, FLAG)}
+    assert decide(scores(NAME, IMO), scores(IMO), None, None, frozenset(), validation=holding).ships
+
+
+def test_the_reference_pages_are_shown_but_do_not_decide():
+    """The rules were mended on the reference pages: a challenger worse there but better on the pages
+    nobody tuned anything on ships."""
+    on_validation = {"challenger": scores(NAME, IMO, FLAG), "rules": scores(IMO)}
+    on_reference = {"challenger": scores(NAME), "rules": scores(NAME, IMO, FLAG)}
+    decision = decide(
+        scores(NAME, IMO), scores(IMO), None, None, frozenset(), validation=on_validation, reference=on_reference
+    )
+    assert decision.ships and decision.reference_scores == on_reference
+
+
+def test_on_the_validation_pages_the_challenger_is_held_to_the_champion_once_one_ships():
+    on_validation = {"challenger": scores(NAME, IMO), "rules": scores(IMO), "champion": scores(NAME, IMO, FLAG)}
+    decision = decide(
+        scores(NAME, IMO, FLAG), scores(IMO), scores(NAME), "release-1", frozenset(), validation=on_validation
     )
     assert not decision.ships and decision.incumbent == "release-1"
 
@@ -125,16 +141,27 @@ def test_gap_filling_adds_only_confident_model_spans_where_the_rules_found_nothi
     assert overlapping not in over.extract_pages([text])[0].spans
 
 
-def _candidate(threshold, evaluation_f1, reference_f1, uncertainty=None):
-    return Candidate(threshold, uncertainty, {"micro": {"f1": evaluation_f1}}, {"micro": {"f1": reference_f1}})
+def _candidate(threshold, evaluation_f1, validation_f1, uncertainty=None, rule_labels=frozenset()):
+    return Candidate(
+        threshold, uncertainty, {"micro": {"f1": evaluation_f1}}, {"micro": {"f1": validation_f1}}, rule_labels
+    )
 
 
-def test_the_best_gap_fill_is_the_best_on_the_evaluation_pages_that_holds_on_the_reference_pages():
+def test_the_best_candidate_holds_on_the_validation_pages_and_is_best_over_both_sets():
     never, sure, eager = _candidate(None, 0.6, 0.98), _candidate(0.99, 0.8, 0.97), _candidate(0.9, 0.9, 0.80)
-    assert best_candidate([never, sure, eager], incumbent_reference_f1=0.95) is sure
-    assert best_candidate([never, sure, eager], incumbent_reference_f1=0.99) is never  # none holds: refused later
-    tie = _candidate(0.95, 0.6, 0.99)
-    assert best_candidate([never, tie], incumbent_reference_f1=0.9) is never  # equal: fill nothing
+    assert best_candidate([never, sure, eager], 0.5, incumbent_validation_f1=0.95) is sure
+    assert best_candidate([never, sure, eager], 0.5, incumbent_validation_f1=0.99) is never  # none holds: refused
+    tie = _candidate(0.95, 0.6, 0.98)
+    assert best_candidate([never, tie], 0.5, incumbent_validation_f1=0.9) is never  # equal: fill nothing
+    # the mean over both sets: a little lower on generated pages, much better on the hand-written ones
+    generated, unseen = _candidate(0.99, 0.95, 0.75), _candidate(0.9, 0.9, 0.85)
+    assert best_candidate([generated, unseen], 0.5, incumbent_validation_f1=0.7) is unseen
+
+
+def test_a_candidate_that_can_ship_ranks_before_a_better_mean_that_cannot():
+    """Best mean, but no better than the incumbent on the evaluation pages, so it would be refused."""
+    refused, shipping = _candidate(0.7, 0.79, 0.99), _candidate(0.9, 0.85, 0.80)
+    assert best_candidate([refused, shipping], 0.8, incumbent_validation_f1=0.75) is shipping
 
 
 def test_a_page_the_model_reads_surely_is_the_models_and_an_unsure_one_keeps_the_rules_labels():
@@ -154,9 +181,11 @@ def test_a_page_the_model_reads_surely_is_the_models_and_an_unsure_one_keeps_the
 
 def test_the_best_candidate_leaves_most_to_the_rules_among_equals():
     routed, plain = _candidate(None, 0.9, 0.99, uncertainty=0.02), _candidate(None, 0.9, 0.99)
-    assert best_candidate([routed, plain], incumbent_reference_f1=0.98) is plain
+    assert best_candidate([routed, plain], 0.5, incumbent_validation_f1=0.98) is plain
     better = _candidate(None, 0.95, 0.99, uncertainty=0.01)
-    assert best_candidate([plain, routed, better], incumbent_reference_f1=0.98) is better
+    assert best_candidate([plain, routed, better], 0.5, incumbent_validation_f1=0.98) is better
+    every_label = _candidate(None, 0.9, 0.99, rule_labels=frozenset({"FLAG", "IMO"}))
+    assert best_candidate([plain, every_label], 0.5, incumbent_validation_f1=0.98) is every_label
 
 
 def test_routing_thresholds_follow_the_evaluation_pages_uncertainties():

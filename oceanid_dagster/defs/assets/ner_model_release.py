@@ -95,8 +95,9 @@ class _RememberedRules:
 
 
 def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages, force: bool):
-    """Score rules, challenger and champion on ``pages`` and on the reference pages, and decide (see
-    :mod:`oceanid_dagster.training.shipping`)."""
+    """Score rules, challenger and champion on ``pages``, on the validation pages and on the reference
+    pages, and decide (see :mod:`oceanid_dagster.training.shipping`)."""
+    from oceanid_dagster.domain.labels import LABEL_NAMES
     from oceanid_dagster.inference.extractors import ModelExtractor, RuleExtractor
     from oceanid_dagster.inference.runtime import OnnxNerModel
     from oceanid_dagster.training.reference import reference_pages
@@ -106,11 +107,16 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
         best_candidate,
         decide,
         labels_rules_do_better,
+        micro_f1,
         routing_thresholds,
         score_extractor,
     )
 
-    page_sets = {"eval": pages, "ref": reference_pages(settings.reference_pages_dir())}
+    page_sets = {
+        "eval": pages,
+        "valid": reference_pages(settings.validation_pages_dir()),
+        "ref": reference_pages(settings.reference_pages_dir()),
+    }
     model = _RememberedModel(OnnxNerModel.load(candidate))
     rule_extractor = _RememberedRules(RuleExtractor())  # every combination merges with the same rule spans
 
@@ -118,8 +124,8 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
         return {name: score_extractor(extractor, on) for name, on in page_sets.items()}
 
     rules, alone = scored(rule_extractor), scored(ModelExtractor(model, rules=rule_extractor))
-    rule_labels = labels_rules_do_better(alone["eval"], rules["eval"]) | labels_rules_do_better(
-        alone["ref"], rules["ref"]
+    per_label = labels_rules_do_better(alone["eval"], rules["eval"]) | labels_rules_do_better(
+        alone["valid"], rules["valid"]
     )
     champion_scores, champion_version = None, None
     if champion is not None:
@@ -137,7 +143,10 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
         )
     candidates = []
     uncertainties = [prediction.uncertainty for prediction in model.predict_pages([page.text for page in pages])]
-    for fill, uncertainty in itertools.product(GAP_FILL_SCORES, routing_thresholds(uncertainties)):
+    combinations = itertools.product(
+        dict.fromkeys([per_label, frozenset(LABEL_NAMES)]), GAP_FILL_SCORES, routing_thresholds(uncertainties)
+    )
+    for rule_labels, fill, uncertainty in combinations:
         combined = ModelExtractor(
             model,
             rule_labels=rule_labels,
@@ -145,22 +154,25 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
             model_page_max_uncertainty=uncertainty,
             rules=rule_extractor,
         )
-        both = scored(combined)
-        candidates.append(Candidate(fill, uncertainty, both["eval"], both["ref"]))
+        on = scored(combined)
+        candidates.append(Candidate(fill, uncertainty, on["eval"], on["valid"], rule_labels, on["ref"]))
     incumbent = champion_scores or rules
-    chosen = best_candidate(candidates, incumbent["ref"]["micro"]["f1"])
-    on_reference = {CHALLENGER: chosen.reference, RULES: rules["ref"], MODEL_ALONE: alone["ref"]}
-    if champion_scores:
-        on_reference[CHAMPION] = champion_scores["ref"]
+    chosen = best_candidate(candidates, micro_f1(incumbent["eval"]), micro_f1(incumbent["valid"]))
+
+    def by_extractor(page_set: str, challenger: dict) -> dict[str, dict]:
+        got = {CHALLENGER: challenger, RULES: rules[page_set], MODEL_ALONE: alone[page_set]}
+        return {**got, CHAMPION: champion_scores[page_set]} if champion_scores else got
+
     return decide(
         chosen.evaluation,
         rules["eval"],
         champion_scores["eval"] if champion_scores else None,
         champion_version,
-        rule_labels,
+        chosen.rule_labels,
         force,
         model_alone=alone["eval"],
-        reference=on_reference,
+        validation=by_extractor("valid", chosen.validation),
+        reference=by_extractor("ref", chosen.reference),
         gap_fill_min_score=chosen.gap_fill_min_score,
         model_page_max_uncertainty=chosen.model_page_max_uncertainty,
     )
@@ -227,6 +239,7 @@ def ner_model_release(
             "champion": champion_version,
             "evaluation_pages": len(pages),
             "micro_f1": dg.MetadataValue.json(decision.manifest()["micro_f1"]),
+            "validation_micro_f1": dg.MetadataValue.json(decision.manifest()["validation_micro_f1"]),
             "reference_micro_f1": dg.MetadataValue.json(decision.manifest()["reference_micro_f1"]),
             "labels_from_rules": ", ".join(sorted(decision.rule_labels)) or "none",
             "gap_fill_min_score": _or_never(decision.gap_fill_min_score),
