@@ -17,7 +17,9 @@ tesseract word layout):
   rules moves to the reference pages, and a new one is written in its place.
 
 ``--silver classic`` is the silver data before issue 10's point 3 (the five printed layouts,
-clean text); ``varied`` (default) adds the four training layouts and OCR-read documents.
+clean text); ``varied`` (default) adds the four training layouts and OCR-read documents. The
+dataset also holds the reference pages as handwritten training pages, as ``ner_training_dataset``
+does by default; ``--no-handwritten`` leaves them out (figures ``generalisation.<silver>_only...``).
 
 For comparison, ``rules_gap_filled_<score>``: every label the rules', the model's spans at least
 ``score`` confident kept wherever no rule span lies (what gap filling would give if the decision
@@ -64,13 +66,16 @@ def silver(kind: str, records: list[dict], documents: int, seed: int, ocr_share:
 
 def trained_release(pages, work: Path) -> tuple[Path, float]:
     """The release folder (fp32) of a model trained on ``pages`` with the chain's defaults."""
+    from oceanid_dagster.defs.assets.ner_training_dataset import NerDatasetConfig
     from oceanid_dagster.training.base_models import offline_base_model
     from oceanid_dagster.training.dataset import build_dataset
     from oceanid_dagster.training.onnx_export import export_onnx
     from oceanid_dagster.training.release import build_release
     from oceanid_dagster.training.trainer import TrainingConfig, train_ner_model
 
-    result = train_ner_model(build_dataset(pages), offline_base_model(), work / "train", TrainingConfig(), log=note)
+    defaults = NerDatasetConfig()
+    dataset = build_dataset(pages, max_words=defaults.max_words, gold_repeats=defaults.gold_repeats)
+    result = train_ner_model(dataset, offline_base_model(), work / "train", TrainingConfig(), log=note)
     fp32 = export_onnx(result.model_dir, work / "onnx")
     release = build_release(
         result.model_dir, fp32, None, result.metrics, result.base_model, "bench-generalisation", work / "releases"
@@ -127,16 +132,20 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=400, help="silver documents (the dataset asset's default)")
     parser.add_argument("--ocr-share", type=float, default=0.25)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-handwritten", dest="handwritten", action="store_false", help="train on silver pages only")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     from oceanid_dagster.samples.registry_csv import load_sample_registry
-    from oceanid_dagster.training.dataset import evaluation_pages, silver_pages
+    from oceanid_dagster.training.dataset import evaluation_pages, handwritten_pages, silver_pages
+    from oceanid_dagster.training.reference import reference_pages
 
     readings = {name: read_page_set(folder) for name, folder in PAGE_SETS.items()}
     records = load_sample_registry()
-    for kind in args.silver:
-        pages = silver_pages(silver(kind, records, args.documents, args.seed, args.ocr_share))
+    handwritten = handwritten_pages(reference_pages()) if args.handwritten else []
+    for silver_kind in args.silver:
+        pages = silver_pages(silver(silver_kind, records, args.documents, args.seed, args.ocr_share)) + handwritten
+        kind = silver_kind if args.handwritten else f"{silver_kind}_only"
         with tempfile.TemporaryDirectory(prefix="bench-generalisation-") as work:
             started = time.perf_counter()
             release, training_seconds = trained_release(pages, Path(work))

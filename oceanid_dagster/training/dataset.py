@@ -1,4 +1,5 @@
-"""The NER training dataset: gold pages (people's corrections) + silver pages (generated documents).
+"""The NER training dataset: gold pages (people's corrections) + silver pages (generated documents)
++ handwritten pages (the packaged reference pages: real layouts, weighted as gold, train only).
 
 Pages are cut into word-level examples (``tokens`` + BIO ``ner_tags``); sub-word tokenisation
 happens at training time, so the dataset does not depend on the base model.
@@ -18,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from oceanid_dagster.domain.alignment import Word, split_words, word_tags_from_spans
 from oceanid_dagster.domain.annotation import DISCARDED
@@ -27,8 +28,14 @@ from oceanid_dagster.domain.documents import document_id
 from oceanid_dagster.domain.labels import BIO_TAGS, LABEL_NAMES, split_bio_tag
 from oceanid_dagster.domain.spans import Span, remove_overlaps
 
+if TYPE_CHECKING:
+    from oceanid_dagster.training.reference import ReferencePage
+
 GOLD = "gold"
 SILVER = "silver"
+HANDWRITTEN = "handwritten"
+SOURCES = (GOLD, SILVER, HANDWRITTEN)
+WEIGHTED_SOURCES = frozenset({GOLD, HANDWRITTEN})  # repeated ``gold_repeats`` times in train
 TRAIN, VALIDATION, TEST = "train", "validation", "test"
 SPLITS = (TRAIN, VALIDATION, TEST)
 KEPT_CORRECTIONS = (ACCEPT, MODIFY, ADD)
@@ -43,7 +50,7 @@ class LabelledPage:
     page_number: int
     text: str
     spans: tuple[Span, ...]
-    source: str  # GOLD | SILVER
+    source: str  # GOLD | SILVER | HANDWRITTEN
 
 
 @dataclass(frozen=True)
@@ -176,6 +183,16 @@ def silver_pages(documents: Iterable[DocumentLike]) -> list[LabelledPage]:
 # --- splits -----------------------------------------------------------------------------------
 
 
+def handwritten_pages(pages: Iterable[ReferencePage]) -> list[LabelledPage]:
+    """Hand-written pages with gold spans (:mod:`oceanid_dagster.training.reference`'s reference
+    pages) as training pages: the rules' development set, so never the pages a release is decided
+    on; always in train, where they show the model real layouts the generator does not make."""
+    return [
+        LabelledPage(f"handwritten:{page.name}", 1, page.text, tuple(remove_overlaps(list(page.spans))), HANDWRITTEN)
+        for page in pages
+    ]
+
+
 def _bucket(doc_id: str) -> float:
     return int(hashlib.sha256(doc_id.encode("utf-8")).hexdigest()[:16], 16) / 2**64
 
@@ -211,6 +228,8 @@ def gold_test_ids(
 def assign_split(page: LabelledPage, frozen_test_ids: frozenset[str], fractions: SplitFractions) -> str:
     if page.source == GOLD and page.document_id in frozen_test_ids:
         return TEST
+    if page.source == HANDWRITTEN:
+        return TRAIN
     return hash_split(page.document_id, fractions)
 
 
@@ -293,8 +312,9 @@ def build_dataset(
     max_words: int = DEFAULT_MAX_WORDS,
     gold_repeats: int = 1,
 ):
-    """A ``DatasetDict`` with ``train``/``validation``/``test`` (each possibly empty); gold pages
-    repeated ``gold_repeats`` times in ``train`` only (evaluation counts each page once)."""
+    """A ``DatasetDict`` with ``train``/``validation``/``test`` (each possibly empty); gold and
+    handwritten pages repeated ``gold_repeats`` times in ``train`` only (evaluation counts each page
+    once)."""
     from datasets import DatasetDict
 
     frozen = frozenset(frozen_test_ids)
@@ -315,8 +335,8 @@ def build_dataset(
 
 
 def examples_dataset(pages: Iterable[LabelledPage], max_words: int = DEFAULT_MAX_WORDS, gold_repeats: int = 1):
-    """One ``Dataset`` of the examples of ``pages`` (no splitting); each gold page's examples appear
-    ``gold_repeats`` times (ids suffixed ``:r1``, ``:r2``...), so a few dozen corrected pages weigh
+    """One ``Dataset`` of the examples of ``pages`` (no splitting); each gold or handwritten page's
+    examples appear ``gold_repeats`` times (ids suffixed ``:r1``, ``:r2``...), so a few dozen corrected pages weigh
     against thousands of silver ones."""
     from datasets import Dataset
 
@@ -326,7 +346,7 @@ def examples_dataset(pages: Iterable[LabelledPage], max_words: int = DEFAULT_MAX
     columns: dict[str, list[Any]] = {name: [] for name in features}  # from columns: an empty split keeps its schema
     for page in pages:
         examples = page_examples(page, max_words)
-        for copy in range(gold_repeats if page.source == GOLD else 1):
+        for copy in range(gold_repeats if page.source in WEIGHTED_SOURCES else 1):
             for example in examples:
                 for name in features:
                     columns[name].append(f"{example['id']}:r{copy}" if name == "id" and copy else example[name])
@@ -375,7 +395,7 @@ def dataset_card(dataset, title: str = "Oceanid vessel NER dataset") -> str:
     counts = header
     for key in ("examples", "documents", "words"):
         counts += row(key, (stats[split][key] for split in SPLITS))
-    for source in (GOLD, SILVER):
+    for source in SOURCES:
         counts += row(f"{source} examples", (stats[split]["sources"].get(source, 0) for split in SPLITS))
     labels = header + "".join(
         row(label, (stats[split]["entities"][label] for split in SPLITS)) for label in LABEL_NAMES
@@ -384,8 +404,9 @@ def dataset_card(dataset, title: str = "Oceanid vessel NER dataset") -> str:
         "---\nlanguage:\n- en\ntask_categories:\n- token-classification\npretty_name: "
         f"{title}\n---\n\n# {title}\n\n"
         "Word-level examples (`tokens`, BIO `ner_tags`) of vessel documents for named-entity recognition.\n"
-        "`source` is `gold` (pages corrected by people in Argilla) or `silver` (documents generated from\n"
-        "public RFMO authorised-vessel lists). Splits are by document (hash of the document id); gold\n"
+        "`source` is `gold` (pages corrected by people in Argilla), `silver` (documents generated from\n"
+        "public RFMO authorised-vessel lists) or `handwritten` (hand-annotated pages in real layouts, train\n"
+        "only). Splits are by document (hash of the document id); gold\n"
         "documents once in `test` stay there in later versions, so test scores compare across models.\n\n"
         f"Tags: {', '.join(f'`{tag}`' for tag in BIO_TAGS)}.\n\n"
         f"## Counts\n\n{counts}\n## Entities per label\n\n{labels}"

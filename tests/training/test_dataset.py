@@ -28,6 +28,7 @@ from oceanid_dagster.training.dataset import (
     save_dataset,
     silver_pages,
 )
+from oceanid_dagster.training.reference import REFERENCE_DIR
 
 
 def as_gold(pages: list[LabelledPage]) -> list[LabelledPage]:
@@ -290,6 +291,25 @@ def test_gold_pages_are_repeated_in_train_only():
     assert in_test["test"]["id"] == ["g1:1:0"], "the test split counts each page once"
     with pytest.raises(ValueError, match="gold_repeats"):
         build_dataset([gold], gold_repeats=0)
+
+
+def test_handwritten_pages_are_always_in_train_weighted_as_gold_and_never_evaluated_on():
+    """The reference pages train the model on real layouts; were they hashed into test they would
+    become the pages a release is decided on, and they are the rules' development set."""
+    from oceanid_dagster.training.dataset import HANDWRITTEN, evaluation_pages, handwritten_pages
+    from oceanid_dagster.training.reference import reference_pages
+
+    handwritten = handwritten_pages(reference_pages(REFERENCE_DIR))
+    assert len(handwritten) == len(reference_pages(REFERENCE_DIR)) >= 26
+    assert all(page.source == HANDWRITTEN and page.spans for page in handwritten)
+    everything_in_test = SplitFractions(test=0.99, validation=0.0)
+    dataset = build_dataset(handwritten, fractions=everything_in_test, gold_repeats=2)
+    assert len(dataset["test"]) == len(dataset["validation"]) == 0
+    once = build_dataset(handwritten, fractions=everything_in_test, gold_repeats=1)
+    assert len(dataset["train"]) == 2 * len(once["train"])
+    assert set(dataset["train"]["source"]) == {HANDWRITTEN}
+    assert evaluation_pages(handwritten, fractions=everything_in_test) == []
+    assert "| handwritten examples | " in dataset_card(dataset)
 
 
 def test_a_few_corrected_documents_always_have_some_in_the_gold_test():

@@ -1,5 +1,6 @@
 """``ner_training_dataset``: gold pages (Argilla corrections) + silver pages generated from registry
-records, split by document with a frozen gold test split, published to the model hub's dataset repo.
+records + the handwritten reference pages (train only), split by document with a frozen gold test
+split, published to the model hub's dataset repo.
 
 ``datasets`` is imported inside the training functions only, so loading the code location does not
 import it.
@@ -14,6 +15,7 @@ from typing import Any
 import dagster as dg
 from pydantic import Field
 
+from oceanid_dagster import settings
 from oceanid_dagster.defs.automation import NIGHTLY_TRAINING
 from oceanid_dagster.defs.metadata import markdown_table
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
@@ -22,6 +24,7 @@ from oceanid_dagster.defs.resources.warehouse import WarehouseResource
 from oceanid_dagster.defs.versions import source_version
 from oceanid_dagster.training.dataset import (
     DEFAULT_MAX_WORDS,
+    SOURCES,
     SPLITS,
     SplitFractions,
     build_dataset,
@@ -29,6 +32,7 @@ from oceanid_dagster.training.dataset import (
     evaluation_pages,
     gold_pages,
     gold_test_ids,
+    handwritten_pages,
     publish_dataset,
     published_gold_test_ids,
     save_dataset,
@@ -36,6 +40,7 @@ from oceanid_dagster.training.dataset import (
     silver_pages,
     split_statistics,
 )
+from oceanid_dagster.training.reference import reference_pages
 
 # Dagster resolves Config/resource annotations at decoration time: no `from __future__ import annotations` here.
 TRAINING_GROUP = "training"
@@ -52,7 +57,13 @@ class NerDatasetConfig(dg.Config):
     test_fraction: float = Field(default=0.15, description="Share of new documents hashed into test.")
     validation_fraction: float = Field(default=0.10, description="Share of documents hashed into validation.")
     gold_repeats: int = Field(
-        default=8, description="Each corrected (gold) page appears this many times in train, silver pages once."
+        default=8,
+        description="Each corrected (gold) or handwritten page appears this many times in train, silver pages once.",
+    )
+    handwritten_pages: bool = Field(
+        default=True,
+        description="Train on the reference pages too (hand-annotated real layouts, OCEANID_REFERENCE_PAGES): "
+        "always in train, never decided on.",
     )
 
 
@@ -73,7 +84,7 @@ def _split_table(stats: dict[str, dict[str, Any]]) -> str:
         }
         for split in SPLITS
     ]
-    return markdown_table(rows, ["split", "examples", "documents", "words", "gold", "silver"])
+    return markdown_table(rows, ["split", "examples", "documents", "words", *SOURCES])
 
 
 def _silver_table(documents) -> str:
@@ -93,10 +104,11 @@ def _silver_table(documents) -> str:
     deps=[dg.AssetKey("argilla_corrections"), dg.AssetKey("vessel_registry")],
     group_name=TRAINING_GROUP,
     kinds={"huggingface", "duckdb"},
-    code_version=source_version("training/dataset.py", "domain/alignment.py", "samples"),
+    code_version=source_version("training/dataset.py", "training/reference.py", "domain/alignment.py", "samples"),
     automation_condition=NIGHTLY_TRAINING,
-    description="Gold pages (Argilla corrections) + silver pages (documents generated from registry records), "
-    "split by document with a frozen gold test split, published to the dataset repo of the model hub. "
+    description="Gold pages (Argilla corrections) + silver pages (documents generated from registry records) "
+    "+ the handwritten reference pages (train only), split by document with a frozen gold test split, "
+    "published to the dataset repo of the model hub. "
     "Starts the nightly training chain.",
 )
 def ner_training_dataset(
@@ -119,11 +131,14 @@ def ner_training_dataset(
         records, registry_origin = registry_records(warehouse, registry_lists)
         generated = silver_documents(records, config.silver_documents, config.seed, config.ocr_share)
         silver = silver_pages(generated)
-        context.log.info(f"{len(gold)} gold pages, {len(silver)} silver pages")
+        handwritten = (
+            handwritten_pages(reference_pages(settings.reference_pages_dir())) if config.handwritten_pages else []
+        )
+        context.log.info(f"{len(gold)} gold pages, {len(silver)} silver pages, {len(handwritten)} handwritten pages")
         fractions = SplitFractions(test=config.test_fraction, validation=config.validation_fraction)
         gold_test = gold_test_ids(gold, frozen, fractions)
         dataset = build_dataset(
-            gold + silver,
+            gold + silver + handwritten,
             frozen_test_ids=gold_test,
             fractions=fractions,
             max_words=config.max_words,
@@ -147,6 +162,7 @@ def ner_training_dataset(
             "evaluation_pages_source": shipping_test[0].source if shipping_test else "none",
             "gold_report": dg.MetadataValue.json(dict(gold_report)),
             "silver_pages": len(silver),
+            "handwritten_pages": len(handwritten),
             "silver_layouts": dg.MetadataValue.md(_silver_table(generated)),
             "silver_records_from": registry_origin,
             "frozen_gold_test_documents": len(frozen),
