@@ -120,6 +120,27 @@ def test_silver_data_covers_every_layout_and_a_share_read_as_ocr(warehouse, tmp_
     assert documents == 18 and 4 <= ocr_read <= 14
 
 
+def test_the_reference_pages_train_as_handwritten_pages_unless_switched_off(warehouse, tmp_path):
+    """``OCEANID_REFERENCE_PAGES`` (the tests' own pages) become train-only examples, counted in the UI."""
+    from oceanid_dagster import settings
+    from oceanid_dagster.training.reference import reference_page_paths
+
+    hub = ModelHubResource(local_dir=str(tmp_path / "hub"))
+    resources = {"warehouse": warehouse, "model_hub": hub, "registry_lists": SAMPLE_REGISTRY}
+
+    def built(**config):
+        run_config = {"ops": {"ner_training_dataset": {"config": {"silver_documents": 4, **config}}}}
+        result = materialize([ner_training_dataset], resources=resources, run_config=run_config)
+        return result.asset_materializations_for_node("ner_training_dataset")[0].metadata
+
+    pages = len(reference_page_paths(settings.reference_pages_dir()))
+    with_pages, without = built(), built(handwritten_pages=False)
+    assert with_pages["handwritten_pages"].value == pages > 0 and without["handwritten_pages"].value == 0
+    assert with_pages["train_examples"].value >= without["train_examples"].value + 8 * pages  # gold_repeats 8
+    assert with_pages["test_examples"].value == without["test_examples"].value
+    assert "handwritten" in with_pages["splits"].value
+
+
 def test_loading_the_assets_module_does_not_import_torch():
     modules = ", ".join(f"oceanid_dagster.defs.assets.{name}" for name in TRAINING_ASSETS)
     code = f"import sys, {modules}; print(sorted(m for m in ('torch', 'transformers', 'datasets') if m in sys.modules))"
