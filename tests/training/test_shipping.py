@@ -9,6 +9,7 @@ from oceanid_dagster.training.shipping import (
     ShippingDecision,
     best_candidate,
     decide,
+    evaluation_weight,
     labels_rules_do_better,
     routing_thresholds,
     score_extractor,
@@ -156,6 +157,17 @@ def test_the_best_candidate_holds_on_the_validation_pages_and_is_best_over_both_
     # the mean over both sets: a little lower on generated pages, much better on the hand-written ones
     generated, unseen = _candidate(0.99, 0.95, 0.75), _candidate(0.9, 0.9, 0.85)
     assert best_candidate([generated, unseen], 0.5, incumbent_validation_f1=0.7) is unseen
+
+
+def test_before_people_correct_pages_the_validation_pages_choose_the_combination():
+    """On generated test pages the model is surest and best: routing pages to it wins there and
+    loses on layouts it has not learnt. Until there are gold pages, those do not choose."""
+    routed, filled = _candidate(0.8, 0.95, 0.83, uncertainty=0.03), _candidate(0.9, 0.90, 0.84)
+    silver = [EvaluationPage(TEXT, [NAME])]
+    gold = [EvaluationPage(TEXT, [NAME], gold=True), *silver]
+    assert evaluation_weight(silver) == 0.0 and evaluation_weight(gold) == 0.5
+    assert best_candidate([routed, filled], 0.5, 0.7, evaluation_weight(silver)) is filled
+    assert best_candidate([routed, filled], 0.5, 0.7, evaluation_weight(gold)) is routed
 
 
 def test_a_candidate_that_can_ship_ranks_before_a_better_mean_that_cannot():

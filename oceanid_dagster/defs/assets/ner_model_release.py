@@ -47,11 +47,11 @@ def _champion(hub, repo_id: str, work_dir: Path) -> tuple[Path, dict[str, Any]] 
 
 
 def _evaluation_pages(hub, model_hub: ModelHubResource, dataset_revision: str, work_dir: Path):
-    from oceanid_dagster.training.dataset import load_evaluation_pages
+    from oceanid_dagster.training.dataset import GOLD, load_evaluation_pages
     from oceanid_dagster.training.shipping import EvaluationPage
 
     folder = hub.download(model_hub.dataset_repo, dataset_revision, work_dir, repo_type="dataset")
-    return [EvaluationPage(page.text, page.spans) for page in load_evaluation_pages(folder)]
+    return [EvaluationPage(page.text, page.spans, page.source == GOLD) for page in load_evaluation_pages(folder)]
 
 
 def _build(ner_model_onnx: dict, artifact_store: ArtifactStoreResource, work: Path) -> Path:
@@ -106,6 +106,7 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
         Candidate,
         best_candidate,
         decide,
+        evaluation_weight,
         labels_rules_do_better,
         micro_f1,
         routing_thresholds,
@@ -157,7 +158,9 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
         on = scored(combined)
         candidates.append(Candidate(fill, uncertainty, on["eval"], on["valid"], rule_labels, on["ref"]))
     incumbent = champion_scores or rules
-    chosen = best_candidate(candidates, micro_f1(incumbent["eval"]), micro_f1(incumbent["valid"]))
+    chosen = best_candidate(
+        candidates, micro_f1(incumbent["eval"]), micro_f1(incumbent["valid"]), evaluation_weight(pages)
+    )
 
     def by_extractor(page_set: str, challenger: dict) -> dict[str, dict]:
         got = {CHALLENGER: challenger, RULES: rules[page_set], MODEL_ALONE: alone[page_set]}
