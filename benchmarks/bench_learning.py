@@ -106,6 +106,7 @@ def oceanid(env: dict, *args: str) -> float:
     )
     if result.returncode:
         raise RuntimeError(f"oceanid {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    note(f"oceanid {' '.join(args)}: {result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ''}")
     return time.perf_counter() - started
 
 

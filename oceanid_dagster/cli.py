@@ -236,7 +236,20 @@ def train_command() -> int:
         raise_on_error=False,
         tags={"oceanid/trigger": "cli"},
     )
+    print(release_summary(result.asset_materializations_for_node("ner_model_release")))
     return 0 if result.success else 1
+
+
+def release_summary(materializations) -> str:
+    """One line on what the training run published, and why (the release decision)."""
+    if not materializations:
+        return "ner_model_release: not reached (a step before it failed: see the run in the Dagster UI)"
+    metadata = {key: getattr(value, "value", value) for key, value in materializations[-1].metadata.items()}
+    if metadata.get("published"):
+        return f"ner_model_release: published {metadata.get('version')}: {metadata.get('decision')}"
+    inspection = metadata.get("published_for_inspection")
+    kept = metadata.get("champion") or "the rules"
+    return f"ner_model_release: not published, {kept} still serves: {metadata.get('decision')} (inspect: {inspection})"
 
 
 if __name__ == "__main__":
