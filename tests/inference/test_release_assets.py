@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from dagster import asset, materialize
 
+from oceanid_dagster.cli import release_summary
 from oceanid_dagster.defs.assets.ner_model import training_artifact
 from oceanid_dagster.defs.assets.ner_model_onnx import ONNX_CHECKS, ner_model_onnx
 from oceanid_dagster.defs.assets.ner_model_release import ner_model_release
@@ -128,6 +129,14 @@ def test_a_model_that_beats_the_rules_ships_and_a_worse_one_then_does_not(model_
     assert metadata["published"] is False and metadata["incumbent"] == version
     assert "does not beat" in metadata["decision"]
     assert worse.output_for_node("ner_model_release") == version, "the champion keeps serving"
+    # what `oceanid train` prints after each run
+    assert release_summary(first.asset_materializations_for_node("ner_model_release")).startswith(
+        f"ner_model_release: published {version}: challenger micro F1"
+    )
+    refused = release_summary(worse.asset_materializations_for_node("ner_model_release"))
+    assert refused.startswith(f"ner_model_release: not published, {version} still serves: challenger micro F1")
+    assert "(inspect: candidate-" in refused
+    assert "not reached" in release_summary([])
 
 
 def test_the_champion_is_re_scored_on_todays_pages_not_by_its_stored_number(model_hub, tiny_model, tmp_path):
