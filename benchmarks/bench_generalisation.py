@@ -92,12 +92,11 @@ def extractors(release: Path, evaluation) -> dict[str, object]:
     from oceanid_dagster.domain.labels import LABEL_NAMES
     from oceanid_dagster.inference.extractors import ModelExtractor, RuleExtractor
     from oceanid_dagster.inference.runtime import OnnxNerModel
-    from oceanid_dagster.training.dataset import GOLD
     from oceanid_dagster.training.shipping import EvaluationPage
 
     model = OnnxNerModel.load(release, quantized=False)
     assert settings.validation_pages_dir() == VALIDATION_DIR, "the decision must see the packaged validation pages"
-    pages = [EvaluationPage(page.text, page.spans, page.source == GOLD) for page in evaluation]
+    pages = [EvaluationPage.of(page) for page in evaluation]
     decision = shipping_decision(release, None, pages, force=False)
     note(f"decision on {len(pages)} silver test pages: {decision.reason}; {decision.manifest()}")
     shipping = ModelExtractor(

@@ -49,6 +49,13 @@ class EvaluationPage:
     spans: Sequence[Span]
     gold: bool = False  # corrected by people (else a generated silver test page)
 
+    @classmethod
+    def of(cls, page) -> EvaluationPage:
+        """From a dataset page (:class:`oceanid_dagster.training.dataset.LabelledPage`)."""
+        from oceanid_dagster.training.dataset import GOLD
+
+        return cls(page.text, page.spans, page.source == GOLD)
+
 
 def evaluation_weight(pages: Sequence[EvaluationPage]) -> float:
     """How much the evaluation pages count, against the validation pages, in choosing a combination:

@@ -3,6 +3,7 @@
 from oceanid_dagster.domain.spans import Span
 from oceanid_dagster.inference.extractors import ModelExtractor, PageEntities
 from oceanid_dagster.inference.runtime import PagePrediction
+from oceanid_dagster.training.dataset import GOLD, SILVER, LabelledPage
 from oceanid_dagster.training.shipping import (
     Candidate,
     EvaluationPage,
@@ -166,6 +167,9 @@ def test_before_people_correct_pages_the_validation_pages_choose_the_combination
     silver = [EvaluationPage(TEXT, [NAME])]
     gold = [EvaluationPage(TEXT, [NAME], gold=True), *silver]
     assert evaluation_weight(silver) == 0.0 and evaluation_weight(gold) == 0.5
+    corrected = EvaluationPage.of(LabelledPage("d1", 1, TEXT, (NAME,), GOLD))
+    assert corrected == EvaluationPage(TEXT, (NAME,), gold=True)
+    assert not EvaluationPage.of(LabelledPage("d2", 1, TEXT, (NAME,), SILVER)).gold
     assert best_candidate([routed, filled], 0.5, 0.7, evaluation_weight(silver)) is filled
     assert best_candidate([routed, filled], 0.5, 0.7, evaluation_weight(gold)) is routed
 

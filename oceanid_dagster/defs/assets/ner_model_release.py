@@ -47,11 +47,11 @@ def _champion(hub, repo_id: str, work_dir: Path) -> tuple[Path, dict[str, Any]] 
 
 
 def _evaluation_pages(hub, model_hub: ModelHubResource, dataset_revision: str, work_dir: Path):
-    from oceanid_dagster.training.dataset import GOLD, load_evaluation_pages
+    from oceanid_dagster.training.dataset import load_evaluation_pages
     from oceanid_dagster.training.shipping import EvaluationPage
 
     folder = hub.download(model_hub.dataset_repo, dataset_revision, work_dir, repo_type="dataset")
-    return [EvaluationPage(page.text, page.spans, page.source == GOLD) for page in load_evaluation_pages(folder)]
+    return [EvaluationPage.of(page) for page in load_evaluation_pages(folder)]
 
 
 def _build(ner_model_onnx: dict, artifact_store: ArtifactStoreResource, work: Path) -> Path:
