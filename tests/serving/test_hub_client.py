@@ -202,6 +202,10 @@ def test_local_hub_concurrent_publishers_of_one_revision_exactly_one_wins(tmp_pa
         start = manager.Barrier(len(folders))
         with context.Pool(len(folders)) as pool:
             outcomes = pool.starmap(_publish_in_process, [(str(tmp_path / "hub"), str(f), start) for f in folders])
+            # workers told to stop, not killed: Pool's exit sends SIGTERM, which children of a test
+            # process that ignores it (seen after earlier tests) inherit as ignored, and the join hangs
+            pool.close()
+            pool.join()
 
     assert sorted(outcomes) == ["published", "refused", "refused", "refused"]
     hub = LocalFolderHub(tmp_path / "hub")
