@@ -5,10 +5,11 @@ the current shipping release (re-scored on today's test pages) extract the same 
 (:func:`oceanid_dagster.training.dataset.evaluation_pages`). For each label the challenger takes
 the rules' spans where the rules score higher (labelled fields, validated identifiers) and its own
 elsewhere, or every label from the rules with the model's surest spans filling their gaps; that
-combination ships only if its micro F1 beats the extractor shipping now, and is no worse than it
-on the validation pages (:mod:`oceanid_dagster.training.reference`: hand-written pages in layouts
-the generator does not make, never used to mend the rules), so that a model which only learnt the
-generator's templates never replaces a better extractor. The reference pages (the rules'
+combination ships only if its micro F1 beats the extractor shipping now, and holds on the validation
+pages (:mod:`oceanid_dagster.training.reference`: hand-written pages in layouts the generator does
+not make, never used to mend the rules): no worse than the rules there, nor worse than the extractor
+shipping now by more than retraining's own spread (:data:`VALIDATION_MARGIN`). So a model which
+only learnt the generator's templates never replaces a better extractor. The reference pages (the rules'
 development set) are scored and shown, not decided on: the rules were mended on them. No Dagster
 here.
 """
@@ -23,6 +24,12 @@ from oceanid_dagster.domain.labels import LABEL_NAMES
 from oceanid_dagster.domain.spans import Span
 
 GAP_FILL_SCORES = (None, 0.99, 0.95, 0.9, 0.8, 0.7)  # the model's confidence to fill what the rules miss; None: never
+# Retraining on the same data moves the shipping extractor's validation micro F1 by about this much
+# (bench_generalisation / bench_learning, same seed and data: 0.8305 and 0.8498), and the incumbent's
+# own figure is the best of its combinations on those pages. Held to it strictly, a challenger that
+# learnt the users' corrected pages would be refused about half the nights for noise alone, and
+# ever more often as the bar becomes the best of all past draws.
+VALIDATION_MARGIN = 0.02
 ROUTING_STEPS = 8  # page-uncertainty thresholds tried for routing, from the evaluation pages' own
 
 
@@ -96,19 +103,25 @@ class Candidate:
     reference: dict[str, dict[str, float]] = field(default_factory=dict)  # shown, not decided on
 
 
+def validation_bar(incumbent_f1: float, rules_f1: float, margin: float = VALIDATION_MARGIN) -> float:
+    """The validation micro F1 a challenger must reach: the incumbent's less ``margin``, never below
+    the rules' (which do not change between nights, so no margin against them)."""
+    return max(incumbent_f1 - margin, rules_f1)
+
+
 def best_candidate(
     candidates: Sequence[Candidate],
     incumbent_evaluation_f1: float,
-    incumbent_validation_f1: float,
+    validation_bar: float,
     evaluation_weight: float = 0.5,
 ) -> Candidate:
-    """Among the candidates no worse than the incumbent on the validation pages, the ones beating it
-    on the evaluation pages (those that can ship) first, then the best micro F1 weighted over the
-    two sets (``evaluation_weight`` for the evaluation pages; ties: the one leaving most to the
-    rules). None holding: the first (the decision then refuses it, saying why)."""
-    holding = [c for c in candidates if micro_f1(c.validation) >= incumbent_validation_f1]
+    """Among the candidates reaching ``validation_bar`` on the validation pages, the ones beating the
+    incumbent on the evaluation pages (those that can ship) first, then the best micro F1 weighted
+    over the two sets (``evaluation_weight`` for the evaluation pages; ties: the one leaving most to
+    the rules). None holding: the closest to holding (the decision then refuses it, saying why)."""
+    holding = [c for c in candidates if micro_f1(c.validation) >= validation_bar]
     if not holding:
-        return candidates[0]
+        return max(candidates, key=lambda candidate: micro_f1(candidate.validation))
 
     def key(candidate: Candidate) -> tuple[bool, float, int, float, float]:
         fill, uncertainty = candidate.gap_fill_min_score, candidate.model_page_max_uncertainty
@@ -135,6 +148,7 @@ class ShippingDecision:
     reference_scores: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # shown only
     gap_fill_min_score: float | None = None
     model_page_max_uncertainty: float | None = None
+    validation_bar: float | None = None  # what the challenger had to reach on the validation pages
 
     def table(self) -> list[dict[str, object]]:
         """Rows ``label, <extractor> F1..., <extractor> (validation pages) F1..., <extractor>
@@ -166,6 +180,7 @@ class ShippingDecision:
             "reference_micro_f1": _micro_f1s(self.reference_scores),
             "gap_fill_min_score": self.gap_fill_min_score,
             "model_page_max_uncertainty": self.model_page_max_uncertainty,
+            "validation_bar": self.validation_bar,
         }
 
 
@@ -186,10 +201,12 @@ def decide(
     reference: dict[str, dict] | None = None,
     gap_fill_min_score: float | None = None,
     model_page_max_uncertainty: float | None = None,
+    validation_margin: float = VALIDATION_MARGIN,
 ) -> ShippingDecision:
     """``challenger``: scores of the challenger *with* ``rule_labels`` from the rules. ``validation``:
     scores on the validation pages by extractor name (``challenger``, ``rules``, ``champion``...),
-    which the challenger must not be worse on; ``reference``: the same on the reference pages, shown."""
+    on which the challenger must reach :func:`validation_bar`; ``reference``: the same on the
+    reference pages, shown."""
     scores = {CHALLENGER: challenger, RULES: rules, **({CHAMPION: champion} if champion else {})}
     if model_alone is not None:
         scores[MODEL_ALONE] = model_alone
@@ -198,11 +215,12 @@ def decide(
     new, old = micro_f1(challenger), micro_f1(scores[incumbent_name])
     beats = new > old + min_gain
     validation = validation or {}
-    holds, on_validation = True, ""
+    holds, on_validation, bar = True, "", None
     if validation:
         valid_new, valid_old = micro_f1(validation[CHALLENGER]), micro_f1(validation[incumbent_name])
-        holds = valid_new >= valid_old
-        on_validation = f"; on the validation pages {valid_new:.4f} vs {valid_old:.4f}"
+        bar = validation_bar(valid_old, micro_f1(validation[RULES]), validation_margin)
+        holds = valid_new >= bar
+        on_validation = f"; on the validation pages {valid_new:.4f} vs {valid_old:.4f} (must reach {bar:.4f})"
     if force and not (beats and holds):
         reason = f"forced: challenger micro F1 {new:.4f} vs {incumbent} {old:.4f}{on_validation}"
     elif beats and holds:
@@ -224,4 +242,5 @@ def decide(
         reference or {},
         gap_fill_min_score,
         model_page_max_uncertainty,
+        bar,
     )

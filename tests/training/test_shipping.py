@@ -14,6 +14,7 @@ from oceanid_dagster.training.shipping import (
     labels_rules_do_better,
     routing_thresholds,
     score_extractor,
+    validation_bar,
 )
 
 TEXT = "Vessel OCEAN STAR IMO 9305427 flag Panama"
@@ -127,6 +128,42 @@ def test_on_the_validation_pages_the_challenger_is_held_to_the_champion_once_one
     assert not decision.ships and decision.incumbent == "release-1"
 
 
+def _micro(f1: float) -> dict:
+    return {"micro": {"f1": f1, "precision": f1, "recall": f1}}
+
+
+def test_on_the_validation_pages_a_challenger_may_trail_the_champion_by_retrainings_spread_never_the_rules():
+    """Retraining on the same data moves the validation F1 by about 0.02: a challenger better on the
+    corrected pages is not refused for that noise, but never ships below the rules."""
+    assert validation_bar(0.85, 0.75) == 0.83 and validation_bar(0.76, 0.75) == 0.75
+    assert validation_bar(0.85, 0.75, margin=0.0) == 0.85
+
+    def decided(challenger_valid: float, margin: float = 0.02):
+        on_validation = {"challenger": _micro(challenger_valid), "rules": _micro(0.75), "champion": _micro(0.85)}
+        return decide(
+            _micro(0.92), _micro(0.7), _micro(0.83), "release-1", frozenset(), validation=on_validation,
+            validation_margin=margin,
+        )  # fmt: skip
+
+    within = decided(0.84)
+    assert within.ships and "must reach 0.8300" in within.reason and within.manifest()["validation_bar"] == 0.83
+    assert not decided(0.82).ships and not decided(0.84, margin=0.0).ships
+    against_rules = decide(
+        _micro(0.92),
+        _micro(0.7),
+        None,
+        None,
+        frozenset(),
+        validation={"challenger": _micro(0.74), "rules": _micro(0.75)},
+    )
+    assert not against_rules.ships and against_rules.validation_bar == 0.75
+
+
+def test_when_no_candidate_holds_the_closest_is_the_one_refused():
+    far, close = _candidate(None, 0.9, 0.70), _candidate(0.9, 0.8, 0.79)
+    assert best_candidate([far, close], 0.5, validation_bar=0.8) is close
+
+
 def test_gap_filling_adds_only_confident_model_spans_where_the_rules_found_nothing():
     text = "OCEAN STAR came alongside; flag Panama"
     name, flag = Span(0, 10, "VESSEL_NAME", 0.97), Span(32, 38, "FLAG", 0.5)
@@ -151,13 +188,13 @@ def _candidate(threshold, evaluation_f1, validation_f1, uncertainty=None, rule_l
 
 def test_the_best_candidate_holds_on_the_validation_pages_and_is_best_over_both_sets():
     never, sure, eager = _candidate(None, 0.6, 0.98), _candidate(0.99, 0.8, 0.97), _candidate(0.9, 0.9, 0.80)
-    assert best_candidate([never, sure, eager], 0.5, incumbent_validation_f1=0.95) is sure
-    assert best_candidate([never, sure, eager], 0.5, incumbent_validation_f1=0.99) is never  # none holds: refused
+    assert best_candidate([never, sure, eager], 0.5, validation_bar=0.95) is sure
+    assert best_candidate([never, sure, eager], 0.5, validation_bar=0.99) is never  # none holds: refused
     tie = _candidate(0.95, 0.6, 0.98)
-    assert best_candidate([never, tie], 0.5, incumbent_validation_f1=0.9) is never  # equal: fill nothing
+    assert best_candidate([never, tie], 0.5, validation_bar=0.9) is never  # equal: fill nothing
     # the mean over both sets: a little lower on generated pages, much better on the hand-written ones
     generated, unseen = _candidate(0.99, 0.95, 0.75), _candidate(0.9, 0.9, 0.85)
-    assert best_candidate([generated, unseen], 0.5, incumbent_validation_f1=0.7) is unseen
+    assert best_candidate([generated, unseen], 0.5, validation_bar=0.7) is unseen
 
 
 def test_before_people_correct_pages_the_validation_pages_choose_the_combination():
@@ -177,7 +214,7 @@ def test_before_people_correct_pages_the_validation_pages_choose_the_combination
 def test_a_candidate_that_can_ship_ranks_before_a_better_mean_that_cannot():
     """Best mean, but no better than the incumbent on the evaluation pages, so it would be refused."""
     refused, shipping = _candidate(0.7, 0.79, 0.99), _candidate(0.9, 0.85, 0.80)
-    assert best_candidate([refused, shipping], 0.8, incumbent_validation_f1=0.75) is shipping
+    assert best_candidate([refused, shipping], 0.8, validation_bar=0.75) is shipping
 
 
 def test_a_page_the_model_reads_surely_is_the_models_and_an_unsure_one_keeps_the_rules_labels():
@@ -197,11 +234,11 @@ def test_a_page_the_model_reads_surely_is_the_models_and_an_unsure_one_keeps_the
 
 def test_the_best_candidate_leaves_most_to_the_rules_among_equals():
     routed, plain = _candidate(None, 0.9, 0.99, uncertainty=0.02), _candidate(None, 0.9, 0.99)
-    assert best_candidate([routed, plain], 0.5, incumbent_validation_f1=0.98) is plain
+    assert best_candidate([routed, plain], 0.5, validation_bar=0.98) is plain
     better = _candidate(None, 0.95, 0.99, uncertainty=0.01)
-    assert best_candidate([plain, routed, better], 0.5, incumbent_validation_f1=0.98) is better
+    assert best_candidate([plain, routed, better], 0.5, validation_bar=0.98) is better
     every_label = _candidate(None, 0.9, 0.99, rule_labels=frozenset({"FLAG", "IMO"}))
-    assert best_candidate([plain, every_label], 0.5, incumbent_validation_f1=0.98) is every_label
+    assert best_candidate([plain, every_label], 0.5, validation_bar=0.98) is every_label
 
 
 def test_routing_thresholds_follow_the_evaluation_pages_uncertainties():

@@ -26,7 +26,7 @@ from oceanid_dagster.defs.metadata import markdown_table
 from oceanid_dagster.defs.resources.artifact_store import ArtifactStoreResource
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from oceanid_dagster.defs.versions import source_version
-from oceanid_dagster.training.shipping import CHALLENGER, CHAMPION, MODEL_ALONE, RULES
+from oceanid_dagster.training.shipping import CHALLENGER, CHAMPION, MODEL_ALONE, RULES, VALIDATION_MARGIN
 
 # Dagster resolves Config/resource annotations at decoration time: no `from __future__ import annotations` here.
 NO_RELEASE = "none"
@@ -34,6 +34,13 @@ NO_RELEASE = "none"
 
 class NerReleaseConfig(dg.Config):
     force: bool = Field(default=False, description="Publish even if the challenger does not extract better.")
+    validation_margin: float = Field(
+        default=VALIDATION_MARGIN,
+        ge=0,
+        le=0.2,
+        description="On the validation pages the challenger may trail the release serving now by this much "
+        "(retraining's own spread), never the rules.",
+    )
 
 
 def _champion(hub, repo_id: str, work_dir: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -94,7 +101,13 @@ class _RememberedRules:
         self.extract_pages = _PerPageText(rules.extract_pages)
 
 
-def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages, force: bool):
+def shipping_decision(
+    candidate: Path,
+    champion: tuple[Path, dict] | None,
+    pages,
+    force: bool,
+    validation_margin: float = VALIDATION_MARGIN,
+):
     """Score rules, challenger and champion on ``pages``, on the validation pages and on the reference
     pages, and decide (see :mod:`oceanid_dagster.training.shipping`)."""
     from oceanid_dagster.domain.labels import LABEL_NAMES
@@ -111,6 +124,7 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
         micro_f1,
         routing_thresholds,
         score_extractor,
+        validation_bar,
     )
 
     page_sets = {
@@ -158,9 +172,8 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
         on = scored(combined)
         candidates.append(Candidate(fill, uncertainty, on["eval"], on["valid"], rule_labels, on["ref"]))
     incumbent = champion_scores or rules
-    chosen = best_candidate(
-        candidates, micro_f1(incumbent["eval"]), micro_f1(incumbent["valid"]), evaluation_weight(pages)
-    )
+    bar = validation_bar(micro_f1(incumbent["valid"]), micro_f1(rules["valid"]), validation_margin)
+    chosen = best_candidate(candidates, micro_f1(incumbent["eval"]), bar, evaluation_weight(pages))
 
     def by_extractor(page_set: str, challenger: dict) -> dict[str, dict]:
         got = {CHALLENGER: challenger, RULES: rules[page_set], MODEL_ALONE: alone[page_set]}
@@ -178,6 +191,7 @@ def shipping_decision(candidate: Path, champion: tuple[Path, dict] | None, pages
         reference=by_extractor("ref", chosen.reference),
         gap_fill_min_score=chosen.gap_fill_min_score,
         model_page_max_uncertainty=chosen.model_page_max_uncertainty,
+        validation_margin=validation_margin,
     )
 
 
@@ -232,7 +246,7 @@ def ner_model_release(
         pages = _evaluation_pages(hub, model_hub, ner_model_onnx["dataset_revision"], work / "dataset")
         champion = _champion(hub, model_hub.model_repo, work / "champion")
         folder = _build(ner_model_onnx, artifact_store, work)
-        decision = shipping_decision(folder, champion, pages, config.force)
+        decision = shipping_decision(folder, champion, pages, config.force, config.validation_margin)
         champion_version = champion[1]["version"] if champion else ""
         table = decision.table()
         metadata = {
@@ -243,6 +257,7 @@ def ner_model_release(
             "evaluation_pages": len(pages),
             "micro_f1": dg.MetadataValue.json(decision.manifest()["micro_f1"]),
             "validation_micro_f1": dg.MetadataValue.json(decision.manifest()["validation_micro_f1"]),
+            "validation_bar": decision.validation_bar,
             "reference_micro_f1": dg.MetadataValue.json(decision.manifest()["reference_micro_f1"]),
             "labels_from_rules": ", ".join(sorted(decision.rule_labels)) or "none",
             "gap_fill_min_score": _or_never(decision.gap_fill_min_score),
