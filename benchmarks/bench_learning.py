@@ -196,10 +196,14 @@ def shipping_tally(pages: list[tuple[SamplePage, str]]) -> tuple[Tally, str]:
         extractor = built.ner_runtime.load_extractor()
     if isinstance(extractor, ModelExtractor):
         alone = tally_of(ModelExtractor(extractor.model), pages)
+        limit = extractor.model_page_max_uncertainty
+        uncertainties = sorted(p.uncertainty for p in extractor.model.predict_pages([text for _, text in pages]))
+        routed = sum(limit is not None and u <= limit for u in uncertainties)
         note(
             f"{extractor.version}: rules keep {sorted(extractor.rule_labels)}, gap fill "
-            f"{extractor.gap_fill_min_score}, model alone on pages with uncertainty <= "
-            f"{extractor.model_page_max_uncertainty}; the model alone scores {alone.f1()} on these pages"
+            f"{extractor.gap_fill_min_score}, model alone on pages with uncertainty <= {limit} "
+            f"({routed} of {len(pages)} here; their uncertainties {[round(u, 4) for u in uncertainties]}); "
+            f"the model alone scores {alone.f1()} on these pages"
         )
     return tally_of(extractor, pages), getattr(extractor, "version", "rules")
 

@@ -33,15 +33,28 @@ VALIDATION_MARGIN = 0.02
 ROUTING_STEPS = 8  # page-uncertainty thresholds tried for routing, from the evaluation pages' own
 
 
-def routing_thresholds(page_uncertainties: Sequence[float], steps: int = ROUTING_STEPS) -> list[float | None]:
-    """Thresholds under which the model reads a page alone: None (never), then the uncertainties of
-    the evaluation pages at ``steps`` evenly spaced ranks, so the choice follows how sure this
-    model is of the pages it has learnt, whatever its scale."""
+def routing_thresholds(
+    page_uncertainties: Sequence[float], other_uncertainties: Sequence[float] = (), steps: int = ROUTING_STEPS
+) -> list[float | None]:
+    """Thresholds under which the model reads a page alone: None (never), then one above each of the
+    evaluation pages' uncertainties at ``steps`` evenly spaced ranks, so the choice follows how sure
+    this model is of the pages it has learnt, whatever its scale. Each lies midway (geometric)
+    between that page and the next more uncertain page of either set (``other_uncertainties``: the
+    validation pages'): it routes the same pages as the page's own value, so it scores the same,
+    but a new page of a learnt kind, a little less sure than the most uncertain one measured, is
+    not sent back to the rules for a hair's breadth."""
     values = sorted(set(page_uncertainties))
     if not values:
         return [None]
-    picks = sorted({values[round(index * (len(values) - 1) / max(steps - 1, 1))] for index in range(steps)})
-    return [None, *picks]
+    ranked = sorted({values[round(index * (len(values) - 1) / max(steps - 1, 1))] for index in range(steps)})
+    every = sorted({*values, *other_uncertainties})
+    return [None, *(_midway(value, next((u for u in every if u > value), None)) for value in ranked)]
+
+
+def _midway(lower: float, upper: float | None) -> float:
+    if upper is None:
+        return lower
+    return (lower * upper) ** 0.5 if lower > 0 else upper / 2
 
 
 RULES = "rules"

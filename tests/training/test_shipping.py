@@ -1,5 +1,7 @@
 """Which extractor ships: measured on the same pages, per label, against what ships now."""
 
+import pytest
+
 from oceanid_dagster.domain.spans import Span
 from oceanid_dagster.inference.extractors import ModelExtractor, PageEntities
 from oceanid_dagster.inference.runtime import PagePrediction
@@ -243,6 +245,19 @@ def test_the_best_candidate_leaves_most_to_the_rules_among_equals():
 
 def test_routing_thresholds_follow_the_evaluation_pages_uncertainties():
     assert routing_thresholds([]) == [None]
-    assert routing_thresholds([0.3, 0.01, 0.01]) == [None, 0.01, 0.3]
+    assert routing_thresholds([0.3, 0.01, 0.01]) == [None, pytest.approx(0.3**0.5 * 0.1), 0.3]
     many = routing_thresholds([index / 100 for index in range(100)], steps=5)
-    assert many == [None, 0.0, 0.25, 0.5, 0.74, 0.99]
+    assert many == pytest.approx([None, 0.005, (0.25 * 0.26) ** 0.5, (0.5 * 0.51) ** 0.5, (0.74 * 0.75) ** 0.5, 0.99])
+
+
+def test_routing_thresholds_lie_midway_to_the_next_page_of_either_set():
+    """A threshold routes the same measured pages as the page it stands for, so it scores the same,
+    but a new page a little less sure than the most uncertain learnt one still goes to the model."""
+    learnt, unlearnt = [0.001, 0.01], [0.04, 0.5]
+    _, surest, most_uncertain = routing_thresholds(learnt, unlearnt)
+    assert surest == pytest.approx(0.001**0.5 * 0.01**0.5)
+    assert most_uncertain == pytest.approx(0.02)  # midway between 0.01 and 0.04
+    assert all(u <= most_uncertain for u in learnt) and all(u > most_uncertain for u in unlearnt)
+    assert most_uncertain >= 0.015  # a new page of the learnt kind, slightly less sure, is routed
+    assert routing_thresholds([0.1], [0.01, 0.05]) == [None, 0.1]  # no more uncertain page: its own value
+    assert routing_thresholds([0.0], [0.2]) == [None, 0.1]

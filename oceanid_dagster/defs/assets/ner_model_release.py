@@ -157,10 +157,12 @@ def shipping_decision(
             )
         )
     candidates = []
-    uncertainties = [prediction.uncertainty for prediction in model.predict_pages([page.text for page in pages])]
-    combinations = itertools.product(
-        dict.fromkeys([per_label, frozenset(LABEL_NAMES)]), GAP_FILL_SCORES, routing_thresholds(uncertainties)
-    )
+
+    def uncertainties(on) -> list[float]:
+        return [prediction.uncertainty for prediction in model.predict_pages([page.text for page in on])]
+
+    thresholds = routing_thresholds(uncertainties(pages), uncertainties(page_sets["valid"]))
+    combinations = itertools.product(dict.fromkeys([per_label, frozenset(LABEL_NAMES)]), GAP_FILL_SCORES, thresholds)
     for rule_labels, fill, uncertainty in combinations:
         combined = ModelExtractor(
             model,
