@@ -40,6 +40,12 @@ class TrainingConfig(pydantic.BaseModel):
         "model micro F1 0.48 at 5e-5, 0.65 at 2e-4.",
     )
     weight_decay: float = 0.01
+    train_word_embeddings: bool = Field(
+        default=False,
+        description="Frozen by default: on 2 CPU cores (MiniLM-L6, batch 16 x 50 tokens) a step took 0.54 s "
+        "training them and 0.40 s frozen — their 11.7M of the model's 22.7M parameters get a dense gradient "
+        "and an AdamW update every step, although a batch touches a few hundred rows.",
+    )
     warmup_ratio: float = Field(default=0.1, ge=0, lt=1)
     seed: int = 42
     max_steps: int = Field(default=-1, description="> 0: stop after this many steps (overrides epochs).")
@@ -191,6 +197,7 @@ def train_ner_model(
     output_dir = Path(output_dir)
     log(f"base model {base.name} ({base.source}: {base.location}), {torch.get_num_threads()} threads")
     tokenizer, model = load_base(base)
+    model.get_input_embeddings().weight.requires_grad_(config.train_word_embeddings)
     validation = (
         tokenize_dataset(dataset[VALIDATION], tokenizer, config.max_length) if len(dataset[VALIDATION]) else None
     )

@@ -70,3 +70,21 @@ def test_gold_test_examples_are_preferred_for_scoring(documents, tiny_base, tmp_
     result = train_ner_model(dataset, tiny_base, tmp_path, config, log=lambda message: None)
     assert result.eval_split == "gold test"
     assert 0 < result.eval_examples == dataset["test"]["source"].count(GOLD) < len(dataset["test"])
+
+
+def _weights(folder) -> dict[str, torch.Tensor]:
+    return AutoModelForTokenClassification.from_pretrained(folder).base_model.state_dict()
+
+
+def test_word_embeddings_stay_the_base_models_unless_trained(trained, tiny_base, silver_dataset, tmp_path):
+    """Frozen by default (the step is a quarter faster); the encoder and position embeddings still learn."""
+    base, fine_tuned = _weights(tiny_base.location), _weights(trained[0].model_dir)
+    changed = {name for name in base if not torch.equal(base[name], fine_tuned[name])}
+    words = "embeddings.word_embeddings.weight"
+    assert words not in changed
+    assert "embeddings.position_embeddings.weight" in changed
+    assert len(changed) > len(base) / 2
+
+    config = TrainingConfig(max_length=32, max_steps=2, batch_size=8, train_word_embeddings=True)
+    result = train_ner_model(silver_dataset, tiny_base, tmp_path, config, log=lambda message: None)
+    assert not torch.equal(base[words], _weights(result.model_dir)[words])
