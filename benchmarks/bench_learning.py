@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -47,6 +48,7 @@ from oceanid_dagster.samples.text import Ent, Line, SamplePage, build_page
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_GAIN, TARGET_F1 = 0.10, 0.92
+STEP_FINISHED = re.compile(r'Finished execution of step "(\w+)" in ([\w.]*\w)')
 
 
 # --- documents of a new kind ------------------------------------------------------------------
@@ -107,6 +109,8 @@ def oceanid(env: dict, *args: str) -> float:
     if result.returncode:
         raise RuntimeError(f"oceanid {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     note(f"oceanid {' '.join(args)}: {result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ''}")
+    steps = ", ".join(f"{step} {took}" for step, took in STEP_FINISHED.findall(result.stderr))
+    note(f"  steps: {steps or 'none logged'}")
     return time.perf_counter() - started
 
 
