@@ -77,7 +77,7 @@ def _weights(folder) -> dict[str, torch.Tensor]:
 
 
 def test_word_embeddings_stay_the_base_models_unless_trained(trained, tiny_base, silver_dataset, tmp_path):
-    """Frozen by default (the step is a quarter faster); the encoder and position embeddings still learn."""
+    """Frozen by default (a step about a tenth faster); the encoder and position embeddings still learn."""
     base, fine_tuned = _weights(tiny_base.location), _weights(trained[0].model_dir)
     changed = {name for name in base if not torch.equal(base[name], fine_tuned[name])}
     words = "embeddings.word_embeddings.weight"
