@@ -198,10 +198,11 @@ def shipping_tally(pages: list[tuple[SamplePage, str]]) -> tuple[Tally, str]:
 
     with build_resources({"ner_runtime": resources_for_profile()["ner_runtime"]}) as built:
         extractor = built.ner_runtime.load_extractor()
+    found = extractor.extract_pages([text for _, text in pages])
     if isinstance(extractor, ModelExtractor):
         alone = tally_of(ModelExtractor(extractor.model), pages)
         limit = extractor.model_page_max_uncertainty
-        uncertainties = sorted(p.uncertainty for p in extractor.model.predict_pages([text for _, text in pages]))
+        uncertainties = sorted(entities.uncertainty for entities in found)
         routed = sum(limit is not None and u <= limit for u in uncertainties)
         note(
             f"{extractor.version}: rules keep {sorted(extractor.rule_labels)}, gap fill "
@@ -209,12 +210,16 @@ def shipping_tally(pages: list[tuple[SamplePage, str]]) -> tuple[Tally, str]:
             f"({routed} of {len(pages)} here; their uncertainties {[round(u, 4) for u in uncertainties]}); "
             f"the model alone scores {alone.f1()} on these pages"
         )
-    return tally_of(extractor, pages), getattr(extractor, "version", "rules")
+    return tally_found(pages, found), getattr(extractor, "version", "rules")
 
 
 def tally_of(extractor, pages: list[tuple[SamplePage, str]]) -> Tally:
+    return tally_found(pages, extractor.extract_pages([text for _, text in pages]))
+
+
+def tally_found(pages: list[tuple[SamplePage, str]], found) -> Tally:
     tally = Tally()
-    for (gold, text), entities in zip(pages, extractor.extract_pages([text for _, text in pages])):
+    for (gold, text), entities in zip(pages, found, strict=True):
         tally.add(gold, text, entities.spans)
     return tally
 
