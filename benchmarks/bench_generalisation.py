@@ -29,12 +29,13 @@ Figures ``generalisation.<silver>.<pages>.<text|scan>.<extractor>.micro_f1`` and
 ``...identifiers_f1`` (IMO, MMSI, IRCS), per label for the model alone, the rules and the shipping
 extractor, the text-minus-scan gap, and ``generalisation.<silver>.training_seconds``.
 
-    .venv/bin/python -m benchmarks.bench_generalisation [--silver classic varied]
+    .venv/bin/python -m benchmarks.bench_generalisation [--silver classic varied] [--training "" frozen_layers=2]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import tempfile
 import time
@@ -49,6 +50,7 @@ from oceanid_dagster.training.reference import (
     load_reference_page,
     reference_page_paths,
 )
+from oceanid_dagster.training.trainer import TrainingConfig
 
 IDENTIFIERS = frozenset({"IMO", "MMSI", "IRCS"})
 HELD_OUT_DIR = Path(__file__).with_name("held_out_pages")
@@ -64,18 +66,18 @@ def silver(kind: str, records: list[dict], documents: int, seed: int, ocr_share:
     return silver_documents(records, documents, seed, ocr_share)
 
 
-def trained_release(pages, work: Path) -> tuple[Path, float]:
+def trained_release(pages, work: Path, training: TrainingConfig) -> tuple[Path, float]:
     """The release folder (fp32) of a model trained on ``pages`` with the chain's defaults."""
     from oceanid_dagster.defs.assets.ner_training_dataset import NerDatasetConfig
     from oceanid_dagster.training.base_models import offline_base_model
     from oceanid_dagster.training.dataset import build_dataset
     from oceanid_dagster.training.onnx_export import export_onnx
     from oceanid_dagster.training.release import build_release
-    from oceanid_dagster.training.trainer import TrainingConfig, train_ner_model
+    from oceanid_dagster.training.trainer import train_ner_model
 
     defaults = NerDatasetConfig()
     dataset = build_dataset(pages, max_words=defaults.max_words, gold_repeats=defaults.gold_repeats)
-    result = train_ner_model(dataset, offline_base_model(), work / "train", TrainingConfig(), log=note)
+    result = train_ner_model(dataset, offline_base_model(), work / "train", training, log=note)
     fp32 = export_onnx(result.model_dir, work / "onnx")
     release = build_release(
         result.model_dir, fp32, None, result.metrics, result.base_model, "bench-generalisation", work / "releases"
@@ -133,6 +135,14 @@ def main() -> None:
     parser.add_argument("--ocr-share", type=float, default=0.25)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-handwritten", dest="handwritten", action="store_false", help="train on silver pages only")
+    parser.add_argument(
+        "--training",
+        nargs="+",
+        default=[""],
+        metavar="KEY=VALUE,...",
+        help="training variants to compare, each TrainingConfig fields over the defaults ('' = the defaults), "
+        "e.g. '' frozen_layers=2 epochs=2,frozen_layers=1",
+    )
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -143,17 +153,23 @@ def main() -> None:
     readings = {name: read_page_set(folder) for name, folder in PAGE_SETS.items()}
     records = load_sample_registry()
     handwritten = handwritten_pages(reference_pages()) if args.handwritten else []
-    for silver_kind in args.silver:
+    for silver_kind, variant in itertools.product(args.silver, args.training):
         pages = silver_pages(silver(silver_kind, records, args.documents, args.seed, args.ocr_share)) + handwritten
-        kind = silver_kind if args.handwritten else f"{silver_kind}_only"
+        kind = (silver_kind if args.handwritten else f"{silver_kind}_only") + (f"+{variant}" if variant else "")
         with tempfile.TemporaryDirectory(prefix="bench-generalisation-") as work:
             started = time.perf_counter()
-            release, training_seconds = trained_release(pages, Path(work))
+            release, training_seconds = trained_release(pages, Path(work), training_config(variant))
             emit(f"generalisation.{kind}.training_seconds", training_seconds, "s", 300.0)
             emit(f"generalisation.{kind}.chain_seconds", time.perf_counter() - started, "s")
             for name, extractor in extractors(release, evaluation_pages(pages)).items():
                 for page_set, set_readings in readings.items():
                     report(f"generalisation.{kind}.{page_set}", name, extractor, set_readings)
+
+
+def training_config(variant: str) -> TrainingConfig:
+    """``TrainingConfig`` with ``key=value`` pairs (comma-separated) over its defaults."""
+    fields = dict(pair.split("=", 1) for pair in variant.split(",") if pair)
+    return TrainingConfig.model_validate(fields)
 
 
 def read_page_set(folder: Path) -> dict[str, list[tuple[ReferencePage, str]]]:

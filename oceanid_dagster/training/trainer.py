@@ -46,6 +46,12 @@ class TrainingConfig(pydantic.BaseModel):
         "took 0.59 s training them and 0.52 s frozen — their 11.7M of the model's 22.7M parameters get a dense "
         "gradient and an AdamW update every step, although a batch touches a few hundred rows.",
     )
+    frozen_layers: int = Field(
+        default=0,
+        ge=0,
+        description="The embeddings and this many of the encoder's lowest layers keep the base's weights: no "
+        "gradient flows below the first trained layer, so their backward pass is skipped.",
+    )
     warmup_ratio: float = Field(default=0.1, ge=0, lt=1)
     seed: int = 42
     max_steps: int = Field(default=-1, description="> 0: stop after this many steps (overrides epochs).")
@@ -53,6 +59,12 @@ class TrainingConfig(pydantic.BaseModel):
         default=0.02, gt=0, description="< 1: a fraction of the total steps (about 50 loss points)."
     )
     torch_threads: int | None = Field(default=None, description="None: every core this process may use.")
+
+    @pydantic.model_validator(mode="after")
+    def _embeddings_trained_or_frozen(self) -> TrainingConfig:
+        if self.frozen_layers and self.train_word_embeddings:
+            raise ValueError("frozen_layers keeps every embedding frozen: train_word_embeddings must be false")
+        return self
 
 
 @dataclass
@@ -171,6 +183,31 @@ def load_base(base: BaseModel):
     return tokenizer, model
 
 
+def encoder_layers(model):
+    """The encoder's transformer blocks, lowest first (BERT-like and DistilBERT-like bases)."""
+    base = model.base_model
+    for path in (("encoder", "layer"), ("transformer", "layer")):
+        module = base
+        for name in path:
+            module = getattr(module, name, None)
+        if module is not None:
+            return list(module)
+    raise ValueError(f"{type(model).__name__}: no encoder layers found to freeze")
+
+
+def freeze_lower_layers(model, config: TrainingConfig) -> None:
+    """The word embeddings (unless trained) and, with ``frozen_layers``, every embedding and the lowest layers."""
+    model.get_input_embeddings().weight.requires_grad_(config.train_word_embeddings)
+    if not config.frozen_layers:
+        return
+    layers = encoder_layers(model)
+    if config.frozen_layers >= len(layers):
+        raise ValueError(f"frozen_layers {config.frozen_layers}: the base has {len(layers)} layers, one must train")
+    model.base_model.embeddings.requires_grad_(False)
+    for layer in layers[: config.frozen_layers]:
+        layer.requires_grad_(False)
+
+
 def score(trainer, examples, tokenizer, max_length: int) -> dict[str, Any]:
     """seqeval scores of the trainer's model on ``examples`` (word level: first sub-tokens only)."""
     prediction = trainer.predict(tokenize_dataset(examples, tokenizer, max_length))
@@ -197,7 +234,7 @@ def train_ner_model(
     output_dir = Path(output_dir)
     log(f"base model {base.name} ({base.source}: {base.location}), {torch.get_num_threads()} threads")
     tokenizer, model = load_base(base)
-    model.get_input_embeddings().weight.requires_grad_(config.train_word_embeddings)
+    freeze_lower_layers(model, config)
     validation = (
         tokenize_dataset(dataset[VALIDATION], tokenizer, config.max_length) if len(dataset[VALIDATION]) else None
     )
