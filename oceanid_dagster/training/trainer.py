@@ -50,7 +50,18 @@ class TrainingConfig(pydantic.BaseModel):
         default=0,
         ge=0,
         description="The embeddings and this many of the encoder's lowest layers keep the base's weights: no "
-        "gradient flows below the first trained layer, so their backward pass is skipped.",
+        "gradient flows below the first trained layer, so their backward pass is skipped. Measured (MiniLM-L6, 2 "
+        "cores, bench_generalisation held-out pages): 0 layers 354 s, model alone micro F1 0.781; 2 layers 296 s, "
+        "0.635; 3 layers 238 s, 0.579 — faster, but the model loses what the shipping extractor needs from it.",
+    )
+    attention_dropout: float | None = Field(
+        default=0.0,
+        ge=0,
+        lt=1,
+        description="Dropout on the attention probabilities (None: the base's own, 0.1 for BERT and DistilBERT). "
+        "Off by default: with it, PyTorch's scaled-dot-product attention on CPU leaves its fused kernel for the "
+        "unfused one and draws a mask over every head's length x length matrix — measured on 2 cores (MiniLM-L6, "
+        "batch 16, group_by_length), 0.72 s a step with it, 0.55 s without.",
     )
     warmup_ratio: float = Field(default=0.1, ge=0, lt=1)
     seed: int = 42
@@ -170,16 +181,26 @@ def loss_history(log_history: list[dict[str, Any]]) -> list[tuple[int, float]]:
     return [(int(entry["step"]), float(entry["loss"])) for entry in log_history if "loss" in entry and "step" in entry]
 
 
-def load_base(base: BaseModel):
-    """``(tokenizer, model)``: the base's fast tokenizer and a token-classification head sized by the label schema."""
-    from transformers import AutoModelForTokenClassification, AutoTokenizer
+# What each architecture calls its attention-probability dropout (BERT-like, DistilBERT-like).
+ATTENTION_DROPOUT_FIELDS = ("attention_probs_dropout_prob", "attention_dropout")
+
+
+def load_base(base: BaseModel, attention_dropout: float | None = None):
+    """``(tokenizer, model)``: the base's fast tokenizer and a token-classification head sized by the label
+    schema; ``attention_dropout`` replaces the base's own where given."""
+    from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(base.location)
     if not tokenizer.is_fast:
         raise ValueError(f"base model {base.name}: word alignment needs a fast tokenizer")
-    model = AutoModelForTokenClassification.from_pretrained(
-        base.location, num_labels=NUM_BIO_TAGS, id2label=ID2LABEL, label2id=LABEL2ID
-    )
+    config = AutoConfig.from_pretrained(base.location, num_labels=NUM_BIO_TAGS, id2label=ID2LABEL, label2id=LABEL2ID)
+    if attention_dropout is not None:
+        fields = [name for name in ATTENTION_DROPOUT_FIELDS if hasattr(config, name)]
+        if not fields:
+            raise ValueError(f"base model {base.name}: no attention dropout setting in its {type(config).__name__}")
+        for name in fields:
+            setattr(config, name, attention_dropout)
+    model = AutoModelForTokenClassification.from_pretrained(base.location, config=config)
     return tokenizer, model
 
 
@@ -233,7 +254,7 @@ def train_ner_model(
     torch.set_num_threads(config.torch_threads or available_cores())
     output_dir = Path(output_dir)
     log(f"base model {base.name} ({base.source}: {base.location}), {torch.get_num_threads()} threads")
-    tokenizer, model = load_base(base)
+    tokenizer, model = load_base(base, config.attention_dropout)
     freeze_lower_layers(model, config)
     validation = (
         tokenize_dataset(dataset[VALIDATION], tokenizer, config.max_length) if len(dataset[VALIDATION]) else None

@@ -9,7 +9,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer, DataCol
 from oceanid_dagster.domain.labels import ID2LABEL, LABEL_NAMES
 from oceanid_dagster.training.dataset import GOLD, build_dataset, hash_split, silver_pages
 from oceanid_dagster.training.metrics import PER_LABEL_COLUMNS, entity_metrics, tags_from_predictions
-from oceanid_dagster.training.trainer import TrainingConfig, tokenize_dataset, train_ner_model
+from oceanid_dagster.training.trainer import TrainingConfig, encoder_layers, tokenize_dataset, train_ner_model
 
 FAST = TrainingConfig(max_length=64, epochs=3, batch_size=8, learning_rate=3e-3, warmup_ratio=0.0, logging_steps=1)
 
@@ -88,3 +88,31 @@ def test_word_embeddings_stay_the_base_models_unless_trained(trained, tiny_base,
     config = TrainingConfig(max_length=32, max_steps=2, batch_size=8, train_word_embeddings=True)
     result = train_ner_model(silver_dataset, tiny_base, tmp_path, config, log=lambda message: None)
     assert not torch.equal(base[words], _weights(result.model_dir)[words])
+
+
+def test_frozen_layers_keep_the_bases_embeddings_and_lowest_layers(tiny_base, silver_dataset, tmp_path):
+    """No gradient reaches below the first trained layer: embeddings and the frozen layers are the base's."""
+    config = TrainingConfig(max_length=32, max_steps=2, batch_size=8, learning_rate=1e-2, frozen_layers=1)
+    result = train_ner_model(silver_dataset, tiny_base, tmp_path, config, log=lambda message: None)
+    base, fine_tuned = _weights(tiny_base.location), _weights(result.model_dir)
+    changed = {name for name in base if not torch.equal(base[name], fine_tuned[name])}
+    assert not {name for name in changed if name.startswith(("embeddings.", "transformer.layer.0."))}
+    assert {name for name in base if name.startswith("transformer.layer.1.")} <= changed
+
+
+def test_frozen_layers_leave_a_layer_to_train_and_the_embeddings_frozen(tiny_base, silver_dataset, tmp_path):
+    layers = AutoModelForTokenClassification.from_pretrained(tiny_base.location).config.num_hidden_layers
+    config = TrainingConfig(max_length=32, max_steps=1, batch_size=8, frozen_layers=layers)
+    with pytest.raises(ValueError, match=f"frozen_layers {layers}: the base has {layers} layers"):
+        train_ner_model(silver_dataset, tiny_base, tmp_path, config, log=lambda message: None)
+    with pytest.raises(ValueError, match="train_word_embeddings must be false"):
+        TrainingConfig(frozen_layers=1, train_word_embeddings=True)
+
+
+def test_encoder_layers_of_bert_and_distilbert_bases_lowest_first(tiny_base):
+    from transformers import BertConfig, BertForTokenClassification
+
+    bert = BertForTokenClassification(BertConfig(hidden_size=32, num_hidden_layers=3, num_attention_heads=2))
+    assert encoder_layers(bert) == list(bert.bert.encoder.layer)
+    distilbert = AutoModelForTokenClassification.from_pretrained(tiny_base.location)
+    assert encoder_layers(distilbert) == list(distilbert.distilbert.transformer.layer)
