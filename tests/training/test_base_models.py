@@ -30,6 +30,18 @@ def test_offline_default_is_the_packaged_minilm_with_a_classification_head():
     assert tokenizer.tokenize("TAISEI MARU") == ["tai", "##sei", "maru"]  # the pretrained uncased vocabulary
 
 
+def test_attention_dropout_replaces_the_bases_own_in_bert_and_distilbert(tiny_base):
+    """Training sets it to 0 by default (its CPU attention kernel stays fused); None keeps the base's."""
+    _, bert = load_base(offline_base_model(), attention_dropout=0.0)
+    assert {layer.attention.self.dropout_prob for layer in bert.bert.encoder.layer} == {0.0}
+    assert bert.config.hidden_dropout_prob == 0.1  # only the attention probabilities'
+    _, distilbert = load_base(tiny_base, attention_dropout=0.0)
+    assert distilbert.config.attention_dropout == 0.0
+    assert {layer.attention.dropout.p for layer in distilbert.distilbert.transformer.layer} == {0.0}
+    _, kept = load_base(tiny_base)
+    assert kept.config.attention_dropout == 0.1
+
+
 def test_hub_offline_setting_means_unreachable(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     assert hub_is_reachable() is False
