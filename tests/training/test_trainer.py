@@ -11,7 +11,17 @@ from oceanid_dagster.training.dataset import GOLD, build_dataset, hash_split, si
 from oceanid_dagster.training.metrics import PER_LABEL_COLUMNS, entity_metrics, tags_from_predictions
 from oceanid_dagster.training.trainer import TrainingConfig, encoder_layers, tokenize_dataset, train_ner_model
 
-FAST = TrainingConfig(max_length=64, epochs=3, batch_size=8, learning_rate=3e-3, warmup_ratio=0.0, logging_steps=1)
+# Settings for the tiny random 2-layer base, which learns fastest with its own attention dropout (last-6-step loss
+# 0.59 of the first 6 with it, 0.66 without); the pretrained base's default (off) is measured in bench_generalisation.
+FAST = TrainingConfig(
+    max_length=64,
+    epochs=3,
+    batch_size=8,
+    learning_rate=3e-3,
+    warmup_ratio=0.0,
+    logging_steps=1,
+    attention_dropout=None,
+)
 
 
 @pytest.fixture(scope="module")
