@@ -1,5 +1,5 @@
 """End to end: 1,000 three-page text PDFs dropped into the uploads folder at once, with the real
-``dagster dev`` (daemon, sensors, automation, backfill, run workers) running, until every document has its
+``dagster dev`` (daemon, sensors, run queue, run workers) running, until every document has its
 ``raw_ocr`` and ``entities`` rows.
 
 Baseline: the pure compute of the same documents in one process without Dagster (the OCR
@@ -24,6 +24,7 @@ from benchmarks.dagster_dev import DagsterDev, copy_into, process_tree, rss_byte
 from benchmarks.report import emit, note
 from devtools.postgres import LocalPostgres
 from devtools.services import free_port
+from oceanid_dagster.defs.partitions import PARTITION_RANGE_START_TAG
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
 from oceanid_dagster.domain.gazetteer import Gazetteer
 from oceanid_dagster.inference.extractors import RuleExtractor
@@ -84,7 +85,7 @@ def all_documents_done(dev: DagsterDev, count: int) -> bool:
     """Every document processed with raw_ocr and entities rows, and the ingestion runs finished."""
     with dev.instance() as instance:
         runs = instance.get_runs(limit=20)
-        ingestion_finished = any(run.is_finished and run.tags.get("dagster/backfill") for run in runs)
+        ingestion_finished = any(run.is_finished and is_ingestion_run(run) for run in runs)
         if not ingestion_finished or not all(run.is_finished for run in runs):
             return False
     counts = dev.warehouse().query(
@@ -101,13 +102,18 @@ def all_documents_done(dev: DagsterDev, count: int) -> bool:
     return counts["processed"] == count and counts["with_pages"] == count and counts["with_entities"] == count
 
 
+def is_ingestion_run(run) -> bool:
+    """A run over a range of document partitions (registration runs are unpartitioned)."""
+    return PARTITION_RANGE_START_TAG in run.tags
+
+
 def run_phases(dev: DagsterDev, dropped_at: float) -> dict[str, float]:
-    """Where the time went: files dropped → registration run (sensor) → ingestion run (automation's
-    backfill) → each step of both."""
+    """Where the time went: files dropped → registration run (upload_sensor) → ingestion run
+    (ingestion_sensor) → each step of both."""
     with dev.instance() as instance:
         runs = instance.get_runs()
-        ingestion = [run for run in runs if run.tags.get("dagster/backfill")]
-        registration = [run for run in runs if not run.tags.get("dagster/backfill")]
+        ingestion = [run for run in runs if is_ingestion_run(run)]
+        registration = [run for run in runs if not is_ingestion_run(run)]
         if not ingestion or not registration:
             raise RuntimeError(f"expected registration and ingestion runs, got {len(runs)} runs")
         first, last = (instance.get_run_record_by_id(run.run_id) for run in (registration[-1], ingestion[0]))

@@ -120,17 +120,15 @@ def test_new_and_re_extracted_pages_go_to_argilla_where_it_is_configured(instanc
     assert requested(ticks.at(NIGHT + timedelta(minutes=2))) == set(), "once"
 
 
-def test_an_ingestion_run_that_failed_is_not_launched_again_by_automation(definitions, instance):
-    """A killed or failed run is retried by the instance (run retries); automation does not start a
-    second one beside it."""
+def test_new_documents_are_left_to_ingestion_sensor_and_never_launched_by_automation(definitions, instance):
+    """ingestion_sensor launches the run over new partitions; automation launching them too would ingest
+    each document twice, and a killed or failed run is retried by the instance (run retries)."""
     ticks = Ticks(definitions, instance)
     ticks.at(NIGHT)
     instance.add_dynamic_partitions("documents", ["doc-a"])
     instance.report_runless_asset_event(dg.AssetMaterialization("uploaded_files"))
-    new = ticks.at(NIGHT + timedelta(minutes=1))
-    assert requested(new) == {"documents", "raw_ocr", "extracted_entities"}
+    assert requested(ticks.at(NIGHT + timedelta(minutes=1))) == set()
 
-    # the run read the document, then died in raw_ocr
+    # a run read the document, then died in raw_ocr
     instance.report_runless_asset_event(dg.AssetMaterialization("documents", partition="doc-a"))
     assert requested(ticks.at(NIGHT + timedelta(minutes=2))) == set()
-    assert requested(ticks.at(NIGHT + timedelta(minutes=3))) == set()

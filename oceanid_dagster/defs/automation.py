@@ -1,7 +1,7 @@
 """When things run on their own: declarative automation conditions, and the sensor that evaluates them.
 
-* ingestion: the partitions ``uploaded_files`` adds are read by ``documents`` → ``raw_ocr`` →
-  ``extracted_entities`` (→ ``argilla_records`` where Argilla is configured), as one backfill run;
+* ingestion is not here: ``ingestion_sensor`` launches the run over the partitions ``uploaded_files``
+  adds itself (automation would hand them to a backfill, a daemon tick later);
 * the training chain every night: ``ner_training_dataset`` on a cron (``OCEANID_TRAINING_CRON``,
   default 02:00 UTC), with model → ONNX → release in the same run (the release only once the
   ONNX export's blocking checks passed);
@@ -12,7 +12,8 @@
 * a new release (a new data version of ``ner_model_release``) re-extracts every document already
   extracted, and re-suggests its pages in Argilla where Argilla is configured.
 
-Hand-written sensors remain only for outside systems: ``upload_sensor`` and ``annotation_sensor``.
+Hand-written sensors remain for outside systems (``upload_sensor``, ``annotation_sensor``) and for
+the one launch that cannot wait for a backfill daemon tick (``ingestion_sensor``).
 """
 
 from __future__ import annotations
@@ -83,10 +84,6 @@ RE_EXTRACT_ON_RELEASE = redone_after(
     "ner_model_release", dg.AutomationCondition.data_version_changed(), "new ner_model_release"
 )
 CURATED_PROMOTION = on_cron_tick(promotion_cron(), "curated store promotion")
-READ_AFTER_DOCUMENTS = with_upstream("documents")
-EXTRACT_AFTER_READING_OR_RELEASE = (with_upstream("raw_ocr") | RE_EXTRACT_ON_RELEASE).with_label(
-    "with raw_ocr, or a new release"
-)
 # New and re-extracted pages go to Argilla (where it is configured).
 SUGGEST_AFTER_EXTRACTION = with_upstream("extracted_entities")
 
@@ -95,6 +92,6 @@ automation_sensor = dg.AutomationConditionSensorDefinition(
     target=dg.AssetSelection.all(),
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=15,
-    description="Evaluates the assets' automation conditions: ingestion of new documents, nightly training, "
+    description="Evaluates the assets' automation conditions: nightly training, "
     "registry refresh and linking, re-extraction and re-suggestion when a new model release lands.",
 )

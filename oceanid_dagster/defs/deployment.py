@@ -39,3 +39,11 @@ def executor_for_profile(profile: str):
     from dagster_k8s import k8s_job_executor
 
     return k8s_job_executor.configured({"max_concurrent": 4})
+
+
+def run_config_in_one_process(profile: str) -> dict[str, Any]:
+    """Run config that runs every step of a run in its run worker, where the executor allows it
+    (Dagster's default executor; not ``k8s_job_executor``, which gives each step its own pod)."""
+    if executor_for_profile(profile) is not None:
+        return {}
+    return {"execution": {"config": {"in_process": {}}}}

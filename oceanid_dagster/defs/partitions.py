@@ -5,8 +5,8 @@ import dagster as dg
 # The key is the document id (16 hex of the content's SHA-256).
 documents_partitions = dg.DynamicPartitionsDefinition(name="documents")
 
-# A run over several documents at once (as a single-run backfill makes it): keys from start to end,
-# in the order they were added. For runs launched outside the daemon (the CLI, tests, benchmarks).
+# A run over several documents at once (as ingestion_sensor asks for it, like a single-run backfill):
+# keys from start to end, in the order they were added.
 PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
 PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
 

@@ -53,7 +53,7 @@ def with_argilla(resources: dict, argilla: ArgillaResource) -> dict:
 
 
 def push_records(instance, resources: dict, argilla: ArgillaResource, document_ids: list[str], raise_on_error=True):
-    """One run over the batch, as a single-run backfill does."""
+    """One run over the batch, as ingestion_sensor (or a single-run backfill) launches it."""
     return materialize(
         ANNOTATION_ASSETS,
         instance=instance,

@@ -85,9 +85,14 @@ def test_sensor_ingests_dropped_pdfs_through_the_daemon(dagster_dev, monkeypatch
             return runs if len(runs) == 2 and all(run.is_finished for run in runs) else None
 
         ingestion, registration = wait_until(finished_runs, 120, "the runs to finish", log)
-        # four files arriving together: one registration run, then one ingestion run (a single-run backfill)
+        # four files arriving together: one registration run, then one ingestion run over their partitions
         assert [step.step_key for step in instance.get_run_step_stats(registration.run_id)] == ["uploaded_files"]
         assert registration.tags["dagster/sensor_name"] == "upload_sensor"
-        assert ingestion.tags.get("dagster/backfill"), "launched by automation for the new partitions"
+        assert ingestion.tags["dagster/sensor_name"] == "ingestion_sensor"
+        assert int(ingestion.tags["oceanid/documents"]) == 4
+        assert ingestion.run_config["execution"] == {"config": {"in_process": {}}}, "steps in the run worker"
+        stages = ["documents", "raw_ocr", "extracted_entities"]
+        steps = [step.step_key for step in instance.get_run_step_stats(ingestion.run_id)]
+        assert [step for step in steps if step in stages] == stages
         assert {run.status for run in (ingestion, registration)} == {DagsterRunStatus.SUCCESS}
         assert len(instance.get_runs()) == 2

@@ -1,4 +1,4 @@
-"""Faults around the real daemon (``dagster dev``: sensors, automation, backfills, run workers): a run worker
+"""Faults around the real daemon (``dagster dev``: sensors, run queue, run retries, run workers): a run worker
 killed with SIGKILL mid-batch, and the daemon stopped while files keep arriving. Each ends with
 every document processed exactly once: row counts per document equal a clean run's, and each
 partition materialised once per asset."""
@@ -9,9 +9,9 @@ from collections import Counter
 
 import pytest
 from dagster import AssetKey, DagsterRunStatus
-from dagster._core.execution.backfill import BulkActionStatus
 
 from benchmarks.dagster_dev import DagsterDev, copy_into, process_tree
+from oceanid_dagster.defs.partitions import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
 from tests.faults.conftest import clean_run_counts, sample_pdfs, scanned_pdfs, statuses, stored_counts
 
 pytestmark = pytest.mark.e2e
@@ -58,7 +58,7 @@ def materializations_per_partition(dev: DagsterDev) -> dict[str, set[int]]:
         }
 
 
-def test_a_run_killed_mid_batch_is_retried_within_its_backfill_exactly_once(dagster_dev: DagsterDev):
+def test_a_run_killed_mid_batch_is_retried_over_the_same_documents_exactly_once(dagster_dev: DagsterDev):
     dev = dagster_dev
     pdfs = {**sample_pdfs(5, seed=91), **scanned_pdfs(1, seed=92)}  # the scan keeps raw_ocr busy
     expected = clean_run_counts(pdfs)
@@ -66,27 +66,22 @@ def test_a_run_killed_mid_batch_is_retried_within_its_backfill_exactly_once(dags
     copy_into(dev.uploads, pdfs)
 
     run_id = dev.wait_until(lambda: step_running(dev, "raw_ocr"), 120, "raw_ocr to start", poll_s=0.2)
-    assert kill_run_workers(dev) >= 2, "the run worker and its raw_ocr step process"
+    assert kill_run_workers(dev) >= 1, "the run worker, in whose process raw_ocr runs"
     assert list(statuses(dev.warehouse()).values()).count("processed") == 0
     dev.stop()
     dev.start()
 
-    # deploy/local/dagster.yaml retries a run whose worker crashed (run_retries), inside its backfill
+    # deploy/local/dagster.yaml retries a run whose worker crashed (run_retries), over the same partitions
     # (successful runs: the registration run, then the retry)
     dev.wait_until(lambda: ingestion_done(dev, len(pdfs), successful_runs=2), 240, "the automatic retry")
 
     with dev.instance() as instance:
         killed = instance.get_run_by_id(run_id)
-        [retry] = [run for run in backfill_runs(instance) if run.run_id != run_id]
-        [backfill] = instance.get_backfills()
-        dev.wait_until(
-            lambda: instance.get_backfill(backfill.backfill_id).status == BulkActionStatus.COMPLETED_SUCCESS,
-            60,
-            "the backfill",
-        )
+        [retry] = [run for run in ingestion_runs(instance) if run.run_id != run_id]
     assert killed.status == DagsterRunStatus.FAILURE
     assert retry.status == DagsterRunStatus.SUCCESS and retry.tags["dagster/retry_number"] == "1"
-    assert retry.tags["dagster/backfill"] == killed.tags["dagster/backfill"] == backfill.backfill_id
+    assert retry.tags["dagster/parent_run_id"] == run_id
+    assert partition_range(retry) == partition_range(killed)
     assert stored_counts(dev.warehouse()) == expected
     assert materializations_per_partition(dev) == {"documents": {1}, "raw_ocr": {1}, "extracted_entities": {1}}
 
@@ -105,9 +100,9 @@ def test_files_arriving_while_the_daemon_is_stopped_are_processed_once(dagster_d
     dev.wait_until(lambda: ingestion_done(dev, 7, successful_runs=4) and no_run_in_flight(dev), 240, "the new files")
 
     with dev.instance() as instance:
-        runs, ingestion_runs = instance.get_runs(), backfill_runs(instance)
+        runs, ingestion = instance.get_runs(), ingestion_runs(instance)
     assert [run.status for run in runs] == [DagsterRunStatus.SUCCESS] * 4, "registration + ingestion per batch"
-    assert len(ingestion_runs) == 2, "one ingestion run per batch, none repeated"
+    assert len(ingestion) == 2, "one ingestion run per batch, none repeated"
     assert stored_counts(dev.warehouse()) == clean_run_counts({**before, **while_stopped})
     assert materializations_per_partition(dev) == {"documents": {1}, "raw_ocr": {1}, "extracted_entities": {1}}
     assert dev.warehouse().query("SELECT count(*) AS n FROM documents") == [{"n": 7}], (
@@ -115,9 +110,13 @@ def test_files_arriving_while_the_daemon_is_stopped_are_processed_once(dagster_d
     )
 
 
-def backfill_runs(instance) -> list:
-    """The ingestion runs: automation launches them as single-run backfills of the new partitions."""
-    return [run for run in instance.get_runs() if run.tags.get("dagster/backfill")]
+def ingestion_runs(instance) -> list:
+    """The ingestion runs: ingestion_sensor launches one over each range of new partitions."""
+    return [run for run in instance.get_runs() if PARTITION_RANGE_START_TAG in run.tags]
+
+
+def partition_range(run) -> tuple[str, str]:
+    return run.tags[PARTITION_RANGE_START_TAG], run.tags[PARTITION_RANGE_END_TAG]
 
 
 def no_run_in_flight(dev: DagsterDev) -> bool:

@@ -1,5 +1,5 @@
 """A poisoned batch: one corrupt file among 100 small PDFs in one batched run (the single run a
-sensor backfill makes, here through ``materialize``): 99 processed, one failed with its reason."""
+ingestion sensor launches, here through ``materialize``): 99 processed, one failed with its reason."""
 
 from __future__ import annotations
 

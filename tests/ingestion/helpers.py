@@ -39,7 +39,7 @@ def register(resources: dict, instance, paths: list[Path]) -> list[str]:
 
 
 def run_batch(instance, resources: dict, document_ids: list[str], selection=None):
-    """One run over the whole batch, as the single-run backfill automation launches for new documents."""
+    """One run over the whole batch, as ingestion_sensor launches for new documents."""
     return materialize(
         INGESTION,
         instance=instance,

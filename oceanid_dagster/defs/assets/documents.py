@@ -24,8 +24,7 @@ from oceanid_dagster.reading.pdf import page_count
     group_name="ingestion",
     kinds={"pdf", "duckdb"},
     code_version=source_version("defs/assets/documents.py", "reading/pdf.py"),
-    # New partitions (registered by uploaded_files) start the ingestion run; the later stages follow.
-    automation_condition=dg.AutomationCondition.on_missing(),
+    # New partitions (registered by uploaded_files) are ingested by ingestion_sensor's runs.
     description="Registered vessel documents, one partition per document id: each is checked to be still "
     "there with the same bytes, within the size and page limits, and to open as a PDF.",
 )

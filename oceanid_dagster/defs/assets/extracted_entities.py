@@ -14,7 +14,7 @@ from oceanid_dagster.defs.assets.batch import (
 )
 from oceanid_dagster.defs.assets.raw_ocr import raw_ocr
 from oceanid_dagster.defs.assets.span_checks import span_text_check
-from oceanid_dagster.defs.automation import EXTRACT_AFTER_READING_OR_RELEASE
+from oceanid_dagster.defs.automation import RE_EXTRACT_ON_RELEASE
 from oceanid_dagster.defs.metadata import markdown_table
 from oceanid_dagster.defs.partitions import documents_partitions
 from oceanid_dagster.defs.resources.ner_runtime import NerRuntimeResource
@@ -80,7 +80,7 @@ def prediction_row(document_id: str, page: dict, found: PageEntities, extractor:
     kinds={"onnx", "duckdb"},
     # The rules' version; the release's revision arrives as the data version of ner_model_release.
     code_version=rules_version(),
-    automation_condition=EXTRACT_AFTER_READING_OR_RELEASE,
+    automation_condition=RE_EXTRACT_ON_RELEASE,
     description="Vessel entities per page (label, char offsets, confidence, source, model version): the "
     "latest released NER model, or the rule-based bootstrap extractor before the first release. "
     "A new release re-extracts every document already extracted.",

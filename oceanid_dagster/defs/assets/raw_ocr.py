@@ -13,7 +13,6 @@ from oceanid_dagster.defs.assets.batch import (
     registered_bytes,
 )
 from oceanid_dagster.defs.assets.documents import documents
-from oceanid_dagster.defs.automation import READ_AFTER_DOCUMENTS
 from oceanid_dagster.defs.metadata import markdown_table
 from oceanid_dagster.defs.partitions import documents_partitions
 from oceanid_dagster.defs.resources.document_store import DocumentStoreResource
@@ -51,7 +50,6 @@ def page_rows(document_id: str, pages: list[PageText], engines: dict[str, str] |
     kinds={"tesseract", "duckdb"},
     # The readers and the OCR settings' defaults: a change re-reads pages differently.
     code_version=source_version("reading/pdf.py", "defs/resources/ocr_engine.py"),
-    automation_condition=READ_AFTER_DOCUMENTS,
     description="One row per page: the PDF text layer where it is usable, tesseract (or the remote OCR "
     "engine) for scanned pages, with the method and a confidence.",
 )

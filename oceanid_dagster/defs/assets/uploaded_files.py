@@ -2,8 +2,8 @@
 
 The sensor only lists the store; this run reads each file once (streamed: a large file or an S3
 object never sits in memory), names its document by the content hash, writes the ``documents``
-row of each new content and adds its partition. The new partitions are then ingested by
-automation (``documents`` on new partitions, the later stages after it), as one run.
+row of each new content and adds its partition. ``ingestion_sensor`` then ingests the new
+partitions (``documents`` → ``raw_ocr`` → ``extracted_entities``) in one run.
 """
 
 import dagster as dg

@@ -2,7 +2,7 @@
 
 A tick only lists the store; it reads no file and writes nothing. The run it asks for hashes the
 files (the content hash names the document), registers the new contents and adds their
-partitions; automation then ingests the new partitions in one run.
+partitions; ``ingestion_sensor`` then ingests the new partitions in one run.
 
 What a tick takes, and what it leaves for later:
 
@@ -113,7 +113,7 @@ def registration_run_request(files: list[UploadedFile]) -> dg.RunRequest:
 @dg.sensor(
     name="upload_sensor",
     description="Files that arrived and settled in the uploads folder or bucket are registered by one "
-    "uploaded_files run; automation then ingests the new documents in one run.",
+    "uploaded_files run; ingestion_sensor then ingests the new documents in one run.",
     minimum_interval_seconds=10,
     default_status=dg.DefaultSensorStatus.RUNNING,
     asset_selection=[dg.AssetKey("uploaded_files")],
