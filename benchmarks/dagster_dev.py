@@ -55,8 +55,14 @@ class DagsterDev:
         self.process = None
         self.uploads.mkdir(parents=True, exist_ok=True)
         self.dagster_home.mkdir(parents=True, exist_ok=True)
-        storage = {"storage": settings.postgres_instance_storage()} if storage_url else {}
-        config = merged(yaml.safe_load(SHIPPED_INSTANCE_CONFIG.read_text()), {**storage, **(instance_overrides or {})})
+        storage = (
+            settings.postgres_instance_storage()
+            if storage_url
+            else settings.sqlite_instance_storage(str(self.dagster_home))
+        )
+        config = merged(
+            yaml.safe_load(SHIPPED_INSTANCE_CONFIG.read_text()), {"storage": storage, **(instance_overrides or {})}
+        )
         (self.dagster_home / "dagster.yaml").write_text(yaml.safe_dump(config))
 
     @property

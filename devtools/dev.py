@@ -16,6 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 from devtools.postgres import DEFAULT_PORT, LocalPostgres
 from devtools.services import dagster_dev_command, start_process_group, stop_process_group, wait_for_http
 from oceanid_dagster import settings
@@ -71,25 +73,30 @@ def start_local_postgres(home: Path, port: int) -> LocalPostgres:
     return server
 
 
-POSTGRES_STORAGE_BLOCK = f"""
-# Added by `make dev`: Dagster's runs, event log and schedules in the local PostgreSQL (its
-# `dagster` database). Remove this block, or start with OCEANID_DAGSTER_STORAGE=sqlite, for sqlite.
-storage:
-  postgres:
-    postgres_url:
-      env: {settings.DAGSTER_POSTGRES_URL_ENV}
-"""
+STORAGE_COMMENT = {
+    "postgres": "# Added by `make dev`: Dagster's runs, event log and schedules in the local PostgreSQL (its\n"
+    "# `dagster` database). Remove this block, or start with OCEANID_DAGSTER_STORAGE=sqlite, for sqlite.\n",
+    "sqlite": "# Added by `make dev` (OCEANID_DAGSTER_STORAGE=sqlite): Dagster's runs, event log and schedules in\n"
+    "# sqlite files under DAGSTER_HOME. Remove this block to keep them in the local PostgreSQL.\n",
+}
+
+
+def storage_block(kind: str) -> str:
+    """Dagster's own storage classes, writing a run's batches of asset events in one statement
+    (oceanid_dagster/dagster_storage.py)."""
+    storage = settings.postgres_instance_storage() if kind == "postgres" else settings.sqlite_instance_storage()
+    return STORAGE_COMMENT[kind] + yaml.safe_dump({"storage": storage}, sort_keys=False)
 
 
 def ensure_instance_storage(dagster_home: Path) -> bool:
     """Give an instance whose dagster.yaml configures no storage (the shipped one) PostgreSQL
-    storage, unless OCEANID_DAGSTER_STORAGE=sqlite; a storage block of your own is left as it is.
-    True when the instance keeps its runs in PostgreSQL."""
+    storage, or sqlite files with OCEANID_DAGSTER_STORAGE=sqlite; a storage block of your own is
+    left as it is. True when the instance keeps its runs in PostgreSQL."""
     config = dagster_home / "dagster.yaml"
     text = config.read_text(encoding="utf-8") if config.exists() else ""
-    wants_postgres = os.environ.get("OCEANID_DAGSTER_STORAGE", "postgres") == "postgres"
-    if wants_postgres and not any(line.startswith("storage:") for line in text.splitlines()):
-        config.write_text(text.rstrip("\n") + "\n" + POSTGRES_STORAGE_BLOCK, encoding="utf-8")
+    kind = "sqlite" if os.environ.get("OCEANID_DAGSTER_STORAGE", "postgres") == "sqlite" else "postgres"
+    if not any(line.startswith("storage:") for line in text.splitlines()):
+        config.write_text(text.rstrip("\n") + "\n\n" + storage_block(kind), encoding="utf-8")
     return settings.instance_uses_postgres(dagster_home)
 
 

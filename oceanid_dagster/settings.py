@@ -59,9 +59,22 @@ LOCAL_DAGSTER_POSTGRES_URL = "postgresql://oceanid@127.0.0.1:{port}/dagster"
 _DAGSTER_POSTGRES_SCHEME = "postgresql+psycopg2://"
 
 
+STORAGE_MODULE = "oceanid_dagster.dagster_storage"
+
+
 def postgres_instance_storage() -> dict:
-    """The ``storage`` block of a dagster.yaml keeping runs and events in PostgreSQL."""
-    return {"postgres": {"postgres_url": {"env": DAGSTER_POSTGRES_URL_ENV}}}
+    """The ``storage`` block of a dagster.yaml keeping runs and events in PostgreSQL (Dagster's own
+    PostgreSQL storage, writing a run's batches of asset events in one statement each)."""
+    config = {"postgres_url": {"env": DAGSTER_POSTGRES_URL_ENV}}
+    return {"custom": {"module": STORAGE_MODULE, "class": "BatchedPostgresStorage", "config": config}}
+
+
+def sqlite_instance_storage(base_dir: str | None = None) -> dict:
+    """The ``storage`` block of a dagster.yaml keeping runs and events in sqlite files under
+    ``base_dir``, by default ``$DAGSTER_HOME`` (where Dagster's default puts them), batches of
+    asset events in one statement each."""
+    config = {"base_dir": base_dir or {"env": "DAGSTER_HOME"}}
+    return {"custom": {"module": STORAGE_MODULE, "class": "BatchedSqliteStorage", "config": config}}
 
 
 def instance_uses_postgres(dagster_home: Path) -> bool:
