@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from oceanid_dagster.domain.labels import is_entity_label
@@ -31,8 +32,11 @@ class Span:
 
 def remove_overlaps(spans: list[Span]) -> list[Span]:
     """Keep the best-scoring (then longest) span where spans overlap; result sorted by position."""
-    kept: list[Span] = []
+    kept: list[Span] = []  # never overlapping, so ordered by start and by end alike
+    starts: list[int] = []
     for span in sorted(spans, key=lambda s: (-s.score, -(s.end - s.start), s.start)):
-        if not any(span.overlaps(other) for other in kept):
-            kept.append(span)
-    return sorted(kept)
+        index = bisect_left(starts, span.start)  # only the neighbours either side can overlap it
+        if (index == 0 or kept[index - 1].end <= span.start) and (index == len(kept) or span.end <= starts[index]):
+            kept.insert(index, span)
+            starts.insert(index, span.start)
+    return kept

@@ -11,6 +11,7 @@ import dagster as dg
 import pytest
 
 from oceanid_dagster.defs.assets.uploaded_files import FoundFile, uploaded_files
+from oceanid_dagster.defs.partitions import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
 from oceanid_dagster.defs.resources.document_store import DocumentStoreResource, UploadRefusedError
 from oceanid_dagster.defs.sensors import upload_sensor as sensor_module
 from oceanid_dagster.defs.sensors.upload_sensor import UploadCursor, plan_tick, upload_sensor
@@ -68,20 +69,20 @@ def test_the_run_registers_each_content_once_and_adds_its_partition(home, resour
     assert (metadata["files"].value, metadata["new_documents"].value, metadata["known_content"].value) == (3, 2, 1)
 
 
-def test_the_new_partitions_are_ingested_together_by_automation(home, resources, instance):
-    from oceanid_dagster.definitions import defs as code_location
+def test_the_new_partitions_are_ingested_together_by_the_ingestion_sensor(home, resources, instance):
+    from oceanid_dagster.defs.sensors.ingestion_sensor import ingestion_sensor
 
     upload(home, {"a.pdf": text_pdf("A"), "b.pdf": text_pdf("B")})
     result, _ = evaluate(instance, resources)
-    definitions = code_location()
-    first = dg.evaluate_automation_conditions(defs=definitions, instance=instance)
     register_handed(instance, resources, result.run_requests[0])
 
-    ticked = dg.evaluate_automation_conditions(defs=definitions, instance=instance, cursor=first.cursor)
+    with dg.build_sensor_context(instance=instance) as context:
+        [ingestion] = ingestion_sensor(context).run_requests
 
-    new = set(instance.get_dynamic_partitions("documents"))
-    for stage in ("documents", "raw_ocr", "extracted_entities"):
-        assert ticked.get_requested_partitions(dg.AssetKey(stage)) == new, stage
+    new = instance.get_dynamic_partitions("documents")
+    assert len(new) == 2
+    assert (ingestion.tags[PARTITION_RANGE_START_TAG], ingestion.tags[PARTITION_RANGE_END_TAG]) == (new[0], new[-1])
+    assert [key.to_user_string() for key in ingestion.asset_selection] == ["documents", "raw_ocr", "extracted_entities"]
 
 
 def test_same_bytes_under_another_name_later_is_no_new_document(home, resources, instance):

@@ -114,7 +114,7 @@ def registration_run_request(files: list[UploadedFile]) -> dg.RunRequest:
     name="upload_sensor",
     description="Files that arrived and settled in the uploads folder or bucket are registered by one "
     "uploaded_files run; ingestion_sensor then ingests the new documents in one run.",
-    minimum_interval_seconds=10,
+    minimum_interval_seconds=5,
     default_status=dg.DefaultSensorStatus.RUNNING,
     asset_selection=[dg.AssetKey("uploaded_files")],
 )
