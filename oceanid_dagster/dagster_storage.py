@@ -11,7 +11,9 @@ These subclasses write a batch of planned, materialisation or observation events
 PostgreSQL storage writes a batch of materialisations: one insert of every event row, their asset
 tags, and each asset's index entry updated from its last event of the batch (the values it takes
 depend only on that event). What is read back is what the stock storage stores
-(``tests/test_dagster_storage.py`` compares them). Anything else goes to the stock code.
+(``tests/test_dagster_storage.py`` compares them). Anything else goes to the stock code. The
+subclasses call the storages' own private helpers of the pinned dagster (1.13.27); that test is
+what says whether they still hold after an upgrade.
 
 Configured in ``dagster.yaml`` as a ``custom`` storage (:func:`oceanid_dagster.settings.postgres_instance_storage`).
 """
