@@ -20,11 +20,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks.dagster_dev import DagsterDev, copy_into, process_tree, rss_bytes
+from benchmarks.dagster_dev import DagsterDev, copy_into, is_ingestion_run, process_tree, rss_bytes
 from benchmarks.report import emit, note
 from devtools.postgres import LocalPostgres
 from devtools.services import free_port
-from oceanid_dagster.defs.partitions import PARTITION_RANGE_START_TAG
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
 from oceanid_dagster.domain.gazetteer import Gazetteer
 from oceanid_dagster.inference.extractors import RuleExtractor
@@ -100,11 +99,6 @@ def all_documents_done(dev: DagsterDev, count: int) -> bool:
     if counts["documents"] == count and counts["processed"] < count:
         raise RuntimeError(f"the run finished with {count - counts['processed']} documents not processed: {counts}")
     return counts["processed"] == count and counts["with_pages"] == count and counts["with_entities"] == count
-
-
-def is_ingestion_run(run) -> bool:
-    """A run over a range of document partitions (registration runs are unpartitioned)."""
-    return PARTITION_RANGE_START_TAG in run.tags
 
 
 def run_phases(dev: DagsterDev, dropped_at: float) -> dict[str, float]:

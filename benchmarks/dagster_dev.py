@@ -24,6 +24,7 @@ from devtools.services import (
     wait_for_http,
 )
 from oceanid_dagster import settings
+from oceanid_dagster.defs.partitions import PARTITION_RANGE_START_TAG
 from oceanid_dagster.defs.resources.warehouse import WarehouseResource
 
 REPO = Path(__file__).resolve().parents[1]
@@ -166,6 +167,12 @@ def _runs(process: psutil.Process, marker: str) -> bool:
         return marker in " ".join(process.cmdline())
     except psutil.NoSuchProcess:
         return False
+
+
+def is_ingestion_run(run) -> bool:
+    """A run over a range of document partitions (ingestion_sensor's, or its retry); registration
+    runs are unpartitioned."""
+    return PARTITION_RANGE_START_TAG in run.tags
 
 
 def copy_into(folder: Path, files: dict[str, bytes]) -> None:

@@ -62,8 +62,8 @@ def last_event_per_asset(events: Sequence[EventLogEntry], event_ids: Sequence[in
 
 
 class BatchedAssetEventWrites:
-    """``store_event_batch`` for a SQL event log storage: one insert of the events (into
-    ``events_table_connection``), then the asset index (tags and entries) in one transaction."""
+    """``store_event_batch`` for a SQL event log storage: one insert of the events (``_insert_events``),
+    then the asset index (tags and entries) in one transaction."""
 
     def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
         if not writes_as_one(events):

@@ -65,16 +65,18 @@ STORAGE_MODULE = "oceanid_dagster.dagster_storage"
 def postgres_instance_storage() -> dict:
     """The ``storage`` block of a dagster.yaml keeping runs and events in PostgreSQL (Dagster's own
     PostgreSQL storage, writing a run's batches of asset events in one statement each)."""
-    config = {"postgres_url": {"env": DAGSTER_POSTGRES_URL_ENV}}
-    return {"custom": {"module": STORAGE_MODULE, "class": "BatchedPostgresStorage", "config": config}}
+    return _batched_storage("BatchedPostgresStorage", {"postgres_url": {"env": DAGSTER_POSTGRES_URL_ENV}})
 
 
 def sqlite_instance_storage(base_dir: str | None = None) -> dict:
     """The ``storage`` block of a dagster.yaml keeping runs and events in sqlite files under
     ``base_dir``, by default ``$DAGSTER_HOME`` (where Dagster's default puts them), batches of
     asset events in one statement each."""
-    config = {"base_dir": base_dir or {"env": "DAGSTER_HOME"}}
-    return {"custom": {"module": STORAGE_MODULE, "class": "BatchedSqliteStorage", "config": config}}
+    return _batched_storage("BatchedSqliteStorage", {"base_dir": base_dir or {"env": "DAGSTER_HOME"}})
+
+
+def _batched_storage(class_name: str, config: dict) -> dict:
+    return {"custom": {"module": STORAGE_MODULE, "class": class_name, "config": config}}
 
 
 def instance_uses_postgres(dagster_home: Path) -> bool:

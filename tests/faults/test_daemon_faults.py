@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 from dagster import AssetKey, DagsterRunStatus
 
-from benchmarks.dagster_dev import DagsterDev, copy_into, process_tree
+from benchmarks.dagster_dev import DagsterDev, copy_into, is_ingestion_run, process_tree
 from oceanid_dagster.defs.partitions import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
 from tests.faults.conftest import clean_run_counts, sample_pdfs, scanned_pdfs, statuses, stored_counts
 
@@ -112,7 +112,7 @@ def test_files_arriving_while_the_daemon_is_stopped_are_processed_once(dagster_d
 
 def ingestion_runs(instance) -> list:
     """The ingestion runs: ingestion_sensor launches one over each range of new partitions."""
-    return [run for run in instance.get_runs() if PARTITION_RANGE_START_TAG in run.tags]
+    return [run for run in instance.get_runs() if is_ingestion_run(run)]
 
 
 def partition_range(run) -> tuple[str, str]:
