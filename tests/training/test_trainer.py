@@ -36,6 +36,19 @@ def trained(silver_dataset, tiny_base, tmp_path_factory):
     return result, messages
 
 
+def fp32_f1(model_dir, examples) -> float:
+    """Entity F1 of the saved model on ``examples``, in plain fp32 PyTorch outside the Trainer."""
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    model = AutoModelForTokenClassification.from_pretrained(model_dir).eval()
+    batch = DataCollatorForTokenClassification(tokenizer)(
+        tokenize_dataset(examples, tokenizer, FAST.max_length).to_list()
+    )
+    with torch.no_grad():
+        logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+    true_tags, predicted_tags = tags_from_predictions(logits.argmax(-1).tolist(), batch["labels"].tolist())
+    return entity_metrics(true_tags, predicted_tags)["f1"]
+
+
 def test_loss_goes_down_and_progress_is_logged(trained):
     result, messages = trained
     losses = [loss for _, loss in result.loss_history]
@@ -60,15 +73,8 @@ def test_metrics_cover_every_label_and_are_scored_on_silver_test(trained, silver
 
 def test_saved_folder_loads_back_and_scores_what_was_reported(trained, silver_dataset):
     result, _ = trained
-    tokenizer = AutoTokenizer.from_pretrained(result.model_dir)
-    model = AutoModelForTokenClassification.from_pretrained(result.model_dir).eval()
-    assert model.config.id2label == ID2LABEL
-    encoded = tokenize_dataset(silver_dataset["test"], tokenizer, FAST.max_length)
-    batch = DataCollatorForTokenClassification(tokenizer)(encoded.to_list())
-    with torch.no_grad():
-        logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-    true_tags, predicted_tags = tags_from_predictions(logits.argmax(-1).tolist(), batch["labels"].tolist())
-    assert entity_metrics(true_tags, predicted_tags)["f1"] == pytest.approx(result.metrics["f1"])
+    assert AutoModelForTokenClassification.from_pretrained(result.model_dir).config.id2label == ID2LABEL
+    assert fp32_f1(result.model_dir, silver_dataset["test"]) == pytest.approx(result.metrics["f1"])
 
 
 def test_gold_test_examples_are_preferred_for_scoring(documents, tiny_base, tmp_path):
@@ -126,3 +132,31 @@ def test_encoder_layers_of_bert_and_distilbert_bases_lowest_first(tiny_base):
     assert encoder_layers(bert) == list(bert.bert.encoder.layer)
     distilbert = AutoModelForTokenClassification.from_pretrained(tiny_base.location)
     assert encoder_layers(distilbert) == list(distilbert.distilbert.transformer.layer)
+
+
+def test_native_bf16_is_read_from_the_cpu_flags(tmp_path, monkeypatch):
+    from oceanid_dagster.training import trainer
+
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16\n\nprocessor\t: 1\n")
+    assert trainer.cpu_flags(cpuinfo) >= {"avx2", "avx512_bf16"}
+    assert trainer.cpu_flags(tmp_path / "absent") == frozenset()
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    for flags, native in ({"avx2", "fma"}, False), ({"avx2", "avx512_bf16"}, True), ({"amx_bf16"}, True):
+        monkeypatch.setattr(trainer, "cpu_flags", lambda flags=flags: frozenset(flags))
+        assert trainer.native_bf16() is native
+
+
+@pytest.mark.parametrize("bf16", [True, False])
+def test_bf16_autocast_trains_fp32_weights_and_scores_them_in_fp32(bf16, silver_dataset, tiny_base, tmp_path):
+    """Mixed precision changes the arithmetic, not what is saved: fp32 weights, scored as they are exported."""
+    messages: list[str] = []
+    config = FAST.model_copy(update={"bf16": bf16, "epochs": 1})
+    result = train_ner_model(silver_dataset, tiny_base, tmp_path, config, log=messages.append)
+    assert messages[0].endswith("bf16 autocast" if bf16 else "fp32")
+    model = AutoModelForTokenClassification.from_pretrained(result.model_dir).eval()
+    assert {parameter.dtype for parameter in model.parameters()} == {torch.float32}
+    losses = [loss for _, loss in result.loss_history]
+    assert sum(losses[-3:]) / 3 < 0.8 * sum(losses[:3]) / 3
+    assert fp32_f1(result.model_dir, silver_dataset["test"]) == pytest.approx(result.metrics["f1"])

@@ -67,6 +67,7 @@ def test_dataset_then_model_on_the_tiny_base(warehouse, tmp_path, tiny_base, mon
     assert not (tmp_path / "home" / "training").exists(), "training scratch is not left on the step's disk"
     metadata = result.asset_materializations_for_node("ner_model")[0].metadata
     assert metadata["f1"].value == summary["metrics"]["f1"]
+    assert metadata["training_arithmetic"].value in {"bf16 autocast", "fp32"}
     assert len(metadata["per_label"].value.records) == len(LABEL_NAMES) + 1
     assert metadata["report"].value.startswith("![per-label F1 and loss](data:image/png;base64,")
 

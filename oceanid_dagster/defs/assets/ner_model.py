@@ -106,6 +106,7 @@ def ner_model(
             "train_examples": result.train_examples,
             "eval_examples": result.eval_examples,
             "training_seconds": round(result.seconds, 1),
+            "training_arithmetic": result.arithmetic,
             "per_label": _per_label_table(result.per_label_rows),
             "report": dg.MetadataValue.md(f"![per-label F1 and loss](data:image/png;base64,{plot})"),
             "loss_curve": dg.MetadataValue.json([[step, loss] for step, loss in result.loss_history]),
