@@ -1,6 +1,7 @@
 """End to end: 1,000 three-page text PDFs dropped into the uploads folder at once, with the real
 ``dagster dev`` (daemon, sensors, run queue, run workers) running, until every document has its
-``raw_ocr`` and ``entities`` rows.
+``raw_ocr`` and ``entities`` rows. The files arrive at a running deployment: once the daemon has
+ticked ``upload_sensor`` and ``ingestion_sensor`` (its start-up is not counted).
 
 Baseline: the pure compute of the same documents in one process without Dagster (the OCR
 engine's ``read_many`` + the extractor ``extracted_entities`` would use). Targets on a 2-core
@@ -151,6 +152,9 @@ def dagster_storage(kind: str, root: Path) -> Iterator[str | None]:
 
 def end_to_end(pdfs: dict[str, bytes], root: Path, storage_url: str | None) -> dict[str, float | str]:
     with DagsterDev(root, storage_url=storage_url) as dev:
+        # files arrive at a running deployment: the daemon is up and has ticked the sensors once
+        for sensor in ("upload_sensor", "ingestion_sensor"):
+            dev.wait_until(lambda sensor=sensor: dev.sensor_ticks(sensor), 300, f"the daemon's first {sensor} tick")
         with TreeMemorySampler(dev) as memory:
             dropped_at = time.time()
             copy_into(dev.uploads, pdfs)

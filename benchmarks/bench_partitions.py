@@ -31,14 +31,6 @@ NEW_FILES = 10
 NO_NEW_UPLOADS = "no new settled uploads (0 files waiting"  # the skip reason when nothing arrived
 QUERY_REPEATS = 5
 
-SENSOR_TICKS = """
-query ($selector: SensorSelector!) {
-  sensorOrError(sensorSelector: $selector) {
-    ... on Sensor { sensorState { ticks(limit: 100) { timestamp endTimestamp status skipReason runIds } } }
-  }
-}
-"""
-
 ASSET_PAGE = """
 query ($key: AssetKeyInput!) {
   assetNodeOrError(assetKey: $key) {
@@ -70,16 +62,6 @@ def register_many(dev: DagsterDev, count: int) -> None:
         instance.add_dynamic_partitions(documents_partitions.name, [row["document_id"] for row in rows])
 
 
-def sensor_ticks(dev: DagsterDev) -> list[dict]:
-    selector = {
-        "repositoryLocationName": "oceanid_dagster.definitions",
-        "repositoryName": "__repository__",
-        "sensorName": "upload_sensor",
-    }
-    ticks = dev.graphql(SENSOR_TICKS, {"selector": selector})["sensorOrError"]["sensorState"]["ticks"]
-    return sorted((tick for tick in ticks if tick["endTimestamp"]), key=lambda tick: tick["timestamp"])
-
-
 def tick_seconds(tick: dict) -> float:
     return tick["endTimestamp"] - tick["timestamp"]
 
@@ -107,14 +89,18 @@ def main() -> None:
             # a fresh cursor walks past the registered files: MAX_FILES_PER_TICK a tick, each share handed to a
             # registration run that finds them registered and unchanged
             dev.wait_until(lambda: idle_ticks(dev), 900, "the sensor to catch up with the registered files", poll_s=5)
-            catch_up = [tick for tick in sensor_ticks(dev) if not is_idle(tick)]
+            catch_up = [tick for tick in dev.sensor_ticks("upload_sensor") if not is_idle(tick)]
             dev.wait_until(lambda: len(idle_ticks(dev)) >= 3, 120, "three ticks with no new file", poll_s=2)
             idle = [tick_seconds(tick) for tick in idle_ticks(dev)]
             page = asset_page_seconds(dev)
             dropped_at = time.time()
             copy_into(dev.uploads, sample_pdfs(NEW_FILES, seed=20_000))
             [with_new] = dev.wait_until(
-                lambda: [tick for tick in sensor_ticks(dev) if tick["runIds"] and tick["timestamp"] > dropped_at],
+                lambda: [
+                    tick
+                    for tick in dev.sensor_ticks("upload_sensor")
+                    if tick["runIds"] and tick["timestamp"] > dropped_at
+                ],
                 120,
                 "the tick that finds the new files",
                 poll_s=2,
@@ -137,7 +123,7 @@ def is_idle(tick: dict) -> bool:
 
 
 def idle_ticks(dev: DagsterDev) -> list[dict]:
-    return [tick for tick in sensor_ticks(dev) if is_idle(tick)]
+    return [tick for tick in dev.sensor_ticks("upload_sensor") if is_idle(tick)]
 
 
 if __name__ == "__main__":

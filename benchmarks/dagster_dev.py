@@ -32,6 +32,14 @@ SHIPPED_INSTANCE_CONFIG = REPO / "deploy/local/dagster.yaml"
 # `dagster dev` launches each run as a multiprocessing child of its code server (`dagster api grpc`)
 CODE_SERVER_MARKER = "api grpc"
 RUN_WORKER_MARKER = "spawn_main"
+LOCATION_NAME = "oceanid_dagster.definitions"
+SENSOR_TICKS = """
+query ($selector: SensorSelector!) {
+  sensorOrError(sensorSelector: $selector) {
+    ... on Sensor { sensorState { ticks(limit: 100) { timestamp endTimestamp status skipReason runIds } } }
+  }
+}
+"""
 
 
 def merged(base: dict, overrides: dict) -> dict:
@@ -117,6 +125,16 @@ class DagsterDev:
         if payload.get("errors"):
             raise RuntimeError(f"GraphQL errors: {payload['errors']}")
         return payload["data"]
+
+    def sensor_ticks(self, sensor_name: str) -> list[dict]:
+        """The sensor's last 100 finished ticks as the daemon recorded them, oldest first."""
+        selector = {
+            "repositoryLocationName": LOCATION_NAME,
+            "repositoryName": "__repository__",
+            "sensorName": sensor_name,
+        }
+        ticks = self.graphql(SENSOR_TICKS, {"selector": selector})["sensorOrError"]["sensorState"]["ticks"]
+        return sorted((tick for tick in ticks if tick["endTimestamp"]), key=lambda tick: tick["timestamp"])
 
     def run_workers(self) -> list[psutil.Process]:
         """The run worker processes under this ``dagster dev`` (one per running run)."""
