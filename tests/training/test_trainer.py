@@ -152,11 +152,11 @@ def test_native_bf16_is_read_from_the_cpu_flags(tmp_path, monkeypatch):
 def test_bf16_autocast_trains_fp32_weights_and_scores_them_in_fp32(bf16, silver_dataset, tiny_base, tmp_path):
     """Mixed precision changes the arithmetic, not what is saved: fp32 weights, scored as they are exported."""
     messages: list[str] = []
-    config = FAST.model_copy(update={"bf16": bf16, "epochs": 1})
+    config = FAST.model_copy(update={"bf16": bf16})
     result = train_ner_model(silver_dataset, tiny_base, tmp_path, config, log=messages.append)
     assert messages[0].endswith("bf16 autocast" if bf16 else "fp32")
     model = AutoModelForTokenClassification.from_pretrained(result.model_dir).eval()
     assert {parameter.dtype for parameter in model.parameters()} == {torch.float32}
     losses = [loss for _, loss in result.loss_history]
-    assert sum(losses[-3:]) / 3 < 0.8 * sum(losses[:3]) / 3
+    assert sum(losses[-3:]) / 3 < 0.6 * sum(losses[:3]) / 3
     assert fp32_f1(result.model_dir, silver_dataset["test"]) == pytest.approx(result.metrics["f1"])
