@@ -302,7 +302,7 @@ def train_ner_model(
     trainer.remove_callback(PrinterCallback)  # progress goes to `log` instead of stdout
     trainer.train()
 
-    trainer.use_cpu_amp = False  # scored in fp32, as the model is saved and exported
+    trainer.use_cpu_amp = False  # on CPU, scored in fp32 as the model is saved and exported (a GPU keeps its autocast)
     if eval_description != f"{GOLD} test":
         log(f"no gold test examples: scoring on the {eval_description} split instead")
     metrics = {
