@@ -17,6 +17,7 @@ import yaml
 from dagster import DagsterInstance
 
 from devtools.services import (
+    DEFINITIONS_MODULE,
     dagster_dev_command,
     free_port,
     start_process_group,
@@ -32,7 +33,6 @@ SHIPPED_INSTANCE_CONFIG = REPO / "deploy/local/dagster.yaml"
 # `dagster dev` launches each run as a multiprocessing child of its code server (`dagster api grpc`)
 CODE_SERVER_MARKER = "api grpc"
 RUN_WORKER_MARKER = "spawn_main"
-LOCATION_NAME = "oceanid_dagster.definitions"
 SENSOR_TICKS = """
 query ($selector: SensorSelector!) {
   sensorOrError(sensorSelector: $selector) {
@@ -129,7 +129,7 @@ class DagsterDev:
     def sensor_ticks(self, sensor_name: str) -> list[dict]:
         """The sensor's last 100 finished ticks as the daemon recorded them, oldest first."""
         selector = {
-            "repositoryLocationName": LOCATION_NAME,
+            "repositoryLocationName": DEFINITIONS_MODULE,
             "repositoryName": "__repository__",
             "sensorName": sensor_name,
         }

@@ -72,12 +72,15 @@ def _tail(log_path: Path | None, lines: int = 40) -> str:
     return "\n--- log tail ---\n" + "\n".join(log_path.read_text(errors="replace").splitlines()[-lines:])
 
 
+DEFINITIONS_MODULE = "oceanid_dagster.definitions"  # `dagster dev -m` names the code location after it
+
+
 def dagster_dev_command(host: str, port: int) -> list[str]:
     return [
         str(Path(os.sys.executable).parent / "dagster"),
         "dev",
         "-m",
-        "oceanid_dagster.definitions",
+        DEFINITIONS_MODULE,
         "-h",
         host,
         "-p",
