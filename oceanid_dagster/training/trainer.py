@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,7 +75,10 @@ class TrainingConfig(pydantic.BaseModel):
     logging_steps: float = Field(
         default=0.02, gt=0, description="< 1: a fraction of the total steps (about 50 loss points)."
     )
-    torch_threads: int | None = Field(default=None, description="None: every core this process may use.")
+    torch_threads: int | None = Field(
+        default=None,
+        description="None: every core this process may use. Never more than OMP_THREAD_LIMIT where it is set.",
+    )
 
     @pydantic.model_validator(mode="after")
     def _embeddings_trained_or_frozen(self) -> TrainingConfig:
@@ -104,6 +107,40 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
+
+
+def training_threads(requested: int | None, environ: Mapping[str, str] = os.environ) -> int:
+    """PyTorch's intra-op threads: ``requested`` or every core this process may use, but never more
+    than OpenMP will start (``OMP_THREAD_LIMIT``, which operators set for tesseract). Told of more
+    threads than OpenMP runs, the bf16 kernels on an AMX CPU leave part of their output unwritten:
+    measured (MiniLM-L6, 2 threads, OMP_THREAD_LIMIT=1) a NaN loss from the first steps on."""
+    threads = requested or available_cores()
+    limit = environ.get("OMP_THREAD_LIMIT", "").strip()
+    return min(threads, int(limit)) if limit.isdigit() and int(limit) > 0 else threads
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss or its gradient stopped being a finite number: the weights are no longer a model."""
+
+
+def _stop_on_non_finite_gradient():
+    """Fail the training at the first logged non-finite gradient norm. ``Trainer`` leaves a NaN
+    step's loss out of its logged average (``logging_nan_inf_filter``), so a diverged run would
+    otherwise log a loss of 0.0000 and go on for its every remaining step."""
+    import math
+
+    from transformers import TrainerCallback
+
+    class StopOnNonFiniteGradient(TrainerCallback):
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            norm = (logs or {}).get("grad_norm")
+            if norm is not None and not math.isfinite(norm):
+                raise TrainingDiverged(
+                    f"training diverged by step {state.global_step}/{state.max_steps}: gradient norm {norm}; "
+                    "nothing was saved (with bf16, try bf16=false; check OMP_THREAD_LIMIT against torch_threads)"
+                )
+
+    return StopOnNonFiniteGradient()
 
 
 # /proc/cpuinfo flags of x86 instructions that compute in bfloat16 (not emulated through fp32).
@@ -281,7 +318,7 @@ def train_ner_model(
     if len(dataset[TRAIN]) == 0:
         raise ValueError("the dataset has no training examples")
     eval_split, eval_description = evaluation_examples(dataset)
-    torch.set_num_threads(config.torch_threads or available_cores())
+    torch.set_num_threads(training_threads(config.torch_threads))
     output_dir = Path(output_dir)
     has_validation = len(dataset[VALIDATION]) > 0
     arguments = _training_arguments(config, output_dir, has_validation)
@@ -297,7 +334,7 @@ def train_ner_model(
         eval_dataset=validation,
         data_collator=DataCollatorForTokenClassification(tokenizer),
         processing_class=tokenizer,
-        callbacks=[_progress_callback(log)],
+        callbacks=[_progress_callback(log), _stop_on_non_finite_gradient()],
     )
     trainer.remove_callback(PrinterCallback)  # progress goes to `log` instead of stdout
     trainer.train()

@@ -160,3 +160,58 @@ def test_bf16_autocast_trains_fp32_weights_and_scores_them_in_fp32(bf16, silver_
     losses = [loss for _, loss in result.loss_history]
     assert sum(losses[-3:]) / 3 < 0.6 * sum(losses[:3]) / 3
     assert fp32_f1(result.model_dir, silver_dataset["test"]) == pytest.approx(result.metrics["f1"])
+
+
+def test_torch_threads_never_exceed_what_openmp_will_start():
+    from oceanid_dagster.training.trainer import available_cores, training_threads
+
+    assert training_threads(None, {}) == available_cores()
+    assert training_threads(4, {}) == 4
+    assert training_threads(None, {"OMP_THREAD_LIMIT": "1"}) == 1
+    assert training_threads(4, {"OMP_THREAD_LIMIT": "2"}) == 2
+    assert training_threads(1, {"OMP_THREAD_LIMIT": "8"}) == 1
+    assert training_threads(3, {"OMP_THREAD_LIMIT": "unlimited"}) == 3
+
+
+def test_bf16_training_under_an_openmp_thread_limit_keeps_a_finite_loss(tiny_base, tmp_path):
+    """OMP_THREAD_LIMIT=1 (tesseract's setting) in the training process: on an AMX CPU, bf16 kernels run
+    with more PyTorch threads than OpenMP starts gave a NaN loss from the first steps."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys; from pathlib import Path\n"
+        "from oceanid_dagster.training.base_models import BaseModel\n"
+        "from oceanid_dagster.training.dataset import build_dataset, silver_pages\n"
+        "from oceanid_dagster.samples.generator import silver_documents\n"
+        "from oceanid_dagster.samples.registry_csv import load_sample_registry\n"
+        "from oceanid_dagster.training.trainer import TrainingConfig, train_ner_model\n"
+        "base = BaseModel(**json.loads(sys.argv[1]))\n"
+        "dataset = build_dataset(silver_pages(silver_documents(load_sample_registry(), 12, 3)))\n"
+        "config = TrainingConfig(max_length=64, batch_size=8, max_steps=12, logging_steps=1, bf16=True)\n"
+        "messages = []\n"
+        "result = train_ner_model(dataset, base, Path(sys.argv[2]), config, log=messages.append)\n"
+        "print(json.dumps({'losses': [loss for _, loss in result.loss_history], 'first': messages[0]}))\n"
+    )
+    base = json.dumps({"name": tiny_base.name, "location": str(tiny_base.location), "source": tiny_base.source})
+    completed = subprocess.run(
+        [sys.executable, "-c", script, base, str(tmp_path)],
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    outcome = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert ", 1 threads, bf16 autocast" in outcome["first"]
+    assert len(outcome["losses"]) == 12 and all(0 < loss < 100 for loss in outcome["losses"])
+
+
+def test_a_diverging_training_fails_naming_the_step_and_saves_nothing(silver_dataset, tiny_base, tmp_path):
+    from oceanid_dagster.training.trainer import TrainingDiverged
+
+    diverging = FAST.model_copy(update={"learning_rate": 1e12, "bf16": False})
+    with pytest.raises(TrainingDiverged, match=r"training diverged by step \d+/\d+: gradient norm nan"):
+        train_ner_model(silver_dataset, tiny_base, tmp_path, diverging, log=lambda message: None)
+    assert not (tmp_path / "model").exists()
