@@ -2,8 +2,10 @@
 
 Used for sample PDFs (tests, benchmarks, demos) and as silver training data, so the emphasis is
 on variety: five printed layouts, and per document its own captions, field order, dates, units,
-casing. Silver data (:func:`silver_documents`) adds four layouts written for training
-(:mod:`~oceanid_dagster.samples.layouts_varied`) and reads a share of its documents as OCR would.
+casing. Silver data (:func:`silver_documents`) adds the layouts written for training
+(:mod:`~oceanid_dagster.samples.layouts_varied`: foreign-language forms, inline lists, pipe tables,
+briefings; :mod:`~oceanid_dagster.samples.layouts_records`: machine records, transposed tables,
+two-column forms, message threads, news) and reads a share of its documents as OCR would.
 
     docs = generate_documents(load_sample_registry(), n=100, seed=7)
     docs[0].pages[0].text[span.start:span.end]   # each gold span
@@ -15,6 +17,7 @@ import random
 from collections.abc import Sequence
 
 from oceanid_dagster.samples.layouts import LAYOUT_NAMES, LAYOUTS, DocContext, Layout, Record, document_values
+from oceanid_dagster.samples.layouts_records import RECORD_LAYOUTS
 from oceanid_dagster.samples.layouts_varied import VARIED_LAYOUTS
 from oceanid_dagster.samples.ocr_noise import OcrNoise, ocr_noised
 from oceanid_dagster.samples.style import Style, record_is_printable
@@ -30,7 +33,7 @@ __all__ = [
     "silver_documents",
 ]
 
-ALL_LAYOUTS: dict[str, Layout] = {**LAYOUTS, **{layout.name: layout for layout in VARIED_LAYOUTS}}
+ALL_LAYOUTS: dict[str, Layout] = {**LAYOUTS, **{layout.name: layout for layout in (*VARIED_LAYOUTS, *RECORD_LAYOUTS)}}
 SILVER_LAYOUT_NAMES: tuple[str, ...] = tuple(ALL_LAYOUTS)
 OCR_SUFFIX = "-ocr"
 

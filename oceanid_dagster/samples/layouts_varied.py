@@ -21,7 +21,7 @@ from oceanid_dagster.samples.layouts import (
 )
 from oceanid_dagster.samples.text import Block, Ent, Line, Segment, segment_text
 
-LANGUAGES = ("fr", "es", "pt")
+LANGUAGES = ("fr", "es", "pt", "de", "it", "nl")
 
 # Field captions as forms in each language write them (cp1252, the renderer's fonts).
 FOREIGN_CAPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -73,11 +73,62 @@ FOREIGN_CAPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "BUILD_YEAR": ("Ano de construção",),
         "RFMO_ID": ("N° ORGP",),
     },
+    "de": {
+        "VESSEL_NAME": ("Name des Schiffes", "Schiffsname", "Fahrzeug"),
+        "IMO": ("IMO-Nummer", "IMO-Nr.", "IMO"),
+        "MMSI": ("MMSI", "MMSI-Nummer"),
+        "IRCS": ("Rufzeichen", "Internationales Rufzeichen", "Unterscheidungssignal"),
+        "FLAG": ("Flagge", "Flaggenstaat", "Staatszugehörigkeit"),
+        "REGISTRATION_NUMBER": ("Registriernummer", "Kennzeichen", "Äußere Kennzeichnung"),
+        "PORT": ("Heimathafen", "Registerhafen"),
+        "OWNER": ("Eigner", "Eigentümer", "Reederei"),
+        "VESSEL_TYPE": ("Schiffstyp", "Fahrzeugart"),
+        "GEAR_TYPE": ("Fanggerät", "Fangmethode"),
+        "TONNAGE": ("Bruttoraumzahl", "BRZ", "Tonnage"),
+        "LENGTH": ("Länge über alles", "Länge", "LüA"),
+        "BUILD_YEAR": ("Baujahr",),
+        "RFMO_ID": ("RFMO-Nr.", "Registernummer RFMO"),
+    },
+    "it": {
+        "VESSEL_NAME": ("Nome della nave", "Nome del peschereccio", "Unità"),
+        "IMO": ("Numero IMO", "N. IMO", "IMO"),
+        "MMSI": ("MMSI", "Numero MMSI"),
+        "IRCS": ("Nominativo internazionale", "Indicativo di chiamata", "Nominativo radio"),
+        "FLAG": ("Bandiera", "Stato di bandiera", "Nazionalità"),
+        "REGISTRATION_NUMBER": ("Numero di iscrizione", "Matricola", "Numero UE"),
+        "PORT": ("Porto di iscrizione", "Porto di armamento"),
+        "OWNER": ("Armatore", "Proprietario", "Società armatrice"),
+        "VESSEL_TYPE": ("Tipo di nave", "Tipologia"),
+        "GEAR_TYPE": ("Attrezzo da pesca", "Attrezzo", "Sistema di pesca"),
+        "TONNAGE": ("Stazza lorda", "GT", "Stazza"),
+        "LENGTH": ("Lunghezza fuori tutto", "Lunghezza", "LFT"),
+        "BUILD_YEAR": ("Anno di costruzione",),
+        "RFMO_ID": ("N. ORGP",),
+    },
+    "nl": {
+        "VESSEL_NAME": ("Naam van het vaartuig", "Scheepsnaam", "Vaartuig"),
+        "IMO": ("IMO-nummer", "IMO nr.", "IMO"),
+        "MMSI": ("MMSI", "MMSI-nummer"),
+        "IRCS": ("Roepnaam", "Internationale roepletters", "Roepletters"),
+        "FLAG": ("Vlag", "Vlaggenstaat", "Nationaliteit"),
+        "REGISTRATION_NUMBER": ("Registratienummer", "Visserijnummer", "Buitenmarkering"),
+        "PORT": ("Thuishaven", "Haven van registratie"),
+        "OWNER": ("Eigenaar", "Reder", "Exploitant"),
+        "VESSEL_TYPE": ("Type vaartuig", "Scheepstype"),
+        "GEAR_TYPE": ("Vistuig", "Vismethode"),
+        "TONNAGE": ("Brutotonnage", "GT"),
+        "LENGTH": ("Lengte over alles", "Lengte"),
+        "BUILD_YEAR": ("Bouwjaar",),
+        "RFMO_ID": ("ROVB-nummer",),
+    },
 }
 FORM_TITLES = {
     "fr": ("FICHE NAVIRE", "Fiche d'identification du navire", "AUTORISATION DE PÊCHE", "Rapport d'inspection"),
     "es": ("FICHA DEL BUQUE", "Licencia de pesca", "INFORME DE INSPECCIÓN", "Registro de buques autorizados"),
     "pt": ("FICHA DA EMBARCAÇÃO", "Licença de pesca", "RELATÓRIO DE INSPEÇÃO"),
+    "de": ("SCHIFFSDATENBLATT", "Fanglizenz", "Kontrollbericht", "Anlandeerklärung"),
+    "it": ("SCHEDA NAVE", "Licenza di pesca", "Verbale di ispezione", "Dichiarazione di sbarco"),
+    "nl": ("SCHEEPSGEGEVENS", "Visvergunning", "Inspectierapport"),
 }
 FORM_KEYS = ("VESSEL_NAME", *TABLE_FIELDS)
 
@@ -97,6 +148,20 @@ FOREIGN_PROSE = {
     "pt": (
         "A embarcação {VESSEL_NAME} (IMO {IMO}, indicativo de chamada {IRCS}) arvora a bandeira de {FLAG}.",
         "O [navio|palangreiro] {VESSEL_NAME}, registado em {PORT}, pertence a {OWNER}.",
+    ),
+    "de": (
+        "Das Fischereifahrzeug {VESSEL_NAME} (IMO {IMO}, Rufzeichen {IRCS}) fährt unter der Flagge von {FLAG}.",
+        "Das Schiff {VESSEL_NAME}, Heimathafen {PORT}, gehört der Firma {OWNER}.",
+        "Die Genehmigung für {VESSEL_NAME} gilt vom {START} bis zum {END}.",
+    ),
+    "it": (
+        "Il peschereccio {VESSEL_NAME} (IMO {IMO}, nominativo {IRCS}) batte bandiera {FLAG}.",
+        "La nave {VESSEL_NAME}, iscritta nel porto di {PORT}, appartiene a {OWNER}.",
+        "L'autorizzazione della nave {VESSEL_NAME} è valida dal {START} al {END}.",
+    ),
+    "nl": (
+        "Het vissersvaartuig {VESSEL_NAME} (IMO {IMO}, roepnaam {IRCS}) voert de vlag van {FLAG}.",
+        "Het schip {VESSEL_NAME}, thuishaven {PORT}, is eigendom van {OWNER}.",
     ),
 }
 

@@ -12,7 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from oceanid_dagster.samples.text import Ent, Segment
-from oceanid_dagster.samples.vocabulary import FIELD_CAPTIONS, FLAG_CODES, FLAG_NAMES, MISSING_VALUE_TEXTS, RFMO_NAMES
+from oceanid_dagster.samples.vocabulary import (
+    FIELD_CAPTIONS,
+    FLAG_ADJECTIVES,
+    FLAG_CODES,
+    FLAG_NAMES,
+    MISSING_VALUE_TEXTS,
+    RFMO_NAMES,
+)
 
 DATE_FORMATS: tuple[Callable[[dt.date], str], ...] = (
     lambda d: d.strftime("%d %b %Y"),
@@ -40,6 +47,8 @@ TONNAGE_FORMATS: tuple[Callable[[float], str], ...] = (
     lambda t: f"{_amount(t, 0, True)} GRT",
     lambda t: f"{_amount(t, 1, True)} t",
     lambda t: f"{_amount(t, 0, False)} tons",
+    lambda t: f"{_amount(t, 0, False)} gt",
+    lambda t: f"{_amount(t, 0, False)} grt",
 )
 
 LENGTH_FORMATS: tuple[Callable[[float], str], ...] = (
@@ -50,6 +59,7 @@ LENGTH_FORMATS: tuple[Callable[[float], str], ...] = (
     lambda m: f"{m:.1f} meters",
     lambda m: f"{m * 3.28084:.1f} ft",
     lambda m: f"{m:g} M",
+    lambda m: f"{m:.2f}m",
 )
 
 
@@ -64,6 +74,9 @@ CAPTION_CASES: tuple[Callable[[str], str], ...] = (
     _word_case(str.lower),
     _word_case(str.capitalize),
 )
+
+# How a document writes flags: as its source list does, as ISO codes, as names, now and then as adjectives.
+FLAG_FORMS = ("as_listed", "code", "name") * 3 + ("adjective",)
 
 SEPARATORS: tuple[str, ...] = (": ", " : ", ":  ", " - ", " .... ", "  ")
 
@@ -95,7 +108,7 @@ class Style:
             length_format=rng.choice(LENGTH_FORMATS),
             caption_case=rng.choice(CAPTION_CASES),
             separator=rng.choice(SEPARATORS),
-            flag_form=rng.choice(("as_listed", "code", "name")),
+            flag_form=rng.choice(FLAG_FORMS),
             title_case_names=rng.random() < 0.15,
             lower_case_types=rng.random() < 0.4,
             missing_text=rng.choice(MISSING_VALUE_TEXTS),
@@ -119,6 +132,8 @@ class Style:
         return Ent(RFMO_NAMES[acronym] if use_full else acronym, "RFMO")
 
     def flag(self, flag: str) -> str:
+        if self.flag_form == "adjective" and FLAG_CODES.get(flag, flag) in FLAG_ADJECTIVES:
+            return FLAG_ADJECTIVES[FLAG_CODES.get(flag, flag)]
         if self.flag_form == "code" and flag in FLAG_CODES:
             return FLAG_CODES[flag]
         if self.flag_form == "name" and flag in FLAG_NAMES:

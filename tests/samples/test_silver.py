@@ -15,12 +15,13 @@ from oceanid_dagster.samples.generator import (
     generate_documents,
     silver_documents,
 )
+from oceanid_dagster.samples.layouts_records import RECORD_LAYOUTS
 from oceanid_dagster.samples.layouts_varied import VARIED_LAYOUTS
 from oceanid_dagster.samples.ocr_noise import OcrNoise, ocr_noised
 from oceanid_dagster.samples.render import render_pdf
 from oceanid_dagster.samples.text import SamplePage
 
-VARIED_NAMES = [layout.name for layout in VARIED_LAYOUTS]
+VARIED_NAMES = [layout.name for layout in (*VARIED_LAYOUTS, *RECORD_LAYOUTS)]
 TABLE_TEXT = (
     "No.    Vessel name              IMO number        Flag state\n"
     "1      TAISEI MARU NO.24        9086758           Japan\n"
