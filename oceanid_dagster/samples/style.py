@@ -21,6 +21,11 @@ from oceanid_dagster.samples.vocabulary import (
     RFMO_NAMES,
 )
 
+
+def ordinal_suffix(day: int) -> str:
+    return "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
 DATE_FORMATS: tuple[Callable[[dt.date], str], ...] = (
     lambda d: d.strftime("%d %b %Y"),
     lambda d: d.isoformat(),
@@ -30,6 +35,10 @@ DATE_FORMATS: tuple[Callable[[dt.date], str], ...] = (
     lambda d: d.strftime("%d.%m.%Y"),
     lambda d: f"{d.day} {d:%B %Y}",
     lambda d: d.strftime("%Y/%m/%d"),
+    lambda d: f"{d:%b} {d.day}, {d.year}",
+    lambda d: d.strftime("%d-%b-%Y"),
+    lambda d: f"{d.day}{ordinal_suffix(d.day)} {d:%B %Y}",
+    lambda d: f"{d.day}.{d.month}.{d.year}",
 )
 
 
@@ -94,6 +103,7 @@ class Style:
     separator: str
     flag_form: str
     title_case_names: bool
+    title_case_owners: bool
     lower_case_types: bool
     missing_text: str
     captions: dict[str, str] = field(default_factory=dict)
@@ -110,6 +120,7 @@ class Style:
             separator=rng.choice(SEPARATORS),
             flag_form=rng.choice(FLAG_FORMS),
             title_case_names=rng.random() < 0.15,
+            title_case_owners=rng.random() < 0.35,  # registries shout company names; letters and news do not
             lower_case_types=rng.random() < 0.4,
             missing_text=rng.choice(MISSING_VALUE_TEXTS),
         )
@@ -164,6 +175,26 @@ def record_is_printable(record: dict[str, object]) -> bool:
     return all(_printable(value) for value in record.values() if isinstance(value, str))
 
 
+UPPER_LEGAL_FORMS = frozenset(
+    {"AS", "ASA", "SA", "AB", "BV", "NV", "LLC", "PLC", "EHF", "SL", "SRL", "SPA", "JSC", "LLP"}
+)
+SMALL_WORDS = frozenset({"DE", "DA", "DO", "DOS", "DEL", "DI", "LA", "EL", "Y", "E", "AND", "OF", "THE"})
+
+
+def company_title(name: str) -> str:
+    """``DONGWON FISHERIES CO., LTD.`` as a letter writes it: ``Dongwon Fisheries Co., Ltd.``; legal
+    forms usually printed in capitals (AS, S.A., LLC) stay so, joining words go lower case."""
+    words = []
+    for word in name.split(" "):
+        core = word.strip(".,()&-")
+        if core in SMALL_WORDS:
+            word = word.lower()
+        elif core.isalpha() and core.isupper() and core not in UPPER_LEGAL_FORMS:
+            word = word.replace(core, core.capitalize(), 1)
+        words.append(word)
+    return " ".join(words)
+
+
 def vessel_mentions(style: Style, record: dict[str, object]) -> dict[str, Segment]:
     """How this document writes each known field of a vessel, as gold entities."""
     mentions: dict[str, Segment] = {}
@@ -174,9 +205,11 @@ def vessel_mentions(style: Style, record: dict[str, object]) -> dict[str, Segmen
 
     name = record["vessel_name"]
     put("VESSEL_NAME", "VESSEL_NAME", str(name).title() if style.title_case_names and name else name)
-    for key in ("IMO", "MMSI", "IRCS", "OWNER", "GEAR_TYPE"):
+    for key in ("IMO", "MMSI", "IRCS", "GEAR_TYPE"):
         value = record[key.lower()]
         put(key, key, style.vessel_type(value) if key == "GEAR_TYPE" and value else value)
+    owner = record["owner"]
+    put("OWNER", "OWNER", company_title(str(owner)) if style.title_case_owners and owner else owner)
     put("FLAG", "FLAG", style.flag(record["flag"]) if record["flag"] else None)
     put("REGISTRATION_NUMBER", "REGISTRATION_NUMBER", record["registration_number"])
     put("PORT", "PORT", record["port"])
