@@ -553,3 +553,35 @@ def test_gazetteer_keeps_the_dot_of_a_closing_abbreviation_but_not_a_full_stop()
     gazetteer = Gazetteer.from_records([{"owner": "STAR NAVIGATION S.A.", "vessel_name": "IBUKI"}])
     text = "Owned by Star Navigation S.A. since 2019, the reefer was renamed IBUKI."
     assert [match.name for match in gazetteer.find(text)] == ["Star Navigation S.A.", "IBUKI"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("MV CALVERT IMO 9858400, c/s VEBO", {("IMO", "9858400"), ("IRCS", "VEBO")}),
+        ("shun ze 75 imo 8775792, cs bbir4", {("IMO", "8775792"), ("IRCS", "bbir4")}),
+        ("the carrier, call sign bcfd5, chinese flag", {("IRCS", "bcfd5")}),
+        ("Its call sign, ZM2734, was logged on VHF.", {("IRCS", "ZM2734")}),
+        ("  <callsign>JD4843</callsign>\n  <imo>9076648</imo>", {("IRCS", "JD4843"), ("IMO", "9076648")}),
+        (
+            '{"call_sign": "ECFP", "flag_state": "ESP", "valid_from": "2025/01/16"}',
+            {("IRCS", "ECFP"), ("FLAG", "ESP"), ("DATE", "2025/01/16")},
+        ),
+    ],
+)
+def test_call_signs_as_people_type_them_and_as_records_hold_them(text: str, expected: set[tuple[str, str]]) -> None:
+    assert expected <= pairs(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["we will call sign over to the port", "the call sign from the list", "call sign: that one"]
+)
+def test_lower_case_words_after_a_call_sign_key_are_not_call_signs(text: str) -> None:
+    assert not {pair for pair in pairs(text) if pair[0] == "IRCS"}
+
+
+def test_a_record_field_ends_at_its_closing_quote_not_at_the_next_key() -> None:
+    record = '{"ship_type": "Multipurpose", "rfmo": "CCSBT", "owner": "SEA ROVER LTD", "gt": 568}'
+    found = pairs(record)
+    assert ("RFMO", "CCSBT") in found and ("OWNER", "SEA ROVER LTD") in found
+    assert not [text for _, text in found if '"' in text]

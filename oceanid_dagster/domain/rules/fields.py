@@ -55,7 +55,7 @@ def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
         separator = _SEPARATOR.match(text, match.end())
         prose = _PROSE_SEPARATOR.match(text, match.end())
         if separator is not None and separator.end() > match.end():
-            colon = bool(re.match(r"[ \t]*[:;：=]", separator.group()))
+            colon = bool(re.match(r"[\"']?[ \t]*[:;：=>]", separator.group()))
             keys.append(FieldKey(match.start(), match.end(), separator.end(), label, strict=False, colon=colon))
         elif prose is not None:
             keys.append(FieldKey(match.start(), match.end(), prose.end(), label, strict=False, sentence=True))

@@ -98,7 +98,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (
         "IRCS",
         rf"(?:international\s+)?(?:radio\s+)?ca[l1I|]{{2}}[\s\-]*s[i1l]gn(?:\s*{_NUMBER_WORD})?|"
-        rf"IRCS|callsign|signal\s+letters|call\s+letters|"
+        rf"IRCS|callsign|signal\s+letters|call\s+letters|c/s|cs|"
         r"indicatif(?:\s+d['’]appel)?(?:\s+radio)?|indicativo(?:\s+de\s+(?:llamada|chamada))?(?:\s+de\s+radio)?|"
         r"se(?:[ñn]|fi)al\s+(?:distintiva\s+)?de\s+llamada|distintivo\s+de\s+llamada",  # OCR reads ñ as "fi"
     ),
@@ -184,18 +184,21 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
     (None, r"no\.?|#|s/?n|serial|item|remarks?|status"),
 ) + FIELD_KEYS
 
-# A slash right after a key is a telex's separator ("CALLSIGN/ZM2675", "GRT/143").
+# A slash right after a key is a telex's separator ("CALLSIGN/ZM2675", "GRT/143"); a record's quoted
+# key ('"call_sign": "ECFP"') and an XML element ("<callsign>ECFP</callsign>") separate like a colon.
 _SEPARATOR = re.compile(
-    r"[ \t]*[:;：=][ \t]*(?:\n[ \t]*(?=\S))?|[ \t]*(?:(?:\.{3,}|…+)[ \t]*)+|[ \t]+[-–][ \t]+|[ \t]{2,}|\t|/(?=[^\s/])"
+    r"[\"']?[ \t]*[:;：=][ \t]*[\"']?(?:\n[ \t]*(?=\S))?|>(?=[^<\s])|[ \t]*(?:(?:\.{3,}|…+)[ \t]*)+|[ \t]+[-–][ \t]+|[ \t]{2,}|\t|/(?=[^\s/])"
 )
 # "a length of 25 m", "jauge brute de 182,90": measures only, whose values have a strict shape.
 _OF_SEPARATOR = re.compile(r"[ \t]+(?:of|de|du)[ \t]+")
 OF_LABELS = frozenset({"TONNAGE", "LENGTH"})
-_STRICT_SEPARATOR = re.compile(r"[ \t]*[:#]?[ \t]*\n?[ \t]*")
+# "Its call sign, ZM2734, ...": an appositive comma before a value of strict shape.
+_STRICT_SEPARATOR = re.compile(r"[ \t]*[:#,]?[ \t]*\n?[ \t]*")
 # "The registered owner is X." / "Its official number is 447872.": the value ends with the sentence.
 _PROSE_SEPARATOR = re.compile(r"[ \t]+(?:is|was)[ \t\n]+")
 _SENTENCE_END = re.compile(r"\.(?=\s+[^\d\s]|\s*$)")
-_VALUE_BREAK = re.compile(r"\n|[ \t]{2,}|\t|\||;")
+# ... and a record's closing quote ("ECFP", "flag": ...) or closing element (ECFP</callsign>).
+_VALUE_BREAK = re.compile(r"\n|[ \t]{2,}|\t|\||;|</|[\"'][ \t]*(?=[,}\]]|$)")
 
 
 @dataclass(frozen=True)

@@ -53,12 +53,20 @@ def _mmsi_values(text: str, start: int, end: int) -> list[Found]:
     return [Found(match.start(), match.end(), "MMSI", True)]
 
 
-_CALL_SIGN_TOKEN = re.compile(r"[A-Z0-9][A-Z0-9\-]{2,8}")
+_CALL_SIGN_TOKEN = re.compile(r"[A-Z0-9][A-Z0-9\-]{2,8}|[a-z0-9][a-z0-9\-]{2,8}")
+# Typed in lower case ("call sign bcfd5"), a call sign has a digit or is four letters, which these words are not.
+_FOUR_LETTER_WORDS = frozenset({"from", "with", "that", "this", "were", "over", "only", "then", "when", "also", "same"})
+
+
+def _lower_case_word(token: str) -> bool:
+    if not token.islower():
+        return False
+    return not any(character.isdigit() for character in token) and (len(token) != 4 or token in _FOUR_LETTER_WORDS)
 
 
 def _ircs_values(text: str, start: int, end: int) -> list[Found]:
     match = _CALL_SIGN_TOKEN.match(text, start, end)
-    if match is None or (match.end() < end and text[match.end()].isalnum()):
+    if match is None or (match.end() < end and text[match.end()].isalnum()) or _lower_case_word(match.group()):
         return []
     try:
         normalise_ircs(match.group())
