@@ -187,7 +187,8 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
 # A slash right after a key is a telex's separator ("CALLSIGN/ZM2675", "GRT/143"); a record's quoted
 # key ('"call_sign": "ECFP"') and an XML element ("<callsign>ECFP</callsign>") separate like a colon.
 _SEPARATOR = re.compile(
-    r"[\"']?[ \t]*[:;：=][ \t]*[\"']?(?:\n[ \t]*(?=\S))?|>(?=[^<\s])|[ \t]*(?:(?:\.{3,}|…+)[ \t]*)+|[ \t]+[-–][ \t]+|[ \t]{2,}|\t|/(?=[^\s/])"
+    r"[\"']?[ \t]*[:;：=][ \t]*[\"']?(?:\n[ \t]*(?=\S))?|>(?=[^<\s])|"
+    r"[ \t]*(?:(?:\.{3,}|…+)[ \t]*)+|[ \t]+[-–][ \t]+|[ \t]{2,}|\t|/(?=[^\s/])"
 )
 # "a length of 25 m", "jauge brute de 182,90": measures only, whose values have a strict shape.
 _OF_SEPARATOR = re.compile(r"[ \t]+(?:of|de|du)[ \t]+")
