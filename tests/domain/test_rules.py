@@ -585,3 +585,33 @@ def test_a_record_field_ends_at_its_closing_quote_not_at_the_next_key() -> None:
     found = pairs(record)
     assert ("RFMO", "CCSBT") in found and ("OWNER", "SEA ROVER LTD") in found
     assert not [text for _, text in found if '"' in text]
+
+
+GERMAN_DUTCH_ITALIAN_FORMS = """Schiffsname: NORDSTERN          IMO-Nr.: 9175676
+Rufzeichen: DCNI                Flagge: Deutschland
+Heimathafen: Cuxhaven           Baujahr: 1998
+---
+Scheepsnaam: ZEEBRUGGE 12       Roepnaam: ORAY
+Thuishaven: Oostende            Bouwjaar: 2004
+---
+Nome della nave: MARIA GRAZIA   Nominativo internazionale: IUQW
+Porto di iscrizione: Mazara del Vallo    Stazza lorda: 142 GT
+"""
+
+
+def test_forms_captioned_in_german_dutch_and_italian() -> None:
+    assert {
+        ("VESSEL_NAME", "NORDSTERN"),
+        ("IMO", "9175676"),
+        ("IRCS", "DCNI"),
+        ("PORT", "Cuxhaven"),
+        ("BUILD_YEAR", "1998"),
+        ("VESSEL_NAME", "ZEEBRUGGE 12"),
+        ("IRCS", "ORAY"),
+        ("PORT", "Oostende"),
+        ("BUILD_YEAR", "2004"),
+        ("VESSEL_NAME", "MARIA GRAZIA"),
+        ("IRCS", "IUQW"),
+        ("PORT", "Mazara del Vallo"),
+        ("TONNAGE", "142 GT"),
+    } <= pairs(GERMAN_DUTCH_ITALIAN_FORMS)

@@ -60,7 +60,7 @@ _RFMO_NAMES = (
 )
 _OCR_I = "[I1l|!‘’']"
 _OCR_O = "[O0]"
-_NUMBER_WORD = r"(?:N[o0]|Nr|Number|Num|ID|#)\b\.?"
+_NUMBER_WORD = r"(?:N[o0]|Nr|Number|Nummer|N[uú]mero|Num|ID|#)\b\.?"
 _RFMO_ALT = "|".join(sorted(set(_RFMO_ACRONYMS), key=lambda name: (-len(name), name)))  # longest first
 
 # (label or None for fields whose value is not an entity, key phrase). Earlier phrases win where two
@@ -87,20 +87,24 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (None, r"(?:engine\s+power|power|hold\s+capacity|freezing\s+capacity|beam|breadth|depth|draught|draft)"),
     (
         "IMO",
-        rf"(?:LR\s*/\s*|Lloyd'?s(?:\s+register)?\s*(?:/\s*)?)?{_OCR_I}M{_OCR_O}(?:\s+ship)?(?:\s+identification)?(?:\s*{_NUMBER_WORD})?",
+        rf"(?:LR\s*/\s*|Lloyd'?s(?:\s+register)?\s*(?:/\s*)?)?{_OCR_I}M{_OCR_O}(?:\s+ship)?(?:\s+identification)?(?:[\s\-]*{_NUMBER_WORD})?",
     ),
     (
         "IMO",
         rf"(?:(?:num[eé]ro|n[°º]\.?)\s+)?OMI|ship\s+identification\s+{_NUMBER_WORD}|"
         rf"Lloyd'?s(?:\s+register)?\s*{_NUMBER_WORD}",
     ),
-    ("MMSI", rf"MMS{_OCR_I}(?:\s*{_NUMBER_WORD})?"),
+    ("MMSI", rf"MMS{_OCR_I}(?:[\s\-]*{_NUMBER_WORD})?"),
     (
         "IRCS",
         rf"(?:international\s+)?(?:radio\s+)?ca[l1I|]{{2}}[\s\-]*s[i1l]gn(?:\s*{_NUMBER_WORD})?|"
         rf"IRCS|callsign|signal\s+letters|call\s+letters|c/s|cs|"
         r"indicatif(?:\s+d['’]appel)?(?:\s+radio)?|indicativo(?:\s+de\s+(?:llamada|chamada))?(?:\s+de\s+radio)?|"
-        r"se(?:[ñn]|fi)al\s+(?:distintiva\s+)?de\s+llamada|distintivo\s+de\s+llamada",  # OCR reads ñ as "fi"
+        r"se(?:[ñn]|fi)al\s+(?:distintiva\s+)?de\s+llamada|distintivo\s+de\s+llamada|"  # OCR reads ñ as "fi"
+        r"indicativo\s+(?:internacional(?:\s+de\s+radio)?|di\s+chiamata|r[aá]dio)|"
+        # German, Dutch, Italian
+        r"(?:internationales\s+)?rufzeichen|unterscheidungssignal|roepnaam|(?:internationale\s+)?roepletters|"
+        r"nominativo(?:\s+(?:internazionale|radio))?",
     ),
     (
         "REGISTRATION_NUMBER",
@@ -117,13 +121,17 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         "REGISTRATION_NUMBER",
         rf"WIN|UVI|CFR|vessel\s+ID|(?:licen[cs]e|authori[sz]ation|permit)\s*{_NUMBER_WORD}|"
         rf"official\s+number|ext(?:ernal|\.)?\s*(?:markings?|marks?|ID)|"
-        r"(?:num[eé]ro\s+d['’])?immatriculation|matr[ií]cula",
+        r"(?:num[eé]ro\s+d['’])?immatriculation|matr[ií]cula|matricola|"
+        r"registriernummer|kennzeichen|[aä]u(?:ß|ss)ere\s+kennzeichnung|numero\s+di\s+iscrizione|numero\s+UE|"
+        r"registratienummer|visserijnummer|buitenmarkering|n[uú]mero\s+de\s+registo",
     ),
     (
         "VESSEL_NAME",
         r"name\s+of\s+(?:the\s+)?(?:fishing\s+)?(?:vessel|ship|boat|carrier|reefer)|(?:fishing\s+)?(?:vessel|"
         r"boat)(?:'s)?\s+name|ship(?:'s)?\s+name|"
-        r"[FM]/?V\s+name|nom\s+du\s+(?:navire|bateau)|nombre\s+del\s+(?:buque|barco)",
+        r"[FM]/?V\s+name|nom\s+du\s+(?:navire|bateau)|nombre\s+del\s+(?:buque|barco)|"
+        r"name\s+des\s+schiffes|schiffsname|nome\s+(?:della\s+nave|del\s+peschereccio|do\s+navio)|"
+        r"nome\s+da\s+embarca[cç][aã]o|naam\s+van\s+het\s+vaartuig|scheepsnaam",
     ),
     ("VESSEL_NAME", r"(?:previous|former|current|present)\s+(?:vessel\s+)?names?|vessel|VSL"),
     (
@@ -131,44 +139,57 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"port\s+of\s+(?:registry|registration|register|landing|inspection|call|"
         r"entry|departure)|home\s*port|registered\s+port|base\s+port|"
         r"place\s+of\s+(?:issue|inspection|landing|transhipment|transshipment)|"
-        r"port\s+d['’]attache|puerto\s+(?:base|de\s+matr[ií]cula)|port",
+        r"port\s+d['’]attache|puerto\s+(?:base|de\s+matr[ií]cula)|heimathafen|registerhafen|"
+        r"porto\s+d[ie]\s+(?:iscrizione|armamento|registo)|thuishaven|haven\s+van\s+registratie|port",
     ),
     (
         "OWNER",
         r"(?:registered\s+|beneficial\s+|vessel\s+|ship\s*)?owner(?:'s)?(?:\s*/\s*(?:operator|opr))?(?:\s+name)?|"
         r"operator(?:\s+name)?|(?:ship\s+)?manager|charterer|"
         r"(?:owning|operating|management|fishing)\s+company|company(?:\s+name)?|"
-        r"armateur|armador|propri[eé]taire|propietario",
+        r"armateur|armador|propri[eé]taire|propietario|armatore|propriet[aá]rio|societ[aà]\s+armatrice|"
+        r"eigner|eigent[uü]mer|reederei|eigenaar|reder",
     ),
     (
         "FLAG",
         r"(?:current\s+|previous\s+|former\s+)?flag(?:\s+state)?(?:\s+of\s+(?:the\s+)?(?:vessel|"
         r"ship))?|vessel\s+flag|nationality(?:\s+of\s+(?:the\s+)?vessel)?|"
-        r"country\s+of\s+(?:registration|registry|flag)|pavillon|pabell[oó]n|bandera",
+        r"country\s+of\s+(?:registration|registry|flag)|pavillon|pabell[oó]n|bandera|"
+        r"flagge|flaggenstaat|staatszugeh[oö]rigkeit|(?:stato\s+di\s+)?bandiera|vlag(?:genstaat)?|"
+        r"(?:estado\s+de\s+)?bandeira",
     ),
     (
         "VESSEL_TYPE",
         r"(?:vessel|ship)\s+(?:type|category)|type\s+of\s+(?:vessel|ship)|vessel\s+category|"
-        r"type\s+de\s+navire|tipo\s+de\s+buque",
+        r"type\s+de\s+navire|tipo\s+de\s+buque|schiffstyp|fahrzeugart|tipo\s+di\s+nave|"
+        r"type\s+vaartuig|scheepstype|tipo\s+de\s+embarca[cç][aã]o",
     ),
     (
         "GEAR_TYPE",
         r"type\s+of\s+(?:fishing\s+)?gear|(?:fishing\s+)?gear(?:\s+type)?|gear\s+used|"
         r"(?:type\s+of\s+)?fishing\s+methods?|fishing\s+technique|"
-        r"engins?(?:\s+de\s+p[eê]che)?|arte(?:\s+de\s+pesca)?",
+        r"engins?(?:\s+de\s+p[eê]che)?|arte(?:\s+de\s+pesca)?|fangger[aä]t|fangmethode|"
+        r"attrezzo(?:\s+da\s+pesca)?|sistema\s+di\s+pesca|vistuig|vismethode",
     ),
     ("VESSEL_TYPE", r"type"),
     ("VESSEL_NAME", r"name"),  # at the start of a line only (fields.py): "Name ...... FU YUAN YU 7880"
     (
         "TONNAGE",
         r"gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|net\s+tonnage|tonnage|"
-        r"GRT|GT|jauge(?:\s+brute)?|arqueo(?:\s+bruto)?",
+        r"GRT|GT|jauge(?:\s+brute)?|arqueo(?:\s+bruto)?|bruttoraumzahl|BRZ|stazza(?:\s+lorda)?|"
+        r"brutotonnage|arquea[cç][aã]o\s+bruta|tonelagem",
     ),
-    ("LENGTH", r"length\s+over\s*all|length|LOA|longueur(?:\s+hors\s+tout)?|eslora(?:\s+total)?"),
+    (
+        "LENGTH",
+        r"length\s+over\s*all|length|LOA|longueur(?:\s+hors\s+tout)?|eslora(?:\s+total)?|"
+        r"l(?:ä|ae)nge(?:\s+(?:ü|ue)ber\s+alles)?|LüA|lunghezza(?:\s+fuori\s+tutto)?|LFT|lengte(?:\s+over\s+alles)?|"
+        r"comprimento(?:\s+fora\s+a\s+fora)?",
+    ),
     (
         "BUILD_YEAR",
         r"year\s+(?:of\s+)?buil[td]|(?:year|date)\s+of\s+(?:construction|build)|when\s+built|construction\s+year|built|"
-        r"ann[eé]e\s+de\s+construction|a[ñn]o\s+de\s+construcci[oó]n",
+        r"ann[eé]e\s+de\s+construction|a[ñn]o\s+de\s+construcci[oó]n|baujahr|anno\s+di\s+costruzione|"
+        r"bouwjaar|ano\s+de\s+constru[cç][aã]o",
     ),
 )
 
