@@ -615,3 +615,34 @@ def test_forms_captioned_in_german_dutch_and_italian() -> None:
         ("PORT", "Mazara del Vallo"),
         ("TONNAGE", "142 GT"),
     } <= pairs(GERMAN_DUTCH_ITALIAN_FORMS)
+
+
+SIDE_BY_SIDE = """Comparison of particulars (2 May 2025)
+
+Vessel name       ZHOUYU928         JIA DE 6
+----------------------------------------------
+IMO               9929807           8776148
+Call sign         BZW8X             BZ2VC
+Flag              China             China
+Home port         Zhoushan          Shidao
+"""
+
+
+def test_a_table_on_its_side_labels_every_column_by_its_row() -> None:
+    assert {
+        ("VESSEL_NAME", "ZHOUYU928"),
+        ("VESSEL_NAME", "JIA DE 6"),
+        ("IMO", "9929807"),
+        ("IMO", "8776148"),
+        ("IRCS", "BZW8X"),
+        ("IRCS", "BZ2VC"),
+        ("PORT", "Zhoushan"),
+        ("PORT", "Shidao"),
+    } <= pairs(SIDE_BY_SIDE)
+
+
+def test_a_form_with_two_fields_to_a_line_is_not_a_table_on_its_side() -> None:
+    form = "Owner    ACME FISHING LTD    Flag    Japan\nName     SEIWA MARU          IMO     9086758\nPort     Ise                 Built   1998\n"
+    found = pairs(form)
+    assert ("OWNER", "Flag") not in found and ("VESSEL_NAME", "IMO") not in found
+    assert {("OWNER", "ACME FISHING LTD"), ("IMO", "9086758")} <= found

@@ -240,6 +240,46 @@ def _row_entities(text: str, row_start: int, row_end: int, header: Header) -> li
     return found
 
 
+_MIN_TRANSPOSED_ROWS = 3  # lines of "<field name>  <value>  <value> ..." that make a table on its side
+
+
+def _transposed_row(text: str, line: tuple[int, int]) -> tuple[str | None, list[tuple[int, int]]] | None:
+    """A field name then two or more value cells ("IMO    9929807    8776148"), as (label, value cells);
+    None where the line is not one: its first cell is no field name, or a later cell is one (a form
+    with two fields to a line, "Flag   Japan   Port   Ise")."""
+    cells = _cells(text, *line)
+    if len(cells) < 3:
+        return None
+    is_key, label = _column_label(text[slice(*cells[0])])
+    if not is_key or any(_column_label(text[slice(*cell)])[0] for cell in cells[1:]):
+        return None
+    return label, cells[1:]
+
+
+def _transposed_tables(text: str, lines: list[tuple[int, int]], taken: set[int]) -> tuple[list[Found], set[int]]:
+    """Tables turned on their side, one row per field and one column per vessel (comparisons, annex
+    sheets): every value cell takes its row's label. Rows run while lines are such rows (ruled lines
+    between them are skipped); fewer than three rows are not a table."""
+    found: list[Found] = []
+    table_lines: set[int] = set()
+    run: list[tuple[int, str | None, list[tuple[int, int]]]] = []
+    for line in [*lines, (len(text), len(text))]:
+        row = None if line[0] in taken else _transposed_row(text, line)
+        if row is not None:
+            run.append((line[0], *row))
+            continue
+        if run and line[0] < len(text) and _is_rule_line(text, *line):
+            continue
+        if len(run) >= _MIN_TRANSPOSED_ROWS:
+            for line_start, label, cells in run:
+                table_lines.add(line_start)
+                if label is not None:
+                    parse = TABLE_VALUE_PARSERS.get(label, VALUE_PARSERS[label])
+                    found.extend(item for start, end in cells for item in parse(text, start, end))
+        run = []
+    return found, table_lines
+
+
 def _tables(text: str) -> tuple[list[Found], set[int]]:
     """Entities in table cells, and the start offsets of the table's lines (not read as fields)."""
     found: list[Found] = []
@@ -256,4 +296,5 @@ def _tables(text: str) -> tuple[list[Found], set[int]]:
             table_lines.add(row_start)
             found.extend(_row_entities(text, row_start, row_end, header))
         index += header.height
-    return found, table_lines
+    transposed, transposed_lines = _transposed_tables(text, lines, table_lines)
+    return found + transposed, table_lines | transposed_lines
