@@ -327,8 +327,40 @@ _PROSE_NAME_PATTERNS = (
 )
 
 
-def _prose_vessel_names(text: str) -> list[Found]:
+# A list item opening with a name in capitals and a separator: "3. KOPERE | New Zealand | ZMR7336",
+# "- SANTA ISABEL flagged UKR; IMO No. 7230418", "* LINGSAR - 17 Indonesia reg. ...".
+_LIST_ITEM_NAME = re.compile(
+    rf"(?m)^[ \t]*(?:\d{{1,3}}[.)]|[-*•])[ \t]+(?P<n>{_CAPS_NAME})"
+    r"(?=[ \t]*(?:\||;|,|\(|\[|[-–][ \t]|flagged\b|flag\b)|[ \t]+[A-Z][a-z])"
+)
+# What makes the rest of such a line a vessel's: an identifier, or a flag.
+_IDENTIFYING = re.compile(r"\bIMO\b|(?<![\d.,])\d{7}(?![\d.,])|\bMMSI\b|\bIRCS\b|call\s+sign|\bflag", re.IGNORECASE)
+_LIST_CELL = re.compile(r"(?<=[|;,])[ \t]*(?P<c>[A-Z][A-Za-z .'\-]+?)[ \t]*(?=[|;,]|$)", re.MULTILINE)
+
+
+def _list_item_vessels(text: str) -> list[Found]:
+    """Vessel names opening list items whose line identifies a vessel, and the flags written as a
+    whole delimited cell of such a line ("| New Zealand |", "; Indonesia;")."""
     found = []
+    for match in _LIST_ITEM_NAME.finditer(text):
+        line_end = text.find("\n", match.end())
+        line_end = len(text) if line_end < 0 else line_end
+        rest = text[match.end() : line_end]
+        countries = [
+            cell for cell in _LIST_CELL.finditer(text, match.end(), line_end) if lookup_country(cell.group("c"))
+        ]
+        if not (_IDENTIFYING.search(rest) or countries):
+            continue
+        start, end = match.span("n")
+        name = _name_like(text, start, _cut_at_stop_word(text, start, end), "VESSEL_NAME", 6)
+        if name and _could_be_vessel_name(text, name):
+            found.append(name)
+        found += [Found(*cell.span("c"), "FLAG", True) for cell in countries]
+    return found
+
+
+def _prose_vessel_names(text: str) -> list[Found]:
+    found = _list_item_vessels(text)
     for pattern in _PROSE_NAME_PATTERNS:
         for match in pattern.finditer(text):
             group = "q" if match.groupdict().get("q") else "n"
@@ -336,9 +368,15 @@ def _prose_vessel_names(text: str) -> list[Found]:
             if group == "n":
                 end = _cut_at_stop_word(text, start, end)
             name = _name_like(text, start, end, "VESSEL_NAME", 6)
-            if name and sum(ch.isalpha() for ch in text[name.start : name.end]) >= 2 and not _is_key(text, name):
+            if name and _could_be_vessel_name(text, name):
                 found.append(name)
     return found
+
+
+def _could_be_vessel_name(text: str, name: Found) -> bool:
+    """Two letters at least, not a field name ("UVI (IMO)"), not a flag ("RUS, IMO 7803217")."""
+    words = text[name.start : name.end]
+    return sum(ch.isalpha() for ch in words) >= 2 and not _is_key(text, name) and lookup_country(words) is None
 
 
 def _is_key(text: str, found: Found) -> bool:
