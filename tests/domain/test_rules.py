@@ -666,3 +666,17 @@ def test_list_items_open_with_the_vessel_name_and_flags_fill_whole_cells() -> No
     } <= found
     assert ("VESSEL_NAME", "RUS") not in found
     assert not {text for label, text in found if label == "VESSEL_NAME" and "Meeting" in text}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("La autorización del buque MARTA ARENDSEE es válida del 1 al 5.", "MARTA ARENDSEE"),
+        ("Das Schiff NORDSTERN fährt unter deutscher Flagge.", "NORDSTERN"),
+        ("Il peschereccio MARIA GRAZIA è iscritto a Mazara.", "MARIA GRAZIA"),
+        ("Sighted near Suva. This ship NOVAYA ZEMLYA (Russian Federation) was boarded.", "NOVAYA ZEMLYA"),
+        ("Boarded in Honiara. F/V\nAQUAMARINE (flag: Russia)", "AQUAMARINE"),
+    ],
+)
+def test_vessel_names_after_the_word_for_vessel_in_prose(text: str, name: str) -> None:
+    assert ("VESSEL_NAME", name) in pairs(text)

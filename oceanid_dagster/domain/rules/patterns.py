@@ -317,11 +317,17 @@ _NAME_STOP_WORDS = frozenset(
     }
     | set(_RFMO_ACRONYMS)
 )
+# "the vessel" in the languages the forms come in: "del buque X", "du navire X", "das Schiff X", "il peschereccio X".
+_FOREIGN_VESSEL_WORDS = (
+    r"(?:du|le)\s+navire|(?:del|el)\s+(?:buque|pesquero)|(?:do|o)\s+navio|a\s+embarca[cç][aã]o|"
+    r"(?:das|dem|des)\s+(?:schiff|fischereifahrzeug)|(?:la|della)\s+nave|(?:il|del)\s+peschereccio|"
+    r"(?:het|van\s+het)\s+(?:schip|vaartuig|vissersvaartuig)"
+)
 _PROSE_NAME_PATTERNS = (
-    re.compile(rf"(?<![\w])(?:F/V|M/V|FV|MV|F\.V\.|M\.V\.|S/V|FB|F/B)[ ](?:{_QUOTED}|(?P<n>{_TITLE_NAME}))"),
+    re.compile(rf"(?<![\w])(?:F/V|M/V|FV|MV|F\.V\.|M\.V\.|S/V|FB|F/B)[ \n](?:{_QUOTED}|(?P<n>{_TITLE_NAME}))"),
     re.compile(
-        rf"(?<![\w])(?i:(?:the|fishing|a)\s+(?:fishing\s+)?vessel|vessel\s+(?:named|called)|named|called|"
-        rf"{_VESSEL_TYPE_ALT})[ \n](?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
+        rf"(?<![\w])(?i:(?:the|this|fishing|a)\s+(?:fishing\s+)?(?:vessel|ship|boat)|vessel\s+(?:named|called)|"
+        rf"named|called|{_FOREIGN_VESSEL_WORDS}|{_VESSEL_TYPE_ALT})[ \n](?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
     ),
     re.compile(rf"(?<![\w])(?P<n>{_CAPS_NAME})\s*(?:\(\s*(?:IMO|IRCS|call\s+sign|MMSI)|,\s+IMO\b)"),
 )
