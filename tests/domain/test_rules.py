@@ -680,3 +680,8 @@ def test_list_items_open_with_the_vessel_name_and_flags_fill_whole_cells() -> No
 )
 def test_vessel_names_after_the_word_for_vessel_in_prose(text: str, name: str) -> None:
     assert ("VESSEL_NAME", name) in pairs(text)
+
+
+def test_record_field_names_written_in_camel_case_are_keys() -> None:
+    record = "<VesselName>TE RUNANGA</VesselName>\n<flagState>NZL</flagState>\n<yearOfBuild>1987</yearOfBuild>"
+    assert {("VESSEL_NAME", "TE RUNANGA"), ("FLAG", "NZL"), ("BUILD_YEAR", "1987")} <= pairs(record)

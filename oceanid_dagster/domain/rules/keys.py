@@ -242,8 +242,15 @@ class Found:
     validated: bool = False
 
 
+_WORD_GAP = re.compile(re.escape(r"\s+"))
+_JOINED_WORD_GAP = r"\\s*"  # a replacement template: the backslash escaped
+
+
 def _key_alternatives(keys: tuple[tuple[str | None, str], ...]) -> str:
-    return "|".join(f"(?P<k{index}>{pattern})" for index, (_, pattern) in enumerate(keys))
+    """One named group per key; the words of a key may also run together, as record field names write
+    them ("VesselName", "flagState", "yearOfBuild"): a key still stands alone between word boundaries."""
+    joined = (_WORD_GAP.sub(_JOINED_WORD_GAP, pattern) for _, pattern in keys)
+    return "|".join(f"(?P<k{index}>{pattern})" for index, pattern in enumerate(joined))
 
 
 # A key may carry a qualifier in brackets: a unit ("Length (m)") or the scheme of the number ("UVI (IMO)").
