@@ -685,3 +685,17 @@ def test_vessel_names_after_the_word_for_vessel_in_prose(text: str, name: str) -
 def test_record_field_names_written_in_camel_case_are_keys() -> None:
     record = "<VesselName>TE RUNANGA</VesselName>\n<flagState>NZL</flagState>\n<yearOfBuild>1987</yearOfBuild>"
     assert {("VESSEL_NAME", "TE RUNANGA"), ("FLAG", "NZL"), ("BUILD_YEAR", "1987")} <= pairs(record)
+
+
+NEWS_STORY = """HOBART, 3 March 2025 - The Ecuadorian-flagged ship PATILLO was boarded on Monday. TAISEI MARU,
+a Japanese fishing vessel, was turned away. The vessel flies the flag of RUS, officials said."""
+
+
+def test_news_prose_names_vessels_and_flags_around_the_word_vessel() -> None:
+    assert {
+        ("FLAG", "Ecuadorian"),
+        ("VESSEL_NAME", "PATILLO"),
+        ("VESSEL_NAME", "TAISEI MARU"),
+        ("FLAG", "Japanese"),
+        ("FLAG", "RUS"),
+    } <= pairs(NEWS_STORY)

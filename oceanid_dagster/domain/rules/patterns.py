@@ -243,7 +243,10 @@ _FLAG_CONTEXTS = (
 )
 _FLAG_BEFORE = frozenset({0, 3})  # the patterns whose country ends where the match's "c" group ends
 # A word a flag stands before: "Icelandic-flagged", "a Faroese longliner", "the New Zealand trawler".
-_FLAG_FOLLOWER_RE = re.compile(rf"(?<![\w])(?:flagged|registered|flag|{_VESSEL_TYPE_ALT})(?![\w])", re.IGNORECASE)
+_FLAG_FOLLOWER_RE = re.compile(
+    rf"(?<![\w])(?:flagged|registered|flag|(?:fishing\s+)?(?:vessel|ship|boat)|{_VESSEL_TYPE_ALT})(?![\w])",
+    re.IGNORECASE,
+)
 _WORDS_BEFORE = re.compile(r"((?:[\w'’]+[ \-]){0,3}[\w'’]+)[ \t\-]+$")
 _ADJECTIVE_AFTER_FLAG = re.compile(r"\b(?:bandera|pavillon|bandeira)\s+(?P<a>[^\W\d_]+)", re.IGNORECASE)
 
@@ -280,13 +283,26 @@ def _flags_in_context(text: str) -> list[Found]:
         before_flag = index in _FLAG_BEFORE
         for match in pattern.finditer(text):
             start, end = match.span("c")
+            named = False
             for country in _country_name_re().finditer(text, start, end):
                 if before_flag and country.end() != end:
                     continue
                 if not before_flag and country.start() != start:
                     continue
                 found.append(Found(country.start(), country.end(), "FLAG", True))
+                named = True
+            if not named and not before_flag and (code := _country_code_at(text, start, end)):
+                found.append(Found(code.start(), code.end(), "FLAG", True))
     return found
+
+
+# "the flag of RUS": a country's ISO alpha-3 code where a flag is named
+_COUNTRY_CODE = re.compile(r"[A-Z]{3}\b")
+
+
+def _country_code_at(text: str, start: int, end: int) -> re.Match[str] | None:
+    match = _COUNTRY_CODE.match(text, start, end)
+    return match if match is not None and lookup_country(match.group()) is not None else None
 
 
 _CAPS_NAME = r"[A-Z0-9][A-Z0-9'’.\-/]*(?![a-z])(?:[ ][A-Z0-9][A-Z0-9'’.\-/]*(?![a-z])){0,5}"
@@ -326,8 +342,13 @@ _FOREIGN_VESSEL_WORDS = (
 _PROSE_NAME_PATTERNS = (
     re.compile(rf"(?<![\w])(?:F/V|M/V|FV|MV|F\.V\.|M\.V\.|S/V|FB|F/B)[ \n](?:{_QUOTED}|(?P<n>{_TITLE_NAME}))"),
     re.compile(
-        rf"(?<![\w])(?i:(?:the|this|fishing|a)\s+(?:fishing\s+)?(?:vessel|ship|boat)|vessel\s+(?:named|called)|"
-        rf"named|called|{_FOREIGN_VESSEL_WORDS}|{_VESSEL_TYPE_ALT})[ \n](?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
+        rf"(?<![\w])(?i:(?:the|this|fishing|a|[\w\-]+-flagged)\s+(?:fishing\s+)?(?:vessel|ship|boat)|"
+        rf"vessel\s+(?:named|called)|named|called|{_FOREIGN_VESSEL_WORDS}|{_VESSEL_TYPE_ALT})[ \n]"
+        rf"(?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
+    ),
+    # "TAISEI MARU, a Japanese fishing vessel, ..."
+    re.compile(
+        rf"(?<![\w])(?P<n>{_CAPS_NAME}),\s+an?\s+(?:[\w\-]+\s+){{0,2}}(?i:vessel|ship|boat|{_VESSEL_TYPE_ALT})\b"
     ),
     re.compile(rf"(?<![\w])(?P<n>{_CAPS_NAME})\s*(?:\(\s*(?:IMO|IRCS|call\s+sign|MMSI)|,\s+IMO\b)"),
 )
