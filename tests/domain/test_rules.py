@@ -699,3 +699,9 @@ def test_news_prose_names_vessels_and_flags_around_the_word_vessel() -> None:
         ("FLAG", "Japanese"),
         ("FLAG", "RUS"),
     } <= pairs(NEWS_STORY)
+
+
+def test_vessels_boarded_and_the_ports_inspectors_board_them_in() -> None:
+    text = "Inspectors at Tema boarded HONG RUN LENG 2 on 22-Oct-2024 and found unmarked gear."
+    assert {("PORT", "Tema"), ("VESSEL_NAME", "HONG RUN LENG 2")} <= pairs(text)
+    assert not {pair for pair in pairs("Officers inspected the hold on arrival.") if pair[0] == "VESSEL_NAME"}

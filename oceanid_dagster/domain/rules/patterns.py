@@ -346,6 +346,11 @@ _PROSE_NAME_PATTERNS = (
         rf"vessel\s+(?:named|called)|named|called|{_FOREIGN_VESSEL_WORDS}|{_VESSEL_TYPE_ALT})[ \n]"
         rf"(?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
     ),
+    # "Inspectors at Tema boarded HONG RUN LENG 2 on 22-Oct-2024"
+    re.compile(
+        rf"(?<![\w])(?i:boarded|inspected|detained|arrested|seized|sighted|escorted|intercepted)\s+(?:the\s+)?"
+        rf"(?P<n>{_CAPS_NAME})(?=[ \t\n]+(?:on|in|at|off|near|while|for|and|after)\b|[ \t]*[,.;(])"
+    ),
     # "TAISEI MARU, a Japanese fishing vessel, ..."
     re.compile(
         rf"(?<![\w])(?P<n>{_CAPS_NAME}),\s+an?\s+(?:[\w\-]+\s+){{0,2}}(?i:vessel|ship|boat|{_VESSEL_TYPE_ALT})\b"
@@ -433,7 +438,8 @@ _PORT_PROSE = re.compile(
     r"\b(?:port\s+of|in\s+the\s+port\s+of|at\s+the\s+port\s+of|[Ii]ssued\s+at|(?i:arrived\s+(?:in|at)|"
     r"(?:land|unload|discharg|tranship)(?:s|es|ed|ing|e)?\s+(?:in|at)|"
     r"(?:bound|steaming|sailing|heading|proceeding|en\s+route|transit(?:ing)?)\s+(?:to|for)|"
-    r"puerto\s+de|port\s+de|porto\s+de))\s+"
+    r"puerto\s+de|port\s+de|porto\s+de|"
+    r"(?:inspectors|officers|authorities|inspected|boarded|detained|sighted)\s+(?:in|at)))\s+"
     r"(?P<p>(?:Port\s+)?[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})"
 )
 _PORT_STOP_WORDS = frozenset({"ETA", "ETD", "ON", "AT", "IN", "FROM", "TO", "BY", "AND", "WITH", "FOR", "VIA"})
