@@ -261,3 +261,12 @@ def test_routing_thresholds_lie_midway_to_the_next_page_of_either_set():
     assert most_uncertain >= 0.015  # a new page of the learnt kind, slightly less sure, is routed
     assert routing_thresholds([0.1], [0.01, 0.05]) == [None, 0.1]  # no more uncertain page: its own value
     assert routing_thresholds([0.0], [0.2]) == [None, 0.1]
+
+
+def test_combinations_within_the_tolerance_of_the_best_are_ties_won_by_the_surest_gap_fill():
+    """22 validation pages cannot tell 0.8454 from 0.8453: the combination filling fewer gaps wins."""
+    eager, sure = _candidate(0.7, 0.93, 0.8454), _candidate(0.9, 0.92, 0.8453)
+    assert best_candidate([eager, sure], 0.5, validation_bar=0.78, evaluation_weight=0.0) is sure
+    assert best_candidate([eager, sure], 0.5, validation_bar=0.78, evaluation_weight=0.0, tolerance=0.0) is eager
+    clearly_better = _candidate(0.7, 0.93, 0.8700)
+    assert best_candidate([clearly_better, sure], 0.5, validation_bar=0.78, evaluation_weight=0.0) is clearly_better
