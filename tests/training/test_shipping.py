@@ -7,10 +7,12 @@ from oceanid_dagster.inference.extractors import ModelExtractor, PageEntities
 from oceanid_dagster.inference.runtime import PagePrediction
 from oceanid_dagster.training.dataset import GOLD, SILVER, LabelledPage
 from oceanid_dagster.training.shipping import (
+    CHOICE_TOLERANCE,
     Candidate,
     EvaluationPage,
     ShippingDecision,
     best_candidate,
+    choice_tolerance,
     decide,
     evaluation_weight,
     labels_rules_do_better,
@@ -270,3 +272,15 @@ def test_combinations_within_the_tolerance_of_the_best_are_ties_won_by_the_sures
     assert best_candidate([eager, sure], 0.5, validation_bar=0.78, evaluation_weight=0.0, tolerance=0.0) is eager
     clearly_better = _candidate(0.7, 0.93, 0.8700)
     assert best_candidate([clearly_better, sure], 0.5, validation_bar=0.78, evaluation_weight=0.0) is clearly_better
+
+
+def test_ties_are_allowed_only_while_the_validation_pages_alone_choose():
+    """Once people's corrected pages count, a routing threshold that reads a little more of their kind
+    wins by what it measures, however small."""
+    silver = [EvaluationPage(TEXT, [NAME])]
+    gold = [EvaluationPage(TEXT, [NAME], gold=True), *silver]
+    assert choice_tolerance(silver) == CHOICE_TOLERANCE and choice_tolerance(gold) == 0.0
+    strict, learnt = _candidate(0.9, 0.950, 0.86, uncertainty=0.01), _candidate(0.9, 0.958, 0.86, uncertainty=0.02)
+    weight = evaluation_weight(gold)
+    assert best_candidate([strict, learnt], 0.5, 0.8, weight, choice_tolerance(gold)) is learnt
+    assert best_candidate([strict, learnt], 0.5, 0.8, weight, CHOICE_TOLERANCE) is strict

@@ -118,6 +118,7 @@ def shipping_decision(
         GAP_FILL_SCORES,
         Candidate,
         best_candidate,
+        choice_tolerance,
         decide,
         evaluation_weight,
         labels_rules_do_better,
@@ -175,7 +176,9 @@ def shipping_decision(
         candidates.append(Candidate(fill, uncertainty, on["eval"], on["valid"], rule_labels, on["ref"]))
     incumbent = champion_scores or rules
     bar = validation_bar(micro_f1(incumbent["valid"]), micro_f1(rules["valid"]), validation_margin)
-    chosen = best_candidate(candidates, micro_f1(incumbent["eval"]), bar, evaluation_weight(pages))
+    chosen = best_candidate(
+        candidates, micro_f1(incumbent["eval"]), bar, evaluation_weight(pages), choice_tolerance(pages)
+    )
 
     def by_extractor(page_set: str, challenger: dict) -> dict[str, dict]:
         got = {CHALLENGER: challenger, RULES: rules[page_set], MODEL_ALONE: alone[page_set]}
