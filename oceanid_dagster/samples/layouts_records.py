@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 
-from oceanid_dagster.samples.layouts import DocContext, Layout, Record, fill, one_year_later
+from oceanid_dagster.samples.layouts import TABLE_FIELDS, DocContext, Layout, Record, fill, one_year_later
 from oceanid_dagster.samples.text import Block, Ent, Line, Segment, segment_text
 from oceanid_dagster.samples.vocabulary import FLAG_ADJECTIVES, FLAG_CODES, PERSON_NAMES, SPECIES
 
@@ -203,22 +203,6 @@ class StructuredRecord(Layout):
         return [Block([[f"# {vessel_count} records"]])] if form in ("yaml", "key_value") else []
 
 
-TRANSPOSED_KEYS = (
-    "IMO",
-    "IRCS",
-    "MMSI",
-    "FLAG",
-    "REGISTRATION_NUMBER",
-    "PORT",
-    "OWNER",
-    "VESSEL_TYPE",
-    "GEAR_TYPE",
-    "TONNAGE",
-    "LENGTH",
-    "BUILD_YEAR",
-)
-
-
 class TransposedTable(Layout):
     """A comparison table turned on its side: one row per field, one column per vessel (the vessel
     and one or two others of the list), as side-by-side comparisons and annex sheets print them."""
@@ -243,7 +227,7 @@ class TransposedTable(Layout):
 
     def _table(self, ctx: DocContext, records: list[Record]) -> list[Block]:
         mentions = [ctx.mentions(record) for record in records]
-        keys = [key for key in TRANSPOSED_KEYS if any(key in m for m in mentions)]
+        keys = [key for key in TABLE_FIELDS if any(key in m for m in mentions)]
         captions = {key: ctx.style.caption(key) for key in ["VESSEL_NAME", *keys]}
         caption_width = max(len(caption) for caption in captions.values()) + 2
         cells = [[m.get(key) or ctx.style.missing() for m in mentions] for key in ["VESSEL_NAME", *keys]]
