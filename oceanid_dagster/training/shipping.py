@@ -142,14 +142,14 @@ def best_candidate(
     incumbent_evaluation_f1: float,
     validation_bar: float,
     evaluation_weight: float = 0.5,
-    tolerance: float = CHOICE_TOLERANCE,
+    tolerance: float = 0.0,
 ) -> Candidate:
     """Among the candidates reaching ``validation_bar`` on the validation pages, the ones beating the
     incumbent on the evaluation pages (those that can ship) first, then the best micro F1 weighted
     over the two sets (``evaluation_weight`` for the evaluation pages). Candidates within
-    ``tolerance`` of the best are ties, and the one leaving most to the rules wins them: every label
-    from the rules, no routing or the strictest, no gap filling or the surest. None holding: the
-    closest to holding (the decision then refuses it, saying why)."""
+    ``tolerance`` (:func:`choice_tolerance`) of the best are ties, and the one leaving most to the
+    rules wins them: every label from the rules, no routing or the strictest, no gap filling or the
+    surest. None holding: the closest to holding (the decision then refuses it, saying why)."""
     holding = [c for c in candidates if micro_f1(c.validation) >= validation_bar]
     if not holding:
         return max(candidates, key=lambda candidate: micro_f1(candidate.validation))

@@ -268,10 +268,11 @@ def test_routing_thresholds_lie_midway_to_the_next_page_of_either_set():
 def test_combinations_within_the_tolerance_of_the_best_are_ties_won_by_the_surest_gap_fill():
     """22 validation pages cannot tell 0.8454 from 0.8453: the combination filling fewer gaps wins."""
     eager, sure = _candidate(0.7, 0.93, 0.8454), _candidate(0.9, 0.92, 0.8453)
-    assert best_candidate([eager, sure], 0.5, validation_bar=0.78, evaluation_weight=0.0) is sure
-    assert best_candidate([eager, sure], 0.5, validation_bar=0.78, evaluation_weight=0.0, tolerance=0.0) is eager
+    before_gold = {"validation_bar": 0.78, "evaluation_weight": 0.0, "tolerance": CHOICE_TOLERANCE}
+    assert best_candidate([eager, sure], 0.5, **before_gold) is sure
+    assert best_candidate([eager, sure], 0.5, validation_bar=0.78, evaluation_weight=0.0) is eager  # no tolerance
     clearly_better = _candidate(0.7, 0.93, 0.8700)
-    assert best_candidate([clearly_better, sure], 0.5, validation_bar=0.78, evaluation_weight=0.0) is clearly_better
+    assert best_candidate([clearly_better, sure], 0.5, **before_gold) is clearly_better
 
 
 def test_ties_are_allowed_only_while_the_validation_pages_alone_choose():
