@@ -256,27 +256,36 @@ def _transposed_row(text: str, line: tuple[int, int]) -> tuple[str | None, list[
     return label, cells[1:]
 
 
-def _transposed_tables(text: str, lines: list[tuple[int, int]], taken: set[int]) -> tuple[list[Found], set[int]]:
-    """Tables turned on their side, one row per field and one column per vessel (comparisons, annex
-    sheets): every value cell takes its row's label. Rows run while lines are such rows (ruled lines
-    between them are skipped); fewer than three rows are not a table."""
-    found: list[Found] = []
-    table_lines: set[int] = set()
-    run: list[tuple[int, str | None, list[tuple[int, int]]]] = []
-    for line in [*lines, (len(text), len(text))]:
+TransposedRow = tuple[int, str | None, list[tuple[int, int]]]  # line start, the row's label, its value cells
+
+
+def _transposed_runs(text: str, lines: list[tuple[int, int]], taken: set[int]) -> Iterator[list[TransposedRow]]:
+    """Consecutive lines that are rows of a table on its side (ruled lines between them skipped)."""
+    run: list[TransposedRow] = []
+    for line in lines:
         row = None if line[0] in taken else _transposed_row(text, line)
         if row is not None:
             run.append((line[0], *row))
+        elif run and not _is_rule_line(text, *line):
+            yield run
+            run = []
+    if run:
+        yield run
+
+
+def _transposed_tables(text: str, lines: list[tuple[int, int]], taken: set[int]) -> tuple[list[Found], set[int]]:
+    """Tables turned on their side, one row per field and one column per vessel (comparisons, annex
+    sheets): every value cell takes its row's label; fewer than three rows are not a table."""
+    found: list[Found] = []
+    table_lines: set[int] = set()
+    for run in _transposed_runs(text, lines, taken):
+        if len(run) < _MIN_TRANSPOSED_ROWS:
             continue
-        if run and line[0] < len(text) and _is_rule_line(text, *line):
-            continue
-        if len(run) >= _MIN_TRANSPOSED_ROWS:
-            for line_start, label, cells in run:
-                table_lines.add(line_start)
-                if label is not None:
-                    parse = TABLE_VALUE_PARSERS.get(label, VALUE_PARSERS[label])
-                    found.extend(item for start, end in cells for item in parse(text, start, end))
-        run = []
+        for line_start, label, cells in run:
+            table_lines.add(line_start)
+            if label is not None:
+                parse = TABLE_VALUE_PARSERS.get(label, VALUE_PARSERS[label])
+                found.extend(item for start, end in cells for item in parse(text, start, end))
     return found, table_lines
 
 
