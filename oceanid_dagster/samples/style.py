@@ -195,25 +195,6 @@ def company_title(name: str) -> str:
     return " ".join(words)
 
 
-_BRACKETED = re.compile(r"\s*\(([^()]*)\)\s*$")
-_REGISTRY_QUALIFIERS = frozenset({"nei", "mechanized", "hand operated"})
-
-
-def as_documents_name_it(value: str) -> str:
-    """A registry's gear or vessel class as a document names it, and as people annotate it: the first
-    of a list ("Longline, Troll"), without the registry's qualifier or code ("Hooks and lines (nei)",
-    "Hand liner vessels (LH)"), or by the common name the class carries in brackets ("With Purse Lines
-    (purse seines)")."""
-    first = re.sub(r"\s+nei$", "", value.split(", ")[0])
-    bracketed = _BRACKETED.search(first)
-    if bracketed is None:
-        return first
-    inner = bracketed.group(1).strip()
-    if inner.lower() in _REGISTRY_QUALIFIERS or inner.isupper():
-        return first[: bracketed.start()]
-    return inner
-
-
 def vessel_mentions(style: Style, record: dict[str, object]) -> dict[str, Segment]:
     """How this document writes each known field of a vessel, as gold entities."""
     mentions: dict[str, Segment] = {}
@@ -224,17 +205,15 @@ def vessel_mentions(style: Style, record: dict[str, object]) -> dict[str, Segmen
 
     name = record["vessel_name"]
     put("VESSEL_NAME", "VESSEL_NAME", str(name).title() if style.title_case_names and name else name)
-    for key in ("IMO", "MMSI", "IRCS"):
-        put(key, key, record[key.lower()])
-    gear = record["gear_type"]
-    put("GEAR_TYPE", "GEAR_TYPE", style.vessel_type(as_documents_name_it(str(gear))) if gear else None)
+    for key in ("IMO", "MMSI", "IRCS", "GEAR_TYPE"):
+        value = record[key.lower()]
+        put(key, key, style.vessel_type(value) if key == "GEAR_TYPE" and value else value)
     owner = record["owner"]
     put("OWNER", "OWNER", company_title(str(owner)) if style.title_case_owners and owner else owner)
     put("FLAG", "FLAG", style.flag(record["flag"]) if record["flag"] else None)
     put("REGISTRATION_NUMBER", "REGISTRATION_NUMBER", record["registration_number"])
     put("PORT", "PORT", record["port"])
-    kind = record["vessel_type"]
-    put("VESSEL_TYPE", "VESSEL_TYPE", style.vessel_type(as_documents_name_it(str(kind))) if kind else None)
+    put("VESSEL_TYPE", "VESSEL_TYPE", style.vessel_type(record["vessel_type"]) if record["vessel_type"] else None)
     put("TONNAGE", "TONNAGE", style.tonnage_format(record["tonnage"]) if record["tonnage"] else None)
     put("LENGTH", "LENGTH", style.length_format(record["length"]) if record["length"] else None)
     put("BUILD_YEAR", "BUILD_YEAR", str(record["build_year"]) if record["build_year"] else None)

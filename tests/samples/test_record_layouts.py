@@ -12,7 +12,6 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from oceanid_dagster.samples.generator import generate_documents
-from oceanid_dagster.samples.style import as_documents_name_it
 from oceanid_dagster.samples.vocabulary import FLAG_ADJECTIVES
 
 
@@ -114,25 +113,3 @@ def test_news_prose_labels_adjectival_flags_and_compound_lengths(sample_records)
     assert case_files and not any(
         text in case_files for page in pages for text in entity_texts(page, "REGISTRATION_NUMBER")
     )
-
-
-@pytest.mark.parametrize(
-    ("registry_value", "as_written"),
-    [
-        ("Hooks and lines (nei)", "Hooks and lines"),
-        ("Hand liner vessels (LH)", "Hand liner vessels"),
-        ("Surrounding Nets - With Purse Lines (purse seines)", "purse seines"),
-        ("Longline, Troll", "Longline"),
-        ("Stick-held dip netters, Line vessels nei", "Stick-held dip netters"),
-        ("Midwater trawls", "Midwater trawls"),
-    ],
-)
-def test_gears_and_vessel_classes_are_labelled_as_people_annotate_them(registry_value: str, as_written: str) -> None:
-    """The gold pages label "Hand liner vessels" in "Hand liner vessels (LH)": silver spans follow suit."""
-    assert as_documents_name_it(registry_value) == as_written
-
-
-def test_no_silver_gear_or_vessel_type_span_carries_a_registry_qualifier(sample_records):
-    pages = pages_of(generate_documents(sample_records, 80, seed=6, layouts=["structured_record", "inspection_report"]))
-    spans = [text for page in pages for label in ("GEAR_TYPE", "VESSEL_TYPE") for text in entity_texts(page, label)]
-    assert spans and not [text for text in spans if "(" in text or text.endswith(" nei") or ", " in text]
