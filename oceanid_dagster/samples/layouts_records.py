@@ -13,8 +13,8 @@ from __future__ import annotations
 import random
 
 from oceanid_dagster.samples.layouts import TABLE_FIELDS, DocContext, Layout, Record, fill, one_year_later
-from oceanid_dagster.samples.text import Block, Ent, Line, Segment, segment_text
-from oceanid_dagster.samples.vocabulary import FLAG_ADJECTIVES, FLAG_CODES, PERSON_NAMES, SPECIES
+from oceanid_dagster.samples.text import Block, Ent, Line, Segment, line_length, segment_text
+from oceanid_dagster.samples.vocabulary import PERSON_NAMES, SPECIES, flag_adjective
 
 # Field keys as exports, APIs and databases spell them; a unit in the key leaves the value a bare number.
 MACHINE_KEYS: dict[str, tuple[str, ...]] = {
@@ -90,6 +90,14 @@ def record_fields(ctx: DocContext, record: Record) -> list[tuple[str, Segment]]:
     return fields
 
 
+def _joined(items: list[list[Segment]], separator: str) -> Line:
+    """The items on one line, the separator between them."""
+    line: Line = []
+    for position, item in enumerate(items):
+        line += ([separator] if position else []) + item
+    return line
+
+
 def _quoted(value: Segment, quote: str) -> list[Segment]:
     return [quote, value, quote] if quote else [value]
 
@@ -104,19 +112,14 @@ def json_lines(fields: list[tuple[str, Segment]], indent: str, one_line: bool) -
         quote = "" if _is_number(value) else '"'
         items.append([f'"{key}": ', *_quoted(value, quote)])
     if one_line:
-        line: Line = ["{"]
-        for position, item in enumerate(items):
-            line += ([", "] if position else []) + item
-        return [line + ["}"]]
+        return [["{", *_joined(items, ", "), "}"]]
     body = [[indent + "  ", *item, "," if position < len(items) - 1 else ""] for position, item in enumerate(items)]
     return [[indent + "{"], *body, [indent + "}"]]
 
 
-def yaml_lines(fields: list[tuple[str, Segment]], dash: bool) -> list[Line]:
-    return [
-        [("- " if dash and position == 0 else "  " if dash else "") + f"{key}: ", value]
-        for position, (key, value) in enumerate(fields)
-    ]
+def yaml_lines(fields: list[tuple[str, Segment]]) -> list[Line]:
+    """One record as an item of a YAML list."""
+    return [[("- " if position == 0 else "  ") + f"{key}: ", value] for position, (key, value) in enumerate(fields)]
 
 
 def xml_lines(fields: list[tuple[str, Segment]], element: str) -> list[Line]:
@@ -124,21 +127,16 @@ def xml_lines(fields: list[tuple[str, Segment]], element: str) -> list[Line]:
 
 
 def key_value_lines(fields: list[tuple[str, Segment]], separator: str, one_line: bool) -> list[Line]:
-    pairs = [[f"{key}=", value] for key, value in fields]
-    if not one_line:
-        return pairs
-    line: Line = []
-    for position, pair in enumerate(pairs):
-        line += ([separator] if position else []) + pair
-    return [line]
+    pairs: list[Line] = [[f"{key}=", value] for key, value in fields]
+    return [_joined(pairs, separator)] if one_line else pairs
 
 
 def csv_row(values: list[Segment], delimiter: str) -> Line:
-    line: Line = []
-    for position, value in enumerate(values):
-        quote = '"' if delimiter in segment_text(value) or (delimiter == "," and " " in segment_text(value)) else ""
-        line += ([delimiter] if position else []) + _quoted(value, quote)
-    return line
+    def quote(value: Segment) -> str:
+        text = segment_text(value)
+        return '"' if delimiter in text or (delimiter == "," and " " in text) else ""
+
+    return _joined([_quoted(value, quote(value)) for value in values], delimiter)
 
 
 class StructuredRecord(Layout):
@@ -180,7 +178,7 @@ class StructuredRecord(Layout):
             indent = "  " if ctx.state.get("array") else ""
             return [Block(json_lines(fields, indent, one_line=False))]
         if form == "yaml":
-            return [Block(yaml_lines(fields, dash=True))]
+            return [Block(yaml_lines(fields))]
         if form == "xml":
             return [Block(xml_lines(fields, ctx.rng.choice(("vessel", "Vessel", "record"))))]
         one_line = bool(ctx.state.setdefault("one_line", ctx.rng.random() < 0.5))
@@ -278,8 +276,7 @@ class TwoColumnForm(Layout):
         for left, right in pairs:
             line: Line = ["| " if boxed else ""] + ctx.key_value(left, values.get(left))
             if right is not None:
-                used = sum(len(segment_text(segment)) for segment in line)
-                line += [" " * max(2, left_width - used)] + ctx.key_value(right, values.get(right))
+                line += [" " * max(2, left_width - line_length(line))] + ctx.key_value(right, values.get(right))
             lines.append(line)
         rule = [["+" + "-" * (left_width + 30) + "+"]] if boxed else []
         return [Block(rule + lines + rule + [[""]], new_page=index > 0)]
@@ -469,8 +466,7 @@ class NewsArticle(Layout):
             "CREW": noise["crew"],
             "FILE": noise["file"],
         }
-        flag = str(record.get("flag") or "")
-        adjective = FLAG_ADJECTIVES.get(FLAG_CODES.get(flag, flag))
+        adjective = flag_adjective(str(record.get("flag") or ""))
         if adjective:
             values["FLAG_ADJECTIVE"] = Ent(adjective, "FLAG")
         length = record.get("length")

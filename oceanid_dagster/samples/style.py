@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from oceanid_dagster.samples.text import Ent, Segment
 from oceanid_dagster.samples.vocabulary import (
     FIELD_CAPTIONS,
-    FLAG_ADJECTIVES,
     FLAG_CODES,
     FLAG_NAMES,
     MISSING_VALUE_TEXTS,
     RFMO_NAMES,
+    flag_adjective,
 )
 
 
@@ -143,8 +143,8 @@ class Style:
         return Ent(RFMO_NAMES[acronym] if use_full else acronym, "RFMO")
 
     def flag(self, flag: str) -> str:
-        if self.flag_form == "adjective" and FLAG_CODES.get(flag, flag) in FLAG_ADJECTIVES:
-            return FLAG_ADJECTIVES[FLAG_CODES.get(flag, flag)]
+        if self.flag_form == "adjective" and (adjective := flag_adjective(flag)):
+            return adjective
         if self.flag_form == "code" and flag in FLAG_CODES:
             return FLAG_CODES[flag]
         if self.flag_form == "name" and flag in FLAG_NAMES:

@@ -143,6 +143,12 @@ FLAG_ADJECTIVES: dict[str, str] = {
     "ZAF": "South African",
 }
 
+
+def flag_adjective(flag: str) -> str | None:
+    """The adjective of a flag written as a code or as a name ("CHN", "China" -> "Chinese")."""
+    return FLAG_ADJECTIVES.get(FLAG_CODES.get(flag, flag))
+
+
 # Places where vessels are inspected, sighted or documents issued (gold PORT when written).
 PORTS: tuple[str, ...] = (
     "Port Louis",
