@@ -23,11 +23,12 @@ import resource
 import tempfile
 from pathlib import Path
 
+from oceanid_dagster.inference.runtime import available_cores
 from oceanid_dagster.samples.generator import generate_documents
 from oceanid_dagster.samples.registry_csv import load_sample_registry
 from oceanid_dagster.training.base_models import offline_base_model
 from oceanid_dagster.training.dataset import SPLITS, TEST, TRAIN, examples_dataset, silver_pages
-from oceanid_dagster.training.trainer import TrainingConfig, available_cores, train_ner_model
+from oceanid_dagster.training.trainer import TrainingConfig, train_ner_model
 
 TARGET_SECONDS = 300.0
 HELD_OUT_VESSEL_SHARE = 0.2

@@ -18,6 +18,7 @@ from pydantic import Field
 
 from oceanid_dagster.domain.alignment import token_label_ids
 from oceanid_dagster.domain.labels import ID2LABEL, LABEL2ID, NUM_BIO_TAGS
+from oceanid_dagster.inference.runtime import available_cores
 from oceanid_dagster.training.base_models import BaseModel
 from oceanid_dagster.training.dataset import GOLD, SILVER, TEST, TRAIN, VALIDATION
 from oceanid_dagster.training.metrics import entity_metrics, per_label_rows, report_plot_png, tags_from_predictions
@@ -100,13 +101,6 @@ class TrainingResult:
     seconds: float
     arithmetic: str  # "bf16 autocast" | "fp32": how the training steps computed (the weights are fp32 either way)
     plot_png: bytes = field(repr=False)
-
-
-def available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def training_threads(requested: int | None, environ: Mapping[str, str] = os.environ) -> int:

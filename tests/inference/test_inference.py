@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from tokenizers import Tokenizer
 
+from oceanid_dagster.domain.bio_decode import TokenTag, tokens_to_spans
 from oceanid_dagster.domain.labels import BIO_TAGS, LABEL2ID
-from oceanid_dagster.inference.runtime import NerDecoder, OnnxNerModel, ReleaseFolderError
+from oceanid_dagster.inference.runtime import NerDecoder, OnnxNerModel, ReleaseFolderError, softmax
 from tests.inference.tiny_model import gold_spans, page_text, synthetic_sentences
 
 
@@ -123,6 +124,30 @@ def test_overlaps_are_decoded_from_the_window_with_more_context(tiny_model, numb
     # without overlap the blind edges lose numbers: the test above can fail
     without_overlap = _oracle_model(tiny_model, max_length=16, stride=0, blind_edge=2)
     assert len(without_overlap.predict(text)) < len(numbers)
+
+
+@pytest.mark.parametrize("outside_share", [0.0, 0.6, 0.95])
+def test_decoding_gives_the_spans_of_every_token_s_tag(tiny_model, numbers_page, outside_share):
+    """The decoder builds tokens only for entity words and the words that end them; its spans must be
+    those of ``tokens_to_spans`` over every token, whatever mix of B-, I- and O tags the model gives
+    (random tags here, so I- after O, I- of another label and entity runs across sub-tokens occur)."""
+    text, _ = numbers_page
+    tokenizer = Tokenizer.from_file(str(tiny_model.folder / "tokenizer.json"))
+    decoder = NerDecoder(tokenizer, BIO_TAGS, max_length=512, stride=8, pad_id=tiny_model.pad_id)
+    encoded = decoder.encode_windows([text])
+    (window,) = encoded.windows
+    page = encoded.pages[0]
+    rng = np.random.default_rng(len(text))
+    tag_ids = np.where(rng.random(len(page)) < outside_share, LABEL2ID["O"], rng.integers(0, len(BIO_TAGS), len(page)))
+    logits = np.zeros((len(window.input_ids), len(BIO_TAGS)), dtype=np.float32)
+    logits[window.content_start + np.arange(len(page)), tag_ids] = 6.0
+    every_token = [
+        TokenTag(start, end, word_id, BIO_TAGS[tag_id], float(softmax(logits[window.content_start + index]).max()))
+        for index, ((start, end), word_id, tag_id) in enumerate(zip(page.offsets, page.word_ids, tag_ids))
+    ]
+    expected = tokens_to_spans(every_token)
+    assert len(expected) > 3
+    assert decoder.decode(encoded, [logits]) == [expected]
 
 
 def test_page_uncertainty_is_low_for_confident_and_high_for_flat_logits(tiny_model, numbers_page):

@@ -39,6 +39,24 @@ def test_optimum_export_has_dynamic_batch_and_sequence_axes_and_one_logit_per_ta
         assert session(ids, np.ones_like(ids)).shape == (batch, length, NUM_BIO_TAGS)
 
 
+def test_a_batch_run_in_slices_on_worker_threads_gives_one_run_s_logits_in_row_order(exported_model):
+    """Slices of the batch run concurrently (2 rows each here) and come back in their rows' order,
+    with the logits of the whole batch in one single-threaded run; rows of different content so
+    that a swap would show."""
+    rng = np.random.default_rng(0)
+    ids = rng.integers(5, 100, size=(7, 16), dtype=np.int64)
+    mask = np.ones_like(ids)
+    mask[3, 10:] = 0
+    whole = OrtLogits(exported_model.fp32, threads=1, tokens_per_run=10_000)(ids, mask)
+    sliced_session = OrtLogits(exported_model.fp32, threads=3, tokens_per_run=32)
+    sliced = sliced_session(ids, mask)
+    assert sliced.shape == whole.shape == (7, 16, NUM_BIO_TAGS)
+    np.testing.assert_allclose(sliced, whole, atol=1e-5)
+    assert not np.allclose(sliced[0], sliced[1], atol=1e-3)
+    # a batch smaller than the token budget is still shared out: one row per worker, at most
+    np.testing.assert_allclose(sliced_session(ids[:2], mask[:2]), whole[:2], atol=1e-5)
+
+
 def test_fp32_export_matches_pytorch(exported_model):
     tiny = exported_model.tiny
     outcome = check_fp32_parity(tiny.folder, exported_model.fp32, tiny.eval_examples, pad_id=tiny.pad_id)
