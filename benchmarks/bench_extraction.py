@@ -9,13 +9,13 @@ import sys
 
 from oceanid_dagster.domain.evaluation import span_scores
 from oceanid_dagster.inference.extractors import RuleExtractor
-from oceanid_dagster.reading.pdf import read_pdf_pages, tesseract_png
+from oceanid_dagster.reading.pdf import read_pdf_pages, tesseract_image
 from oceanid_dagster.samples.generator import generate_documents
 from oceanid_dagster.samples.gold import locate_gold_spans
 from oceanid_dagster.samples.registry_csv import load_sample_registry
 from oceanid_dagster.samples.render import render_pdf, render_scanned_pdf
 
-OPTIONS = {"max_pages": 500, "min_text_chars": 20, "dpi": 300, "workers": 2, "ocr_page": tesseract_png}
+OPTIONS = {"max_pages": 500, "min_text_chars": 20, "dpi": 300, "workers": 2, "ocr_page": tesseract_image}
 
 
 def evaluate(documents, render) -> dict:

@@ -3,6 +3,7 @@ failure naming the file when it keeps failing; the next run completes without du
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 import time
@@ -12,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from devtools.services import free_port
-from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
+from oceanid_dagster.defs.resources.ocr_engine import PNG_SIGNATURE, OcrEngineResource
 from oceanid_dagster.domain.documents import document_id
 from tests.faults.conftest import (
     clean_run_counts,
@@ -31,9 +32,10 @@ class ScriptedOcr(BaseHTTPRequestHandler):
     """Answers each POST with the next status of ``server.script`` (the last one repeats)."""
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers["Content-Length"]))
+        body = self.rfile.read(int(self.headers["Content-Length"]))
         server = self.server
         with server.lock:
+            server.bodies.append(body)
             status = server.script[min(server.requests, len(server.script) - 1)]
             server.requests += 1
         if status == "slow":  # answers after the client's read timeout
@@ -56,6 +58,7 @@ class ScriptedOcr(BaseHTTPRequestHandler):
 def ocr_service(port: int, script: list[int]) -> Iterator[ThreadingHTTPServer]:
     server = ThreadingHTTPServer(("127.0.0.1", port), ScriptedOcr)
     server.script, server.requests, server.lock, server.slow_s = script, 0, threading.Lock(), 2.0
+    server.bodies = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -110,6 +113,28 @@ def test_a_read_timeout_is_retried_like_a_refused_connection():
     port = free_port()
     with ocr_service(port, ["slow", 200]) as server:
         engine = OcrEngineResource(engine="remote", remote_url=f"http://127.0.0.1:{port}/ocr", remote_timeout_s=0.5)
-        text, confidence = engine._remote_page(b"png bytes")
+        text, confidence = engine._remote_page(page_image("TIFF"))
     assert text == PAGE_TEXT and confidence == 0.93
     assert server.requests == 2
+
+
+def test_the_remote_service_is_sent_pngs_though_pages_are_rendered_as_tiff():
+    port = free_port()
+    with ocr_service(port, [200]) as server:
+        engine = OcrEngineResource(engine="remote", remote_url=f"http://127.0.0.1:{port}/ocr")
+        engine._remote_page(page_image("TIFF"))
+        engine._remote_page(page_image("PNG"))
+    assert len(server.bodies) == 2
+    for body in server.bodies:
+        assert b'filename="page.png"' in body and b"Content-Type: image/png" in body
+        assert PNG_SIGNATURE in body and b"II*\x00" not in body
+
+
+def page_image(image_format: str) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (240, 60), 255)
+    ImageDraw.Draw(image).text((10, 20), "IMO 9086758", fill=0)
+    buffer = io.BytesIO()
+    image.save(buffer, format=image_format)
+    return buffer.getvalue()

@@ -13,7 +13,7 @@ from reportlab.pdfgen import canvas
 
 from oceanid_dagster.inference.extractors import RuleExtractor
 from oceanid_dagster.reading.layout import Word, deskewed, layout_words, parse_tsv, skew_slope, visual_rows
-from oceanid_dagster.reading.pdf import tesseract_png
+from oceanid_dagster.reading.pdf import tesseract_image
 from oceanid_dagster.samples.render import _scan_effects, rasterise_pdf
 
 TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
@@ -127,7 +127,7 @@ def scanned_table_png() -> bytes:
 
 
 def test_real_tesseract_keeps_each_rows_cells_together():
-    text, confidence = tesseract_png(scanned_table_png())
+    text, confidence = tesseract_image(scanned_table_png())
     assert confidence is not None and confidence > 0.8
     for name, imo in (("MARU NO.24", "9086758"), ("IBUKI", "9666481"), ("CHANG TAI", "8774891")):
         [line] = [line for line in text.splitlines() if imo in line]

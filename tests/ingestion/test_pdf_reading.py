@@ -13,7 +13,7 @@ from oceanid_dagster.reading.pdf import (
     DocumentRejected,
     PageBounds,
     read_pdf_pages,
-    tesseract_png,
+    tesseract_image,
 )
 from oceanid_dagster.samples import bad_inputs
 from oceanid_dagster.samples.generator import generate_documents
@@ -21,7 +21,7 @@ from oceanid_dagster.samples.registry_csv import load_sample_registry
 from oceanid_dagster.samples.render import render_scanned_pdf
 from tests.pdf_fixtures import text_pdf
 
-OPTIONS = {"max_pages": 500, "min_text_chars": 20, "dpi": 200, "workers": 2, "ocr_page": tesseract_png}
+OPTIONS = {"max_pages": 500, "min_text_chars": 20, "dpi": 200, "workers": 2, "ocr_page": tesseract_image}
 
 
 def read(data: bytes, **overrides):
@@ -124,7 +124,7 @@ def test_documents_are_handed_on_as_they_are_read_while_the_next_are_rendered():
 
     def ocr_waiting_for_the_third_document(png: bytes):
         assert third_loaded.wait(60), "the third document was not rendered while this page was read"
-        return tesseract_png(png)
+        return tesseract_image(png)
 
     def loader(name: str, data: bytes):
         def load() -> bytes:
@@ -145,3 +145,31 @@ def test_documents_are_handed_on_as_they_are_read_while_the_next_are_rendered():
         assert not isinstance(pages, Exception), pages
         events.append(f"read {key}")
     assert events == ["load text", "read text", "load scan", "load third", "read scan", "read third"]
+
+
+def test_rendering_waits_while_the_ocr_has_enough_page_images_queued():
+    """Rendered pages wait in memory (8.7 MB each at 300 dpi) only up to ``images_per_worker`` per
+    worker: with one worker and one image each, the reader is one document ahead of the page being
+    read, not at the end of the list."""
+    import time
+
+    from oceanid_dagster.reading.pdf import read_pdfs
+
+    scan = render_scanned_pdf(generate_documents(load_sample_registry(), 1, seed=5, pages=1)[0])
+    loads: list[str] = []
+    loaded_while_reading: list[int] = []
+
+    def slow_ocr(image: bytes):
+        time.sleep(0.3)
+        loaded_while_reading.append(len(loads))
+        return "IMO 9086758", 0.9
+
+    def loader(name: str):
+        return lambda: loads.append(name) or scan
+
+    documents = [(f"scan-{index}", loader(f"scan-{index}")) for index in range(6)]
+    options = {**OPTIONS, "workers": 1, "ocr_page": slow_ocr, "images_per_worker": 1}
+    keys = [key for key, pages in read_pdfs(documents, **options) if not isinstance(pages, Exception)]
+    assert keys == [key for key, _ in documents]
+    # when page k is read, documents up to k + 1 are loaded (one queued behind it), not all six
+    assert all(loaded <= index + 2 for index, loaded in enumerate(loaded_while_reading)), loaded_while_reading

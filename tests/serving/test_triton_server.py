@@ -197,7 +197,7 @@ def test_docling_convert_sends_the_configs_contract_through_cloudflare_access(ga
 def test_the_ocr_engine_reads_scanned_pages_through_triton_docling(triton_url):
     from PIL import Image
 
-    from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource, png_as_pdf
+    from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource, image_as_pdf
 
     image = Image.new("L", (200, 100), 255)
     png = io.BytesIO()
@@ -205,7 +205,7 @@ def test_the_ocr_engine_reads_scanned_pages_through_triton_docling(triton_url):
     engine = OcrEngineResource(engine="triton_docling", triton=TritonResource(base_url=triton_url))
     text, confidence = engine._ocr_page_function()(png.getvalue())  # a blank scan: no text, no error
     assert text.strip() == "" and confidence is None
-    assert png_as_pdf(png.getvalue()).startswith(b"%PDF")
+    assert image_as_pdf(png.getvalue()).startswith(b"%PDF")
     assert engine.engine_versions()["remote"] == "docling_granite_python on 127.0.0.1"
 
 

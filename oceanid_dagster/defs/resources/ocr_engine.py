@@ -21,8 +21,10 @@ from oceanid_dagster.reading.pdf import (
     default_workers,
     engine_versions,
     read_pdfs,
-    tesseract_png,
+    tesseract_image,
 )
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 class OcrEngineResource(ConfigurableResource):
@@ -90,7 +92,7 @@ class OcrEngineResource(ConfigurableResource):
 
     def _ocr_page_function(self) -> Callable[[bytes], tuple[str, float | None]]:
         if self.engine == "tesseract":
-            return lambda png: tesseract_png(png, self.language)
+            return lambda image: tesseract_image(image, self.language)
         if self.engine == "triton_docling":
             if self.triton is None or not self.triton.base_url:
                 raise ValueError("OCR engine 'triton_docling' needs Triton: set TRITON_BASE_URL")
@@ -99,12 +101,14 @@ class OcrEngineResource(ConfigurableResource):
             raise ValueError("OCR engine 'remote' needs remote_url")
         return self._remote_page
 
-    def _docling_page(self, png: bytes) -> tuple[str, float | None]:
+    def _docling_page(self, image: bytes) -> tuple[str, float | None]:
         """The page image as a one-page PDF (what the model takes) through docling_granite_python."""
-        return self.triton.docling_convert(png_as_pdf(png)).get("text", ""), None
+        return self.triton.docling_convert(image_as_pdf(image)).get("text", ""), None
 
-    def _remote_page(self, png: bytes) -> tuple[str, float | None]:
-        response = self._post_with_retries(self.remote_url, files={"file": ("page.png", png, "image/png")})
+    def _remote_page(self, image: bytes) -> tuple[str, float | None]:
+        response = self._post_with_retries(
+            self.remote_url, files={"file": ("page.png", image_as_png(image), "image/png")}
+        )
         payload = response.json()
         pages = payload.get("pages") or [payload]
         return "\n".join(page.get("text", "") for page in pages), payload.get("confidence")
@@ -125,11 +129,23 @@ class OcrEngineResource(ConfigurableResource):
         raise RuntimeError(f"remote OCR at {url} failed after {self.remote_retries + 1} attempts: {last_error}")
 
 
-def png_as_pdf(png: bytes) -> bytes:
-    """A one-page PDF holding the page image at its resolution."""
+def image_as_pdf(image_bytes: bytes) -> bytes:
+    """A one-page PDF holding the page image (any format Pillow reads) at its resolution."""
     from PIL import Image
 
-    with Image.open(io.BytesIO(png)) as image:
+    with Image.open(io.BytesIO(image_bytes)) as image:
         output = io.BytesIO()
         image.convert("RGB").save(output, format="PDF", resolution=float(image.info.get("dpi", (300, 300))[0]))
+    return output.getvalue()
+
+
+def image_as_png(image_bytes: bytes) -> bytes:
+    """The page image as PNG, what a remote pages service is sent (pages are rendered as TIFF)."""
+    from PIL import Image
+
+    if image_bytes.startswith(PNG_SIGNATURE):
+        return image_bytes
+    with Image.open(io.BytesIO(image_bytes)) as image:
+        output = io.BytesIO()
+        image.save(output, format="PNG", compress_level=1)
     return output.getvalue()
