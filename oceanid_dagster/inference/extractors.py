@@ -4,7 +4,9 @@ bootstrap extractor that fills the table until a model has been released. No Dag
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -35,6 +37,19 @@ class Extractor(Protocol):
     def extract_pages(self, texts: Sequence[str]) -> list[PageEntities]: ...
 
 
+Collect = Callable[[], list[PageEntities]]
+
+
+def start_extraction(extractor: Extractor, texts: Sequence[str]) -> Collect:
+    """Start reading ``texts`` and return what collects the result: an extractor that works in other
+    processes (``start``) goes on while the caller does something else; any other reads them now."""
+    start = getattr(extractor, "start", None)
+    if start is not None:
+        return start(texts)
+    found = extractor.extract_pages(texts)
+    return lambda: found
+
+
 class RuleExtractor:
     source = RULES
 
@@ -44,6 +59,65 @@ class RuleExtractor:
 
     def extract_pages(self, texts: Sequence[str]) -> list[PageEntities]:
         return [PageEntities(rules.extract_spans(text, self.gazetteer), None) for text in texts]
+
+
+class RulePool:
+    """The rules read pages in ``workers`` processes: they are pure Python, so one process uses one
+    core. ``start`` hands the pages out (``PAGES_PER_TASK`` to a task) and returns at once, so the
+    caller can run the model or write the previous batch meanwhile. Use it as a context manager; the
+    processes start with the first pages and stop on exit."""
+
+    source = RULES
+    PAGES_PER_TASK = 8
+
+    def __init__(self, gazetteer: Gazetteer | None, workers: int) -> None:
+        self.gazetteer = gazetteer
+        self.workers = workers
+        self.version = rules_version()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> RulePool:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def start(self, texts: Sequence[str]) -> Collect:
+        if self.workers <= 1 or len(texts) <= 1:
+            found = RuleExtractor(self.gazetteer).extract_pages(texts)
+            return lambda: found
+        size = self.PAGES_PER_TASK
+        tasks = [list(texts[index : index + size]) for index in range(0, len(texts), size)]
+        futures = [self._processes().submit(_rule_worker_pages, task) for task in tasks]
+        return lambda: [page for future in futures for page in future.result()]
+
+    def extract_pages(self, texts: Sequence[str]) -> list[PageEntities]:
+        return self.start(texts)()
+
+    def _processes(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # forkserver, not fork: the caller (a Dagster run worker) has threads that may hold locks
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["oceanid_dagster.inference.extractors"])
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_start_rule_worker, initargs=(self.gazetteer,)
+            )
+        return self._pool
+
+
+_worker_rules: RuleExtractor | None = None
+
+
+def _start_rule_worker(gazetteer: Gazetteer | None) -> None:
+    global _worker_rules
+    _worker_rules = RuleExtractor(gazetteer)
+
+
+def _rule_worker_pages(texts: list[str]) -> list[PageEntities]:
+    assert _worker_rules is not None, "a RulePool worker reads pages only after _start_rule_worker"
+    return _worker_rules.extract_pages(texts)
 
 
 @cache
@@ -96,14 +170,22 @@ class ModelExtractor:
         return f"{release}@triton:{served}" if served else release
 
     def extract_pages(self, texts: Sequence[str]) -> list[PageEntities]:
+        return self.start(texts)()
+
+    def start(self, texts: Sequence[str]) -> Collect:
+        """The rules start first (in their processes, when pooled) and read while the model runs."""
+        collect_rules = start_extraction(self.rules, texts)
         predictions = self.model.predict_pages(texts)
-        rule_pages = self.rules.extract_pages(texts)
-        return [
-            PageEntities(
-                self._merge(text, prediction.spans, rules.spans, prediction.uncertainty), prediction.uncertainty
-            )
-            for text, prediction, rules in zip(texts, predictions, rule_pages)
-        ]
+
+        def merged() -> list[PageEntities]:
+            return [
+                PageEntities(
+                    self._merge(text, prediction.spans, rules.spans, prediction.uncertainty), prediction.uncertainty
+                )
+                for text, prediction, rules in zip(texts, predictions, collect_rules())
+            ]
+
+        return merged
 
     def _merge(self, text: str, model_spans: list[Span], rule_spans: list[Span], uncertainty: float) -> list[Span]:
         limit = self.model_page_max_uncertainty

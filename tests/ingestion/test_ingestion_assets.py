@@ -5,9 +5,11 @@ from __future__ import annotations
 from dagster import AssetKey
 
 from oceanid_dagster.defs.resources.document_store import DocumentStoreResource
+from oceanid_dagster.defs.resources.ner_runtime import NerRuntimeResource
 from oceanid_dagster.defs.resources.ocr_engine import OcrEngineResource
 from oceanid_dagster.defs.resources.registry_lists import PACKAGED_SAMPLE
 from oceanid_dagster.domain.documents import document_id
+from tests.faults.conftest import step_failure_text
 from tests.ingestion.helpers import register, rows_per_document, run_batch, upload
 from tests.ingestion.test_upload_sensor import evaluate, register_handed
 from tests.pdf_fixtures import text_pdf
@@ -169,3 +171,50 @@ def test_a_file_replaced_after_registration_fails_its_document_and_returns_as_a_
     found, _ = evaluate(instance, resources)
     assert register_handed(instance, resources, found.run_requests[0]).success
     assert instance.get_dynamic_partitions("documents") == [original, document_id(path.read_bytes())]
+
+
+class RulesFailingOnOnePage(NerRuntimeResource):
+    """The project's extractor (the rules, in their processes) with one fault added: a page holding
+    ``FAULTY_MARKER`` raises, as a bug in an extractor would on a page it cannot handle."""
+
+    def load_extractor(self, gazetteer=None, rules=None):
+        return FailingOnMarker(super().load_extractor(gazetteer, rules))
+
+
+FAULTY_MARKER = "PAGE THE EXTRACTOR CANNOT READ"
+
+
+class FailingOnMarker:
+    def __init__(self, inner) -> None:
+        self.inner, self.source, self.version = inner, inner.source, inner.version
+
+    def extract_pages(self, texts):
+        if any(FAULTY_MARKER in text for text in texts):
+            raise RuntimeError("extractor bug on a page")
+        return self.inner.extract_pages(texts)
+
+
+def test_an_extractor_failing_on_one_document_fails_it_alone(home, resources, instance):
+    """Pages are read a chunk of documents at a time; a chunk that fails is read again document by
+    document, so the others of the chunk keep their entities and only the faulty one fails, by name."""
+    pdfs = {
+        "authorisation.pdf": text_pdf(AUTHORISATION),
+        "faulty.pdf": text_pdf(FAULTY_MARKER),
+        "notice.pdf": text_pdf(NOTICE),
+    }
+    ids = register(resources, instance, upload(home, pdfs))
+    ner_runtime = resources["ner_runtime"]
+    faulty_runtime = RulesFailingOnOnePage(
+        models_cache_dir=ner_runtime.models_cache_dir, model_hub=ner_runtime.model_hub, triton=ner_runtime.triton
+    )
+
+    result = run_batch(instance, {**resources, "ner_runtime": faulty_runtime}, ids)
+
+    assert not result.success
+    warehouse = resources["warehouse"]
+    statuses = {row["document_id"]: row["status"] for row in warehouse.query("SELECT * FROM documents")}
+    faulty = document_id(pdfs["faulty.pdf"])
+    assert statuses == {**dict.fromkeys(ids, "processed"), faulty: "failed"}
+    assert rows_per_document(warehouse, "entities").keys() == set(ids) - {faulty}
+    message = step_failure_text(result)
+    assert "1 of 3 documents failed" in message and "faulty.pdf" in message and "extractor bug on a page" in message

@@ -1,6 +1,7 @@
 """``extracted_entities``: vessel entities of every page, with char offsets into the page text."""
 
 from collections import Counter
+from collections.abc import Iterator
 from itertools import groupby
 
 import dagster as dg
@@ -23,7 +24,8 @@ from oceanid_dagster.defs.resources.warehouse import WarehouseResource, utc_now
 from oceanid_dagster.domain.gazetteer import Gazetteer
 from oceanid_dagster.domain.identifiers import validate_identifier
 from oceanid_dagster.domain.labels import LABEL_NAMES
-from oceanid_dagster.inference.extractors import Extractor, PageEntities, rules_version
+from oceanid_dagster.inference.extractors import Extractor, PageEntities, RulePool, rules_version, start_extraction
+from oceanid_dagster.inference.runtime import available_cores
 
 DOCUMENTS_PER_CHUNK = 32
 PREVIEW_ENTITIES = 30
@@ -92,20 +94,22 @@ def extracted_entities(
     registry_lists: RegistryListsResource,
 ) -> dg.MaterializeResult:
     gazetteer, gazetteer_origin = load_gazetteer(warehouse, registry_lists)
-    extractor = ner_runtime.load_extractor(gazetteer)
-    context.log.info(f"extractor: {extractor.source} {extractor.version}; gazetteer: {gazetteer_origin}")
     rows = readable_documents(warehouse, context.partition_keys)
     labels: Counter = Counter()
     preview: list[dict] = []
     done = 0
-    for chunk in chunks(rows, DOCUMENTS_PER_CHUNK):
-        entities, predictions, failures = _extract_chunk(context, warehouse, extractor, chunk)
-        warehouse.replace_document_entities(entities, predictions, failures, processed_at=utc_now())
-        for document_rows in entities.values():
-            labels.update(row["label"] for row in document_rows)
-            preview.extend(document_rows[: max(0, PREVIEW_ENTITIES - len(preview))])
-        done += len(entities)
-        context.log.info(f"extracted_entities: {done} of {len(rows)} documents")
+    with RulePool(gazetteer, ner_runtime.rule_workers or available_cores()) as rules:
+        extractor = ner_runtime.load_extractor(gazetteer, rules=rules)
+        context.log.info(f"extractor: {extractor.source} {extractor.version}; gazetteer: {gazetteer_origin}")
+        # one chunk is read while the one before it is written
+        for chunk in _extracted_chunks(context, warehouse, extractor, rows):
+            entities, predictions, failures = chunk
+            warehouse.replace_document_entities(entities, predictions, failures, processed_at=utc_now())
+            for document_rows in entities.values():
+                labels.update(row["label"] for row in document_rows)
+                preview.extend(document_rows[: max(0, PREVIEW_ENTITIES - len(preview))])
+            done += len(entities)
+            context.log.info(f"extracted_entities: {done} of {len(rows)} documents")
     fail_if_last_stage(context, warehouse)
     return dg.MaterializeResult(
         metadata={
@@ -121,10 +125,41 @@ def extracted_entities(
     )
 
 
-def _extract_chunk(context, warehouse: WarehouseResource, extractor: Extractor, chunk: list[dict]):
+ChunkResult = tuple[dict[str, list[dict]], dict[str, list[dict]], dict[str, str]]
+
+
+def _extracted_chunks(
+    context, warehouse: WarehouseResource, extractor: Extractor, rows: list[dict]
+) -> Iterator[ChunkResult]:
+    """Entity rows, prediction rows and failures of ``DOCUMENTS_PER_CHUNK`` documents at a time;
+    the next chunk's pages are already being read (by the rules' processes) while the caller writes."""
+    pending = None
+    for chunk in chunks(rows, DOCUMENTS_PER_CHUNK):
+        started = _start_chunk(warehouse, extractor, chunk)
+        if pending is not None:
+            yield _finish_chunk(context, extractor, *pending)
+        pending = (chunk, *started)
+    if pending is not None:
+        yield _finish_chunk(context, extractor, *pending)
+
+
+def _start_chunk(warehouse: WarehouseResource, extractor: Extractor, chunk: list[dict]):
     pages = warehouse.pages_of_documents([row["document_id"] for row in chunk])
     pages_by_document = {key: list(group) for key, group in groupby(pages, key=lambda page: page["document_id"])}
+    texts = [page["text"] for row in chunk for page in pages_by_document.get(row["document_id"], [])]
+    try:
+        return pages_by_document, start_extraction(extractor, texts)
+    except Exception:  # read document by document below, so that one bad document fails alone
+        return pages_by_document, None
+
+
+def _finish_chunk(context, extractor: Extractor, chunk: list[dict], pages_by_document: dict, collect) -> ChunkResult:
+    try:
+        found_pages = collect() if collect is not None else None
+    except Exception:
+        found_pages = None
     entities, predictions, failures = {}, {}, {}
+    offset = 0
     for row in chunk:
         document_id = row["document_id"]
         document_pages = pages_by_document.get(document_id, [])
@@ -132,11 +167,16 @@ def _extract_chunk(context, warehouse: WarehouseResource, extractor: Extractor, 
         try:
             if not document_pages:
                 raise ValueError("no raw_ocr pages: materialise raw_ocr for this document first")
-            found = extractor.extract_pages([page["text"] for page in document_pages])
+            if found_pages is not None:
+                found = found_pages[offset : offset + len(document_pages)]
+            else:
+                found = extractor.extract_pages([page["text"] for page in document_pages])
         except Exception as error:
             failures[document_id] = describe_error(error)
             log_failure(context, row, failures[document_id])
             continue
+        finally:
+            offset += len(document_pages)
         pairs = list(zip(document_pages, found, strict=True))
         predictions[document_id] = [prediction_row(document_id, page, f, extractor, at) for page, f in pairs]
         entities[document_id] = [r for page, f in pairs for r in entity_rows(document_id, page, f, extractor, at)]

@@ -32,16 +32,19 @@ class NerRuntimeResource(ConfigurableResource):
     mode: Literal["auto", "rules"] = "auto"
     models_cache_dir: str = Field(description="Where downloaded releases are kept ($OCEANID_HOME/models).")
     quantized: bool = Field(default=True, description="Use the int8 model on ONNX Runtime.")
+    rule_workers: int = Field(default=0, description="Processes the rules read pages in; 0 = one per core.")
     model_hub: ModelHubResource
     triton: TritonResource
 
-    def load_extractor(self, gazetteer: Gazetteer | None = None) -> Extractor:
+    def load_extractor(self, gazetteer: Gazetteer | None = None, rules: Extractor | None = None) -> Extractor:
+        """``rules``: how the rules run (e.g. a ``RulePool``); by default ``RuleExtractor(gazetteer)``."""
+        rules = rules or RuleExtractor(gazetteer)
         if self.mode == "rules":
-            return RuleExtractor(gazetteer)
+            return rules
         hub = self.model_hub.client()
         revision = hub.latest_revision(self.model_hub.model_repo)
         if revision is None:
-            return RuleExtractor(gazetteer)
+            return rules
         folder = self._cached_release(hub, revision)
         served = (lambda: self.triton.served_version) if self.triton.base_url else None
         shipping = _shipping(folder)
@@ -52,6 +55,7 @@ class NerRuntimeResource(ConfigurableResource):
             served_version=served,
             gap_fill_min_score=shipping.get("gap_fill_min_score"),
             model_page_max_uncertainty=shipping.get("model_page_max_uncertainty"),
+            rules=rules,
         )
 
     def _cached_release(self, hub, revision: str) -> Path:
