@@ -122,6 +122,7 @@ def run_phases(dev: DagsterDev, dropped_at: float) -> dict[str, float]:
             "registration_runs": len(registration),
             "ingestion_runs": len(ingestion),
         }
+        phases.update(upload_tick_phases(dev.sensor_ticks("upload_sensor"), dropped_at))
         for run in (*registration, *ingestion):
             if run.status.value != "SUCCESS":
                 raise RuntimeError(f"run {run.run_id} ended {run.status.value}\n{dev.log_tail()}")
@@ -129,6 +130,21 @@ def run_phases(dev: DagsterDev, dropped_at: float) -> dict[str, float]:
                 key = f"step.{step.step_key}"
                 phases[key] = phases.get(key, 0.0) + step.end_time - step.start_time
     return phases
+
+
+def upload_tick_phases(ticks: list[dict], dropped_at: float) -> dict[str, float]:
+    """When ``upload_sensor`` first ticked after the drop, when the tick that asked for the
+    registration run started, and how long that tick took."""
+    after_drop = [tick for tick in ticks if tick["timestamp"] >= dropped_at]
+    taking = [tick for tick in after_drop if tick["runIds"]]
+    if not after_drop or not taking:
+        return {}
+    return {
+        "dropped_to_first_upload_tick": after_drop[0]["timestamp"] - dropped_at,
+        "dropped_to_upload_tick_taking_files": taking[0]["timestamp"] - dropped_at,
+        "upload_tick_taking_files": taking[0]["endTimestamp"] - taking[0]["timestamp"],
+        "upload_ticks_waiting": len(after_drop) - len(after_drop[after_drop.index(taking[0]) :]),
+    }
 
 
 def extractor_source(dev: DagsterDev) -> str:

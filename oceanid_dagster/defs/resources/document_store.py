@@ -60,7 +60,7 @@ class DocumentStoreResource(S3BucketResource):
     uploads_uri: str = Field(description="Folder path, or s3://bucket/prefix for an S3-compatible bucket.")
     max_document_bytes: int = Field(default=100 * 1024 * 1024, description="Larger files are rejected.")
     settle_seconds: float = Field(
-        default=5.0,
+        default=4.0,  # ticks come every 5 s: a file is taken on the tick after the one that first saw it
         description="A file is taken once its size and modification time stayed the same this long "
         "(seen unchanged on two sensor ticks at least this far apart); 0 takes it on first sight.",
     )

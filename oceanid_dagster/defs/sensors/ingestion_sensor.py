@@ -20,6 +20,7 @@ from oceanid_dagster.defs.deployment import run_config_in_one_process
 from oceanid_dagster.defs.partitions import documents_partitions, partition_range_tags
 from oceanid_dagster.defs.resources.argilla import argilla_configured
 from oceanid_dagster.defs.resources.profiles import current_profile
+from oceanid_dagster.defs.sensors import EVERY_DAEMON_LOOP_S
 
 MAX_DOCUMENTS_PER_RUN = 1000  # as many as upload_sensor registers per tick
 
@@ -64,7 +65,7 @@ def ingestion_run_request(document_ids: list[str], assets: list[dg.AssetKey]) ->
     description="Document partitions added by uploaded_files runs are ingested by one run each tick: "
     "documents → raw_ocr → extracted_entities (→ argilla_records where Argilla is configured) over the new "
     "partition range.",
-    minimum_interval_seconds=5,
+    minimum_interval_seconds=EVERY_DAEMON_LOOP_S,
     default_status=dg.DefaultSensorStatus.RUNNING,
     asset_selection=list(INGESTION_ORDER),
 )

@@ -23,6 +23,7 @@ import dagster as dg
 
 from oceanid_dagster.defs.assets.uploaded_files import FoundFile, uploaded_files_run_config
 from oceanid_dagster.defs.resources.document_store import DocumentStoreResource, Listing, UploadedFile
+from oceanid_dagster.defs.sensors import EVERY_DAEMON_LOOP_S
 
 MAX_FILES_PER_TICK = 1000
 TICK_BUDGET_S = 20.0  # well inside Dagster's 60 s sensor timeout
@@ -114,7 +115,7 @@ def registration_run_request(files: list[UploadedFile]) -> dg.RunRequest:
     name="upload_sensor",
     description="Files that arrived and settled in the uploads folder or bucket are registered by one "
     "uploaded_files run; ingestion_sensor then ingests the new documents in one run.",
-    minimum_interval_seconds=5,
+    minimum_interval_seconds=EVERY_DAEMON_LOOP_S,
     default_status=dg.DefaultSensorStatus.RUNNING,
     asset_selection=[dg.AssetKey("uploaded_files")],
 )
