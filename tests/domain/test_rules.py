@@ -173,6 +173,36 @@ def test_bare_imo_needs_context_and_check_digit() -> None:
     }
 
 
+def test_identifiers_standing_alone_in_cells_or_brackets_count_on_a_page_that_names_them() -> None:
+    """A table under headers the rules do not know, a number in brackets after a name: the IMO
+    check digit or the MMSI's country prefix decides, once the page says IMO / MMSI somewhere."""
+    page = (
+        "Vessels sighted (IMO and MMSI numbers from the AIS feed)\n\n"
+        "Name            Ref no.    Station\n"
+        "TAISEI MARU     9086758    431602000\n"
+        "IBUKI           9666481    352001234\n\n"
+        "The reefer KOPERE (8710728) left port on 2 May."
+    )
+    found = pairs(page)
+    assert {("IMO", "9086758"), ("IMO", "9666481"), ("IMO", "8710728")} <= found
+    assert {("MMSI", "431602000"), ("MMSI", "352001234")} <= found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vessels and their IMO numbers.\n"
+        + "The committee met again in the spring session. " * 2
+        + "We have 1234567 reasons to act, said the minister.",  # in a sentence, far from "IMO"
+        "Vessels and their IMO numbers.\nName     Ref no.\nKOPERE   8710729",  # fails the check digit
+        "Vessel list\nName     Ref no.\nKOPERE   8710728",  # the page never says IMO
+        "MMSI list\nName     Station\nKOPERE   123456789",  # no ship station's country prefix
+    ],
+)
+def test_numbers_that_only_look_like_identifiers_stay_untagged(text: str) -> None:
+    assert not {label for label, _ in pairs(text)} & {"IMO", "MMSI"}
+
+
 @pytest.mark.parametrize("path", sorted(GOLD_DIR.glob("*.txt")), ids=lambda p: p.stem)
 def test_spans_never_overlap_and_have_no_outer_whitespace(path: Path) -> None:
     text = path.read_text(encoding="utf-8")

@@ -482,16 +482,35 @@ _CONTEXT_WINDOW = 80
 
 
 def _bare_identifiers(text: str) -> list[Found]:
+    """Seven digits that pass the IMO check, nine that start with a country's MID: after "IMO" /
+    "MMSI" within a few words, or anywhere on a page that names them when the number stands alone
+    as a cell or in brackets (a table under an unknown header, "ACONCAGUA BAY (9019652)"), not in
+    a sentence ("we have 1234567 reasons")."""
     found = []
+    page_names_imo, page_names_mmsi = bool(_IMO_CONTEXT.search(text)), bool(_MMSI_CONTEXT.search(text))
     for match in _BARE_SEVEN.finditer(text):
-        context = text[max(0, match.start() - _CONTEXT_WINDOW) : match.start()]
-        if imo_check_digit_ok(match.group()) and _IMO_CONTEXT.search(context):
+        near = _IMO_CONTEXT.search(text[max(0, match.start() - _CONTEXT_WINDOW) : match.start()])
+        in_cell = page_names_imo and _stands_alone(text, match.start(), match.end())
+        if (near or in_cell) and imo_check_digit_ok(match.group()):
             found.append(Found(match.start(), match.end(), "IMO", True))
     for match in _BARE_NINE.finditer(text):
-        context = text[max(0, match.start() - _CONTEXT_WINDOW) : match.start()]
-        if _MMSI_CONTEXT.search(context) and _mmsi_values(text, match.start(), match.end()):
+        near = _MMSI_CONTEXT.search(text[max(0, match.start() - _CONTEXT_WINDOW) : match.start()])
+        in_cell = page_names_mmsi and _stands_alone(text, match.start(), match.end())
+        if (near or in_cell) and _mmsi_values(text, match.start(), match.end()):
             found.append(Found(match.start(), match.end(), "MMSI", True))
     return found
+
+
+_CELL_BEFORE = re.compile(r"(?:^|[(|\t]|\s{2})\s*$")
+_CELL_AFTER = re.compile(r"^\s*(?:$|[)|\t,;]|\s{2})")
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """The value fills a cell or a bracket: a column gap, a pipe, a tab or a bracket on each side."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    before, after = text[line_start:start], text[end : len(text) if line_end < 0 else line_end]
+    return bool(_CELL_BEFORE.search(before) and _CELL_AFTER.search(after))
 
 
 def _regex_spans(pattern: re.Pattern[str], text: str, label: str, group: int | str = 0) -> list[Found]:
