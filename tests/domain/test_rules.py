@@ -203,6 +203,23 @@ def test_numbers_that_only_look_like_identifiers_stay_untagged(text: str) -> Non
     assert not {label for label, _ in pairs(text)} & {"IMO", "MMSI"}
 
 
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("- HAI FENG 718 (China) - squid jigger, 1,020 GT", "China"),
+        ("- ORION STAR (RUS), call sign UBCD", "RUS"),
+        ("The reefer sailed under Panamanian colours until 2023.", "Panamanian"),
+    ],
+)
+def test_a_country_in_brackets_after_a_name_and_colours_give_the_flag(text: str, flag: str) -> None:
+    assert ("FLAG", flag) in pairs(text)
+
+
+def test_brackets_holding_more_than_a_country_give_no_flag() -> None:
+    text = "Catch certified by HAI FENG 718 (Fisheries Agency of Japan) on 3 May."
+    assert "FLAG" not in {label for label, _ in pairs(text)}
+
+
 @pytest.mark.parametrize("path", sorted(GOLD_DIR.glob("*.txt")), ids=lambda p: p.stem)
 def test_spans_never_overlap_and_have_no_outer_whitespace(path: Path) -> None:
     text = path.read_text(encoding="utf-8")

@@ -240,11 +240,14 @@ _FLAG_CONTEXTS = (
     re.compile(r"\b(?:under|flying)\s+(?:the\s+|a\s+)?(?P<c>[A-Z][\w' \-]{1,40}?)\s+flag\b", re.IGNORECASE),
     re.compile(r"\bregistered\s+in\s+(?:the\s+)?(?P<c>[A-Z][\w' \-]{1,40})"),
     _FLAG_OF_COUNTRY,
+    re.compile(r"(?<=[A-Z0-9.])[ \t]\((?P<c>[A-Z][\w' .\-]{1,40}?)\)"),  # "FENG CHENG 105 (China)"
 )
 _FLAG_BEFORE = frozenset({0, 3})  # the patterns whose country ends where the match's "c" group ends
-# A word a flag stands before: "Icelandic-flagged", "a Faroese longliner", "the New Zealand trawler".
+_FLAG_WHOLE = frozenset({6})  # the patterns whose "c" group is the country and nothing else
+# A word a flag stands before: "Icelandic-flagged", "a Faroese longliner", "the New Zealand trawler",
+# "under Panamanian colours".
 _FLAG_FOLLOWER_RE = re.compile(
-    rf"(?<![\w])(?:flagged|registered|flag|(?:fishing\s+)?(?:vessel|ship|boat)|{_VESSEL_TYPE_ALT})(?![\w])",
+    rf"(?<![\w])(?:flagged|registered|flag|colou?rs|(?:fishing\s+)?(?:vessel|ship|boat)|{_VESSEL_TYPE_ALT})(?![\w])",
     re.IGNORECASE,
 )
 _WORDS_BEFORE = re.compile(r"((?:[\w'’]+[ \-]){0,3}[\w'’]+)[ \t\-]+$")
@@ -280,18 +283,17 @@ def _adjective_and_prefix_flags(text: str) -> list[Found]:
 def _flags_in_context(text: str) -> list[Found]:
     found = _adjective_and_prefix_flags(text)
     for index, pattern in enumerate(_FLAG_CONTEXTS):
-        before_flag = index in _FLAG_BEFORE
+        must_end, must_start = index in _FLAG_BEFORE | _FLAG_WHOLE, index not in _FLAG_BEFORE
         for match in pattern.finditer(text):
             start, end = match.span("c")
             named = False
             for country in _country_name_re().finditer(text, start, end):
-                if before_flag and country.end() != end:
-                    continue
-                if not before_flag and country.start() != start:
+                if (must_end and country.end() != end) or (must_start and country.start() != start):
                     continue
                 found.append(Found(country.start(), country.end(), "FLAG", True))
                 named = True
-            if not named and not before_flag and (code := _country_code_at(text, start, end)):
+            code = _country_code_at(text, start, end) if not named and must_start else None
+            if code is not None and not (must_end and code.end() != end):
                 found.append(Found(code.start(), code.end(), "FLAG", True))
     return found
 
