@@ -220,6 +220,26 @@ def test_brackets_holding_more_than_a_country_give_no_flag() -> None:
     assert "FLAG" not in {label for label, _ in pairs(text)}
 
 
+@pytest.mark.parametrize(
+    ("text", "port"),
+    [
+        ("SUNG KYUNG 71, home port Busan, was inspected in May.", "Busan"),
+        ("Register match: port of registry PUSAN, 412 GT.", "PUSAN"),
+        ("The longliner was re-registered at Suva after the sale.", "Suva"),
+        ("Both carriers are registered in Kaohsiung and fish for tuna.", "Kaohsiung"),
+        ("The observer disembarked at Port Louis on 3 June.", "Port Louis"),
+        ("She docked at Walvis Bay for repairs.", "Walvis Bay"),
+    ],
+)
+def test_ports_named_by_maritime_verbs_and_registry_phrases(text: str, port: str) -> None:
+    assert ("PORT", port) in pairs(text)
+
+
+def test_registered_in_a_country_is_a_flag_not_a_port() -> None:
+    found = pairs("Both carriers are registered in Japan since 2019.")
+    assert ("FLAG", "Japan") in found and "PORT" not in {label for label, _ in found}
+
+
 @pytest.mark.parametrize("path", sorted(GOLD_DIR.glob("*.txt")), ids=lambda p: p.stem)
 def test_spans_never_overlap_and_have_no_outer_whitespace(path: Path) -> None:
     text = path.read_text(encoding="utf-8")

@@ -437,7 +437,9 @@ _OWNER_PROSE = re.compile(
     r"(?P<o>[A-Z][\w&'.\-]*(?:(?:,?[ \t]+|,?[ \t]*\n[ \t]*|[ \t]+(?:de|del|la|of|and|&)[ \t]+)[A-Z&][\w&'.\-]*){0,7})"
 )
 _PORT_PROSE = re.compile(
-    r"\b(?:port\s+of|in\s+the\s+port\s+of|at\s+the\s+port\s+of|[Ii]ssued\s+at|(?i:arrived\s+(?:in|at)|"
+    r"\b(?:(?i:port\s+of\s+(?:registry|registration|reg\.|call))|port\s+of|in\s+the\s+port\s+of|"
+    r"at\s+the\s+port\s+of|[Ii]ssued\s+at|(?i:arrived\s+(?:in|at)|(?:home|base)\s+port(?:\s+(?:of|is|was))?|"
+    r"(?:re-?)?registered\s+(?:in|at)|(?:dis)?embarked\s+(?:in|at)|(?:called|docked|berthed|moored)\s+(?:in|at)|"
     r"(?:land|unload|discharg|tranship)(?:s|es|ed|ing|e)?\s+(?:in|at)|"
     r"(?:bound|steaming|sailing|heading|proceeding|en\s+route|transit(?:ing)?)\s+(?:to|for)|"
     r"puerto\s+de|port\s+de|porto\s+de|"
