@@ -240,6 +240,18 @@ def test_registered_in_a_country_is_a_flag_not_a_port() -> None:
     assert ("FLAG", "Japan") in found and "PORT" not in {label for label, _ in found}
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("The Spanish longliner PEÑÓN DEL CÍO was inspected in Vigo.", {"PEÑÓN DEL CÍO"}),
+        ("Our analysts followed XIN HAI 12 (formerly ZHE LING 807) for a year.", {"ZHE LING 807"}),
+        ("The reefer ÅLESUND STAR, ex-NORDBØEN, was sold in 2021.", {"ÅLESUND STAR", "NORDBØEN"}),
+    ],
+)
+def test_names_in_accented_capitals_and_former_names(text: str, names: set[str]) -> None:
+    assert names <= {surface for label, surface in pairs(text) if label == "VESSEL_NAME"}
+
+
 @pytest.mark.parametrize("path", sorted(GOLD_DIR.glob("*.txt")), ids=lambda p: p.stem)
 def test_spans_never_overlap_and_have_no_outer_whitespace(path: Path) -> None:
     text = path.read_text(encoding="utf-8")

@@ -307,7 +307,10 @@ def _country_code_at(text: str, start: int, end: int) -> re.Match[str] | None:
     return match if match is not None and lookup_country(match.group()) is not None else None
 
 
-_CAPS_NAME = r"[A-Z0-9][A-Z0-9'’.\-/]*(?![a-z])(?:[ ][A-Z0-9][A-Z0-9'’.\-/]*(?![a-z])){0,5}"
+# Capitals include the accented ones of Spanish, Portuguese, French and Nordic names ("BONDAÑA", "JÁKUP B").
+_UPPER, _LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
+_CAPS_WORD = rf"[{_UPPER}0-9][{_UPPER}0-9'’.\-/]*(?![{_LOWER}])"
+_CAPS_NAME = rf"{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{0,5}}"
 _TITLE_NAME = r"[A-Z0-9][\w'’.\-/]*(?:[ ][A-Z0-9][\w'’.\-/]*){0,4}"
 _QUOTED = r"[“\"‘'](?P<q>[^”\"’'\n]{2,40})[”\"’']"
 _NAME_STOP_WORDS = frozenset(
@@ -358,6 +361,11 @@ _PROSE_NAME_PATTERNS = (
         rf"(?<![\w])(?P<n>{_CAPS_NAME}),\s+an?\s+(?:[\w\-]+\s+){{0,2}}(?i:vessel|ship|boat|{_VESSEL_TYPE_ALT})\b"
     ),
     re.compile(rf"(?<![\w])(?P<n>{_CAPS_NAME})\s*(?:\(\s*(?:IMO|IRCS|call\s+sign|MMSI)|,\s+IMO\b)"),
+    # a former name: "BONDAÑA, ex-MAR DE MARÍA", "(formerly LUPENGYUANYU079)", "previously named ..."
+    re.compile(
+        rf"(?<![\w])(?i:ex-|ex\.?[ \t]|formerly[ \t]+(?:named[ \t]+|known[ \t]+as[ \t]+)?|previously[ \t]+named[ \t]+)"
+        rf"(?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
+    ),
 )
 
 
