@@ -252,6 +252,11 @@ def test_names_in_accented_capitals_and_former_names(text: str, names: set[str])
     assert names <= {surface for label, surface in pairs(text) if label == "VESSEL_NAME"}
 
 
+@pytest.mark.parametrize("key", ["Owners", "Operators", "Charterers"])
+def test_plural_owner_keys(key: str) -> None:
+    assert ("OWNER", "ACME FISHING LTD") in pairs(f"{key}: ACME FISHING LTD")
+
+
 @pytest.mark.parametrize("path", sorted(GOLD_DIR.glob("*.txt")), ids=lambda p: p.stem)
 def test_spans_never_overlap_and_have_no_outer_whitespace(path: Path) -> None:
     text = path.read_text(encoding="utf-8")

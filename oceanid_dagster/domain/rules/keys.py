@@ -144,8 +144,8 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ),
     (
         "OWNER",
-        r"(?:registered\s+|beneficial\s+|vessel\s+|ship\s*)?owner(?:'s)?(?:\s*/\s*(?:operator|opr))?(?:\s+name)?|"
-        r"operator(?:\s+name)?|(?:ship\s+)?manager|charterer|"
+        r"(?:registered\s+|beneficial\s+|vessel\s+|ship\s*)?owner(?:s|'s)?(?:\s*/\s*(?:operator|opr))?(?:\s+name)?|"
+        r"operators?(?:\s+name)?|(?:ship\s+)?manager|charterers?|"
         r"(?:owning|operating|management|fishing)\s+company|company(?:\s+name)?|"
         r"armateur|armador|propri[eé]taire|propietario|armatore|propriet[aá]rio|societ[aà]\s+armatrice|"
         r"eigner|eigent[uü]mer|reederei|eigenaar|reder",
