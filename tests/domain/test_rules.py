@@ -257,6 +257,23 @@ def test_plural_owner_keys(key: str) -> None:
     assert ("OWNER", "ACME FISHING LTD") in pairs(f"{key}: ACME FISHING LTD")
 
 
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Licence:   WCP-LL-0815", "WCP-LL-0815"),
+        ("Permit: HK7-P-1234", "HK7-P-1234"),
+        ("marcatura esterna: TP1234", "TP1234"),
+    ],
+)
+def test_licence_and_permit_numbers_without_a_number_word(text: str, number: str) -> None:
+    assert ("REGISTRATION_NUMBER", number) in pairs(text)
+
+
+def test_a_form_s_unticked_options_are_not_what_it_says() -> None:
+    found = pairs("6. Type of vessel   [ ] trawler   [x] longliner   [ ] purse seiner   ☐ carrier")
+    assert {surface for label, surface in found if label == "VESSEL_TYPE"} == {"longliner"}
+
+
 @pytest.mark.parametrize("path", sorted(GOLD_DIR.glob("*.txt")), ids=lambda p: p.stem)
 def test_spans_never_overlap_and_have_no_outer_whitespace(path: Path) -> None:
     text = path.read_text(encoding="utf-8")

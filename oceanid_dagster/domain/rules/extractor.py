@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from oceanid_dagster.domain.gazetteer import Gazetteer
 from oceanid_dagster.domain.rules.fields import _labelled_fields, _naf_fields
 from oceanid_dagster.domain.rules.keys import Found
@@ -53,19 +55,27 @@ def _outside(found: list[Found], ranges: list[tuple[int, int]]) -> list[Found]:
     return [item for item in found if not any(start <= item.start and item.end <= end for start, end in ranges)]
 
 
+# A form's option left unticked ("[ ] trawler   [x] longliner") is not what the form says.
+_UNTICKED_BOX = re.compile(r"(?:\[[ \t]?\]|\([ \t]?\)|[☐□])[ \t]*$")
+
+
+def _ticked_or_plain(found: list[Found], text: str) -> list[Found]:
+    return [item for item in found if not _UNTICKED_BOX.search(text, max(0, item.start - 8), item.start)]
+
+
 def extract_spans(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     """Entities of one page of text; non-overlapping, sorted, offsets into ``text``."""
     table_found, header_lines = _tables(text)
     spans = _scored(table_found, "table", text)
     fields, keys = _labelled_fields(text, header_lines)
-    spans += _scored(fields + _naf_fields(text), "field", text)
+    spans += _scored(_ticked_or_plain(fields, text) + _naf_fields(text), "field", text)
     spans += _scored(_regex_spans(_RFMO_RE, text, "RFMO"), "rfmo", text)
     spans += _scored([Found(s, e, "DATE") for s, e in _dates_in(text)], "date", text)
     spans += _scored(_regex_spans(_TONNAGE_RE, text, "TONNAGE"), "measure", text)
     spans += _scored(_regex_spans(_LENGTH_RE, text, "LENGTH"), "measure", text)
     spans += _scored(_regex_spans(_BUILT_RE, text, "BUILD_YEAR", "y"), "measure", text)
     vocabulary = _regex_spans(_VESSEL_TYPE_RE, text, "VESSEL_TYPE") + _regex_spans(_GEAR_RE, text, "GEAR_TYPE")
-    spans += _scored(_outside(vocabulary, keys), "vocabulary", text)
+    spans += _scored(_ticked_or_plain(_outside(vocabulary, keys), text), "vocabulary", text)
     spans += _scored(_flags_in_context(text), "flag_context", text)
     spans += _scored(_prose_vessel_names(text), "prose_name", text)
     spans += _scored(_prose_owners_and_ports(text), "prose_name", text)

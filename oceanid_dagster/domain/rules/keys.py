@@ -119,10 +119,10 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ),
     (
         "REGISTRATION_NUMBER",
-        rf"WIN|UVI|CFR|vessel\s+ID|(?:licen[cs]e|authori[sz]ation|permit)\s*{_NUMBER_WORD}|"
+        rf"WIN|UVI|CFR|vessel\s+ID|(?:licen[cs]e|authori[sz]ation|permit)(?:\s*{_NUMBER_WORD})?|"
         rf"official\s+number|ext(?:ernal|\.)?\s*(?:markings?|marks?|ID)|"
         r"(?:num[eé]ro\s+d['’])?immatriculation|matr[ií]cula|matricola|"
-        r"registriernummer|kennzeichen|[aä]u(?:ß|ss)ere\s+kennzeichnung|numero\s+di\s+iscrizione|numero\s+UE|"
+        r"marcatura\s+esterna|registriernummer|kennzeichen|[aä]u(?:ß|ss)ere\s+kennzeichnung|numero\s+di\s+iscrizione|numero\s+UE|"
         r"registratienummer|visserijnummer|buitenmarkering|n[uú]mero\s+de\s+registo",
     ),
     (
