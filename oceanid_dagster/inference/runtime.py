@@ -283,10 +283,10 @@ TOKENS_PER_RUN = 512
 
 
 class OrtLogits:
-    """A logits function backed by a local ONNX Runtime session. A batch is run in slices of about
-    ``tokens_per_run`` tokens, one per worker thread at a time (``workers`` sessions' worth of
-    cores, each run single-threaded): on small CPUs this beats one run of the whole batch spread
-    over every core."""
+    """A logits function backed by a local ONNX Runtime session. A batch runs in slices of about
+    ``tokens_per_run`` tokens, one slice per worker thread at a time (``threads`` workers, every
+    core by default), each run single-threaded: on small CPUs this beats one run of the whole batch
+    spread over every core."""
 
     def __init__(self, model_path: Path, threads: int | None = None, tokens_per_run: int = TOKENS_PER_RUN) -> None:
         import onnxruntime
@@ -307,7 +307,10 @@ class OrtLogits:
     def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         rows = max(1, min(self.tokens_per_run // max(1, input_ids.shape[1]), -(-len(input_ids) // self.workers)))
         slices = [slice(start, start + rows) for start in range(0, len(input_ids), rows)]
-        run = lambda part: self._run(input_ids[part], attention_mask[part])  # noqa: E731
+
+        def run(part: slice) -> np.ndarray:
+            return self._run(input_ids[part], attention_mask[part])
+
         outputs = list(self._pool.map(run, slices)) if self._pool and len(slices) > 1 else [run(s) for s in slices]
         return np.concatenate(outputs) if len(outputs) > 1 else outputs[0]
 
