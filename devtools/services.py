@@ -33,18 +33,33 @@ def start_process_group(
 
 
 def stop_process_group(process: subprocess.Popen, grace_s: float = 20) -> None:
-    if process.poll() is not None:
-        return
+    """Stop the whole group and return once every member has exited: the leader (``dagster dev``)
+    exits before its daemon and run workers, which may still be writing into its home."""
     for sig, wait in ((signal.SIGTERM, grace_s), (signal.SIGKILL, 10)):
+        if not _group_running(process):
+            return
         try:
             os.killpg(process.pid, sig)
         except ProcessLookupError:
             return
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and _group_running(process):
+            time.sleep(0.2)
+
+
+def _group_running(process: subprocess.Popen) -> bool:
+    """The leader, or any process left in its group that is not a zombie."""
+    import psutil
+
+    if process.poll() is None:
+        return True
+    for member in psutil.process_iter(["status"]):
         try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
+            if os.getpgid(member.pid) == process.pid and member.info["status"] != psutil.STATUS_ZOMBIE:
+                return True
+        except (ProcessLookupError, psutil.Error):
             continue
+    return False
 
 
 def wait_for_http(
