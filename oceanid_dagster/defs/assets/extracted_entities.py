@@ -24,7 +24,14 @@ from oceanid_dagster.defs.resources.warehouse import WarehouseResource, utc_now
 from oceanid_dagster.domain.gazetteer import Gazetteer
 from oceanid_dagster.domain.identifiers import validate_identifier
 from oceanid_dagster.domain.labels import LABEL_NAMES
-from oceanid_dagster.inference.extractors import Extractor, PageEntities, RulePool, rules_version, start_extraction
+from oceanid_dagster.inference.extractors import (
+    Collect,
+    Extractor,
+    PageEntities,
+    RulePool,
+    rules_version,
+    start_extraction,
+)
 from oceanid_dagster.inference.runtime import available_cores
 
 DOCUMENTS_PER_CHUNK = 32
@@ -143,7 +150,9 @@ def _extracted_chunks(
         yield _finish_chunk(context, extractor, *pending)
 
 
-def _start_chunk(warehouse: WarehouseResource, extractor: Extractor, chunk: list[dict]):
+def _start_chunk(
+    warehouse: WarehouseResource, extractor: Extractor, chunk: list[dict]
+) -> tuple[dict[str, list[dict]], Collect | None]:
     pages = warehouse.pages_of_documents([row["document_id"] for row in chunk])
     pages_by_document = {key: list(group) for key, group in groupby(pages, key=lambda page: page["document_id"])}
     texts = [page["text"] for row in chunk for page in pages_by_document.get(row["document_id"], [])]
@@ -153,7 +162,9 @@ def _start_chunk(warehouse: WarehouseResource, extractor: Extractor, chunk: list
         return pages_by_document, None
 
 
-def _finish_chunk(context, extractor: Extractor, chunk: list[dict], pages_by_document: dict, collect) -> ChunkResult:
+def _finish_chunk(
+    context, extractor: Extractor, chunk: list[dict], pages_by_document: dict[str, list[dict]], collect: Collect | None
+) -> ChunkResult:
     try:
         found_pages = collect() if collect is not None else None
     except Exception:
