@@ -30,7 +30,8 @@ import numpy as np
 
 from benchmarks.targets import target_for
 from oceanid_dagster.domain.labels import ID2LABEL, LABEL2ID
-from oceanid_dagster.inference.runtime import NerDecoder, OnnxNerModel, OrtLogits, available_cores
+from oceanid_dagster.inference.runtime import NerDecoder, OnnxNerModel, OrtLogits
+from oceanid_dagster.settings import available_cores
 from oceanid_dagster.training.base_models import train_wordpiece_tokenizer
 from oceanid_dagster.training.onnx_export import INT8_VARIANTS, export_onnx, quantize_int8
 

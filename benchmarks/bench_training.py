@@ -23,9 +23,9 @@ import resource
 import tempfile
 from pathlib import Path
 
-from oceanid_dagster.inference.runtime import available_cores
 from oceanid_dagster.samples.generator import generate_documents
 from oceanid_dagster.samples.registry_csv import load_sample_registry
+from oceanid_dagster.settings import available_cores
 from oceanid_dagster.training.base_models import offline_base_model
 from oceanid_dagster.training.dataset import SPLITS, TEST, TRAIN, examples_dataset, silver_pages
 from oceanid_dagster.training.trainer import TrainingConfig, train_ner_model

@@ -105,3 +105,11 @@ DAGSTER_EVENT_BATCH_SIZE = "1000"
 def dagster_process_env() -> dict[str, str]:
     """Environment for the Dagster processes this project starts (unless already set)."""
     return {"DAGSTER_EVENT_BATCH_SIZE": os.environ.get("DAGSTER_EVENT_BATCH_SIZE", DAGSTER_EVENT_BATCH_SIZE)}
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity; every CPU where that is not known)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1

@@ -16,7 +16,6 @@ The pieces:
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from oceanid_dagster.domain.bio_decode import (
 )
 from oceanid_dagster.domain.labels import OUTSIDE_TAG
 from oceanid_dagster.domain.spans import Span
+from oceanid_dagster.settings import available_cores
 
 FP32_MODEL_FILE = "model.onnx"
 INT8_MODEL_FILE = "model_int8.onnx"
@@ -262,13 +262,6 @@ class NerDecoder:
         word_probabilities = np.clip(probabilities[first_sub_tokens], 1e-12, 1.0)
         entropy = -(word_probabilities * np.log(word_probabilities)).sum(axis=-1)
         return float(entropy.mean() / np.log(len(self.labels)))
-
-
-def available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 # Graph fusions ORT applies at load time that are slower than the nodes they replace on the CPUs

@@ -335,7 +335,3 @@ def read_pdf_pages(data: bytes, **options) -> list[PageText]:
     if isinstance(result, Exception):
         raise result
     return result
-
-
-def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)))

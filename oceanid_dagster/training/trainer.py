@@ -18,7 +18,7 @@ from pydantic import Field
 
 from oceanid_dagster.domain.alignment import token_label_ids
 from oceanid_dagster.domain.labels import ID2LABEL, LABEL2ID, NUM_BIO_TAGS
-from oceanid_dagster.inference.runtime import available_cores
+from oceanid_dagster.settings import available_cores
 from oceanid_dagster.training.base_models import BaseModel
 from oceanid_dagster.training.dataset import GOLD, SILVER, TEST, TRAIN, VALIDATION
 from oceanid_dagster.training.metrics import entity_metrics, per_label_rows, report_plot_png, tags_from_predictions

@@ -163,7 +163,7 @@ def test_bf16_autocast_trains_fp32_weights_and_scores_them_in_fp32(bf16, silver_
 
 
 def test_torch_threads_never_exceed_what_openmp_will_start():
-    from oceanid_dagster.inference.runtime import available_cores
+    from oceanid_dagster.settings import available_cores
     from oceanid_dagster.training.trainer import training_threads
 
     assert training_threads(None, {}) == available_cores()

@@ -32,7 +32,7 @@ from oceanid_dagster.inference.extractors import (
     rules_version,
     start_extraction,
 )
-from oceanid_dagster.inference.runtime import available_cores
+from oceanid_dagster.settings import available_cores
 
 DOCUMENTS_PER_CHUNK = 32
 PREVIEW_ENTITIES = 30

@@ -18,11 +18,11 @@ from oceanid_dagster.reading.pdf import (
     TESSERACT,
     PageBounds,
     PageText,
-    default_workers,
     engine_versions,
     read_pdfs,
     tesseract_image,
 )
+from oceanid_dagster.settings import available_cores
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -71,7 +71,7 @@ class OcrEngineResource(ConfigurableResource):
             max_pages=self.max_pages,
             min_text_chars=self.min_text_chars,
             dpi=self.dpi,
-            workers=self.workers or default_workers(),
+            workers=self.workers or available_cores(),
             ocr_page=self._ocr_page_function(),
             ocr_method=TESSERACT if self.engine == "tesseract" else REMOTE,
             bounds=self.page_bounds,
