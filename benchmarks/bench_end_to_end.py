@@ -143,7 +143,7 @@ def upload_tick_phases(ticks: list[dict], dropped_at: float) -> dict[str, float]
         "dropped_to_first_upload_tick": after_drop[0]["timestamp"] - dropped_at,
         "dropped_to_upload_tick_taking_files": taking[0]["timestamp"] - dropped_at,
         "upload_tick_taking_files": taking[0]["endTimestamp"] - taking[0]["timestamp"],
-        "upload_ticks_waiting": len(after_drop) - len(after_drop[after_drop.index(taking[0]) :]),
+        "upload_ticks_waiting": after_drop.index(taking[0]),
     }
 
 
