@@ -194,6 +194,7 @@ def shipping_tally(pages: list[tuple[SamplePage, str]]) -> tuple[Tally, str]:
     from dagster import build_resources
 
     from oceanid_dagster.defs.resources.profiles import resources_for_profile
+    from oceanid_dagster.domain.page_kinds import kinship
     from oceanid_dagster.inference.extractors import ModelExtractor
 
     with build_resources({"ner_runtime": resources_for_profile()["ner_runtime"]}) as built:
@@ -201,14 +202,18 @@ def shipping_tally(pages: list[tuple[SamplePage, str]]) -> tuple[Tally, str]:
     found = extractor.extract_pages([text for _, text in pages])
     if isinstance(extractor, ModelExtractor):
         alone = tally_of(ModelExtractor(extractor.model), pages)
-        limit = extractor.model_page_max_uncertainty
+        limit, kin = extractor.model_page_max_uncertainty, extractor.model_page_min_kinship
         uncertainties = sorted(entities.uncertainty for entities in found)
-        routed = sum(limit is not None and u <= limit for u in uncertainties)
+        kinships = sorted(kinship(text, extractor.learnt_kinds) for _, text in pages)
+        routed = sum(
+            extractor.models_page(text, entities.uncertainty) for (_, text), entities in zip(pages, found, strict=True)
+        )
         note(
             f"{extractor.version}: rules keep {sorted(extractor.rule_labels)}, gap fill "
-            f"{extractor.gap_fill_min_score}, model alone on pages with uncertainty <= {limit} "
-            f"({routed} of {len(pages)} here; their uncertainties {[round(u, 4) for u in uncertainties]}); "
-            f"the model alone scores {alone.f1()} on these pages"
+            f"{extractor.gap_fill_min_score}; the model reads alone the pages with uncertainty <= {limit} "
+            f"(here {[round(u, 4) for u in uncertainties]}) or kinship >= {kin} to the "
+            f"{len(extractor.learnt_kinds)} corrected pages' layouts (here {[round(k, 2) for k in kinships]}): "
+            f"{routed} of {len(pages)} pages; the model alone scores {alone.f1()} on these pages"
         )
     return tally_found(pages, found), getattr(extractor, "version", "rules")
 
@@ -240,9 +245,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--documents", type=int, default=24, help="declarations; half annotated, half untouched")
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (home, releases, dataset)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-learning-") as scratch:
-        root = Path(scratch)
+    with _work_folder(args.keep) as root:
         home = root / "home"
         (home / "uploads").mkdir(parents=True)
         os.environ.update(
@@ -253,6 +258,16 @@ def main() -> None:
         with local_argilla(home) as (url, secrets):
             os.environ.update(ARGILLA_API_URL=url, ARGILLA_API_KEY=secrets["ARGILLA_LOCAL_OWNER_API_KEY"])
             run(args, home, url, secrets)
+
+
+@contextmanager
+def _work_folder(keep: Path | None) -> Iterator[Path]:
+    if keep is not None:
+        keep.mkdir(parents=True)
+        yield keep.resolve()
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-learning-") as scratch:
+        yield Path(scratch)
 
 
 def run(args, home: Path, url: str, secrets: dict) -> None:

@@ -15,6 +15,8 @@ from typing import Protocol
 from oceanid_dagster.domain import rules
 from oceanid_dagster.domain.gazetteer import Gazetteer
 from oceanid_dagster.domain.identifiers import validate_identifier
+from oceanid_dagster.domain.page_kinds import Fingerprint, kinship
+from oceanid_dagster.domain.page_kinds import from_json as kinds_from_json
 from oceanid_dagster.domain.spans import Span, remove_overlaps
 
 RULES = "rules"
@@ -140,7 +142,11 @@ class ModelExtractor:
     ``model_page_max_uncertainty``: where set, a page the model reads with at most that uncertainty
     (mean normalised entropy of its word tags) is the model's alone, the identifiers still checked:
     a model sure of a page has learnt its kind (from people's corrections), where the rules may
-    misread it; on the layouts it has not learnt it is unsure and the rules keep their labels."""
+    misread it; on the layouts it has not learnt it is unsure and the rules keep their labels.
+
+    ``model_page_min_kinship``: where set, so is a page of a kind people have corrected, one sharing
+    at least that much of the layout of one of the corrected pages the model learnt
+    (``learnt_kinds``, :mod:`oceanid_dagster.domain.page_kinds`), however unsure the model is of it."""
 
     source = MODEL
 
@@ -153,6 +159,8 @@ class ModelExtractor:
         gap_fill_min_score: float | None = None,
         model_page_max_uncertainty: float | None = None,
         rules: Extractor | None = None,  # default: RuleExtractor(gazetteer)
+        learnt_kinds: Sequence[Fingerprint] = (),
+        model_page_min_kinship: float | None = None,
     ) -> None:
         self.model = model
         self.rules = rules or RuleExtractor(gazetteer)
@@ -160,6 +168,21 @@ class ModelExtractor:
         self.served_version = served_version
         self.gap_fill_min_score = gap_fill_min_score
         self.model_page_max_uncertainty = model_page_max_uncertainty
+        self.learnt_kinds = list(learnt_kinds)
+        self.model_page_min_kinship = model_page_min_kinship
+
+    @classmethod
+    def as_shipped(cls, model, shipping: dict, **kwargs) -> ModelExtractor:
+        """The combination a release's manifest says it ships with (its ``shipping`` section)."""
+        return cls(
+            model,
+            rule_labels=frozenset(shipping.get("rule_labels", [])),
+            gap_fill_min_score=shipping.get("gap_fill_min_score"),
+            model_page_max_uncertainty=shipping.get("model_page_max_uncertainty"),
+            learnt_kinds=kinds_from_json(shipping.get("learnt_kinds", [])),
+            model_page_min_kinship=shipping.get("model_page_min_kinship"),
+            **kwargs,
+        )
 
     @property
     def version(self) -> str:
@@ -180,16 +203,23 @@ class ModelExtractor:
         def merged() -> list[PageEntities]:
             return [
                 PageEntities(
-                    self._merge(text, prediction.spans, rules.spans, prediction.uncertainty), prediction.uncertainty
+                    self._merge(text, prediction.spans, rules.spans, self.models_page(text, prediction.uncertainty)),
+                    prediction.uncertainty,
                 )
                 for text, prediction, rules in zip(texts, predictions, collect_rules())
             ]
 
         return merged
 
-    def _merge(self, text: str, model_spans: list[Span], rule_spans: list[Span], uncertainty: float) -> list[Span]:
-        limit = self.model_page_max_uncertainty
-        rule_labels = frozenset() if limit is not None and uncertainty <= limit else self.rule_labels
+    def models_page(self, text: str, uncertainty: float) -> bool:
+        """Whether the page is the model's alone (the identifiers still checked)."""
+        limit, kin = self.model_page_max_uncertainty, self.model_page_min_kinship
+        if limit is not None and uncertainty <= limit:
+            return True
+        return kin is not None and kinship(text, self.learnt_kinds) >= kin
+
+    def _merge(self, text: str, model_spans: list[Span], rule_spans: list[Span], models_page: bool) -> list[Span]:
+        rule_labels = frozenset() if models_page else self.rule_labels
         from_rules = rule_labels | CHECKED_IDENTIFIERS
         kept = [span for span in model_spans if span.label not in rule_labels and _passes_validator(text, span)]
         if self.gap_fill_min_score is not None and rule_labels:

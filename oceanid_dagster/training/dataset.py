@@ -26,6 +26,9 @@ from oceanid_dagster.domain.annotation import DISCARDED
 from oceanid_dagster.domain.corrections import ACCEPT, ADD, MODIFY, REJECT
 from oceanid_dagster.domain.documents import document_id
 from oceanid_dagster.domain.labels import BIO_TAGS, LABEL_NAMES, split_bio_tag
+from oceanid_dagster.domain.page_kinds import Fingerprint, fingerprints
+from oceanid_dagster.domain.page_kinds import from_json as kinds_from_json
+from oceanid_dagster.domain.page_kinds import to_json as kinds_to_json
 from oceanid_dagster.domain.spans import Span, remove_overlaps
 
 if TYPE_CHECKING:
@@ -464,6 +467,30 @@ def load_evaluation_pages(folder: Path) -> list[LabelledPage]:
         spans = tuple(Span(start, end, label) for start, end, label in row["spans"])
         pages.append(LabelledPage(row["document_id"], row["page_number"], row["text"], spans, row["source"]))
     return pages
+
+
+LEARNT_KINDS_FILE = "learnt_kinds.json"
+
+
+def learnt_kinds(pages: Iterable[LabelledPage], test_ids: Iterable[str]) -> list[Fingerprint]:
+    """The fingerprints of the corrected pages the model learns from (the gold test documents left
+    out, so a gold test page is never judged against its own fingerprint)."""
+    test = frozenset(test_ids)
+    return fingerprints(
+        (page.text, page.spans) for page in pages if page.source == GOLD and page.document_id not in test
+    )
+
+
+def save_learnt_kinds(folder: Path, kinds: Sequence[Fingerprint]) -> Path:
+    path = Path(folder) / LEARNT_KINDS_FILE
+    path.write_text(json.dumps(kinds_to_json(kinds)) + "\n", encoding="utf-8")
+    return path
+
+
+def load_learnt_kinds(folder: Path) -> list[Fingerprint]:
+    """What :func:`save_learnt_kinds` wrote; none for a dataset from before them."""
+    path = Path(folder) / LEARNT_KINDS_FILE
+    return kinds_from_json(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else []
 
 
 def load_dataset_folder(folder: Path):

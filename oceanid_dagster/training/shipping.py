@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 from oceanid_dagster.domain.evaluation import span_scores
 from oceanid_dagster.domain.labels import LABEL_NAMES
+from oceanid_dagster.domain.page_kinds import KINSHIP_MIN, Fingerprint
+from oceanid_dagster.domain.page_kinds import to_json as kinds_to_json
 from oceanid_dagster.domain.spans import Span
 
 GAP_FILL_SCORES = (None, 0.99, 0.95, 0.9, 0.8, 0.7)  # the model's confidence to fill what the rules miss; None: never
@@ -40,6 +42,15 @@ ROUTING_STEPS = 8  # page-uncertainty thresholds tried for routing, from the eva
 # by small steps that a tolerance would throw away (bench_learning, the same code otherwise: with the
 # tolerance after gold, 6 of 12 untouched pages routed and +0.086; without, 9 of 12 and +0.138).
 CHOICE_TOLERANCE = 0.01
+
+
+def kinship_thresholds(learnt_kinds: Sequence[Fingerprint]) -> list[float | None]:
+    """None (no routing by kind), and :data:`KINSHIP_MIN` once people have corrected pages of a kind.
+
+    One fixed threshold, not one fitted to the few gold test pages: the corrected pages of a kind
+    and the other pages lie far apart in kinship (see :mod:`oceanid_dagster.domain.page_kinds`),
+    so the measured comparison need only say whether routing by kind helps."""
+    return [None, KINSHIP_MIN] if learnt_kinds else [None]
 
 
 def routing_thresholds(
@@ -129,6 +140,7 @@ class Candidate:
     validation: dict[str, dict[str, float]]
     rule_labels: frozenset[str] = frozenset()
     reference: dict[str, dict[str, float]] = field(default_factory=dict)  # shown, not decided on
+    model_page_min_kinship: float | None = None
 
 
 def validation_bar(incumbent_f1: float, rules_f1: float, margin: float = VALIDATION_MARGIN) -> float:
@@ -148,8 +160,11 @@ def best_candidate(
     incumbent on the evaluation pages (those that can ship) first, then the best micro F1 weighted
     over the two sets (``evaluation_weight`` for the evaluation pages). Candidates within
     ``tolerance`` (:func:`choice_tolerance`) of the best are ties, and the one leaving most to the
-    rules wins them: every label from the rules, no routing or the strictest, no gap filling or the
-    surest. None holding: the closest to holding (the decision then refuses it, saying why)."""
+    rules wins them: every label from the rules, no routing by uncertainty or the strictest, no gap
+    filling or the surest. Routing the kinds people corrected to the model is the exception: it wins
+    a tie against not routing them, because those pages are what the model learnt from people, and
+    the handful of gold test pages may score alike either way. None holding: the closest to holding
+    (the decision then refuses it, saying why)."""
     holding = [c for c in candidates if micro_f1(c.validation) >= validation_bar]
     if not holding:
         return max(candidates, key=lambda candidate: micro_f1(candidate.validation))
@@ -163,11 +178,14 @@ def best_candidate(
     best = max(weighted(candidate) for candidate in shippable)
     tied = [c for c in shippable if weighted(c) >= best - tolerance - 1e-12]
 
-    def most_left_to_the_rules(candidate: Candidate) -> tuple[int, float, float, float]:
+    def most_left_to_the_rules(candidate: Candidate) -> tuple[int, float, float, float, float]:
         fill, uncertainty = candidate.gap_fill_min_score, candidate.model_page_max_uncertainty
+        kinship = candidate.model_page_min_kinship
         return (
             len(candidate.rule_labels),
             1.0 if uncertainty is None else -uncertainty,  # never routing ranks first, then the strictest
+            # then routing only the kinds people corrected: it leaves the rules every page of another kind
+            -1.0 if kinship is None else kinship,
             2.0 if fill is None else fill,  # never filling ranks first, then the most confident
             weighted(candidate),
         )
@@ -187,6 +205,8 @@ class ShippingDecision:
     gap_fill_min_score: float | None = None
     model_page_max_uncertainty: float | None = None
     validation_bar: float | None = None  # what the challenger had to reach on the validation pages
+    model_page_min_kinship: float | None = None
+    learnt_kinds: Sequence[Fingerprint] = ()  # shipped when ``model_page_min_kinship`` routes by them
 
     def table(self) -> list[dict[str, object]]:
         """Rows ``label, <extractor> F1..., <extractor> (validation pages) F1..., <extractor>
@@ -219,6 +239,8 @@ class ShippingDecision:
             "gap_fill_min_score": self.gap_fill_min_score,
             "model_page_max_uncertainty": self.model_page_max_uncertainty,
             "validation_bar": self.validation_bar,
+            "model_page_min_kinship": self.model_page_min_kinship,
+            "learnt_kinds": kinds_to_json(self.learnt_kinds) if self.model_page_min_kinship is not None else [],
         }
 
 
@@ -240,6 +262,8 @@ def decide(
     gap_fill_min_score: float | None = None,
     model_page_max_uncertainty: float | None = None,
     validation_margin: float = VALIDATION_MARGIN,
+    model_page_min_kinship: float | None = None,
+    learnt_kinds: Sequence[Fingerprint] = (),
 ) -> ShippingDecision:
     """``challenger``: scores of the challenger *with* ``rule_labels`` from the rules. ``validation``:
     scores on the validation pages by extractor name (``challenger``, ``rules``, ``champion``...),
@@ -281,4 +305,6 @@ def decide(
         gap_fill_min_score,
         model_page_max_uncertainty,
         bar,
+        model_page_min_kinship,
+        learnt_kinds,
     )

@@ -54,11 +54,12 @@ def _champion(hub, repo_id: str, work_dir: Path) -> tuple[Path, dict[str, Any]] 
 
 
 def _evaluation_pages(hub, model_hub: ModelHubResource, dataset_revision: str, work_dir: Path):
-    from oceanid_dagster.training.dataset import load_evaluation_pages
+    """The dataset's evaluation pages, and the fingerprints of the corrected pages it trains on."""
+    from oceanid_dagster.training.dataset import load_evaluation_pages, load_learnt_kinds
     from oceanid_dagster.training.shipping import EvaluationPage
 
     folder = hub.download(model_hub.dataset_repo, dataset_revision, work_dir, repo_type="dataset")
-    return [EvaluationPage.of(page) for page in load_evaluation_pages(folder)]
+    return [EvaluationPage.of(page) for page in load_evaluation_pages(folder)], load_learnt_kinds(folder)
 
 
 def _build(ner_model_onnx: dict, artifact_store: ArtifactStoreResource, work: Path) -> Path:
@@ -107,9 +108,11 @@ def shipping_decision(
     pages,
     force: bool,
     validation_margin: float = VALIDATION_MARGIN,
+    learnt_kinds=(),
 ):
     """Score rules, challenger and champion on ``pages``, on the validation pages and on the reference
-    pages, and decide (see :mod:`oceanid_dagster.training.shipping`)."""
+    pages, and decide (see :mod:`oceanid_dagster.training.shipping`). ``learnt_kinds``: fingerprints
+    of the corrected pages the challenger learnt, by which it may be given pages of those kinds."""
     from oceanid_dagster.domain.labels import LABEL_NAMES
     from oceanid_dagster.inference.extractors import ModelExtractor, RuleExtractor
     from oceanid_dagster.inference.runtime import OnnxNerModel
@@ -121,6 +124,7 @@ def shipping_decision(
         choice_tolerance,
         decide,
         evaluation_weight,
+        kinship_thresholds,
         labels_rules_do_better,
         micro_f1,
         routing_thresholds,
@@ -148,32 +152,31 @@ def shipping_decision(
         folder, manifest = champion
         champion_version = manifest["version"]
         shipped = manifest.get("shipping", {})
-        champion_scores = scored(
-            ModelExtractor(
-                OnnxNerModel.load(folder),
-                rule_labels=frozenset(shipped.get("rule_labels", [])),
-                gap_fill_min_score=shipped.get("gap_fill_min_score"),
-                model_page_max_uncertainty=shipped.get("model_page_max_uncertainty"),
-                rules=rule_extractor,
-            )
-        )
+        champion_scores = scored(ModelExtractor.as_shipped(OnnxNerModel.load(folder), shipped, rules=rule_extractor))
     candidates = []
 
     def uncertainties(on) -> list[float]:
         return [prediction.uncertainty for prediction in model.predict_pages([page.text for page in on])]
 
     thresholds = routing_thresholds(uncertainties(pages), uncertainties(page_sets["valid"]))
-    combinations = itertools.product(dict.fromkeys([per_label, frozenset(LABEL_NAMES)]), GAP_FILL_SCORES, thresholds)
-    for rule_labels, fill, uncertainty in combinations:
+    combinations = itertools.product(
+        dict.fromkeys([per_label, frozenset(LABEL_NAMES)]),
+        GAP_FILL_SCORES,
+        thresholds,
+        kinship_thresholds(learnt_kinds),
+    )
+    for rule_labels, fill, uncertainty, kinship in combinations:
         combined = ModelExtractor(
             model,
             rule_labels=rule_labels,
             gap_fill_min_score=fill,
             model_page_max_uncertainty=uncertainty,
             rules=rule_extractor,
+            learnt_kinds=learnt_kinds,
+            model_page_min_kinship=kinship,
         )
         on = scored(combined)
-        candidates.append(Candidate(fill, uncertainty, on["eval"], on["valid"], rule_labels, on["ref"]))
+        candidates.append(Candidate(fill, uncertainty, on["eval"], on["valid"], rule_labels, on["ref"], kinship))
     incumbent = champion_scores or rules
     bar = validation_bar(micro_f1(incumbent["valid"]), micro_f1(rules["valid"]), validation_margin)
     chosen = best_candidate(
@@ -197,6 +200,8 @@ def shipping_decision(
         gap_fill_min_score=chosen.gap_fill_min_score,
         model_page_max_uncertainty=chosen.model_page_max_uncertainty,
         validation_margin=validation_margin,
+        model_page_min_kinship=chosen.model_page_min_kinship,
+        learnt_kinds=learnt_kinds,
     )
 
 
@@ -248,10 +253,10 @@ def ner_model_release(
     hub = model_hub.client()
     with tempfile.TemporaryDirectory(prefix="ner-release-") as work_dir:
         work = Path(work_dir)
-        pages = _evaluation_pages(hub, model_hub, ner_model_onnx["dataset_revision"], work / "dataset")
+        pages, kinds = _evaluation_pages(hub, model_hub, ner_model_onnx["dataset_revision"], work / "dataset")
         champion = _champion(hub, model_hub.model_repo, work / "champion")
         folder = _build(ner_model_onnx, artifact_store, work)
-        decision = shipping_decision(folder, champion, pages, config.force, config.validation_margin)
+        decision = shipping_decision(folder, champion, pages, config.force, config.validation_margin, kinds)
         champion_version = champion[1]["version"] if champion else ""
         table = decision.table()
         metadata = {
@@ -267,6 +272,8 @@ def ner_model_release(
             "labels_from_rules": ", ".join(sorted(decision.rule_labels)) or "none",
             "gap_fill_min_score": _or_never(decision.gap_fill_min_score),
             "model_page_max_uncertainty": _or_never(decision.model_page_max_uncertainty),
+            "model_page_min_kinship": _or_never(decision.model_page_min_kinship),
+            "learnt_kinds": len(kinds),
             "comparison": dg.MetadataValue.md(markdown_table(table, list(table[0]), limit=len(table))),
             "repo": model_hub.model_repo,
             "cpu_precision": ner_model_onnx.get("cpu_precision", "int8"),

@@ -33,10 +33,12 @@ from oceanid_dagster.training.dataset import (
     gold_pages,
     gold_test_ids,
     handwritten_pages,
+    learnt_kinds,
     publish_dataset,
     published_gold_test_ids,
     save_dataset,
     save_evaluation_pages,
+    save_learnt_kinds,
     silver_pages,
     split_statistics,
 )
@@ -148,6 +150,8 @@ def ner_training_dataset(
         revision = datetime.now(timezone.utc).strftime(DATASET_REVISION_FORMAT)
         folder = save_dataset(dataset, Path(work_dir) / revision)
         save_evaluation_pages(folder, shipping_test)
+        kinds = learnt_kinds(gold, gold_test)
+        save_learnt_kinds(folder, kinds)
         publish_dataset(hub, model_hub.dataset_repo, folder, revision)
     stats = split_statistics(dataset)
     return dg.Output(
@@ -160,6 +164,7 @@ def ner_training_dataset(
             "gold_pages": len(gold),
             "evaluation_pages": len(shipping_test),
             "evaluation_pages_source": shipping_test[0].source if shipping_test else "none",
+            "learnt_kinds": len(kinds),
             "gold_report": dg.MetadataValue.json(dict(gold_report)),
             "silver_pages": len(silver),
             "handwritten_pages": len(handwritten),

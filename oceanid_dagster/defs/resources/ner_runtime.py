@@ -47,16 +47,7 @@ class NerRuntimeResource(ConfigurableResource):
             return rules
         folder = self._cached_release(hub, revision)
         served = (lambda: self.triton.served_version) if self.triton.base_url else None
-        shipping = _shipping(folder)
-        return ModelExtractor(
-            self._model(folder),
-            gazetteer,
-            rule_labels=frozenset(shipping.get("rule_labels", [])),
-            served_version=served,
-            gap_fill_min_score=shipping.get("gap_fill_min_score"),
-            model_page_max_uncertainty=shipping.get("model_page_max_uncertainty"),
-            rules=rules,
-        )
+        return ModelExtractor.as_shipped(self._model(folder), _shipping(folder), served_version=served, rules=rules)
 
     def _cached_release(self, hub, revision: str) -> Path:
         """The release in the local cache, complete and verified: downloaded into a temporary folder,
