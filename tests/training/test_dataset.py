@@ -21,11 +21,14 @@ from oceanid_dagster.training.dataset import (
     gold_pages,
     gold_test_document_ids,
     hash_split,
+    learnt_kinds,
     load_dataset_folder,
+    load_learnt_kinds,
     page_examples,
     publish_dataset,
     published_gold_test_ids,
     save_dataset,
+    save_learnt_kinds,
     silver_pages,
 )
 from oceanid_dagster.training.reference import REFERENCE_DIR
@@ -324,3 +327,16 @@ def test_a_few_corrected_documents_always_have_some_in_the_gold_test():
     assert gold_test_ids(pages, chosen, fractions) == chosen  # stable: the same next night
     assert gold_test_ids(pages[:1], (), fractions) == frozenset()  # a single document stays in train
     assert gold_test_ids(pages, {"older"}, fractions) >= {"older"}  # frozen ones stay
+
+
+def test_the_learnt_kinds_are_the_corrected_training_pages_layouts_never_a_test_pages(tmp_path):
+    def form(doc_id: str, heading: str, source: str = GOLD) -> LabelledPage:
+        text = f"{heading} notice to masters: vessel details as recorded by the registry office\n{PAGE_TEXT}"
+        offset = len(text) - len(PAGE_TEXT)
+        return LabelledPage(doc_id, 1, text, (Span(offset + 7, offset + 21, "VESSEL_NAME"),), source)
+
+    pages = [form("train", "Licence"), form("test", "Transhipment"), form("silver", "Inspection", SILVER)]
+    kinds = learnt_kinds(pages, test_ids={"test"})
+    assert len(kinds) == 1 and kinds == learnt_kinds(pages[:1], ())  # the test and silver pages' layouts left out
+    assert save_learnt_kinds(tmp_path, kinds).is_file() and load_learnt_kinds(tmp_path) == kinds
+    assert load_learnt_kinds(tmp_path / "a dataset from before") == []

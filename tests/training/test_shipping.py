@@ -2,6 +2,7 @@
 
 import pytest
 
+from oceanid_dagster.domain.page_kinds import KINSHIP_MIN, fingerprints
 from oceanid_dagster.domain.spans import Span
 from oceanid_dagster.inference.extractors import ModelExtractor, PageEntities
 from oceanid_dagster.inference.runtime import PagePrediction
@@ -15,6 +16,7 @@ from oceanid_dagster.training.shipping import (
     choice_tolerance,
     decide,
     evaluation_weight,
+    kinship_thresholds,
     labels_rules_do_better,
     routing_thresholds,
     score_extractor,
@@ -184,10 +186,9 @@ def test_gap_filling_adds_only_confident_model_spans_where_the_rules_found_nothi
     assert overlapping not in over.extract_pages([text])[0].spans
 
 
-def _candidate(threshold, evaluation_f1, validation_f1, uncertainty=None, rule_labels=frozenset()):
-    return Candidate(
-        threshold, uncertainty, {"micro": {"f1": evaluation_f1}}, {"micro": {"f1": validation_f1}}, rule_labels
-    )
+def _candidate(threshold, evaluation_f1, validation_f1, uncertainty=None, rule_labels=frozenset(), kinship=None):
+    evaluation, validation = {"micro": {"f1": evaluation_f1}}, {"micro": {"f1": validation_f1}}
+    return Candidate(threshold, uncertainty, evaluation, validation, rule_labels, model_page_min_kinship=kinship)
 
 
 def test_the_best_candidate_holds_on_the_validation_pages_and_is_best_over_both_sets():
@@ -285,3 +286,52 @@ def test_ties_are_allowed_only_while_the_validation_pages_alone_choose():
     weight = evaluation_weight(gold)
     assert best_candidate([strict, learnt], 0.5, 0.8, weight, choice_tolerance(gold)) is learnt
     assert best_candidate([strict, learnt], 0.5, 0.8, weight, CHOICE_TOLERANCE) is strict
+
+
+FORM = (
+    "TRANSHIPMENT DECLARATION, date of transfer: part A fishing vessel offloading, part B receiving carrier, "
+    "remarks of the observer:"
+)
+
+
+def test_a_page_of_a_corrected_kind_is_the_models_however_unsure_and_other_pages_keep_the_rules_labels():
+    learnt = fingerprints([(f"{FORM} OCEAN STAR flag Panama", [Span(len(FORM) + 1, len(FORM) + 11, "VESSEL_NAME")])])
+    form, other = f"{FORM} SEA LION flag Panama", "SEA LION came alongside the quay; flag Panama"
+    flag_in = {form: Span(len(FORM) + 15, len(FORM) + 21, "FLAG", 0.9), other: Span(39, 45, "FLAG", 0.9)}
+    model = FixedModel()
+    model.predict_pages = lambda texts: [PagePrediction([Span(0, 3, "VESSEL_NAME"), flag_in[t]], 0.3) for t in texts]
+
+    def extractor(**routing):
+        return ModelExtractor(model, rule_labels=frozenset({"VESSEL_NAME"}), learnt_kinds=learnt, **routing)
+
+    by_kind = extractor(model_page_min_kinship=KINSHIP_MIN, model_page_max_uncertainty=0.01)
+    assert by_kind.models_page(form, 0.3) and not by_kind.models_page(other, 0.3)
+    on_form, on_other = by_kind.extract_pages([form, other])
+    assert Span(0, 3, "VESSEL_NAME") in on_form.spans  # the model's own name, however wrong: the page is its
+    assert Span(0, 3, "VESSEL_NAME") not in on_other.spans and flag_in[other] in on_other.spans
+    unrouted = extractor(model_page_max_uncertainty=0.01).extract_pages([form])[0]
+    assert Span(0, 3, "VESSEL_NAME") not in unrouted.spans
+
+
+def test_routing_by_kind_is_tried_once_people_have_corrected_pages_of_a_kind():
+    assert kinship_thresholds([]) == [None]
+    assert kinship_thresholds(fingerprints([(FORM, [])])) == [None, KINSHIP_MIN]
+
+
+def test_routing_the_corrected_kinds_to_the_model_wins_a_tie_but_not_against_a_better_combination():
+    plain, by_kind = _candidate(0.9, 1.0, 0.86), _candidate(0.9, 1.0, 0.86, kinship=KINSHIP_MIN)
+    by_uncertainty = _candidate(0.9, 1.0, 0.86, uncertainty=0.02)
+    assert best_candidate([plain, by_uncertainty, by_kind], 0.8, 0.84, 0.5) is by_kind
+    better = _candidate(0.9, 1.0, 0.87, uncertainty=0.02)
+    assert best_candidate([plain, by_kind, better], 0.8, 0.84, 0.5) is better
+
+
+def test_a_release_routing_by_kind_carries_the_fingerprints_and_its_extractor_routes_by_them():
+    learnt = fingerprints([(FORM, [])])
+    routing = decide(scores(NAME, IMO), scores(IMO), None, None, frozenset(), model_page_min_kinship=KINSHIP_MIN,
+                     learnt_kinds=learnt).manifest()  # fmt: skip
+    assert routing["model_page_min_kinship"] == KINSHIP_MIN and len(routing["learnt_kinds"]) == 1
+    assert ModelExtractor.as_shipped(FixedModel(), routing).models_page(f"{FORM} SEA LION", 0.5)
+    plain = decide(scores(NAME, IMO), scores(IMO), None, None, frozenset(), learnt_kinds=learnt).manifest()
+    assert plain["model_page_min_kinship"] is None and plain["learnt_kinds"] == []  # nothing it does not use
+    assert not ModelExtractor.as_shipped(FixedModel(), plain).models_page(f"{FORM} SEA LION", 0.5)
