@@ -806,3 +806,23 @@ def test_vessels_boarded_and_the_ports_inspectors_board_them_in() -> None:
     text = "Inspectors at Tema boarded HONG RUN LENG 2 on 22-Oct-2024 and found unmarked gear."
     assert {("PORT", "Tema"), ("VESSEL_NAME", "HONG RUN LENG 2")} <= pairs(text)
     assert not {pair for pair in pairs("Officers inspected the hold on arrival.") if pair[0] == "VESSEL_NAME"}
+
+
+def test_a_form_of_numbered_boxes_reads_each_row_of_captions_over_its_row_of_values() -> None:
+    text = (
+        "REGISTRY CERTIFICATE\n\n"
+        " (1) Name of vessel        (2) Distinctive letters      (3) Home port\n"
+        "     SANTA ISABEL DOS          EA4521                       Vigo\n"
+        " (4) IMO number            (5) Gross tonnage            (6) Length (m)\n"
+        "     9123441                   712                          48.20\n"
+        " (7) Kind of ship: freezer trawler\n"
+    )
+    assert pairs(text) == {
+        ("VESSEL_NAME", "SANTA ISABEL DOS"),
+        ("IRCS", "EA4521"),
+        ("PORT", "Vigo"),
+        ("IMO", "9123441"),
+        ("TONNAGE", "712"),
+        ("LENGTH", "48.20"),
+        ("VESSEL_TYPE", "freezer trawler"),
+    }

@@ -98,7 +98,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (
         "IRCS",
         rf"(?:international\s+)?(?:radio\s+)?ca[l1I|]{{2}}[\s\-]*s[i1l]gn(?:\s*{_NUMBER_WORD})?|"
-        rf"IRCS|callsign|signal\s+letters|call\s+letters|c/s|cs|"
+        rf"IRCS|callsign|signal\s+letters|call\s+letters|c/s|cs|distinctive\s+(?:number\s+or\s+)?letters|"
         r"indicatif(?:\s+d['’]appel)?(?:\s+radio)?|indicativo(?:\s+de\s+(?:llamada|chamada))?(?:\s+de\s+radio)?|"
         r"se(?:[ñn]|fi)al\s+(?:distintiva\s+)?de\s+llamada|distintivo\s+de\s+llamada|"  # OCR reads ñ as "fi"
         r"indicativo\s+(?:internacional(?:\s+de\s+radio)?|di\s+chiamata|r[aá]dio)|"
@@ -160,7 +160,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ),
     (
         "VESSEL_TYPE",
-        r"(?:vessel|ship)\s+(?:type|category)|type\s+of\s+(?:vessel|ship)|vessel\s+category|"
+        r"(?:vessel|ship)\s+(?:type|category)|(?:type|kind)\s+of\s+(?:vessel|ship)|vessel\s+category|"
         r"type\s+de\s+navire|tipo\s+de\s+buque|schiffstyp|fahrzeugart|tipo\s+di\s+nave|"
         r"type\s+vaartuig|scheepstype|tipo\s+de\s+embarca[cç][aã]o",
     ),

@@ -112,9 +112,13 @@ def _columns_from_cells(cells: list[tuple[int, int, str]]) -> list[Column] | Non
     return [Column(s, e, label) for s, e, label in zip(starts, ends, labels)]
 
 
+# A form's numbered boxes: "[1] Ship's name", "(4) IMO number", "6. Length".
+_BOX_NUMBER = re.compile(r"^(?:\[\d{1,2}\]|\(\d{1,2}\)|\d{1,2}[.)])\s*")
+
+
 def _header_cells(text: str, line: tuple[int, int], delimiter: str | None = None) -> list[tuple[int, int, str]]:
     return [
-        (start - line[0], end - line[0], text[start:end].strip().strip('"').strip())
+        (start - line[0], end - line[0], _BOX_NUMBER.sub("", text[start:end].strip().strip('"').strip()))
         for start, end in _cells(text, *line, delimiter)
     ]
 
@@ -173,7 +177,8 @@ def _column_of(columns: list[Column], cell_start: int, cell_end: int) -> Column:
 def _table_rows(
     text: str, lines: list[tuple[int, int]], first_row: int, delimiter: str | None
 ) -> Iterator[tuple[int, int]]:
-    """Rows under a header: ruled lines are skipped, and a blank line right under the header too."""
+    """Rows under a header: ruled lines are skipped, and a blank line right under the header too; the
+    next header ends them (a form of boxes, each row of captions over its row of values)."""
     for number, (line_start, line_end) in enumerate(lines[first_row:]):
         if _is_rule_line(text, line_start, line_end):
             continue
@@ -182,6 +187,8 @@ def _table_rows(
                 continue
             return
         if len(_cells(text, line_start, line_end, delimiter)) < 2:
+            return
+        if number and delimiter is None and _columns_from_cells(_header_cells(text, (line_start, line_end))):
             return
         yield line_start, line_end
 
