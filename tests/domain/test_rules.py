@@ -826,3 +826,18 @@ def test_a_form_of_numbered_boxes_reads_each_row_of_captions_over_its_row_of_val
         ("LENGTH", "48.20"),
         ("VESSEL_TYPE", "freezer trawler"),
     }
+
+
+def test_a_position_export_reads_its_vessel_columns_among_the_position_columns() -> None:
+    text = (
+        "time_utc          latitude   longitude  speed  course  mmsi       vessel_name     call_sign\n"
+        "2025-03-02 04:00  -33.512    17.880     9.8    311     601234000  ORCA MARINER    ZR6655\n"
+    )
+    found = pairs(text)
+    assert {("MMSI", "601234000"), ("VESSEL_NAME", "ORCA MARINER"), ("IRCS", "ZR6655")} <= found
+    assert {label for label, _ in found} <= {"MMSI", "VESSEL_NAME", "IRCS", "DATE"}  # no position read as a measure
+
+
+def test_an_abbreviated_flag_column_is_a_flag_column() -> None:
+    text = "Flg  Vsl              C/S     LR No.\nESP  NUEVO ARRAIZ     EBSW    9054080\n"
+    assert ("FLAG", "ESP") in pairs(text)

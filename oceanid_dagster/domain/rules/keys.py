@@ -202,7 +202,10 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
         r"date)(?:\s+date)?|valid\s+(?:from|to|until)|date\s+\w+",
     ),
     ("BUILD_YEAR", r"year"),
+    ("FLAG", r"flg"),
     (None, r"no\.?|#|s/?n|serial|item|remarks?|status"),
+    # the other columns of AIS and VMS position exports
+    (None, r"(?:timestamp|time|date\s*time)(?:\s+utc)?|lat(?:itude)?|lon(?:g|gitude)?|sog|cog|speed|course|heading"),
 ) + FIELD_KEYS
 
 # A slash right after a key is a telex's separator ("CALLSIGN/ZM2675", "GRT/143"); a record's quoted
