@@ -841,3 +841,16 @@ def test_a_position_export_reads_its_vessel_columns_among_the_position_columns()
 def test_an_abbreviated_flag_column_is_a_flag_column() -> None:
     text = "Flg  Vsl              C/S     LR No.\nESP  NUEVO ARRAIZ     EBSW    9054080\n"
     assert ("FLAG", "ESP") in pairs(text)
+
+
+def test_xml_elements_give_their_values_and_a_bare_name_is_what_its_parent_names() -> None:
+    text = (
+        "<VesselList>\n  <Vessel>\n    <Name>MAR DE BARENTS</Name>\n"
+        '    <GrossTonnage unit="GT">2310.0</GrossTonnage>\n    <LengthOverall unit="m">68.4</LengthOverall>\n'
+        "    <Owner><Name>Pesquerias Nores SL</Name></Owner>\n    <Master><Name>J. Otero</Name></Master>\n"
+        "  </Vessel>\n</VesselList>\n"
+    )
+    found = pairs(text)
+    assert {("VESSEL_NAME", "MAR DE BARENTS"), ("TONNAGE", "2310.0"), ("LENGTH", "68.4")} <= found
+    assert ("OWNER", "Pesquerias Nores SL") in found
+    assert not any(value == "J. Otero" for _, value in found)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from oceanid_dagster.domain.gazetteer import Gazetteer
-from oceanid_dagster.domain.rules.fields import _labelled_fields, _naf_fields
+from oceanid_dagster.domain.rules.fields import _labelled_fields, _naf_fields, _xml_fields
 from oceanid_dagster.domain.rules.keys import Found
 from oceanid_dagster.domain.rules.mentions import _dates_in
 from oceanid_dagster.domain.rules.patterns import (
@@ -68,7 +68,7 @@ def extract_spans(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     table_found, header_lines = _tables(text)
     spans = _scored(table_found, "table", text)
     fields, keys = _labelled_fields(text, header_lines)
-    spans += _scored(_ticked_or_plain(fields, text) + _naf_fields(text), "field", text)
+    spans += _scored(_ticked_or_plain(fields, text) + _naf_fields(text) + _xml_fields(text), "field", text)
     spans += _scored(_regex_spans(_RFMO_RE, text, "RFMO"), "rfmo", text)
     spans += _scored([Found(s, e, "DATE") for s, e in _dates_in(text)], "date", text)
     spans += _scored(_regex_spans(_TONNAGE_RE, text, "TONNAGE"), "measure", text)

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from oceanid_dagster.domain.rules.keys import (
+    _COLUMN_KEY_RE,
     _FIELD_KEY_RE,
     _OF_SEPARATOR,
     _PROSE_SEPARATOR,
@@ -13,6 +14,7 @@ from oceanid_dagster.domain.rules.keys import (
     _SEPARATOR,
     _STRICT_SEPARATOR,
     _VALUE_BREAK,
+    COLUMN_KEYS,
     FIELD_KEYS,
     OF_LABELS,
     STRICT_LABELS,
@@ -163,3 +165,36 @@ def _is_compact_date(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# XML elements: <GrossTonnage unit="GT">1087.0</GrossTonnage>; a bare <Name> is what the element
+# around it names (<Vessel><Name>, <Owner><Name>), and nothing under an element of no known label.
+_XML_TAG = re.compile(r"<(?P<close>/?)(?P<tag>[A-Za-z][\w.-]*)(?:\s[^<>]*?)?(?P<empty>/?)>")
+_CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _xml_label(tag: str) -> str | None:
+    key = _COLUMN_KEY_RE.match(_CAMEL_CASE.sub(" ", tag).replace("_", " "))
+    return _key_label(key, COLUMN_KEYS) if key is not None else None
+
+
+def _xml_fields(text: str) -> list[Found]:
+    found: list[Found] = []
+    open_tags: list[str] = []
+    tags = list(_XML_TAG.finditer(text))
+    for tag, after in zip(tags, tags[1:] + [None]):
+        if tag.group("empty"):
+            continue
+        if tag.group("close"):
+            if tag.group("tag") in open_tags:
+                del open_tags[len(open_tags) - 1 - open_tags[::-1].index(tag.group("tag")) :]
+            continue
+        closes_at_once = after is not None and after.group("close") and after.group("tag") == tag.group("tag")
+        label = _xml_label(tag.group("tag"))
+        if closes_at_once and label is not None and "\n" not in text[tag.end() : after.start()]:
+            if tag.group("tag").casefold() == "name":
+                label = _xml_label(open_tags[-1]) if open_tags else None
+            if label is not None:
+                found.extend(VALUE_PARSERS[label](text, tag.end(), after.start()))
+        open_tags.append(tag.group("tag"))
+    return found
