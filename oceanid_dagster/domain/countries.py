@@ -115,6 +115,70 @@ _NAME_ALIASES: dict[str, str] = {
     "vatican": "VAT",
 }
 
+# The flag states of the world's fishing fleets in Spanish, French, Portuguese, Italian, German and
+# Dutch where these differ from English ("Estado de bandeira: Espanha"); accents are optional.
+_FOREIGN_NAMES: dict[str, str] = {
+    name: alpha_3
+    for alpha_3, names in {
+        "ESP": "españa|espagne|espanha|spagna|spanien|spanje",
+        "FRA": "francia|frança|frankreich|frankrijk",
+        "PRT": "portogallo|portugalia",
+        "ITA": "italia|itália|italie|italien|italië",
+        "DEU": "alemania|allemagne|alemanha|germania|deutschland|duitsland",
+        "NLD": "países bajos|pays-bas|países baixos|paesi bassi|niederlande|nederland",
+        "BEL": "bélgica|belgique|belgio|belgien|belgië",
+        "IRL": "irlanda|irlande|irland|ierland",
+        "GBR": "reino unido|royaume-uni|regno unito|vereinigtes königreich|verenigd koninkrijk",
+        "NOR": "noruega|norvège|norvegia|norwegen|noorwegen",
+        "ISL": "islandia|islande|islândia|islanda|ijsland",
+        "DNK": "dinamarca|danemark|danimarca|dänemark|denemarken",
+        "FRO": "islas feroe|îles féroé|ilhas faroé|isole faroe|färöer|faeröer",
+        "GRL": "groenlandia|groenland|gronelândia|grönland",
+        "SWE": "suecia|suède|suécia|svezia|schweden|zweden",
+        "FIN": "finlandia|finlande|finlândia|finnland",
+        "POL": "polonia|pologne|polónia|polônia",
+        "LTU": "lituania|lituanie|lituânia|litauen|litouwen",
+        "LVA": "letonia|lettonie|letónia|lettonia|lettland|letland",
+        "EST": "estonie|estónia|estland",
+        "GRC": "grecia|grèce|grécia|griechenland|griekenland",
+        "CYP": "chipre|chypre|cipro|zypern",
+        "TUR": "turquía|turquie|turquia|turchia|türkei|turkije",
+        "RUS": "rusia|russie|rússia|russland|rusland",
+        "MAR": "marruecos|maroc|marrocos|marocco|marokko",
+        "MRT": "mauritanie|mauritânia",
+        "SEN": "sénégal",
+        "CPV": "cap-vert|capo verde|kap verde|kaapverdië",
+        "ZAF": "sudáfrica|afrique du sud|áfrica do sul|sudafrica|südafrika|zuid-afrika",
+        "NAM": "namibie|namíbia",
+        "EGY": "egipto|égypte|egito|egitto|ägypten",
+        "CHN": "chine|cina",
+        "JPN": "japón|japon|japão|giappone",
+        "KOR": "corea del sur|corée du sud|coreia do sul|corea|corée|coreia|südkorea|zuid-korea",
+        "TWN": "taiwán|taïwan",
+        "PHL": "filipinas|filippine|philippinen|filipijnen",
+        "IDN": "indonésie|indonésia|indonesien|indonesië",
+        "THA": "tailandia|thaïlande|tailândia|thailandia",
+        "SGP": "singapur|singapour|singapura",
+        "ECU": "équateur|equador",
+        "PER": "pérou|perù",
+        "CHL": "cile",
+        "ARG": "argentinien|argentinië",
+        "BRA": "brasil|brésil|brasile|brasilien|brazilië",
+        "MEX": "méxico|mexique|messico|mexiko",
+        "PAN": "panamá",
+        "BLZ": "belice",
+        "USA": "estados unidos|états-unis|stati uniti|vereinigte staaten|verenigde staten",
+        "CAN": "canadá",
+        "AUS": "australie|austrália|australien|australië",
+        "NZL": "nueva zelanda|nouvelle-zélande|nova zelândia|nuova zelanda|neuseeland|nieuw-zeeland",
+        "PNG": "papúa nueva guinea|papouasie-nouvelle-guinée",
+        "FJI": "fiyi|fidji",
+        "MUS": "mauricio|maurícia",
+        "SYC": "seychelles",
+    }.items()
+    for name in names.split("|")
+}
+
 # Adjectives that name a flag ("Icelandic-flagged", "de bandera chilena", "pavillon espagnol"): English,
 # then Spanish, French and Portuguese forms, for the flag states of the world's distant-water fleets.
 _DEMONYMS: dict[str, str] = {
@@ -126,36 +190,36 @@ _DEMONYMS: dict[str, str] = {
         "BRA": "brazilian brasileño brasileña brésilien brasileiro brasileira",
         "CAN": "canadian canadiense canadien canadienne",
         "CHL": "chilean chileno chilena chilien chilienne",
-        "CHN": "chinese chino china chinois chinoise chinês chinesa",
+        "CHN": "chinese chino china chinois chinoise chinês chinesa cinese",
         "COL": "colombian colombiano colombiana",
         "DNK": "danish danés danesa danois",
         "ECU": "ecuadorian ecuatoriano ecuatoriana équatorien",
-        "ESP": "spanish español española espagnol espagnole espanhol",
+        "ESP": "spanish español española espagnol espagnole espanhol spagnolo spagnola",
         "FJI": "fijian",
-        "FRA": "french francés francesa français française francês",
+        "FRA": "french francés francesa français française francês francese",
         "FRO": "faroese feroés feroesa féroïen",
-        "GBR": "british británico británica britannique",
+        "GBR": "british británico británica britannique britannico britannica",
         "GHA": "ghanaian",
         "GRL": "greenlandic groenlandés",
         "IDN": "indonesian indonesio indonesia indonésien",
-        "IRL": "irish irlandés irlandesa irlandais",
+        "IRL": "irish irlandés irlandesa irlandais irlandese",
         "ISL": "icelandic islandés islandesa islandais islandaise",
         "ITA": "italian italiano italiana italien",
-        "JPN": "japanese japonés japonesa japonais japonaise japonês",
+        "JPN": "japanese japonés japonesa japonais japonaise japonês giapponese",
         "KIR": "kiribati i-kiribati",
         "KOR": "korean coreano coreana coréen coréenne",
         "LBR": "liberian liberiano liberiana libérien",
         "MAR": "moroccan marroquí marocain",
         "MEX": "mexican mexicano mexicana mexicain",
         "NLD": "dutch neerlandés holandés néerlandais",
-        "NOR": "norwegian noruego noruega norvégien norvégienne",
+        "NOR": "norwegian noruego noruega norvégien norvégienne norvegese",
         "NZL": "neozelandés néo-zélandais",
         "PAN": "panamanian panameño panameña panaméen panaméenne",
         "PER": "peruvian peruano peruana péruvien",
         "PHL": "philippine filipino filipina philippin",
         "PNG": "papuan",
-        "PRT": "portuguese portugués portuguesa portugais portugaise português",
-        "RUS": "russian ruso rusa russe russo",
+        "PRT": "portuguese portugués portuguesa portugais portugaise português portoghese",
+        "RUS": "russian ruso rusa russe russo russa",
         "SEN": "senegalese senegalés sénégalais",
         "SLB": "solomon",
         "THA": "thai tailandés thaïlandais",
@@ -210,8 +274,8 @@ def country_names() -> dict[str, Country]:
         for name in (country.name, country.official_name, country.common_name):
             if name:
                 table[name_key(name)] = country
-    for alias, alpha_3 in _NAME_ALIASES.items():
-        table[alias] = by_code[alpha_3]
+    for alias, alpha_3 in (_NAME_ALIASES | _FOREIGN_NAMES).items():
+        table[name_key(alias)] = by_code[alpha_3]
     return table
 
 

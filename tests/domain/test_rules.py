@@ -854,3 +854,20 @@ def test_xml_elements_give_their_values_and_a_bare_name_is_what_its_parent_names
     assert {("VESSEL_NAME", "MAR DE BARENTS"), ("TONNAGE", "2310.0"), ("LENGTH", "68.4")} <= found
     assert ("OWNER", "Pesquerias Nores SL") in found
     assert not any(value == "J. Otero" for _, value in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "value"),
+    [
+        ("Estado de bandeira: Espanha", "FLAG", "Espanha"),
+        ("Flag: Perú", "FLAG", "Perú"),
+        ("Pavillon : Norvège", "FLAG", "Norvège"),
+        ("Flagge: Deutschland", "FLAG", "Deutschland"),
+        ("il peschereccio, battente bandiera irlandese, era", "FLAG", "irlandese"),
+        ("nave da pesca battente bandiera della Spagna", "FLAG", "Spagna"),
+        ("autorizzata fino al 31 dicembre 2025.", "DATE", "31 dicembre 2025"),
+        ("gültig bis 12 Oktober 2024", "DATE", "12 Oktober 2024"),
+    ],
+)
+def test_flags_and_dates_in_other_languages(text: str, label: str, value: str) -> None:
+    assert (label, value) in pairs(text)

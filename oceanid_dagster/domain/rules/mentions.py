@@ -7,15 +7,17 @@ from functools import lru_cache
 
 from oceanid_dagster.domain.countries import country_names, lookup_country
 
-# English, French, Spanish and Portuguese month names and their usual abbreviations (longest first
-# within each, so "juillet" is not read as "juil").
+# English, French, Spanish, Portuguese, Italian, German and Dutch month names and their usual
+# abbreviations (longest first within each, so "juillet" is not read as "juil").
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
     r"janv(?:ier)?|f[ée]v(?:rier|r)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[ûu]t|septembre|octobre|"
     r"novembre|d[ée]cembre|"
     r"enero|ene|febrero|marzo|abril|abr|mayo|junio|julio|agosto|ago|sep?tiembre|octubre|noviembre|diciembre|dic|"
-    r"janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|novembro|dezembro|dez)\.?"
+    r"janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|novembro|dezembro|dez|"
+    r"gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"
+    r"januar|februar|m[äa]rz|juni|juli|oktober|dezember|januari|februari|maart|mei|augustus)\.?"
 )
 _OF = r"(?:de[l]?\s+)?"  # "3 de junio de 2025", "1 de julio del 2025"
 _DATE_PATTERNS = (
@@ -46,10 +48,26 @@ def _dates_in(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     return spans
 
 
+# A country name's letters as written with or without accents ("Perú", "Panamá", "España").
+_ACCENTED = {
+    "a": "[aáàâãä]",
+    "e": "[eéèêë]",
+    "i": "[iíìîï]",
+    "o": "[oóòôõöø]",
+    "u": "[uúùûü]",
+    "n": "[nñ]",
+    "c": "[cç]",
+}
+
+
+def _letters(word: str) -> str:
+    return "".join(_ACCENTED.get(char, re.escape(char)) for char in word)
+
+
 @lru_cache(maxsize=1)
 def _country_name_re() -> re.Pattern[str]:
     names = sorted(country_names(), key=len, reverse=True)
-    alternatives = [r"[\W_]+".join(map(re.escape, name.split())) for name in names]
+    alternatives = [r"[\W_]+".join(map(_letters, name.split())) for name in names]
     return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.IGNORECASE)
 
 

@@ -229,9 +229,10 @@ _BUILT_RE = re.compile(
 )
 
 
-# "battant pavillon du Portugal", "de bandera de Chile", "com bandeira do Brasil"
+# "battant pavillon du Portugal", "de bandera de Chile", "com bandeira do Brasil", "bandiera della Spagna"
 _FLAG_OF_COUNTRY = re.compile(
-    r"\b(?:pavillon|bandera|bandeira)\s+(?:du|de\s+la|de\s+l['’]|des|de|del|do|da)\s*(?P<c>[A-Z][\w' \-]{1,40})"
+    r"\b(?:pavillon|bandera|bandeira|bandiera)\s+"
+    r"(?:du|de\s+la|de\s+l['’]|des|de|del|do|da|di|della|dello|dell['’])\s*(?P<c>[A-Z][\w' \-]{1,40})"
 )
 _FLAG_CONTEXTS = (
     re.compile(r"(?P<c>[A-Z][\w' .,\-]{1,40}?)[\s\-]+flagged\b"),
@@ -251,7 +252,7 @@ _FLAG_FOLLOWER_RE = re.compile(
     re.IGNORECASE,
 )
 _WORDS_BEFORE = re.compile(r"((?:[\w'’]+[ \-]){0,3}[\w'’]+)[ \t\-]+$")
-_ADJECTIVE_AFTER_FLAG = re.compile(r"\b(?:bandera|pavillon|bandeira)\s+(?P<a>[^\W\d_]+)", re.IGNORECASE)
+_ADJECTIVE_AFTER_FLAG = re.compile(r"\b(?:bandera|pavillon|bandeira|bandiera)\s+(?P<a>[^\W\d_]+)", re.IGNORECASE)
 
 
 def _flag_before(text: str, position: int) -> Found | None:
