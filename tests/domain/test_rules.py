@@ -871,3 +871,20 @@ def test_xml_elements_give_their_values_and_a_bare_name_is_what_its_parent_names
 )
 def test_flags_and_dates_in_other_languages(text: str, label: str, value: str) -> None:
     assert (label, value) in pairs(text)
+
+
+def test_three_keys_joined_by_slashes_share_their_values_in_order() -> None:
+    text = "- Built / LOA / GT: 2011 / 64.20 m / 1874 GT\n"
+    assert pairs(text) == {("BUILD_YEAR", "2011"), ("LENGTH", "64.20 m"), ("TONNAGE", "1874 GT")}
+
+
+@pytest.mark.parametrize(
+    ("text", "owner"),
+    [
+        ("Owners: Hai Xin Fishery Co., Ltd. - all other terms as per charter party.\n", "Hai Xin Fishery Co., Ltd."),
+        ("Owner: Pesca Austral S.A. - see annex 2\n", "Pesca Austral S.A."),
+        ("Owner: Pesquera Nores S.A. de C.V.\n", "Pesquera Nores S.A. de C.V."),
+    ],
+)
+def test_an_owner_ends_at_its_company_suffix_before_a_dash(text: str, owner: str) -> None:
+    assert ("OWNER", owner) in pairs(text)

@@ -93,7 +93,7 @@ _VALUE_JOINER = re.compile(r"[ \t]+/[ \t]+|/")
 
 def _joined_keys(text: str, keys: list[FieldKey]) -> set[int]:
     """Keys joined by a slash to the key before them, sharing one value ("Flag / IMO ...... Japan /
-    9086758"): the indices of the second keys; the first key's value is the first part."""
+    9086758", "Built / LOA / GT: 2014 / 93.57 m / 3830 GT"): the indices of every key but the first."""
     return {
         index
         for index in range(1, len(keys))
@@ -101,6 +101,19 @@ def _joined_keys(text: str, keys: list[FieldKey]) -> set[int]:
         and keys[index].label
         and _KEY_JOINER.fullmatch(text, keys[index - 1].end, keys[index].start)
     }
+
+
+def _joined_parts(text: str, start: int, end: int, labels: list[str]) -> tuple[list[Found], int]:
+    """The value of keys joined by slashes, read part by part in the keys' order but the last's; and
+    where the rest, the last key's, starts."""
+    found: list[Found] = []
+    for label in labels:
+        split = _VALUE_JOINER.search(text, start, end)
+        if split is None:
+            break
+        found.extend(VALUE_PARSERS[label](text, start, split.start()))
+        start = split.end()
+    return found, start
 
 
 def _labelled_fields(text: str, skip_lines: set[int]) -> tuple[list[Found], list[tuple[int, int]]]:
@@ -118,9 +131,13 @@ def _labelled_fields(text: str, skip_lines: set[int]) -> tuple[list[Found], list
         end = _value_end(text, key, next_start)
         if key.value_start >= end:
             continue
-        if index in joined and (split := _VALUE_JOINER.search(text, key.value_start, end)) is not None:
-            found.extend(VALUE_PARSERS[keys[index - 1].label](text, key.value_start, split.start()))
-            key = FieldKey(key.start, key.end, split.end(), key.label, strict=False)
+        first = index
+        while first in joined:
+            first -= 1
+        if first < index:
+            before, rest_start = _joined_parts(text, key.value_start, end, [k.label for k in keys[first:index]])
+            found.extend(before)
+            key = FieldKey(key.start, key.end, rest_start, key.label, strict=False)
         parsed = VALUE_PARSERS[key.label](text, key.value_start, end)
         if key.sentence:
             parsed = [item for item in parsed if _fits_sentence_value(text, item)]
@@ -130,8 +147,6 @@ def _labelled_fields(text: str, skip_lines: set[int]) -> tuple[list[Found], list
     return found, [(key.start, key.end) for key in keys if key.label is not None]
 
 
-# North Atlantic Format (NAF), the VMS and catch-report messages of NEAFC, NAFO and their flag states:
-# "//SR//AD/XNE//FR/NZL//NA/OCEAN PIONEER//IR/ZM2582//XR/90054//IM/9100750//DA/20250311//".
 _NAF_FIELD = re.compile(r"(?<=//)(?P<code>[A-Z]{2})/(?P<value>[^/\n]+)(?=//)")
 _NAF_LABELS = {
     "NA": "VESSEL_NAME",

@@ -7,12 +7,14 @@ import re
 from oceanid_dagster.domain.gazetteer import MISSING_VALUES
 from oceanid_dagster.domain.rules.keys import Found
 
-_COMPANY_SUFFIX = re.compile(
-    r"^(?:LTD|LIMITED|INC|CO|CORP|CORPORATION|LLC|S\.?A|S\.?L|S\.?R\.?L|S\.?A\.?C|"
+_COMPANY_SUFFIXES = (
+    r"(?:LTD|LIMITED|INC|CO|CORP|CORPORATION|LLC|S\.?A|S\.?L|S\.?R\.?L|S\.?A\.?C|"
     r"S\.?A\.?S|S\.?P\.?A|SARL|GMBH|B\.?V|N\.?V|A/?S|ASA|AB|"
-    r"PTY|PLC|K\.?K|PT|TBK|LDA|LTDA|CIA|C\.?A|SDN\.?\s*BHD|BHD|OY|OOO|JSC|PJSC|E\.?I\.?R\.?L)\b\.?",
-    re.IGNORECASE,
+    r"PTY|PLC|K\.?K|PT|TBK|LDA|LTDA|CIA|C\.?A|SDN\.?\s*BHD|BHD|OY|OOO|JSC|PJSC|E\.?I\.?R\.?L)\b\.?"
 )
+_COMPANY_SUFFIX = re.compile(rf"^{_COMPANY_SUFFIXES}", re.IGNORECASE)
+# "Rongcheng Marine Fishery Co., Ltd. - all other terms as per last": the company ends at its suffix.
+_COMPANY_END_BEFORE_DASH = re.compile(rf"(?<![\w.]){_COMPANY_SUFFIXES}(?=[ \t]+[-–—][ \t])", re.IGNORECASE)
 _TRIM_CHARS = " \t\n\r,;:.\"'“”‘’()[]{}-–"
 
 

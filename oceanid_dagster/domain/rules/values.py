@@ -14,7 +14,7 @@ from oceanid_dagster.domain.identifiers import (
 )
 from oceanid_dagster.domain.rules.keys import Found
 from oceanid_dagster.domain.rules.mentions import _countries_in, _dates_in
-from oceanid_dagster.domain.rules.text import _COMPANY_SUFFIX, _found, _trim
+from oceanid_dagster.domain.rules.text import _COMPANY_END_BEFORE_DASH, _COMPANY_SUFFIX, _found, _trim
 
 ValueParser = Callable[[str, int, int], list[Found]]
 _OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8"})
@@ -168,6 +168,8 @@ def _vessel_name_values(text: str, start: int, end: int) -> list[Found]:
 
 def _owner_values(text: str, start: int, end: int) -> list[Found]:
     end = _without_trailing_remark(text, start, end)
+    company_end = _COMPANY_END_BEFORE_DASH.search(text, start, end)
+    end = company_end.end() if company_end else end
     segments = list(_split_segments(text, start, end, r",\s+"))
     owner_end = segments[0][1]
     for seg_start, seg_end in segments[1:]:
