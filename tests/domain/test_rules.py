@@ -888,3 +888,17 @@ def test_three_keys_joined_by_slashes_share_their_values_in_order() -> None:
 )
 def test_an_owner_ends_at_its_company_suffix_before_a_dash(text: str, owner: str) -> None:
     assert ("OWNER", owner) in pairs(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "port"),
+    [
+        ("Port of reg.: Ningbo\n", "Ningbo"),
+        ("Port of reg1stry : Kushiro\n", "Kushiro"),  # OCR reads i as 1
+        ("2. Porto de escala pretendido: Aveiro\n", "Aveiro"),
+        ("Puerto de inspección: Mar del Plata\n", "Mar del Plata"),
+        ("Intended port of call: Walvis Bay\n", "Walvis Bay"),
+    ],
+)
+def test_port_keys_abbreviated_misread_and_in_other_languages(text: str, port: str) -> None:
+    assert ("PORT", port) in pairs(text)

@@ -136,8 +136,10 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ("VESSEL_NAME", r"(?:previous|former|current|present)\s+(?:vessel\s+)?names?|vessel|VSL"),
     (
         "PORT",
-        r"port\s+of\s+(?:registry|registration|register|landing|inspection|call|"
-        r"entry|departure)|home\s*port|registered\s+port|base\s+port|"
+        r"(?:intended\s+)?port\s+of\s+(?:registry|registration|register|reg[il]stry|reg\.?|landing|inspection|"
+        r"call|entry|departure)|home\s*port|registered\s+port|base\s+port|"
+        r"porto\s+de\s+escala(?:\s+pretendido)?|puerto\s+de\s+(?:escala|inspecci[oó]n|desembarque)|"
+        r"porto\s+di\s+(?:sbarco|scalo)|"
         r"place\s+of\s+(?:issue|inspection|landing|transhipment|transshipment)|"
         r"port\s+d['’]attache|puerto\s+(?:base|de\s+matr[ií]cula)|heimathafen|registerhafen|"
         r"porto\s+d[ie]\s+(?:iscrizione|armamento|registo)|thuishaven|haven\s+van\s+registratie|port",
