@@ -294,6 +294,11 @@ def decide(
         )
     else:
         reason = f"challenger micro F1 {new:.4f} does not beat {incumbent} {old:.4f} on the same pages"
+    if model_page_min_kinship is not None:
+        reason += (
+            f"; pages sharing >= {model_page_min_kinship:.0%} of the layout of one of the {len(learnt_kinds)} "
+            "corrected pages are the model's"
+        )
     return ShippingDecision(
         (beats and holds) or force,
         reason,

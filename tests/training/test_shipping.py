@@ -331,6 +331,7 @@ def test_a_release_routing_by_kind_carries_the_fingerprints_and_its_extractor_ro
     routing = decide(scores(NAME, IMO), scores(IMO), None, None, frozenset(), model_page_min_kinship=KINSHIP_MIN,
                      learnt_kinds=learnt).manifest()  # fmt: skip
     assert routing["model_page_min_kinship"] == KINSHIP_MIN and len(routing["learnt_kinds"]) == 1
+    assert "sharing >= 70% of the layout of one of the 1 corrected pages are the model's" in routing["reason"]
     assert ModelExtractor.as_shipped(FixedModel(), routing).models_page(f"{FORM} SEA LION", 0.5)
     plain = decide(scores(NAME, IMO), scores(IMO), None, None, frozenset(), learnt_kinds=learnt).manifest()
     assert plain["model_page_min_kinship"] is None and plain["learnt_kinds"] == []  # nothing it does not use
