@@ -147,6 +147,8 @@ def _labelled_fields(text: str, skip_lines: set[int]) -> tuple[list[Found], list
     return found, [(key.start, key.end) for key in keys if key.label is not None]
 
 
+# North Atlantic Format (NAF), the VMS and catch-report messages of NEAFC, NAFO and their flag states:
+# "//SR//AD/XNE//FR/NZL//NA/OCEAN PIONEER//IR/ZM2582//XR/90054//IM/9100750//DA/20250311//".
 _NAF_FIELD = re.compile(r"(?<=//)(?P<code>[A-Z]{2})/(?P<value>[^/\n]+)(?=//)")
 _NAF_LABELS = {
     "NA": "VESSEL_NAME",
@@ -195,21 +197,20 @@ def _xml_label(tag: str) -> str | None:
 
 def _xml_fields(text: str) -> list[Found]:
     found: list[Found] = []
-    open_tags: list[str] = []
+    open_tags: list[str] = []  # the elements around the current tag, outermost first
     tags = list(_XML_TAG.finditer(text))
     for tag, after in zip(tags, tags[1:] + [None]):
+        name = tag.group("tag")
         if tag.group("empty"):
             continue
         if tag.group("close"):
-            if tag.group("tag") in open_tags:
-                del open_tags[len(open_tags) - 1 - open_tags[::-1].index(tag.group("tag")) :]
+            if name in open_tags:  # close it and whatever was left open inside it
+                del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name) :]
             continue
-        closes_at_once = after is not None and after.group("close") and after.group("tag") == tag.group("tag")
-        label = _xml_label(tag.group("tag"))
-        if closes_at_once and label is not None and "\n" not in text[tag.end() : after.start()]:
-            if tag.group("tag").casefold() == "name":
-                label = _xml_label(open_tags[-1]) if open_tags else None
-            if label is not None:
+        holds_a_value = after is not None and after.group("close") and after.group("tag") == name
+        if holds_a_value and "\n" not in text[tag.end() : after.start()]:
+            label = _xml_label(name) if name.casefold() != "name" else (open_tags and _xml_label(open_tags[-1]))
+            if label:
                 found.extend(VALUE_PARSERS[label](text, tag.end(), after.start()))
-        open_tags.append(tag.group("tag"))
+        open_tags.append(name)
     return found
