@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from oceanid_dagster.domain.evaluation import span_scores
 from oceanid_dagster.domain.labels import LABEL_NAMES
-from oceanid_dagster.domain.page_kinds import KINSHIP_MIN, Fingerprint
+from oceanid_dagster.domain.page_kinds import KINSHIP_MIN, Fingerprint, kinship
 from oceanid_dagster.domain.page_kinds import to_json as kinds_to_json
 from oceanid_dagster.domain.spans import Span
 
@@ -44,13 +44,16 @@ ROUTING_STEPS = 8  # page-uncertainty thresholds tried for routing, from the eva
 CHOICE_TOLERANCE = 0.01
 
 
-def kinship_thresholds(learnt_kinds: Sequence[Fingerprint]) -> list[float | None]:
-    """None (no routing by kind), and :data:`KINSHIP_MIN` once people have corrected pages of a kind.
+def kinship_thresholds(learnt_kinds: Sequence[Fingerprint], pages: Sequence[EvaluationPage]) -> list[float | None]:
+    """None (no routing by kind), and :data:`KINSHIP_MIN` once people have corrected pages of a kind
+    and one of the evaluation ``pages`` is of such a kind, so that routing by kind is measured
+    before it ships, never shipped untried.
 
     One fixed threshold, not one fitted to the few gold test pages: the corrected pages of a kind
     and the other pages lie far apart in kinship (see :mod:`oceanid_dagster.domain.page_kinds`),
     so the measured comparison need only say whether routing by kind helps."""
-    return [None, KINSHIP_MIN] if learnt_kinds else [None]
+    measured = any(kinship(page.text, learnt_kinds) >= KINSHIP_MIN for page in pages)
+    return [None, KINSHIP_MIN] if learnt_kinds and measured else [None]
 
 
 def routing_thresholds(

@@ -25,8 +25,9 @@ from tests.inference.tiny_model import gold_spans, metrics_with_f1
 DATASET_REVISION = "dataset-20260101T000000Z"
 
 
-def publish_gold_dataset(hub: LocalFolderHub, repo: str, sentences, work_dir: Path) -> None:
-    """A dataset in the training format whose test split is the given sentences, as gold."""
+def publish_gold_dataset(hub: LocalFolderHub, repo: str, sentences, work_dir: Path, learnt_kinds=()) -> None:
+    """A dataset in the training format whose test split is the given sentences, as gold (and the
+    fingerprints of corrected training pages, ``learnt_kinds``)."""
     from datasets import Dataset, DatasetDict
 
     from oceanid_dagster.training.dataset import (
@@ -34,6 +35,7 @@ def publish_gold_dataset(hub: LocalFolderHub, repo: str, sentences, work_dir: Pa
         publish_dataset,
         save_dataset,
         save_evaluation_pages,
+        save_learnt_kinds,
     )
 
     def split(rows):
@@ -52,6 +54,7 @@ def publish_gold_dataset(hub: LocalFolderHub, repo: str, sentences, work_dir: Pa
     dataset = DatasetDict({"train": split(sentences[:4]), "validation": split([]), "test": split(sentences)})
     folder = save_dataset(dataset, work_dir / "dataset")
     save_evaluation_pages(folder, evaluation_pages_of(sentences))
+    save_learnt_kinds(folder, learnt_kinds)
     publish_dataset(hub, repo, folder, DATASET_REVISION)
 
 
@@ -206,3 +209,18 @@ def test_a_model_that_cannot_read_the_packaged_pages_ships_only_for_the_pages_it
     (version,) = model_hub.client().list_revisions(model_hub.model_repo)
     shipping = read_manifest(model_hub.client().download(model_hub.model_repo, version, tmp_path / "got"))["shipping"]
     assert shipping["model_page_max_uncertainty"] == metadata["model_page_max_uncertainty"]
+
+
+def test_the_release_reads_the_datasets_learnt_kinds_and_never_ships_routing_by_kind_untried(tiny_model, tmp_path):
+    """Corrected pages of a kind none of the evaluation pages is of: the release counts their
+    fingerprints, and does not route by kind, which no page measured."""
+    from oceanid_dagster.domain.page_kinds import fingerprints
+
+    form = "TRANSHIPMENT DECLARATION: fishing vessel offloading, receiving carrier, remarks, observer, port, date, time"
+    model_hub = ModelHubResource(local_dir=str(tmp_path / "hub"))
+    publish_gold_dataset(
+        model_hub.client(), model_hub.dataset_repo, tiny_model.eval_sentences, tmp_path, fingerprints([(form, [])])
+    )
+    result = run_chain(model_hub, shutil.copytree(tiny_model.folder, tmp_path / "model"), f1=0.5)
+    metadata = release_metadata(result)
+    assert metadata["learnt_kinds"] == 1 and metadata["model_page_min_kinship"] == "never"

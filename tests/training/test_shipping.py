@@ -313,9 +313,12 @@ def test_a_page_of_a_corrected_kind_is_the_models_however_unsure_and_other_pages
     assert Span(0, 3, "VESSEL_NAME") not in unrouted.spans
 
 
-def test_routing_by_kind_is_tried_once_people_have_corrected_pages_of_a_kind():
-    assert kinship_thresholds([]) == [None]
-    assert kinship_thresholds(fingerprints([(FORM, [])])) == [None, KINSHIP_MIN]
+def test_routing_by_kind_is_tried_once_people_have_corrected_pages_of_a_kind_and_a_test_page_is_one():
+    of_the_kind, other = EvaluationPage(f"{FORM} SEA LION", [], gold=True), EvaluationPage(TEXT, [NAME], gold=True)
+    learnt = fingerprints([(FORM, [])])
+    assert kinship_thresholds([], [of_the_kind]) == [None]
+    assert kinship_thresholds(learnt, [other, of_the_kind]) == [None, KINSHIP_MIN]
+    assert kinship_thresholds(learnt, [other]) == [None]  # it would ship untried
 
 
 def test_routing_the_corrected_kinds_to_the_model_wins_a_tie_but_not_against_a_better_combination():

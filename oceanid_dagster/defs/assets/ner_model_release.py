@@ -163,7 +163,7 @@ def shipping_decision(
         dict.fromkeys([per_label, frozenset(LABEL_NAMES)]),
         GAP_FILL_SCORES,
         thresholds,
-        kinship_thresholds(learnt_kinds),
+        kinship_thresholds(learnt_kinds, pages),
     )
     for rule_labels, fill, uncertainty, kinship in combinations:
         combined = ModelExtractor(
