@@ -4,7 +4,8 @@ Before a release can become what ``extracted_entities`` uses, the challenger mod
 the current shipping release (re-scored on today's test pages) extract the same evaluation pages
 (:func:`oceanid_dagster.training.dataset.evaluation_pages`). For each label the challenger takes
 the rules' spans where the rules score higher (labelled fields, validated identifiers) and its own
-elsewhere, or every label from the rules with the model's surest spans filling their gaps; that
+elsewhere, or every label from the rules with the model's surest spans filling their gaps, and it
+may read alone the pages it is surest of or that are of a kind people corrected; that
 combination ships only if its micro F1 beats the extractor shipping now, and holds on the validation
 pages (:mod:`oceanid_dagster.training.reference`: hand-written pages in layouts the generator does
 not make, never used to mend the rules): no worse than the rules there, nor worse than the extractor
