@@ -115,11 +115,16 @@ _NAME_ALIASES: dict[str, str] = {
     "vatican": "VAT",
 }
 
+
+def _by_alias(aliases_by_code: dict[str, str], separator: str | None) -> dict[str, str]:
+    """Alias -> alpha-3 code, from each code's aliases joined by ``separator`` (None: whitespace)."""
+    return {alias: code for code, aliases in aliases_by_code.items() for alias in aliases.split(separator)}
+
+
 # The flag states of the world's fishing fleets in Spanish, French, Portuguese, Italian, German and
 # Dutch where these differ from English ("Estado de bandeira: Espanha"); accents are optional.
-_FOREIGN_NAMES: dict[str, str] = {
-    name: alpha_3
-    for alpha_3, names in {
+_FOREIGN_NAMES = _by_alias(
+    {
         "ESP": "españa|espagne|espanha|spagna|spanien|spanje",
         "FRA": "francia|frança|frankreich|frankrijk",
         "PRT": "portogallo|portugalia",
@@ -175,15 +180,14 @@ _FOREIGN_NAMES: dict[str, str] = {
         "FJI": "fiyi|fidji",
         "MUS": "mauricio|maurícia",
         "SYC": "seychelles",
-    }.items()
-    for name in names.split("|")
-}
+    },
+    separator="|",
+)
 
 # Adjectives that name a flag ("Icelandic-flagged", "de bandera chilena", "pavillon espagnol"): English,
-# then Spanish, French and Portuguese forms, for the flag states of the world's distant-water fleets.
-_DEMONYMS: dict[str, str] = {
-    alias: alpha_3
-    for alpha_3, aliases in {
+# then Spanish, French, Portuguese and Italian forms, for the flag states of the world's distant-water fleets.
+_DEMONYMS = _by_alias(
+    {
         "ARG": "argentine argentinian argentino argentina argentin",
         "AUS": "australian australiano australiana australien",
         "BLZ": "belizean beliceño beliceña",
@@ -227,9 +231,9 @@ _DEMONYMS: dict[str, str] = {
         "USA": "american estadounidense américain",
         "VNM": "vietnamese vietnamita vietnamien",
         "VUT": "vanuatuan",
-    }.items()
-    for alias in aliases.split()
-}
+    },
+    separator=None,
+)
 
 _CODE_ALIASES: dict[str, str] = {"UK": "GBR", "EL": "GRC"}
 

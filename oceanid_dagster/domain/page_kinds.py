@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from oceanid_dagster.domain.spans import Span
 
@@ -57,8 +58,15 @@ def kinship(text: str, learnt: Sequence[Fingerprint]) -> float:
     """The largest share of one learnt fingerprint's words on the page (0 with none learnt)."""
     if not learnt:
         return 0.0
-    words = layout_words(text)
+    words = _page_words(text)
     return max(len(print_ & words) / len(print_) for print_ in learnt)
+
+
+@lru_cache(maxsize=1024)
+def _page_words(text: str) -> frozenset[str]:
+    """A page's hashed words, kept a while: a release decision asks it of the same pages for every
+    combination it measures."""
+    return layout_words(text)
 
 
 def to_json(learnt: Iterable[Fingerprint]) -> list[list[str]]:
