@@ -902,3 +902,107 @@ def test_an_owner_ends_at_its_company_suffix_before_a_dash(text: str, owner: str
 )
 def test_port_keys_abbreviated_misread_and_in_other_languages(text: str, port: str) -> None:
     assert ("PORT", port) in pairs(text)
+
+
+def test_captions_over_their_values_read_one_or_two_to_a_line() -> None:
+    text = (
+        "1.1 Name and type of ship                1.2 IMO number\n"
+        "    NOVA ESPERANZA, purse seiner             9512343\n"
+        "1.3 Call sign                            1.4 Voyage number\n"
+        "    HP4410                                   V-2025-07\n"
+        "Flag / Port of registry\n"
+        "Panama / Balboa\n"
+        "Owner\n"
+        "Atunera del Istmo S.A.\n"
+    )
+    assert {
+        ("VESSEL_NAME", "NOVA ESPERANZA"),
+        ("VESSEL_TYPE", "purse seiner"),
+        ("IMO", "9512343"),
+        ("IRCS", "HP4410"),
+        ("FLAG", "Panama"),
+        ("PORT", "Balboa"),
+        ("OWNER", "Atunera del Istmo S.A."),
+    } == pairs(text)
+
+
+def test_a_line_of_captions_is_not_read_as_a_field_and_its_value() -> None:
+    found = pairs("Vessel name            IMO number\n    ORCA MARINER           9876543\n")
+    assert found == {("VESSEL_NAME", "ORCA MARINER"), ("IMO", "9876543")}
+    # a heading over a paragraph is no caption over a value
+    assert not pairs("Owner\nThe owner of the vessel has not answered the letters the authority sent in May.\n")
+
+
+def test_list_items_with_hull_numbers_and_owners_in_capitals_after_a_plain_space() -> None:
+    text = (
+        "  • SENTRA NELAYAN - I — call sign YEB5609 — IMO 8586426 — owner WIRANTO WINATA\n"
+        "  • KILAT MAJU JAYA - 16 — call sign YEC4390 — IMO 8563527 — owner KARYA MARINE JAYA, PT.\n"
+    )
+    found = pairs(text)
+    assert {
+        ("VESSEL_NAME", "SENTRA NELAYAN - I"),
+        ("VESSEL_NAME", "KILAT MAJU JAYA - 16"),
+        ("OWNER", "WIRANTO WINATA"),
+        ("OWNER", "KARYA MARINE JAYA, PT."),
+    } <= found
+    assert not {pair for pair in pairs("the owner said he would sell") if pair[0] == "OWNER"}
+
+
+def test_an_rfmo_inside_an_e_mail_or_web_address_is_not_a_mention() -> None:
+    assert pairs("To: Secretariat <secretariat@ccsbt.org>, see www.iccat.int") == set()
+    assert pairs("reported to the CCSBT.") == {("RFMO", "CCSBT")}
+
+
+def test_a_table_pasted_one_cell_to_a_line() -> None:
+    text = (
+        "Vessel name\nCall sign\nIMO\nPort letters/no.\nDates\n"
+        "OLGARRY\nEIDF\n9278193\nSO591\n01-JAN-25 to 31-DEC-25\n"
+        "AINE\nEISY8\n9794886\nSO734\n01-JAN-25 to 31-DEC-25\n"
+    )
+    assert {
+        ("VESSEL_NAME", "OLGARRY"),
+        ("IRCS", "EIDF"),
+        ("IMO", "9278193"),
+        ("REGISTRATION_NUMBER", "SO591"),
+        ("VESSEL_NAME", "AINE"),
+        ("IRCS", "EISY8"),
+        ("IMO", "9794886"),
+        ("REGISTRATION_NUMBER", "SO734"),
+    } <= pairs(text)
+    # rows that do not line up with the header (an IMO column of no IMO numbers) are not read as its rows
+    shifted = "Vessel name\nCall sign\nIMO\nOLGARRY\n9278193\nEIDF\n"
+    assert ("IRCS", "9278193") not in pairs(shifted) and ("VESSEL_NAME", "EIDF") not in pairs(shifted)
+
+
+def test_a_dimension_is_not_a_vessel_length() -> None:
+    assert ("LENGTH", "45 m") not in pairs("Gear OTB, 2 x 45 m headline; hold 12×8 m")
+    assert ("LENGTH", "45 m") in pairs("a trawler of 45 m built in Vigo")
+
+
+def test_a_norwegian_register_extract() -> None:
+    text = (
+        "Fartøyets navn          HAVBRIS\n"
+        "Registreringsmerke      M-0172-HØ\n"
+        "Radiokallesignal        LLWC\n"
+        "Hjemmehavn              Ålesund\n"
+        "Største lengde          64,40 m\n"
+        "Bruttotonnasje          2310\n"
+        "Byggeår                 2011\n"
+        "Eier                    Havbris AS\n"
+    )
+    assert pairs(text) == {
+        ("VESSEL_NAME", "HAVBRIS"),
+        ("REGISTRATION_NUMBER", "M-0172-HØ"),
+        ("IRCS", "LLWC"),
+        ("PORT", "Ålesund"),
+        ("LENGTH", "64,40 m"),
+        ("TONNAGE", "2310"),
+        ("BUILD_YEAR", "2011"),
+        ("OWNER", "Havbris AS"),
+    }
+
+
+def test_ports_a_vessel_is_based_in_or_leaves_and_headlines_in_capitals() -> None:
+    assert ("PORT", "Benoa") in pairs("All three are based in Benoa and fish for tuna.")
+    assert ("PORT", "Montevideo") in pairs("The carrier left Montevideo on 3 May.")
+    assert not {pair for pair in pairs("NAVY ESCORTS REEFER TO CALLAO FOR INSPECTION") if pair[0] == "VESSEL_NAME"}

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from oceanid_dagster.domain.rules.keys import (
+    _CAPS_VALUE_SEPARATOR,
     _COLUMN_KEY_RE,
     _FIELD_KEY_RE,
     _OF_SEPARATOR,
@@ -14,6 +15,7 @@ from oceanid_dagster.domain.rules.keys import (
     _SEPARATOR,
     _STRICT_SEPARATOR,
     _VALUE_BREAK,
+    CAPS_VALUE_LABELS,
     COLUMN_KEYS,
     FIELD_KEYS,
     OF_LABELS,
@@ -63,6 +65,8 @@ def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
             keys.append(FieldKey(match.start(), match.end(), prose.end(), label, strict=False, sentence=True))
         elif label in OF_LABELS and (of := _OF_SEPARATOR.match(text, match.end())) is not None:
             keys.append(FieldKey(match.start(), match.end(), of.end(), label, strict=True))
+        elif label in CAPS_VALUE_LABELS and (caps := _CAPS_VALUE_SEPARATOR.match(text, match.end())) is not None:
+            keys.append(FieldKey(match.start(), match.end(), caps.end(), label, strict=True))
         elif label in STRICT_LABELS:
             strict = _STRICT_SEPARATOR.match(text, match.end())
             keys.append(FieldKey(match.start(), match.end(), strict.end(), label, strict=True))

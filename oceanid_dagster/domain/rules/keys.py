@@ -104,7 +104,9 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"indicativo\s+(?:internacional(?:\s+de\s+radio)?|di\s+chiamata|r[aá]dio)|"
         # German, Dutch, Italian
         r"(?:internationales\s+)?rufzeichen|unterscheidungssignal|roepnaam|(?:internationale\s+)?roepletters|"
-        r"nominativo(?:\s+(?:internazionale|radio))?",
+        r"nominativo(?:\s+(?:internazionale|radio))?|"
+        # Norwegian, Danish, Swedish
+        r"(?:radio)?kall?e?signal|(?:radio)?kaldesignal|anropssignal",
     ),
     (
         "REGISTRATION_NUMBER",
@@ -121,28 +123,33 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         "REGISTRATION_NUMBER",
         rf"WIN|UVI|CFR|vessel\s+ID|(?:licen[cs]e|authori[sz]ation|permit)(?:\s*{_NUMBER_WORD})?|"
         rf"official\s+number|ext(?:ernal|\.)?\s*(?:markings?|marks?|ID)|"
+        rf"port\s+letters(?:\s*(?:/|&|and)\s*(?:{_NUMBER_WORD}|numbers?))?|PLN|"
         r"(?:num[eé]ro\s+d['’])?immatriculation|matr[ií]cula|matricola|"
         r"marcatura\s+esterna|registriernummer|kennzeichen|[aä]u(?:ß|ss)ere\s+kennzeichnung|numero\s+di\s+iscrizione|numero\s+UE|"
-        r"registratienummer|visserijnummer|buitenmarkering|n[uú]mero\s+de\s+registo",
+        r"registratienummer|visserijnummer|buitenmarkering|n[uú]mero\s+de\s+registo|"
+        r"registreringsmerke|registreringsnummer|fiskerimerke|distriktsbeteckning",
     ),
     (
         "VESSEL_NAME",
-        r"name\s+of\s+(?:the\s+)?(?:fishing\s+)?(?:vessel|ship|boat|carrier|reefer)|(?:fishing\s+)?(?:vessel|"
+        r"name(?:\s+and\s+type)?\s+of\s+(?:the\s+)?(?:fishing\s+)?(?:vessel|ship|boat|carrier|reefer)|(?:fishing\s+)?(?:vessel|"
         r"boat)(?:'s)?\s+name|ship(?:'s)?\s+name|"
         r"[FM]/?V\s+name|nom\s+du\s+(?:navire|bateau)|nombre\s+del\s+(?:buque|barco)|"
         r"name\s+des\s+schiffes|schiffsname|nome\s+(?:della\s+nave|del\s+peschereccio|do\s+navio)|"
-        r"nome\s+da\s+embarca[cç][aã]o|naam\s+van\s+het\s+vaartuig|scheepsnaam",
+        r"nome\s+da\s+embarca[cç][aã]o|naam\s+van\s+het\s+vaartuig|scheepsnaam|"
+        r"(?:fart[øo]yets|fart[øo]jets|fartygets|skipets|skibets)\s+navn|fartygets\s+namn|fart[øo]ynavn",
     ),
     ("VESSEL_NAME", r"(?:previous|former|current|present)\s+(?:vessel\s+)?names?|vessel|VSL"),
     (
         "PORT",
-        r"(?:intended\s+)?port\s+of\s+(?:registry|registration|register|reg[il]stry|reg\.?|landing|inspection|"
-        r"call|entry|departure)|home\s*port|registered\s+port|base\s+port|"
+        r"(?:intended\s+|last\s+|next\s+|previous\s+)?port\s+of\s+(?:registry|registration|register|reg[il]stry|"
+        r"reg\.?|landing|inspection|call|entry|departure|arrival(?:\s*/\s*departure)?)|home\s*port|registered\s+port|"
+        r"base\s+port|"
         r"porto\s+de\s+escala(?:\s+pretendido)?|puerto\s+de\s+(?:escala|inspecci[oó]n|desembarque)|"
         r"porto\s+di\s+(?:sbarco|scalo)|"
         r"place\s+of\s+(?:issue|inspection|landing|transhipment|transshipment)|"
         r"port\s+d['’]attache|puerto\s+(?:base|de\s+matr[ií]cula)|heimathafen|registerhafen|"
-        r"porto\s+d[ie]\s+(?:iscrizione|armamento|registo)|thuishaven|haven\s+van\s+registratie|port",
+        r"porto\s+d[ie]\s+(?:iscrizione|armamento|registo)|thuishaven|haven\s+van\s+registratie|"
+        r"hjemm?e?havn|hemmahamn|port",
     ),
     (
         "OWNER",
@@ -150,7 +157,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"operators?(?:\s+name)?|(?:ship\s+)?manager|charterers?|"
         r"(?:owning|operating|management|fishing)\s+company|company(?:\s+name)?|"
         r"armateur|armador|propri[eé]taire|propietario|armatore|propriet[aá]rio|societ[aà]\s+armatrice|"
-        r"eigner|eigent[uü]mer|reederei|eigenaar|reder",
+        r"eigner|eigent[uü]mer|reederei|eigenaar|reder|eier|ejer|[äa]gare|rederi",
     ),
     (
         "FLAG",
@@ -171,7 +178,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"type\s+of\s+(?:fishing\s+)?gear|(?:fishing\s+)?gear(?:\s+type)?|gear\s+used|"
         r"(?:type\s+of\s+)?fishing\s+methods?|fishing\s+technique|"
         r"engins?(?:\s+de\s+p[eê]che)?|arte(?:\s+de\s+pesca)?|fangger[aä]t|fangmethode|"
-        r"attrezzo(?:\s+da\s+pesca)?|sistema\s+di\s+pesca|vistuig|vismethode",
+        r"attrezzo(?:\s+da\s+pesca)?|sistema\s+di\s+pesca|vistuig|vismethode|(?:fangst)?redskap|redskab",
     ),
     ("VESSEL_TYPE", r"type"),
     ("VESSEL_NAME", r"name"),  # at the start of a line only (fields.py): "Name ...... FU YUAN YU 7880"
@@ -179,19 +186,19 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         "TONNAGE",
         r"gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|net\s+tonnage|tonnage|"
         r"GRT|GT|jauge(?:\s+brute)?|arqueo(?:\s+bruto)?|bruttoraumzahl|BRZ|stazza(?:\s+lorda)?|"
-        r"brutotonnage|arquea[cç][aã]o\s+bruta|tonelagem",
+        r"brutotonnage|arquea[cç][aã]o\s+bruta|tonelagem|bruttotonnas?je|bruttotonnage",
     ),
     (
         "LENGTH",
         r"length\s+over\s*all|length|LOA|longueur(?:\s+hors\s+tout)?|eslora(?:\s+total)?|"
         r"l(?:ä|ae)nge(?:\s+(?:ü|ue)ber\s+alles)?|LüA|lunghezza(?:\s+fuori\s+tutto)?|LFT|lengte(?:\s+over\s+alles)?|"
-        r"comprimento(?:\s+fora\s+a\s+fora)?",
+        r"comprimento(?:\s+fora\s+a\s+fora)?|(?:st[øo]rste\s+)?lengde|(?:st[øo]rste\s+)?l[æa]ngde|l[äa]ngd",
     ),
     (
         "BUILD_YEAR",
         r"year\s+(?:of\s+)?buil[td]|(?:year|date)\s+of\s+(?:construction|build)|when\s+built|construction\s+year|built|"
         r"ann[eé]e\s+de\s+construction|a[ñn]o\s+de\s+construcci[oó]n|baujahr|anno\s+di\s+costruzione|"
-        r"bouwjaar|ano\s+de\s+constru[cç][aã]o",
+        r"bouwjaar|ano\s+de\s+constru[cç][aã]o|bygge?[åa]r",
     ),
 )
 
@@ -225,7 +232,12 @@ _STRICT_SEPARATOR = re.compile(r"[ \t]*[:#,]?[ \t]*\n?[ \t]*")
 _PROSE_SEPARATOR = re.compile(r"[ \t]+(?:is|was)[ \t\n]+")
 _SENTENCE_END = re.compile(r"\.(?=\s+[^\d\s]|\s*$)")
 # ... and a record's closing quote ("ECFP", "flag": ...) or closing element (ECFP</callsign>).
-_VALUE_BREAK = re.compile(r"\n|[ \t]{2,}|\t|\||;|</|[\"'][ \t]*(?=[,}\]]|$)")
+# ... and a dash between a list item's fields ("owner AWALUDIN — 49 GT").
+_VALUE_BREAK = re.compile(r"\n|[ \t]{2,}|\t|\||;|</|[\"'][ \t]*(?=[,}\]]|$)|[ \t]+—[ \t]+")
+# "owner AWALUDIN": after a plain space, an owner in capitals that runs to the end of its field.
+_CAPS_WORD = r"[A-Z0-9&][A-Z0-9&.,'’()\-]*"
+_CAPS_VALUE_SEPARATOR = re.compile(rf"[ \t](?={_CAPS_WORD}(?:[ \t]{_CAPS_WORD})*[ \t]*(?:[ \t]—|;|\||\n|$))")
+CAPS_VALUE_LABELS = frozenset({"OWNER"})
 
 
 @dataclass(frozen=True)

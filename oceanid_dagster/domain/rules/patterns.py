@@ -210,10 +210,11 @@ GEAR_TERMS: tuple[str, ...] = (
 _VESSEL_TYPE_ALT = _vocabulary_alternatives(VESSEL_TYPE_TERMS)
 _VESSEL_TYPE_RE = _vocabulary_regex(VESSEL_TYPE_TERMS)
 _GEAR_RE = _vocabulary_regex(GEAR_TERMS)
+# ... but not as part of an e-mail or web address ("secretariat@ccsbt.org", "www.iccat.int")
 _RFMO_RE = re.compile(
-    r"(?<![\w])(?:"
+    r"(?<![\w@.])(?:"
     + _RFMO_ALT
-    + r")(?![\w])|(?<![\w])(?:"
+    + r")(?![\w]|\.[a-z])|(?<![\w])(?:"
     + "|".join(r"[\s\-]+".join(map(re.escape, re.split(r"[\s\-]+", name))) for name in _RFMO_NAMES)
     + r")(?![\w])",
     re.IGNORECASE,
@@ -223,7 +224,8 @@ _TONNAGE_RE = re.compile(
     r"toneladas\s+de\s+(?:arqueo|registro)\s+bruto|tonneaux\s+de\s+jauge\s+brute|toneladas\s+de\s+arqueação\s+bruta)(?![\w])",
     re.IGNORECASE,
 )
-_LENGTH_RE = re.compile(rf"(?<![\w.,])(?:{_NUMBER})(?:\s?(?:m|metres|meters|ft|feet)|-(?:metre|meter))(?![\w³²])")
+# ... not a dimension of gear or a hold: "2 x 45 m", "12×8 m"
+_LENGTH_RE = re.compile(rf"(?<![\w.,])(?<![x×][ \t])(?<![×])(?:{_NUMBER})(?:\s?(?:m|metres|meters|ft|feet)|-(?:metre|meter))(?![\w³²])")
 _BUILT_RE = re.compile(
     r"\b(?:built|constructed|constru(?:ido|ida|ído|ída|it|ite))\s+(?:in\s+|en\s+|em\s+)?(?:(?:[A-Z][\w.]*,?\s+){1,3}(?:in\s+)?)?(?P<y>(?:19|20)\d\d)\b"
 )
@@ -311,7 +313,9 @@ def _country_code_at(text: str, start: int, end: int) -> re.Match[str] | None:
 # Capitals include the accented ones of Spanish, Portuguese, French and Nordic names ("BONDAÑA", "JÁKUP B").
 _UPPER, _LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
 _CAPS_WORD = rf"[{_UPPER}0-9][{_UPPER}0-9'’.\-/]*(?![{_LOWER}])"
-_CAPS_NAME = rf"{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{0,5}}"
+# A hull number after a dash is part of the name: "KILAT SAMUDERA - 3", "SENTRA NELAYAN - I".
+_HULL_NUMBER = r"(?:[ ][-–][ ](?:\d{1,4}|[IVX]{1,4})(?![\w\-]))"
+_CAPS_NAME = rf"{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{0,5}}{_HULL_NUMBER}?"
 _TITLE_NAME = r"[A-Z0-9][\w'’.\-/]*(?:[ ][A-Z0-9][\w'’.\-/]*){0,4}"
 _QUOTED = r"[“\"‘'](?P<q>[^”\"’'\n]{2,40})[”\"’']"
 _NAME_STOP_WORDS = frozenset(
@@ -336,6 +340,9 @@ _NAME_STOP_WORDS = frozenset(
         "WITH",
         "BY",
         "FOR",
+        "TO",
+        "INTO",
+        "FROM",
     }
     | set(_RFMO_ACRONYMS)
 )
@@ -374,7 +381,7 @@ _PROSE_NAME_PATTERNS = (
 # "- SANTA ISABEL flagged UKR; IMO No. 7230418", "* LINGSAR - 17 Indonesia reg. ...".
 _LIST_ITEM_NAME = re.compile(
     rf"(?m)^[ \t]*(?:\d{{1,3}}[.)]|[-*•])[ \t]+(?P<n>{_CAPS_NAME})"
-    r"(?=[ \t]*(?:\||;|,|\(|\[|[-–][ \t]|flagged\b|flag\b)|[ \t]+[A-Z][a-z])"
+    r"(?=[ \t]*(?:\||;|,|\(|\[|[-–—][ \t]|flagged\b|flag\b)|[ \t]+[A-Z][a-z])"
 )
 # What makes the rest of such a line a vessel's: an identifier, or a flag.
 _IDENTIFYING = re.compile(r"\bIMO\b|(?<![\d.,])\d{7}(?![\d.,])|\bMMSI\b|\bIRCS\b|call\s+sign|\bflag", re.IGNORECASE)
@@ -429,6 +436,9 @@ def _is_key(text: str, found: Found) -> bool:
 
 def _cut_at_stop_word(text: str, start: int, end: int) -> int:
     position = start
+    hull_number = re.search(rf"{_HULL_NUMBER}$", text[start:end])
+    if hull_number and _cut_at_stop_word(text, start, start + hull_number.start()) == start + hull_number.start():
+        return end
     for word in re.finditer(r"\S+", text[start:end]):
         bare = word.group().strip(".,;:").upper()
         if bare in _NAME_STOP_WORDS or (len(bare) == 3 and bare.isalpha() and lookup_country(bare) and word.start()):
@@ -451,6 +461,7 @@ _PORT_PROSE = re.compile(
     r"(?:re-?)?registered\s+(?:in|at)|(?:dis)?embarked\s+(?:in|at)|(?:called|docked|berthed|moored)\s+(?:in|at)|"
     r"(?:land|unload|discharg|tranship)(?:s|es|ed|ing|e)?\s+(?:in|at)|"
     r"(?:bound|steaming|sailing|heading|proceeding|en\s+route|transit(?:ing)?)\s+(?:to|for)|"
+    r"based\s+(?:in|at)|(?:sailed|departed|returned)\s+(?:from|to)|(?:left|departed|leaving|departing)|"
     r"puerto\s+de|port\s+de|porto\s+de|"
     r"(?:inspectors|officers|authorities|inspected|boarded|detained|sighted)\s+(?:in|at)))\s+"
     r"(?P<p>(?:Port\s+)?[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})"

@@ -112,8 +112,8 @@ def _columns_from_cells(cells: list[tuple[int, int, str]]) -> list[Column] | Non
     return [Column(s, e, label) for s, e, label in zip(starts, ends, labels)]
 
 
-# A form's numbered boxes: "[1] Ship's name", "(4) IMO number", "6. Length".
-_BOX_NUMBER = re.compile(r"^(?:\[\d{1,2}\]|\(\d{1,2}\)|\d{1,2}[.)])\s*")
+# A form's numbered boxes: "[1] Ship's name", "(4) IMO number", "6. Length", "1.3 Call sign".
+_BOX_NUMBER = re.compile(r"^(?:\[\d{1,2}\]|\(\d{1,2}\)|\d{1,2}(?:\.\d{1,2})+[ \t]+(?=[^\W\d_])|\d{1,2}[.)])\s*")
 
 
 def _header_cells(text: str, line: tuple[int, int], delimiter: str | None = None) -> list[tuple[int, int, str]]:
@@ -225,6 +225,10 @@ def _split_at_columns(
     return split
 
 
+def _table_values(text: str, cell: tuple[int, int], label: str) -> list[Found]:
+    return TABLE_VALUE_PARSERS.get(label, VALUE_PARSERS[label])(text, *cell)
+
+
 def _row_entities(text: str, row_start: int, row_end: int, header: Header) -> list[Found]:
     found: list[Found] = []
     columns = header.columns
@@ -243,7 +247,7 @@ def _row_entities(text: str, row_start: int, row_end: int, header: Header) -> li
         else:
             column = _column_of(columns, cell_start - row_start, cell_end - row_start)
         if column.label is not None:
-            found.extend(TABLE_VALUE_PARSERS.get(column.label, VALUE_PARSERS[column.label])(text, cell_start, cell_end))
+            found.extend(_table_values(text, (cell_start, cell_end), column.label))
     return found
 
 
@@ -291,8 +295,142 @@ def _transposed_tables(text: str, lines: list[tuple[int, int]], taken: set[int])
         for line_start, label, cells in run:
             table_lines.add(line_start)
             if label is not None:
-                parse = TABLE_VALUE_PARSERS.get(label, VALUE_PARSERS[label])
-                found.extend(item for start, end in cells for item in parse(text, start, end))
+                found.extend(item for cell in cells for item in _table_values(text, cell, label))
+    return found, table_lines
+
+
+# Captions over their values, one or two to a line ("Name" over "ANA LUCIA"; "1.1 Name of ship   1.2 IMO
+# number" over "FU YUAN YU8641   9934539"). A value line of more words than this is prose, not a value.
+_MAX_STACKED_VALUE_WORDS = 8
+_STACKED_PARTS = re.compile(r"[ \t]+/[ \t]+")
+
+
+def _caption_columns(text: str, line: tuple[int, int]) -> list[Column] | None:
+    """The columns of a line of captions only: every cell a known field name or a numbered box, and at
+    least one labelled ("Flag   Japan" is a field and its value, not two captions)."""
+    raw_cells = _cells(text, *line)
+    cells = _header_cells(text, line)
+    if not cells or len(cells) != len(raw_cells):
+        return None
+    columns = []
+    for (start, _, caption), (raw_start, raw_end) in zip(cells, raw_cells):
+        known, label = _column_label(caption)
+        numbered = _BOX_NUMBER.match(text[raw_start:raw_end]) is not None and not any(ch.isdigit() for ch in caption)
+        if not (known or numbered):
+            return None
+        columns.append(Column(start, 0, label))
+    if not any(column.label for column in columns):
+        return None
+    ends = [column.start for column in columns[1:]] + [10_000]
+    return [Column(column.start, end, column.label) for column, end in zip(columns, ends)]
+
+
+def _stacked_value(text: str, cell: tuple[int, int], caption: str, label: str) -> list[Found]:
+    """A caption's value; slashed captions over as many slashed values take one each ("Flag / Port of
+    registry" over "Peru / Chimbote")."""
+    captions = _HEADER_ALTERNATIVES.split(caption)
+    parts = list(_split_parts(text, *cell))
+    if len(captions) > 1 and len(parts) == len(captions):
+        labels = [_column_label(part)[1] for part in captions]
+        return [
+            item
+            for part_label, (start, end) in zip(labels, parts)
+            if part_label is not None
+            for item in _table_values(text, (start, end), part_label)
+        ]
+    return _table_values(text, cell, label)
+
+
+def _split_parts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    for match in _STACKED_PARTS.finditer(text, start, end):
+        yield start, match.start()
+        start = match.end()
+    yield start, end
+
+
+def _stacked_fields(text: str, lines: list[tuple[int, int]], taken: set[int]) -> tuple[list[Found], set[int]]:
+    """A form's captions each over its value on the next line, where the captions are fewer than a
+    table's header: every value cell takes the caption it stands under."""
+    found: list[Found] = []
+    form_lines: set[int] = set()
+    for caption_line, value_line in zip(lines, lines[1:]):
+        if caption_line[0] in taken | form_lines or value_line[0] in taken:
+            continue
+        columns = _caption_columns(text, caption_line)
+        values = _cells(text, *value_line)
+        if columns is None or not values or _caption_columns(text, value_line) is not None:
+            continue
+        if len(columns) == 1:
+            values = values[:1]
+            if len(text[slice(*values[0])].split()) > _MAX_STACKED_VALUE_WORDS:
+                continue
+        form_lines |= {caption_line[0], value_line[0]}
+        captions = _header_cells(text, caption_line)
+        for cell_start, cell_end in values:
+            column = _column_of(columns, cell_start - value_line[0], cell_end - value_line[0])
+            if column.label is not None:
+                caption = next(words for start, _, words in captions if start == column.start)
+                found.extend(_stacked_value(text, (cell_start, cell_end), caption, column.label))
+    return found, form_lines
+
+
+_MIN_LINE_CELL_COLUMNS = 3
+_MAX_CAPTION_WORDS = 4
+_CHECKED_COLUMNS = ("IMO", "MMSI")
+
+
+def _line_caption(text: str, line: tuple[int, int]) -> tuple[bool, str | None] | None:
+    """(known, label) where the line is one column name alone: a known one, or a short caption with
+    lower-case letters and no digits ("Dates"); None where it is not (a value: "AMBITIOUS II", "EIXJ7")."""
+    cells = _cells(text, *line)
+    if len(cells) != 1:
+        return None
+    caption = text[slice(*cells[0])]
+    known, label = _column_label(caption)
+    if known:
+        return True, label
+    plain = len(caption.split()) <= _MAX_CAPTION_WORDS and not any(ch.isdigit() for ch in caption)
+    return (False, None) if plain and any(ch.islower() for ch in caption) else None
+
+
+def _line_cell_rows(text: str, lines: list[tuple[int, int]], first: int, width: int, taken: set[int]) -> int:
+    """How many rows of ``width`` lines, one cell each, follow from line ``first`` (to a blank line)."""
+    rows = 0
+    while first + (rows + 1) * width <= len(lines):
+        row = lines[first + rows * width : first + (rows + 1) * width]
+        if any(line[0] in taken or len(_cells(text, *line)) != 1 for line in row):
+            break
+        rows += 1
+    return rows
+
+
+def _line_per_cell_tables(text: str, lines: list[tuple[int, int]], taken: set[int]) -> tuple[list[Found], set[int]]:
+    """A table pasted from a web page one cell to a line: three or more lines of column names, then its
+    rows, as many lines each. Rows whose identifier column holds no valid identifier do not line up
+    with the header, and the table is not read."""
+    found: list[Found] = []
+    table_lines: set[int] = set()
+    index = 0
+    while index < len(lines):
+        header: list[tuple[bool, str | None]] = []
+        while index + len(header) < len(lines) and lines[index + len(header)][0] not in taken:
+            caption = _line_caption(text, lines[index + len(header)])
+            if caption is None:
+                break
+            header.append(caption)
+        first_row = index + len(header)
+        rows = _line_cell_rows(text, lines, first_row, len(header), taken) if header else 0
+        if sum(1 for known, label in header if known and label) < _MIN_LINE_CELL_COLUMNS or not rows:
+            index = first_row + 1
+            continue
+        cells = [_cells(text, *line)[0] for line in lines[first_row : first_row + rows * len(header)]]
+        read = [(label, (_table_values(text, cell, label) if label else [])) for (_, label), cell in zip(header * rows, cells)]
+        if any(label in _CHECKED_COLUMNS and not values for label, values in read):
+            index = first_row + 1
+            continue
+        found.extend(item for _, values in read for item in values)
+        table_lines.update(line[0] for line in lines[index : first_row + rows * len(header)])
+        index = first_row + rows * len(header)
     return found, table_lines
 
 
@@ -313,4 +451,7 @@ def _tables(text: str) -> tuple[list[Found], set[int]]:
             found.extend(_row_entities(text, row_start, row_end, header))
         index += header.height
     transposed, transposed_lines = _transposed_tables(text, lines, table_lines)
-    return found + transposed, table_lines | transposed_lines
+    taken = table_lines | transposed_lines
+    line_cells, line_cell_lines = _line_per_cell_tables(text, lines, taken)
+    stacked, stacked_lines = _stacked_fields(text, lines, taken | line_cell_lines)
+    return found + transposed + line_cells + stacked, taken | line_cell_lines | stacked_lines

@@ -103,7 +103,8 @@ def _flag_values(text: str, start: int, end: int) -> list[Found]:
     return [Found(s, e, "FLAG", True) for s, e in _countries_in(text, value_start, value_end, codes=True)]
 
 
-_REGISTRATION_TOKEN = re.compile(r"[A-Z0-9(][A-Z0-9()\-/.\s]{0,38}[A-Z0-9)]|[A-Z0-9]", re.IGNORECASE)
+# Letters of any alphabet: Nordic marks end in their municipality's letters ("M-0172-HØ", "TF-2 I").
+_REGISTRATION_TOKEN = re.compile(r"(?:[^\W_]|\()[\w()\-/.\s]{0,38}(?:[^\W_]|\))|[^\W_]")
 
 
 def _registration_values(text: str, start: int, end: int) -> list[Found]:
