@@ -1006,3 +1006,19 @@ def test_ports_a_vessel_is_based_in_or_leaves_and_headlines_in_capitals() -> Non
     assert ("PORT", "Benoa") in pairs("All three are based in Benoa and fish for tuna.")
     assert ("PORT", "Montevideo") in pairs("The carrier left Montevideo on 3 May.")
     assert not {pair for pair in pairs("NAVY ESCORTS REEFER TO CALLAO FOR INSPECTION") if pair[0] == "VESSEL_NAME"}
+
+
+def test_a_name_read_once_is_read_wherever_else_the_page_writes_it() -> None:
+    text = (
+        "Port of registry: Fuzhou\n"
+        "Vessel name: HAI FENG 718\n"
+        "Certificate of registry: Fuzhou; 03/03/2021\n"
+        "Ship's agent: Haeyang Agency, 23 Jungang-daero, Fuzhou\n"
+        "HAI FENG 718 sailed on the morning tide.\n"
+    )
+    spans = [(span.label, text[span.start : span.end], span.start) for span in extract_spans(text)]
+    assert [(label, start) for label, surface, start in spans if label == "PORT"] == [
+        ("PORT", text.index("Fuzhou")),
+        ("PORT", text.index("Fuzhou;")),
+    ]  # not the town of the agent's address
+    assert [surface for label, surface, _ in spans if label == "VESSEL_NAME"] == ["HAI FENG 718", "HAI FENG 718"]

@@ -37,6 +37,7 @@ SCORES: dict[str, float] = {
     "flag_context": 0.75,
     "prose_name": 0.7,
     "pattern": 0.6,
+    "repeated": 0.55,
 }
 
 
@@ -82,4 +83,25 @@ def extract_spans(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     spans += _scored(_bare_identifiers(text), "pattern", text)
     if gazetteer is not None:
         spans += [Span(m.start, m.end, m.label, SCORES["gazetteer"]) for m in gazetteer.find(text)]
-    return remove_overlaps(spans)
+    kept = remove_overlaps(spans)
+    return remove_overlaps(kept + _repeated_mentions(text, kept))
+
+
+# A name read once on a page is the same entity wherever else the page writes it ("Fuzhou" as the port
+# of registry, and again in the certificate's line; a vessel named in a heading and in the prose).
+REPEATED_LABELS = frozenset({"VESSEL_NAME", "IRCS", "OWNER", "REGISTRATION_NUMBER", "PORT"})
+_MIN_REPEATED_LENGTH = 3
+# A town after a comma is a part of an address ("23 Jungang-daero, Busan"), not a port the vessel uses.
+_IN_ADDRESS = re.compile(r",[ \t]$")
+
+
+def _repeated_mentions(text: str, spans: list[Span]) -> list[Span]:
+    found = []
+    for surface, label in sorted({(text[s.start : s.end], s.label) for s in spans if s.label in REPEATED_LABELS}):
+        if len(surface) < _MIN_REPEATED_LENGTH:
+            continue
+        for match in re.finditer(rf"(?<![\w]){re.escape(surface)}(?![\w])", text):
+            if label == "PORT" and _IN_ADDRESS.search(text, max(0, match.start() - 2), match.start()):
+                continue
+            found.append(Span(match.start(), match.end(), label, SCORES["repeated"]))
+    return found
