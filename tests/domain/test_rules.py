@@ -1022,3 +1022,23 @@ def test_a_name_read_once_is_read_wherever_else_the_page_writes_it() -> None:
         ("PORT", text.index("Fuzhou;")),
     ]  # not the town of the agent's address
     assert [surface for label, surface, _ in spans if label == "VESSEL_NAME"] == ["HAI FENG 718", "HAI FENG 718"]
+
+
+def test_a_day_and_month_without_a_year_is_a_date_when_the_month_is_written_out() -> None:
+    assert ("DATE", "6 January") in pairs("With reference to our letter of 6 January, please add ...")
+    assert ("DATE", "4 March 2025") in pairs("detained on 4 March 2025")
+    assert not {pair for pair in pairs("the 5 may be moved to 4 mar") if pair[0] == "DATE"}
+
+
+def test_a_nationality_before_plural_vessels_and_a_description_after_a_name() -> None:
+    assert ("FLAG", "Irish") in pairs("ANNEX II - Irish vessels notified for pelagic fisheries")
+    found = pairs("- Vessel: LURONGYUANYUYUN009, Chinese-flag reefer, IMO 8786466")
+    assert ("VESSEL_NAME", "LURONGYUANYUYUN009") in found
+    assert not {pair for pair in found if pair[0] == "VESSEL_NAME" and "flag" in pair[1]}
+
+
+def test_a_company_in_capitals_with_its_legal_form_is_an_owner() -> None:
+    found = pairs("KURIKOMA (IMO 9145920), a 114.82 m carrier of TOEI REEFER LINE LTD., has been authorised")
+    assert ("OWNER", "TOEI REEFER LINE LTD.") in found and ("VESSEL_TYPE", "REEFER") not in found
+    assert ("OWNER", "BARUNA SEGARA MANDIRI, PT") in pairs("Director, BARUNA SEGARA MANDIRI, PT\n")
+    assert not {pair for pair in pairs("THE VESSEL WAS INSPECTED AT PORT") if pair[0] == "OWNER"}

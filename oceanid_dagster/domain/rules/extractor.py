@@ -16,6 +16,7 @@ from oceanid_dagster.domain.rules.patterns import (
     _TONNAGE_RE,
     _VESSEL_TYPE_RE,
     _bare_identifiers,
+    _capitalised_companies,
     _flags_in_context,
     _prose_owners_and_ports,
     _prose_vessel_names,
@@ -32,6 +33,7 @@ SCORES: dict[str, float] = {
     "table": 0.85,
     "date": 0.85,
     "gazetteer": 0.8,
+    "company": 0.8,
     "measure": 0.8,
     "vocabulary": 0.75,
     "flag_context": 0.75,
@@ -80,6 +82,7 @@ def extract_spans(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     spans += _scored(_flags_in_context(text), "flag_context", text)
     spans += _scored(_prose_vessel_names(text), "prose_name", text)
     spans += _scored(_prose_owners_and_ports(text), "prose_name", text)
+    spans += _scored(_capitalised_companies(text), "company", text)
     spans += _scored(_bare_identifiers(text), "pattern", text)
     if gazetteer is not None:
         spans += [Span(m.start, m.end, m.label, SCORES["gazetteer"]) for m in gazetteer.find(text)]

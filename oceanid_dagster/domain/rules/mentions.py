@@ -31,6 +31,12 @@ _DATE_PATTERNS = (
         r"(?<![\w.\-/])(?P<y>(?:19|20)\d\d)(?P<s>[\-/.])(?P<m>0?[1-9]|1[0-2])(?P=s)(?P<d>\d{1,2})(?![\d]|[\-/.]\d)"
     ),
     re.compile(r"(?<![\w.\-/])(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<y>(?:19|20)\d\d)(?![\w\-/]|\.\d)"),
+    # a day of a month the letter's year makes plain ("our letter of 6 January"): the full English name
+    # only, capitalised, as a yearless "4 mar" or "5 may" is too often no date
+    re.compile(
+        r"(?<![\w.\-/])(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?:January|February|March|April|May|June|July|"
+        r"August|September|October|November|December)(?![\w])"
+    ),
 )
 
 

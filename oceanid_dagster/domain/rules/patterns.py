@@ -225,7 +225,9 @@ _TONNAGE_RE = re.compile(
     re.IGNORECASE,
 )
 # ... not a dimension of gear or a hold: "2 x 45 m", "12×8 m"
-_LENGTH_RE = re.compile(rf"(?<![\w.,])(?<![x×][ \t])(?<![×])(?:{_NUMBER})(?:\s?(?:m|metres|meters|ft|feet)|-(?:metre|meter))(?![\w³²])")
+_LENGTH_RE = re.compile(
+    rf"(?<![\w.,])(?<![x×][ \t])(?<![×])(?:{_NUMBER})(?:\s?(?:m|metres|meters|ft|feet)|-(?:metre|meter))(?![\w³²])"
+)
 _BUILT_RE = re.compile(
     r"\b(?:built|constructed|constru(?:ido|ida|ído|ída|it|ite))\s+(?:in\s+|en\s+|em\s+)?(?:(?:[A-Z][\w.]*,?\s+){1,3}(?:in\s+)?)?(?P<y>(?:19|20)\d\d)\b"
 )
@@ -250,7 +252,7 @@ _FLAG_WHOLE = frozenset({6})  # the patterns whose "c" group is the country and 
 # A word a flag stands before: "Icelandic-flagged", "a Faroese longliner", "the New Zealand trawler",
 # "under Panamanian colours".
 _FLAG_FOLLOWER_RE = re.compile(
-    rf"(?<![\w])(?:flagged|registered|flag|colou?rs|(?:fishing\s+)?(?:vessel|ship|boat)|{_VESSEL_TYPE_ALT})(?![\w])",
+    rf"(?<![\w])(?:flagged|registered|flag|colou?rs|(?:fishing\s+)?(?:vessel|ship|boat)s?|{_VESSEL_TYPE_ALT})(?![\w])",
     re.IGNORECASE,
 )
 _WORDS_BEFORE = re.compile(r"((?:[\w'’]+[ \-]){0,3}[\w'’]+)[ \t\-]+$")
@@ -455,6 +457,13 @@ _OWNER_PROSE = re.compile(
     # a name may run on to the next line ("BPL BALEEIRA PESCAS\nLDA")
     r"(?P<o>[A-Z][\w&'.\-]*(?:(?:,?[ \t]+|,?[ \t]*\n[ \t]*|[ \t]+(?:de|del|la|of|and|&)[ \t]+)[A-Z&][\w&'.\-]*){0,7})"
 )
+# A company written in capitals with its legal form ("TOEI REEFER LINE LTD.", "INTIMAS SURYA, PT."): in a
+# vessel document, the vessel's owner, operator or manager.
+_CAPS_COMPANY = re.compile(
+    r"(?<![\w.])(?P<o>[A-Z][A-Z0-9&'\-]*(?:[ \t]+[A-Z&][A-Z0-9&'.\-]*){0,6},?[ \t]+"
+    r"(?:CO\.?,?[ \t]+)?(?:LTD|LIMITED|INC|CORP|CORPORATION|LLC|S\.?A|S\.?L|S\.?A\.?C|S\.?R\.?L|GMBH|B\.?V|"
+    r"A/S|ASA|PTY[ \t]+LTD|PLC|PT|TBK|LDA|LTDA|JSC|PJSC)\b\.?)(?![\w])"
+)
 _PORT_PROSE = re.compile(
     r"\b(?:(?i:port\s+of\s+(?:registry|registration|reg\.|call))|port\s+of|in\s+the\s+port\s+of|"
     r"at\s+the\s+port\s+of|[Ii]ssued\s+at|(?i:arrived\s+(?:in|at)|(?:home|base)\s+port(?:\s+(?:of|is|was))?|"
@@ -482,6 +491,10 @@ def _end_of_company(text: str, start: int, end: int) -> int:
         if word.group().endswith(".") and _COMPANY_SUFFIX.fullmatch(word.group()) and start + word.end() < end:
             return start + word.end()
     return end
+
+
+def _capitalised_companies(text: str) -> list[Found]:
+    return [Found(*match.span("o"), "OWNER") for match in _CAPS_COMPANY.finditer(text)]
 
 
 def _prose_owners_and_ports(text: str) -> list[Found]:

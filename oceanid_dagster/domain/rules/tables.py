@@ -424,7 +424,10 @@ def _line_per_cell_tables(text: str, lines: list[tuple[int, int]], taken: set[in
             index = first_row + 1
             continue
         cells = [_cells(text, *line)[0] for line in lines[first_row : first_row + rows * len(header)]]
-        read = [(label, (_table_values(text, cell, label) if label else [])) for (_, label), cell in zip(header * rows, cells)]
+        read = [
+            (label, (_table_values(text, cell, label) if label else []))
+            for (_, label), cell in zip(header * rows, cells)
+        ]
         if any(label in _CHECKED_COLUMNS and not values for label, values in read):
             index = first_row + 1
             continue

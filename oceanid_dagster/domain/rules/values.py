@@ -157,10 +157,16 @@ def _split_segments(text: str, start: int, end: int, separators: str) -> Iterato
     yield position, end
 
 
+# What describes a vessel after its name ("LURONGYUANYUYUN009, Chinese-flag reefer") names no other one.
+_DESCRIPTION = re.compile(r"(?i)flag(?:ged)?\b")
+
+
 def _vessel_name_values(text: str, start: int, end: int) -> list[Found]:
     end = _without_trailing_remark(text, start, end)
     found = []
     for seg_start, seg_end in _split_segments(text, start, end, r",\s+|\s+/\s+"):
+        if found and _DESCRIPTION.search(text, seg_start, seg_end):
+            continue
         name = _name_like(text, seg_start, seg_end, "VESSEL_NAME", 6)
         if name:
             found.append(name)
