@@ -1042,3 +1042,21 @@ def test_a_company_in_capitals_with_its_legal_form_is_an_owner() -> None:
     assert ("OWNER", "TOEI REEFER LINE LTD.") in found and ("VESSEL_TYPE", "REEFER") not in found
     assert ("OWNER", "BARUNA SEGARA MANDIRI, PT") in pairs("Director, BARUNA SEGARA MANDIRI, PT\n")
     assert not {pair for pair in pairs("THE VESSEL WAS INSPECTED AT PORT") if pair[0] == "OWNER"}
+
+
+def test_a_list_item_of_a_name_alone_identified_by_its_sub_items() -> None:
+    text = (
+        "(a) WESTERN VENTURE\n"
+        "    - external marking C335, call sign EI7657, IMO 9089310\n"
+        "(b) MEETING NOTES\n"
+        "    - agreed to meet again in May\n"
+    )
+    found = pairs(text)
+    assert ("VESSEL_NAME", "WESTERN VENTURE") in found
+    assert ("VESSEL_NAME", "MEETING NOTES") not in found
+
+
+def test_a_new_name_before_its_former_one_and_a_call_sign_that_is_now_another() -> None:
+    found = pairs("Our analysts followed JINFENG998 (formerly LUPENGYUANYU079) for most of 2025.")
+    assert {("VESSEL_NAME", "JINFENG998"), ("VESSEL_NAME", "LUPENGYUANYU079")} <= found
+    assert ("IRCS", "A8KY9") in pairs("re-registered at Monrovia. Call sign now A8KY9.")

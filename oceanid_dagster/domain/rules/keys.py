@@ -229,7 +229,7 @@ OF_LABELS = frozenset({"TONNAGE", "LENGTH"})
 # "Its call sign, ZM2734, ...": an appositive comma before a value of strict shape.
 _STRICT_SEPARATOR = re.compile(r"[ \t]*[:#,]?[ \t]*\n?[ \t]*")
 # "The registered owner is X." / "Its official number is 447872.": the value ends with the sentence.
-_PROSE_SEPARATOR = re.compile(r"[ \t]+(?:is|was)[ \t\n]+")
+_PROSE_SEPARATOR = re.compile(r"[ \t]+(?:(?:is|was)(?:[ \t]+now)?|now)[ \t\n]+")
 _SENTENCE_END = re.compile(r"\.(?=\s+[^\d\s]|\s*$)")
 # ... and a record's closing quote ("ECFP", "flag": ...) or closing element (ECFP</callsign>).
 # ... and a dash between a list item's fields ("owner AWALUDIN — 49 GT").

@@ -371,6 +371,8 @@ _PROSE_NAME_PATTERNS = (
         rf"(?<![\w])(?P<n>{_CAPS_NAME}),\s+an?\s+(?:[\w\-]+\s+){{0,2}}(?i:vessel|ship|boat|{_VESSEL_TYPE_ALT})\b"
     ),
     re.compile(rf"(?<![\w])(?P<n>{_CAPS_NAME})\s*(?:\(\s*(?:IMO|IRCS|call\s+sign|MMSI)|,\s+IMO\b)"),
+    # the new name before the former one: "JINFENG998 (formerly LUPENGYUANYU079)", "BONDAÑA (ex-MAR DE MARÍA)"
+    re.compile(rf"(?<![\w])(?:\d{{1,3}}[.)][ \t]+)?(?P<n>{_CAPS_NAME})[ \t]*\([ \t]*(?i:formerly|ex-|ex\.?[ \t])"),
     # a former name: "BONDAÑA, ex-MAR DE MARÍA", "(formerly LUPENGYUANYU079)", "previously named ..."
     re.compile(
         rf"(?<![\w])(?i:ex-|ex\.?[ \t]|formerly[ \t]+(?:named[ \t]+|known[ \t]+as[ \t]+)?|previously[ \t]+named[ \t]+)"
@@ -382,9 +384,12 @@ _PROSE_NAME_PATTERNS = (
 # A list item opening with a name in capitals and a separator: "3. KOPERE | New Zealand | ZMR7336",
 # "- SANTA ISABEL flagged UKR; IMO No. 7230418", "* LINGSAR - 17 Indonesia reg. ...".
 _LIST_ITEM_NAME = re.compile(
-    rf"(?m)^[ \t]*(?:\d{{1,3}}[.)]|[-*•])[ \t]+(?P<n>{_CAPS_NAME})"
-    r"(?=[ \t]*(?:\||;|,|\(|\[|[-–—][ \t]|flagged\b|flag\b)|[ \t]+[A-Z][a-z])"
+    rf"(?m)^[ \t]*(?:\d{{1,3}}[.)]|[-*•]|\(?[a-z]\)|\(\d{{1,3}}\))[ \t]+(?P<n>{_CAPS_NAME})"
+    r"(?=[ \t]*(?:\||;|,|\(|\[|[-–—][ \t]|flagged\b|flag\b|$)|[ \t]+[A-Z][a-z])"
 )
+# An item of a name alone is identified by the sub-items under it: "(a) WESTERN VENTURE" over
+# "    - external marking C335, call sign EI7657, IMO 9089310".
+_SUB_ITEMS = re.compile(r"(?:\n[ \t]+[-*•][^\n]*)+")
 # What makes the rest of such a line a vessel's: an identifier, or a flag.
 _IDENTIFYING = re.compile(r"\bIMO\b|(?<![\d.,])\d{7}(?![\d.,])|\bMMSI\b|\bIRCS\b|call\s+sign|\bflag", re.IGNORECASE)
 _LIST_CELL = re.compile(r"(?<=[|;,])[ \t]*(?P<c>[A-Z][A-Za-z .'\-]+?)[ \t]*(?=[|;,]|$)", re.MULTILINE)
@@ -398,6 +403,8 @@ def _list_item_vessels(text: str) -> list[Found]:
         line_end = text.find("\n", match.end())
         line_end = len(text) if line_end < 0 else line_end
         rest = text[match.end() : line_end]
+        if not rest.strip() and (sub_items := _SUB_ITEMS.match(text, line_end)) is not None:
+            rest = sub_items.group()
         countries = [
             cell for cell in _LIST_CELL.finditer(text, match.end(), line_end) if lookup_country(cell.group("c"))
         ]
