@@ -1060,3 +1060,21 @@ def test_a_new_name_before_its_former_one_and_a_call_sign_that_is_now_another() 
     found = pairs("Our analysts followed JINFENG998 (formerly LUPENGYUANYU079) for most of 2025.")
     assert {("VESSEL_NAME", "JINFENG998"), ("VESSEL_NAME", "LUPENGYUANYU079")} <= found
     assert ("IRCS", "A8KY9") in pairs("re-registered at Monrovia. Call sign now A8KY9.")
+
+
+def test_section_headings_over_two_columns_of_fields_are_neither_fields_nor_captions() -> None:
+    text = (
+        "VESSEL                                    OWNER / OPERATOR\n"
+        "Name:        MAKYBE BJ                    Company:   MAKYBE BJ PTY LTD\n"
+        "Flag:        Australia                    Address:   Port Lincoln SA 5606\n"
+        "Port: Port Lincoln        Date: 02/02/2025\n"
+    )
+    spans = [(span.label, text[span.start : span.end], span.start) for span in extract_spans(text)]
+    assert {(label, surface) for label, surface, _ in spans} == {
+        ("VESSEL_NAME", "MAKYBE BJ"),
+        ("OWNER", "MAKYBE BJ PTY LTD"),
+        ("FLAG", "Australia"),
+        ("PORT", "Port Lincoln"),
+        ("DATE", "02/02/2025"),
+    }
+    assert [start for label, _, start in spans if label == "PORT"] == [text.index("Port Lincoln        ")]

@@ -94,8 +94,9 @@ def extract_spans(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
 # of registry, and again in the certificate's line; a vessel named in a heading and in the prose).
 REPEATED_LABELS = frozenset({"VESSEL_NAME", "IRCS", "OWNER", "REGISTRATION_NUMBER", "PORT"})
 _MIN_REPEATED_LENGTH = 3
-# A town after a comma is a part of an address ("23 Jungang-daero, Busan"), not a port the vessel uses.
-_IN_ADDRESS = re.compile(r",[ \t]$")
+# A town in an address ("23 Jungang-daero, Busan", "Address:  Port Lincoln SA 5606") is not a port the
+# vessel uses.
+_IN_ADDRESS = re.compile(r"(?:,|(?i:address|adresse|direcci[oó]n)[ \t]*:)[ \t]*$")
 
 
 def _repeated_mentions(text: str, spans: list[Span]) -> list[Span]:
@@ -104,7 +105,7 @@ def _repeated_mentions(text: str, spans: list[Span]) -> list[Span]:
         if len(surface) < _MIN_REPEATED_LENGTH:
             continue
         for match in re.finditer(rf"(?<![\w]){re.escape(surface)}(?![\w])", text):
-            if label == "PORT" and _IN_ADDRESS.search(text, max(0, match.start() - 2), match.start()):
+            if label == "PORT" and _IN_ADDRESS.search(text, max(0, match.start() - 30), match.start()):
                 continue
             found.append(Span(match.start(), match.end(), label, SCORES["repeated"]))
     return found

@@ -260,7 +260,9 @@ class Found:
 
 
 _WORD_GAP = re.compile(re.escape(r"\s+"))
-_JOINED_WORD_GAP = r"\\s*"  # a replacement template: the backslash escaped
+# A replacement template, the backslash escaped: a key's words are on one line ("OWNER / OPERATOR" over
+# "Name:" is no "owner name").
+_JOINED_WORD_GAP = r"[ \\t]*"
 
 
 def _key_alternatives(keys: tuple[tuple[str | None, str], ...]) -> str:

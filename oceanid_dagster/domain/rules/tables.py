@@ -303,6 +303,7 @@ def _transposed_tables(text: str, lines: list[tuple[int, int]], taken: set[int])
 # number" over "FU YUAN YU8641   9934539"). A value line of more words than this is prose, not a value.
 _MAX_STACKED_VALUE_WORDS = 8
 _STACKED_PARTS = re.compile(r"[ \t]+/[ \t]+")
+_KEYED_VALUE = re.compile(r"[^\W\d_][.)]?:[ \t]")
 
 
 def _caption_columns(text: str, line: tuple[int, int]) -> list[Column] | None:
@@ -348,23 +349,41 @@ def _split_parts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     yield start, end
 
 
+def _stacked_value_cells(
+    text: str, line: tuple[int, int], captions: int, taken: set[int]
+) -> list[tuple[int, int]] | None:
+    """The cells of a line of values under ``captions`` captions; None where the line is none: taken,
+    empty, more captions, fields of its own ("Name:  MAKYBE BJ") or, under one caption, prose."""
+    values = _cells(text, *line)
+    if line[0] in taken or not values or _caption_columns(text, line) is not None or _KEYED_VALUE.search(text, *line):
+        return None
+    if captions == 1:
+        values = values[:1]
+        if len(text[slice(*values[0])].split()) > _MAX_STACKED_VALUE_WORDS:
+            return None
+    return values
+
+
 def _stacked_fields(text: str, lines: list[tuple[int, int]], taken: set[int]) -> tuple[list[Found], set[int]]:
     """A form's captions each over its value on the next line, where the captions are fewer than a
-    table's header: every value cell takes the caption it stands under."""
+    table's header: every value cell takes the caption it stands under. A line of several captions is
+    never a field and its value ("VESSEL      OWNER / OPERATOR" over "Name:  MAKYBE BJ ...")."""
     found: list[Found] = []
     form_lines: set[int] = set()
+    value_lines: set[int] = set()
     for caption_line, value_line in zip(lines, lines[1:]):
-        if caption_line[0] in taken | form_lines or value_line[0] in taken:
+        if caption_line[0] in taken or caption_line[0] in value_lines:
             continue
         columns = _caption_columns(text, caption_line)
-        values = _cells(text, *value_line)
-        if columns is None or not values or _caption_columns(text, value_line) is not None:
+        if columns is None:
             continue
-        if len(columns) == 1:
-            values = values[:1]
-            if len(text[slice(*values[0])].split()) > _MAX_STACKED_VALUE_WORDS:
-                continue
+        if len(columns) > 1:
+            form_lines.add(caption_line[0])
+        values = _stacked_value_cells(text, value_line, len(columns), taken)
+        if not values:
+            continue
         form_lines |= {caption_line[0], value_line[0]}
+        value_lines.add(value_line[0])
         captions = _header_cells(text, caption_line)
         for cell_start, cell_end in values:
             column = _column_of(columns, cell_start - value_line[0], cell_end - value_line[0])
