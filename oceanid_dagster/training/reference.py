@@ -5,12 +5,13 @@ languages, OCR'd licences), each with its gold spans, in two packaged sets:
 * the reference pages (``reference_pages``): the rules' development set. The rules were mended on
   their failures, so they score the rules optimistically; the shipping decision shows them and the
   tests hold the rules to them.
-* the validation pages (``validation_pages``): never used to mend the rules. Before people have
-  corrected any page, a challenger's own test pages are generated ones, on which a model trained on
-  generated data does best; the validation pages keep that comparison honest: a release must also
-  be no worse than what ships on them, and how the model and the rules combine is chosen on them
-  too (:mod:`oceanid_dagster.training.shipping`). A validation page whose failures are looked at to
-  mend the rules moves to the reference pages.
+* the validation pages (``validation_pages``): never trained on. Before people have corrected any
+  page, a challenger's own test pages are generated ones, on which a model trained on generated data
+  does best; the validation pages keep that comparison honest: a release must also be no worse than
+  what ships on them, and how the model and the rules combine is chosen on them too
+  (:mod:`oceanid_dagster.training.shipping`). Each round of rule work reads the errors of the pages
+  written since the last one (the README says which), so the rules' figures there are optimistic;
+  the pages written after a round, and the held-out pages of the benchmarks, are the honest ones.
 
 Each page is ``<name>.txt`` with ``<name>.ann`` beside it: ``label<TAB>surface`` lines in page
 order (``\\n`` for a line break inside a surface); a surface lands on its next whole-token
