@@ -76,7 +76,12 @@ def trained_release(pages, work: Path, training: TrainingConfig) -> tuple[Path, 
     from oceanid_dagster.training.trainer import train_ner_model
 
     defaults = NerDatasetConfig()
-    dataset = build_dataset(pages, max_words=defaults.max_words, gold_repeats=defaults.gold_repeats)
+    dataset = build_dataset(
+        pages,
+        max_words=defaults.max_words,
+        gold_repeats=defaults.gold_repeats,
+        handwritten_repeats=defaults.handwritten_repeats,
+    )
     result = train_ner_model(dataset, offline_base_model(), work / "train", training, log=note)
     fp32 = export_onnx(result.model_dir, work / "onnx")
     release = build_release(

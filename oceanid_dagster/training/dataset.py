@@ -38,7 +38,6 @@ GOLD = "gold"
 SILVER = "silver"
 HANDWRITTEN = "handwritten"
 SOURCES = (GOLD, SILVER, HANDWRITTEN)
-WEIGHTED_SOURCES = frozenset({GOLD, HANDWRITTEN})  # repeated ``gold_repeats`` times in train
 TRAIN, VALIDATION, TEST = "train", "validation", "test"
 SPLITS = (TRAIN, VALIDATION, TEST)
 KEPT_CORRECTIONS = (ACCEPT, MODIFY, ADD)
@@ -314,10 +313,11 @@ def build_dataset(
     fractions: SplitFractions = SplitFractions(),
     max_words: int = DEFAULT_MAX_WORDS,
     gold_repeats: int = 1,
+    handwritten_repeats: int | None = None,
 ):
-    """A ``DatasetDict`` with ``train``/``validation``/``test`` (each possibly empty); gold and
-    handwritten pages repeated ``gold_repeats`` times in ``train`` only (evaluation counts each page
-    once)."""
+    """A ``DatasetDict`` with ``train``/``validation``/``test`` (each possibly empty); gold pages
+    repeated ``gold_repeats`` times in ``train`` only, handwritten pages ``handwritten_repeats`` times
+    (``gold_repeats`` when None); evaluation counts each page once."""
     from datasets import DatasetDict
 
     frozen = frozenset(frozen_test_ids)
@@ -331,25 +331,37 @@ def build_dataset(
         pages_by_split[assign_split(page, frozen, fractions)].append(page)
     return DatasetDict(
         {
-            split: examples_dataset(split_pages, max_words, gold_repeats if split == TRAIN else 1)
+            split: examples_dataset(
+                split_pages,
+                max_words,
+                gold_repeats if split == TRAIN else 1,
+                handwritten_repeats if split == TRAIN else 1,
+            )
             for split, split_pages in pages_by_split.items()
         }
     )
 
 
-def examples_dataset(pages: Iterable[LabelledPage], max_words: int = DEFAULT_MAX_WORDS, gold_repeats: int = 1):
-    """One ``Dataset`` of the examples of ``pages`` (no splitting); each gold or handwritten page's
-    examples appear ``gold_repeats`` times (ids suffixed ``:r1``, ``:r2``...), so a few dozen corrected pages weigh
-    against thousands of silver ones."""
+def examples_dataset(
+    pages: Iterable[LabelledPage],
+    max_words: int = DEFAULT_MAX_WORDS,
+    gold_repeats: int = 1,
+    handwritten_repeats: int | None = None,
+):
+    """One ``Dataset`` of the examples of ``pages`` (no splitting); each gold page's examples appear
+    ``gold_repeats`` times and each handwritten page's ``handwritten_repeats`` times (ids suffixed
+    ``:r1``, ``:r2``...), so a few dozen corrected pages weigh against thousands of silver ones."""
     from datasets import Dataset
 
-    if gold_repeats < 1:
-        raise ValueError(f"gold_repeats must be >= 1, got {gold_repeats}")
+    repeats = {GOLD: gold_repeats, HANDWRITTEN: gold_repeats if handwritten_repeats is None else handwritten_repeats}
+    for name, value in (("gold_repeats", repeats[GOLD]), ("handwritten_repeats", repeats[HANDWRITTEN])):
+        if value < 1:
+            raise ValueError(f"{name} must be >= 1, got {value}")
     features = dataset_features()
     columns: dict[str, list[Any]] = {name: [] for name in features}  # from columns: an empty split keeps its schema
     for page in pages:
         examples = page_examples(page, max_words)
-        for copy in range(gold_repeats if page.source in WEIGHTED_SOURCES else 1):
+        for copy in range(repeats.get(page.source, 1)):
             for example in examples:
                 for name in features:
                     columns[name].append(f"{example['id']}:r{copy}" if name == "id" and copy else example[name])

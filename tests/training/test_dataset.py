@@ -310,6 +310,11 @@ def test_handwritten_pages_are_always_in_train_weighted_as_gold_and_never_evalua
     assert len(dataset["test"]) == len(dataset["validation"]) == 0
     once = build_dataset(handwritten, fractions=everything_in_test, gold_repeats=1)
     assert len(dataset["train"]) == 2 * len(once["train"])
+    # weighed apart from people's corrections where asked
+    thrice = build_dataset(handwritten, fractions=everything_in_test, gold_repeats=8, handwritten_repeats=3)
+    assert len(thrice["train"]) == 3 * len(once["train"])
+    with pytest.raises(ValueError, match="handwritten_repeats"):
+        build_dataset(handwritten, handwritten_repeats=0)
     assert set(dataset["train"]["source"]) == {HANDWRITTEN}
     assert evaluation_pages(handwritten, fractions=everything_in_test) == []
     assert "| handwritten examples | " in dataset_card(dataset)

@@ -137,7 +137,7 @@ def test_the_reference_pages_train_as_handwritten_pages_unless_switched_off(ware
     pages = len(reference_page_paths(settings.reference_pages_dir()))
     with_pages, without = built(), built(handwritten_pages=False)
     assert with_pages["handwritten_pages"].value == pages > 0 and without["handwritten_pages"].value == 0
-    assert with_pages["train_examples"].value >= without["train_examples"].value + 8 * pages  # gold_repeats 8
+    assert with_pages["train_examples"].value >= without["train_examples"].value + 4 * pages  # handwritten_repeats 4
     assert with_pages["test_examples"].value == without["test_examples"].value
     assert "handwritten" in with_pages["splits"].value
 
