@@ -1079,3 +1079,10 @@ def test_section_headings_over_two_columns_of_fields_are_neither_fields_nor_capt
         ("DATE", "02/02/2025"),
     }
     assert [start for label, _, start in spans if label == "PORT"] == [text.index("Port Lincoln        ")]
+
+
+def test_an_indonesian_motor_vessel_and_a_key_that_runs_on_into_a_sentence() -> None:
+    found = pairs("Re: Renewal of the CCSBT authorisation of KM BANDAR BAHARI 278\n")
+    assert ("VESSEL_NAME", "BANDAR BAHARI 278") in found
+    assert not {pair for pair in found if pair[0] == "REGISTRATION_NUMBER"}
+    assert not {pair for pair in pairs("we were 12 KM NORTH of the port") if pair[0] == "VESSEL_NAME"}

@@ -356,6 +356,8 @@ _FOREIGN_VESSEL_WORDS = (
 )
 _PROSE_NAME_PATTERNS = (
     re.compile(rf"(?<![\w])(?:F/V|M/V|FV|MV|F\.V\.|M\.V\.|S/V|FB|F/B)[ \n](?:{_QUOTED}|(?P<n>{_TITLE_NAME}))"),
+    # Indonesian "Kapal Motor": "KM BANDAR BAHARI 278" (not a distance: "12 KM NORTH")
+    re.compile(rf"(?<![\w])(?<!\d[ \t])(?:KM|KMN|KLM)[ \t](?P<n>{_CAPS_NAME})"),
     re.compile(
         rf"(?<![\w])(?i:(?:the|this|fishing|a|[\w\-]+-flagged)\s+(?:fishing\s+)?(?:vessel|ship|boat)|"
         rf"vessel\s+(?:named|called)|named|called|{_FOREIGN_VESSEL_WORDS}|{_VESSEL_TYPE_ALT})[ \n]"
@@ -465,11 +467,15 @@ _OWNER_PROSE = re.compile(
     r"(?P<o>[A-Z][\w&'.\-]*(?:(?:,?[ \t]+|,?[ \t]*\n[ \t]*|[ \t]+(?:de|del|la|of|and|&)[ \t]+)[A-Z&][\w&'.\-]*){0,7})"
 )
 # A company written in capitals with its legal form ("TOEI REEFER LINE LTD.", "INTIMAS SURYA, PT."): in a
-# vessel document, the vessel's owner, operator or manager.
+# vessel document, the vessel's owner, operator or manager. (Tried in title case too: the validation and
+# held-out figures fell.)
+_LEGAL_FORMS = (
+    r"(?:LTD|LIMITED|INC|CORP|CORPORATION|LLC|S\.?A|S\.?L|S\.?A\.?C|S\.?R\.?L|GMBH|B\.?V|"
+    r"A/S|ASA|PTY[ \t]+LTD|PLC|PT|TBK|LDA|LTDA|JSC|PJSC)"
+)
 _CAPS_COMPANY = re.compile(
     r"(?<![\w.])(?P<o>[A-Z][A-Z0-9&'\-]*(?:[ \t]+[A-Z&][A-Z0-9&'.\-]*){0,6},?[ \t]+"
-    r"(?:CO\.?,?[ \t]+)?(?:LTD|LIMITED|INC|CORP|CORPORATION|LLC|S\.?A|S\.?L|S\.?A\.?C|S\.?R\.?L|GMBH|B\.?V|"
-    r"A/S|ASA|PTY[ \t]+LTD|PLC|PT|TBK|LDA|LTDA|JSC|PJSC)\b\.?)(?![\w])"
+    rf"(?:CO\.?,?[ \t]+)?{_LEGAL_FORMS}\b\.?)(?![\w])"
 )
 _PORT_PROSE = re.compile(
     r"\b(?:(?i:port\s+of\s+(?:registry|registration|reg\.|call))|port\s+of|in\s+the\s+port\s+of|"

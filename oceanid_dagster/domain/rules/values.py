@@ -117,6 +117,8 @@ def _registration_values(text: str, start: int, end: int) -> list[Found]:
         value_end = comma
     # a later word in lower case ends the number ("1249 issued by ..."); capitals go on ("T-8 SE", "M-123 A")
     words = list(re.finditer(r"\S+", text[match.start() : value_end]))
+    if words and words[0].group().isalpha() and words[0].group().islower():
+        return []  # a sentence goes on after the key ("authorisation of KM BANDAR BAHARI 278")
     kept_end = match.start()
     for word in words:
         if kept_end > match.start() and not any(ch.isdigit() for ch in word.group()) and not word.group().isupper():
