@@ -1086,3 +1086,7 @@ def test_an_indonesian_motor_vessel_and_a_key_that_runs_on_into_a_sentence() -> 
     assert ("VESSEL_NAME", "BANDAR BAHARI 278") in found
     assert not {pair for pair in found if pair[0] == "REGISTRATION_NUMBER"}
     assert not {pair for pair in pairs("we were 12 KM NORTH of the port") if pair[0] == "VESSEL_NAME"}
+
+
+def test_an_italian_harbour_office_names_its_port() -> None:
+    assert ("PORT", "MAZARA DEL VALLO") in pairs("CAPITANERIA DI PORTO DI MAZARA DEL VALLO - Avviso n. 41/2025")
