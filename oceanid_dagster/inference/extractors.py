@@ -231,7 +231,9 @@ class ModelExtractor:
                 and _passes_validator(text, span)
                 and not any(span.overlaps(found) for found in rule_spans)
             ]
-        return remove_overlaps([span for span in rule_spans if span.label in from_rules] + kept)
+        merged = remove_overlaps([span for span in rule_spans if span.label in from_rules] + kept)
+        # what the model filled in once, the page may write again
+        return remove_overlaps(merged + rules.repeated_mentions(text, merged))
 
 
 def _passes_validator(text: str, span: Span) -> bool:

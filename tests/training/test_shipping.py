@@ -186,6 +186,14 @@ def test_gap_filling_adds_only_confident_model_spans_where_the_rules_found_nothi
     assert overlapping not in over.extract_pages([text])[0].spans
 
 
+def test_a_name_the_model_fills_in_once_is_read_wherever_the_page_repeats_it():
+    text = "OCEAN STAR came alongside at dawn. OCEAN STAR then left."
+    name = Span(0, 10, "VESSEL_NAME", 0.97)  # the model reads the name where it opens the page only
+    filling = ModelExtractor(FixedModel(name), rule_labels=frozenset({"VESSEL_NAME"}), gap_fill_min_score=0.95)
+    found = [(span.label, span.start) for span in filling.extract_pages([text])[0].spans]
+    assert found == [("VESSEL_NAME", 0), ("VESSEL_NAME", text.rindex("OCEAN STAR"))]
+
+
 def _candidate(threshold, evaluation_f1, validation_f1, uncertainty=None, rule_labels=frozenset(), kinship=None):
     evaluation, validation = {"micro": {"f1": evaluation_f1}}, {"micro": {"f1": validation_f1}}
     return Candidate(threshold, uncertainty, evaluation, validation, rule_labels, model_page_min_kinship=kinship)

@@ -15,11 +15,12 @@ Rule families, each with its own confidence:
   context speaks of that identifier;
 * vocabularies: RFMO acronyms and names, FAO vessel types and gears, country names in flag context;
 * dates, tonnages and lengths with their units, build years;
-* an optional :class:`Gazetteer` of registry names.
+* an optional :class:`Gazetteer` of registry names;
+* a name read once on a page, wherever else the page writes it (:func:`repeated_mentions`).
 
 Overlaps are resolved by :func:`remove_overlaps` (best score, then longest).
 """
 
-from oceanid_dagster.domain.rules.extractor import SCORES, extract_spans
+from oceanid_dagster.domain.rules.extractor import SCORES, extract_spans, repeated_mentions
 
-__all__ = ["SCORES", "extract_spans"]
+__all__ = ["SCORES", "extract_spans", "repeated_mentions"]

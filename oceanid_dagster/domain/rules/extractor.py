@@ -87,7 +87,7 @@ def extract_spans(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     if gazetteer is not None:
         spans += [Span(m.start, m.end, m.label, SCORES["gazetteer"]) for m in gazetteer.find(text)]
     kept = remove_overlaps(spans)
-    return remove_overlaps(kept + _repeated_mentions(text, kept))
+    return remove_overlaps(kept + repeated_mentions(text, kept))
 
 
 # A name read once on a page is the same entity wherever else the page writes it ("Fuzhou" as the port
@@ -99,7 +99,9 @@ _MIN_REPEATED_LENGTH = 3
 _IN_ADDRESS = re.compile(r"(?:,|(?i:address|adresse|direcci[oó]n)[ \t]*:)[ \t]*$")
 
 
-def _repeated_mentions(text: str, spans: list[Span]) -> list[Span]:
+def repeated_mentions(text: str, spans: list[Span]) -> list[Span]:
+    """Every other whole-word occurrence of what ``spans`` name, with their labels, at the lowest
+    score (add them, then :func:`remove_overlaps`)."""
     found = []
     for surface, label in sorted({(text[s.start : s.end], s.label) for s in spans if s.label in REPEATED_LABELS}):
         if len(surface) < _MIN_REPEATED_LENGTH:
