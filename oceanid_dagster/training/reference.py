@@ -9,9 +9,9 @@ languages, OCR'd licences), each with its gold spans, in two packaged sets:
   page, a challenger's own test pages are generated ones, on which a model trained on generated data
   does best; the validation pages keep that comparison honest: a release must also be no worse than
   what ships on them, and how the model and the rules combine is chosen on them too
-  (:mod:`oceanid_dagster.training.shipping`). Each round of rule work reads the errors of the pages
-  written since the last one (the README says which), so the rules' figures there are optimistic;
-  the pages written after a round, and the held-out pages of the benchmarks, are the honest ones.
+  (:mod:`oceanid_dagster.training.shipping`). Never used to mend the rules: a validation page whose
+  errors are read to mend them moves to the reference pages, and fresh pages replace it (pages the
+  rules were mended on flatter them, and a combination chosen there leaves too much to the rules).
 
 Each page is ``<name>.txt`` with ``<name>.ann`` beside it: ``label<TAB>surface`` lines in page
 order (``\\n`` for a line break inside a surface); a surface lands on its next whole-token
