@@ -235,8 +235,10 @@ _SENTENCE_END = re.compile(r"\.(?=\s+[^\d\s]|\s*$)")
 # ... and a dash between a list item's fields ("owner AWALUDIN — 49 GT").
 _VALUE_BREAK = re.compile(r"\n|[ \t]{2,}|\t|\||;|</|[\"'][ \t]*(?=[,}\]]|$)|[ \t]+—[ \t]+")
 # "owner AWALUDIN": after a plain space, an owner in capitals that runs to the end of its field.
-_CAPS_WORD = r"[A-Z0-9&][A-Z0-9&.,'’()\-]*"
-_CAPS_VALUE_SEPARATOR = re.compile(rf"[ \t](?={_CAPS_WORD}(?:[ \t]{_CAPS_WORD})*[ \t]*(?:[ \t]—|;|\||\n|$))")
+_CAPS_VALUE_WORD = r"[A-Z0-9&][A-Z0-9&.,'’()\-]*"
+_CAPS_VALUE_SEPARATOR = re.compile(
+    rf"[ \t](?={_CAPS_VALUE_WORD}(?:[ \t]{_CAPS_VALUE_WORD})*[ \t]*(?:[ \t]—|;|\||\n|$))"
+)
 CAPS_VALUE_LABELS = frozenset({"OWNER"})
 
 

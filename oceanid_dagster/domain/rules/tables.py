@@ -349,13 +349,12 @@ def _split_parts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     yield start, end
 
 
-def _stacked_value_cells(
-    text: str, line: tuple[int, int], captions: int, taken: set[int]
-) -> list[tuple[int, int]] | None:
-    """The cells of a line of values under ``captions`` captions; None where the line is none: taken,
-    empty, more captions, fields of its own ("Name:  MAKYBE BJ") or, under one caption, prose."""
+def _stacked_value_cells(text: str, line: tuple[int, int], captions: int) -> list[tuple[int, int]] | None:
+    """The cells of a line of values under ``captions`` captions (the line neither taken nor captions
+    itself); None where the line is none: empty, fields of its own ("Name:  MAKYBE BJ") or, under one
+    caption, prose."""
     values = _cells(text, *line)
-    if line[0] in taken or not values or _caption_columns(text, line) is not None or _KEYED_VALUE.search(text, *line):
+    if not values or _KEYED_VALUE.search(text, *line):
         return None
     if captions == 1:
         values = values[:1]
@@ -371,15 +370,16 @@ def _stacked_fields(text: str, lines: list[tuple[int, int]], taken: set[int]) ->
     found: list[Found] = []
     form_lines: set[int] = set()
     value_lines: set[int] = set()
-    for caption_line, value_line in zip(lines, lines[1:]):
-        if caption_line[0] in taken or caption_line[0] in value_lines:
-            continue
-        columns = _caption_columns(text, caption_line)
-        if columns is None:
+    columns_of = [None if line[0] in taken else _caption_columns(text, line) for line in lines]
+    for index, (caption_line, value_line) in enumerate(zip(lines, lines[1:])):
+        columns = columns_of[index]
+        if columns is None or caption_line[0] in value_lines:
             continue
         if len(columns) > 1:
             form_lines.add(caption_line[0])
-        values = _stacked_value_cells(text, value_line, len(columns), taken)
+        if value_line[0] in taken or columns_of[index + 1] is not None:
+            continue
+        values = _stacked_value_cells(text, value_line, len(columns))
         if not values:
             continue
         form_lines |= {caption_line[0], value_line[0]}
