@@ -81,7 +81,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ),
     (
         None,
-        r"(?:date(?:\s+of\s+(?:inspection|issue|sighting|entry|report))?|valid\s+(?:from|"
+        r"(?:date(?:\s+of\s+(?:inspection|issue|sighting|entry|report)|(?!\s+of\s+(?:build|construction)))|valid\s+(?:from|"
         r"until|to)|period|authori[sz]ed\s+(?:from|to|until)|start\s+date|end\s+date)",
     ),
     (None, r"(?:engine\s+power|power|hold\s+capacity|freezing\s+capacity|beam|breadth|depth|draught|draft)"),
@@ -190,7 +190,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ),
     (
         "LENGTH",
-        r"length\s+over\s*all|length|LOA|longueur(?:\s+hors\s+tout)?|eslora(?:\s+total)?|"
+        r"length\s+over\s*all|length|LOA|LHT|longueur(?:\s+hors\s+tout)?|eslora(?:\s+total)?|"
         r"l(?:ä|ae)nge(?:\s+(?:ü|ue)ber\s+alles)?|LüA|lunghezza(?:\s+fuori\s+tutto)?|LFT|lengte(?:\s+over\s+alles)?|"
         r"comprimento(?:\s+fora\s+a\s+fora)?|(?:st[øo]rste\s+)?lengde|(?:st[øo]rste\s+)?l[æa]ngde|l[äa]ngd",
     ),
@@ -210,8 +210,13 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
         r"(?:authori[sz]ation\s+|auth\.?\s+)?(?:start|end|from|to|until|expiry|expires|"
         r"date)(?:\s+date)?|valid\s+(?:from|to|until)|date\s+\w+",
     ),
-    ("BUILD_YEAR", r"year"),
+    ("BUILD_YEAR", r"year|ann[eé]e|a[ñn]o|anno|jahr"),
     ("FLAG", r"flg"),
+    # the short column names of other languages' tables
+    ("VESSEL_NAME", r"nom|nombre|nome|naam"),
+    ("IRCS", r"ind\.?\s*(?:d['’])?appel"),
+    ("REGISTRATION_NUMBER", r"imm(?:at)?\."),
+    ("TONNAGE", r"JB"),
     (None, r"no\.?|#|s/?n|serial|item|remarks?|status"),
     # the other columns of AIS and VMS position exports
     (None, r"(?:timestamp|time|date\s*time)(?:\s+utc)?|lat(?:itude)?|lon(?:g|gitude)?|sog|cog|speed|course|heading"),

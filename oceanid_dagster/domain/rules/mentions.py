@@ -31,6 +31,8 @@ _DATE_PATTERNS = (
         r"(?<![\w.\-/])(?P<y>(?:19|20)\d\d)(?P<s>[\-/.])(?P<m>0?[1-9]|1[0-2])(?P=s)(?P<d>\d{1,2})(?![\d]|[\-/.]\d)"
     ),
     re.compile(r"(?<![\w.\-/])(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<y>(?:19|20)\d\d)(?![\w\-/]|\.\d)"),
+    # Chinese and Japanese: "2024年3月18日"
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[ \t]*年[ \t]*(?P<m>\d{1,2})[ \t]*月[ \t]*(?P<d>\d{1,2})[ \t]*日"),
     # a day of a month the letter's year makes plain ("our letter of 6 January"): the full English name
     # only, capitalised, as a yearless "4 mar" or "5 may" is too often no date
     re.compile(
@@ -66,8 +68,12 @@ _ACCENTED = {
 }
 
 
+# The apostrophes name keys drop: "People's Republic of China", "Côte d'Ivoire".
+_APOSTROPHES = {"peoples": "people['’]?s", "divoire": "d['’]?ivoire"}
+
+
 def _letters(word: str) -> str:
-    return "".join(_ACCENTED.get(char, re.escape(char)) for char in word)
+    return _APOSTROPHES.get(word) or "".join(_ACCENTED.get(char, re.escape(char)) for char in word)
 
 
 @lru_cache(maxsize=1)

@@ -26,6 +26,10 @@ _HEADER_ALTERNATIVES = re.compile(r"\s*/\s*")
 _DELIMITERS = (";", ",")
 # OCR reads a semicolon as a colon now and then: a semicolon row short of fields is split at both.
 _OCR_DELIMITERS = {";": ";:"}
+# A pipe table ("| ALINA | POL | 8907046 |") is read cell by cell in the header's order, whatever the
+# cells' widths: a markdown table's rows need not line up with its header, nor its empty cells show.
+_PIPE = "|"
+_PIPE_ROW = re.compile(r"[ \t]*\|[^\n]*\|[ \t]*")
 
 
 @cache
@@ -50,9 +54,22 @@ class Header:
 
 
 def _cells(text: str, line_start: int, line_end: int, delimiter: str | None = None) -> list[tuple[int, int]]:
+    if delimiter == _PIPE:
+        fields = _delimited_fields(text, line_start, line_end, delimiter)
+        # the blanks before a row's opening pipe and after its closing one are no cells
+        inner = [field for index, field in enumerate(fields) if text[slice(*field)].strip() or 0 < index < len(fields) - 1]
+        return [_stripped(text, *field) for field in inner]
     if delimiter is not None:
         return _delimited_fields(text, line_start, line_end, delimiter)
     return [(m.start(), m.end()) for m in _CELL.finditer(text, line_start, line_end)]
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _delimited_fields(text: str, line_start: int, line_end: int, delimiter: str) -> list[tuple[int, int]]:
@@ -151,8 +168,53 @@ def _known_count(columns: list[Column] | None) -> int:
     return -1 if columns is None else sum(column.label is not None for column in columns)
 
 
+def _is_pipe_row(text: str, line: tuple[int, int]) -> bool:
+    return _PIPE_ROW.fullmatch(text, *line) is not None and not _is_rule_line(text, *line)
+
+
+def _spanned_captions(
+    text: str, above: tuple[int, int], line: tuple[int, int], cells: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """A header's blank cells take the caption of the wider cell above them ("Owner" over a blank
+    under a group header: "| Vessel | Identifiers | Owner |" over "| Name | Flag | IMO | ... |   |")."""
+    def spans(line: tuple[int, int]) -> list[tuple[int, int]]:  # whole cells, pipe to pipe
+        return [(start - line[0], end - line[0]) for start, end in _delimited_fields(text, *line, _PIPE)[1:-1]]
+
+    upper = [(span, text[above[0] + span[0] : above[0] + span[1]].strip()) for span in spans(above)]
+    lower = spans(line)
+    if len(lower) != len(cells):
+        return cells
+    return [
+        (start, end, caption or next((words for (s, e), words in upper if s < span[1] and span[0] < e), ""))
+        for (start, end, caption), span in zip(cells, lower)
+    ]
+
+
+def _pipe_header(text: str, lines: list[tuple[int, int]], index: int) -> Header | None:
+    """A pipe table's header: one line, or two whose cells join one to one ("| Radio |" over
+    "| call sign |")."""
+    if not _is_pipe_row(text, lines[index]):
+        return None
+    cells = _header_cells(text, lines[index], _PIPE)
+    single = _columns_from_cells(
+        _spanned_captions(text, lines[index - 1], lines[index], cells) if index and _is_pipe_row(text, lines[index - 1]) else cells
+    )
+    if index + 1 < len(lines) and _is_pipe_row(text, lines[index + 1]):
+        lower = _header_cells(text, lines[index + 1], _PIPE)
+        if len(lower) == len(cells):
+            double = _columns_from_cells(
+                [(start, end, f"{upper} {words}".strip()) for (start, end, upper), (_, _, words) in zip(cells, lower)]
+            )
+            if double is not None and _known_count(double) > _known_count(single):
+                return Header(double, 2, _PIPE)
+    return Header(single, 1, _PIPE) if single is not None else None
+
+
 def _header_at(text: str, lines: list[tuple[int, int]], index: int) -> Header | None:
     """The header starting at line ``index``, if one does."""
+    piped = _pipe_header(text, lines, index)
+    if piped is not None:
+        return piped
     delimited = _delimited_header(text, lines[index])
     if delimited is not None:
         return delimited

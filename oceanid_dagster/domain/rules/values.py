@@ -22,7 +22,7 @@ _IMO_TOKEN = re.compile(r"(?<![\w])[0-9OoIlS|B]{7}(?![\w])")
 _MMSI_TOKEN = re.compile(r"(?<!\d)\d{9}(?!\d)")
 _NUMBER = r"\d{1,3}(?:[,\s]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
 _TONNAGE_UNIT = r"GT|GRT|gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|tonnes|tons|t\b|MT"
-_LENGTH_UNIT = r"m|metres|meters|metre|meter|ft|feet"
+_LENGTH_UNIT = r"m|metres|meters|metre|meter|m[eè]tres|metros|metri|ft|feet|м"
 # Units some registers write before the number: "GT 439", NEAFC's "LC 109" (London Convention) and "OA 32".
 _TONNAGE_UNIT_FIRST = r"GT|GRT|LC"
 _LENGTH_UNIT_FIRST = r"LOA|OA"
@@ -201,6 +201,36 @@ def _short_text_values(label: str, max_words: int, split: str | None) -> ValuePa
     return parse
 
 
+_LATIN_END = "\u0250"  # Basic Latin to Latin Extended-B: the letters of the Latin alphabets
+_WORD_BREAK = re.compile(r"[ \t]+(?:/[ \t]+)?")
+
+
+def _is_latin(char: str) -> bool:
+    return char < _LATIN_END
+
+
+def _script_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A value written in two scripts ("Мурманск / Murmansk", "舟山 Zhoushan"): each script's words,
+    split where the letters before a space or slash and after it are of different alphabets."""
+    parts, part_start = [], start
+    for gap in _WORD_BREAK.finditer(text, start, end):
+        before = next((ch for ch in reversed(text[part_start : gap.start()]) if ch.isalpha()), None)
+        after = next((ch for ch in text[gap.end() : end] if ch.isalpha()), None)
+        if before and after and _is_latin(before) != _is_latin(after):
+            parts.append((part_start, gap.start()))
+            part_start = gap.end()
+    return [*parts, (part_start, end)]
+
+
+def _per_script(parse: ValueParser) -> ValueParser:
+    """``parse`` applied to each script's part of a bilingual value."""
+
+    def parse_parts(text: str, start: int, end: int) -> list[Found]:
+        return [found for part in _script_parts(text, start, end) for found in parse(text, *part)]
+
+    return parse_parts
+
+
 def _date_values(text: str, start: int, end: int) -> list[Found]:
     return [Found(s, e, "DATE") for s, e in _dates_in(text, start, end)]
 
@@ -210,11 +240,11 @@ VALUE_PARSERS: dict[str, ValueParser] = {
     "MMSI": _mmsi_values,
     "IRCS": _ircs_values,
     "FLAG": _flag_values,
-    "VESSEL_NAME": _vessel_name_values,
-    "OWNER": _owner_values,
-    "PORT": _short_text_values("PORT", 4, split=None),
-    "VESSEL_TYPE": _short_text_values("VESSEL_TYPE", 8, split=r"\s*/\s*|,\s+|;\s*"),
-    "GEAR_TYPE": _short_text_values("GEAR_TYPE", 10, split=r"\s*/\s*|,\s+|;\s*"),
+    "VESSEL_NAME": _per_script(_vessel_name_values),
+    "OWNER": _per_script(_owner_values),
+    "PORT": _per_script(_short_text_values("PORT", 4, split=None)),
+    "VESSEL_TYPE": _per_script(_short_text_values("VESSEL_TYPE", 8, split=r"\s*/\s*|,\s+|;\s*")),
+    "GEAR_TYPE": _per_script(_short_text_values("GEAR_TYPE", 10, split=r"\s*/\s*|,\s+|;\s*")),
     "TONNAGE": _measure_values("TONNAGE", _TONNAGE_UNIT, _TONNAGE_UNIT_FIRST),
     "LENGTH": _measure_values("LENGTH", _LENGTH_UNIT, _LENGTH_UNIT_FIRST),
     "BUILD_YEAR": _year_values,
@@ -224,7 +254,7 @@ VALUE_PARSERS: dict[str, ValueParser] = {
 # In a table cell a vessel type, gear or owner is the whole cell ("fish carriers and reefers", "Liners - Pole
 # and Line Vessels", "MICHAEL TERRY, JUDITH TERRY"); only slashes separate alternatives there.
 TABLE_VALUE_PARSERS: dict[str, ValueParser] = {
-    "VESSEL_TYPE": _short_text_values("VESSEL_TYPE", 8, split=r"\s+/\s+|;\s*"),
-    "GEAR_TYPE": _short_text_values("GEAR_TYPE", 10, split=r"\s+/\s+|;\s*"),
-    "OWNER": _short_text_values("OWNER", 12, split=r"\s+/\s+|;\s*"),
+    "VESSEL_TYPE": _per_script(_short_text_values("VESSEL_TYPE", 8, split=r"\s+/\s+|;\s*")),
+    "GEAR_TYPE": _per_script(_short_text_values("GEAR_TYPE", 10, split=r"\s+/\s+|;\s*")),
+    "OWNER": _per_script(_short_text_values("OWNER", 12, split=r"\s+/\s+|;\s*")),
 }
