@@ -138,7 +138,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"nome\s+da\s+embarca[cç][aã]o|naam\s+van\s+het\s+vaartuig|scheepsnaam|"
         r"(?:fart[øo]yets|fart[øo]jets|fartygets|skipets|skibets)\s+navn|fartygets\s+namn|fart[øo]ynavn",
     ),
-    ("VESSEL_NAME", r"(?:previous|former|current|present)\s+(?:vessel\s+)?names?|vessel|VSL"),
+    ("VESSEL_NAME", r"(?:previous|former|current|present)\s+(?:vessel\s+)?names?|vessel|VSL|ship"),
     (
         "PORT",
         r"(?:intended\s+|last\s+|next\s+|previous\s+)?port\s+of\s+(?:registry|registration|register|reg[il]stry|"
@@ -146,9 +146,9 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"base\s+port|"
         r"porto\s+de\s+escala(?:\s+pretendido)?|puerto\s+de\s+(?:escala|inspecci[oó]n|desembarque)|"
         r"porto\s+di\s+(?:sbarco|scalo)|"
-        r"place\s+of\s+(?:issue|inspection|landing|transhipment|transshipment)|"
+        r"place\s+of\s+(?:issue|inspection|landing|transhipment|transshipment|registration|registry)|"
         r"port\s+d['’]attache|puerto\s+(?:base|de\s+matr[ií]cula)|heimathafen|registerhafen|"
-        r"porto\s+d[ie]\s+(?:iscrizione|armamento|registo)|thuishaven|haven\s+van\s+registratie|"
+        r"porto\s+d[ie]\s+(?:iscrizione|armamento|registo|inscri[cç][aã]o)|thuishaven|haven\s+van\s+registratie|"
         r"hjemm?e?havn|hemmahamn|port",
     ),
     (
@@ -178,14 +178,14 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"type\s+of\s+(?:fishing\s+)?gear|(?:fishing\s+)?gear(?:\s+type)?|gear\s+used|"
         r"(?:type\s+of\s+)?fishing\s+methods?|fishing\s+technique|"
         r"engins?(?:\s+de\s+p[eê]che)?|arte(?:\s+de\s+pesca)?|fangger[aä]t|fangmethode|"
-        r"attrezzo(?:\s+da\s+pesca)?|sistema\s+di\s+pesca|vistuig|vismethode|(?:fangst)?redskap|redskab",
+        r"attrezzo(?:\s+da\s+pesca)?|petrechos?(?:\s+de\s+pesca)?|sistema\s+di\s+pesca|vistuig|vismethode|(?:fangst)?redskap|redskab",
     ),
     ("VESSEL_TYPE", r"type"),
     ("VESSEL_NAME", r"name"),  # at the start of a line only (fields.py): "Name ...... FU YUAN YU 7880"
     (
         "TONNAGE",
         r"gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|net\s+tonnage|tonnage|"
-        r"GRT|GT|jauge(?:\s+brute)?|arqueo(?:\s+bruto)?|bruttoraumzahl|BRZ|stazza(?:\s+lorda)?|"
+        r"GR?T\s*/\s*NR?T|GRT|GT|NRT|NT|jauge(?:\s+brute)?|arqueo(?:\s+bruto)?|bruttoraumzahl|BRZ|stazza(?:\s+lorda)?|"
         r"brutotonnage|arquea[cç][aã]o\s+bruta|tonelagem|bruttotonnas?je|bruttotonnage",
     ),
     (

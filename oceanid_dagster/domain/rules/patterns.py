@@ -19,8 +19,10 @@ from oceanid_dagster.domain.rules.text import _COMPANY_SUFFIX
 from oceanid_dagster.domain.rules.values import (
     _NUMBER,
     _mmsi_values,
+    _ircs_values,
     _name_like,
     _owner_values,
+    _registration_values,
 )
 
 
@@ -125,6 +127,7 @@ VESSEL_TYPE_TERMS: tuple[str, ...] = (
     "atuneiro",
     "arrastão",
     "navio de pesca",
+    "espinheleiro",
 )
 GEAR_TERMS: tuple[str, ...] = (
     "drifting longlines",
@@ -206,6 +209,10 @@ GEAR_TERMS: tuple[str, ...] = (
     "cerco com retenida",
     "rede de arrasto",
     "linha de mão",
+    "espinhel pelágico",
+    "espinhel de superfície",
+    "espinhel de fundo",
+    "espinhel",
 )
 _VESSEL_TYPE_ALT = _vocabulary_alternatives(VESSEL_TYPE_TERMS)
 _VESSEL_TYPE_RE = _vocabulary_regex(VESSEL_TYPE_TERMS)
@@ -252,7 +259,7 @@ _FLAG_WHOLE = frozenset({6})  # the patterns whose "c" group is the country and 
 # A word a flag stands before: "Icelandic-flagged", "a Faroese longliner", "the New Zealand trawler",
 # "under Panamanian colours".
 _FLAG_FOLLOWER_RE = re.compile(
-    rf"(?<![\w])(?:flagged|registered|flag|colou?rs|(?:fishing\s+)?(?:vessel|ship|boat)s?|{_VESSEL_TYPE_ALT})(?![\w])",
+    rf"(?<![\w])(?:flagged|registered|registry|flag|colou?rs|(?:fishing\s+)?(?:vessel|ship|boat)s?|{_VESSEL_TYPE_ALT})(?![\w])",
     re.IGNORECASE,
 )
 _WORDS_BEFORE = re.compile(r"((?:[\w'’]+[ \-]){0,3}[\w'’]+)[ \t\-]+$")
@@ -359,7 +366,7 @@ _PROSE_NAME_PATTERNS = (
     # Indonesian "Kapal Motor": "KM BANDAR BAHARI 278" (not a distance: "12 KM NORTH")
     re.compile(rf"(?<![\w])(?<!\d[ \t])(?:KM|KMN|KLM)[ \t](?P<n>{_CAPS_NAME})"),
     re.compile(
-        rf"(?<![\w])(?i:(?:the|this|fishing|a|[\w\-]+-flagged)\s+(?:fishing\s+)?(?:vessel|ship|boat)|"
+        rf"(?<![\w])(?i:(?:the|this|fishing|a|an|[\w\-]+-flagged)\s+(?:[\w\-]+\s+)?(?:fishing\s+)?(?:vessel|ship|boat)|"
         rf"vessel\s+(?:named|called)|named|called|{_FOREIGN_VESSEL_WORDS}|{_VESSEL_TYPE_ALT})[ \n]"
         rf"(?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
     ),
@@ -420,8 +427,32 @@ def _list_item_vessels(text: str) -> list[Found]:
     return found
 
 
+# A name in capitals and its call sign in brackets, as sanctions and RFMO lists write them:
+# "LU RONG YUAN YU YUN 678 (BCLO2) Fish Carrier 3,116GT", "ALINA (SNHR), IMO 8907046".
+_NAME_AND_CALL_SIGN = re.compile(rf"(?<![\w])(?P<n>{_CAPS_NAME})[ \t]*\((?P<c>[A-Z0-9]{{4,7}})\)")
+
+
+def _bracketed_call_signs(text: str) -> list[Found]:
+    """The name and the call sign; a call sign of letters only ("(MFMR)" could be an acronym) only where
+    the rest of its line identifies a vessel."""
+    found = []
+    for match in _NAME_AND_CALL_SIGN.finditer(text):
+        sign = match.group("c")
+        if sign in _NAME_STOP_WORDS or lookup_country(sign) or not (ircs := _ircs_values(text, *match.span("c"))):
+            continue
+        line_end = text.find("\n", match.end())
+        rest = text[match.end() : len(text) if line_end < 0 else line_end]
+        if sign.isalpha() and not (_IDENTIFYING.search(rest) or _VESSEL_TYPE_RE.search(rest) or _TONNAGE_RE.search(rest)):
+            continue
+        start, end = match.span("n")
+        name = _name_like(text, start, _cut_at_stop_word(text, start, end), "VESSEL_NAME", 6)
+        if name and _could_be_vessel_name(text, name):
+            found += [name, *ircs]
+    return found
+
+
 def _prose_vessel_names(text: str) -> list[Found]:
-    found = _list_item_vessels(text)
+    found = _list_item_vessels(text) + _bracketed_call_signs(text)
     for pattern in _PROSE_NAME_PATTERNS:
         for match in pattern.finditer(text):
             group = "q" if match.groupdict().get("q") else "n"
@@ -506,12 +537,26 @@ def _end_of_company(text: str, start: int, end: int) -> int:
     return end
 
 
+# "registered as SA0450" ("under number ..." was tried too: the held-out figure fell)
+_REGISTRATION_PROSE = re.compile(
+    r"\b(?i:registered[ \t]+as)[ \t]+(?=[A-Z0-9(])"
+)
+
+
+def _prose_registrations(text: str) -> list[Found]:
+    found = []
+    for match in _REGISTRATION_PROSE.finditer(text):
+        line_end = text.find("\n", match.end())
+        found += _registration_values(text, match.end(), len(text) if line_end < 0 else line_end)
+    return found
+
+
 def _capitalised_companies(text: str) -> list[Found]:
     return [Found(*match.span("o"), "OWNER") for match in _CAPS_COMPANY.finditer(text)]
 
 
 def _prose_owners_and_ports(text: str) -> list[Found]:
-    found = []
+    found = _prose_registrations(text)
     for match in _OWNER_PROSE.finditer(text):
         found.extend(_owner_values(text, match.start("o"), _end_of_company(text, *match.span("o"))))
     for match in _PORT_PROSE.finditer(text):
