@@ -22,7 +22,8 @@ GOLD_DIR = REFERENCE_DIR
 # rules and scored 0.925 before the fixes they prompted; pages 10-13 (pipe table with a two-line header,
 # French/Spanish/English form, unlabelled lower-case columns, dotted-leader deletion notice) scored 0.935
 # before theirs. Pages 27-56 were validation pages until the rules were mended on them (0.735-0.899 before
-# their rounds; 0.966 on all 56 pages after the third). The floor leaves room for rule changes.
+# their rounds; 0.966 on all 56 pages after the third). Pages 57-72 were written fresh for the fourth round
+# (0.729 on 57-66 and 0.885 on 67-72 before it, 0.943 and 0.954 after). The floor leaves room for rule changes.
 MIN_MICRO_F1 = 0.95
 
 

@@ -94,9 +94,9 @@ def extract_spans(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
 # of registry, and again in the certificate's line; a vessel named in a heading and in the prose).
 REPEATED_LABELS = frozenset({"VESSEL_NAME", "IRCS", "OWNER", "REGISTRATION_NUMBER", "PORT"})
 _MIN_REPEATED_LENGTH = 3
-# A town in an address ("23 Jungang-daero, Busan", "Address:  Port Lincoln SA 5606") is not a port the
-# vessel uses.
-_IN_ADDRESS = re.compile(r"(?:,|(?i:address|adresse|direcci[oó]n)[ \t]*:)[ \t]*$")
+# A town in an address ("23 Jungang-daero, Busan", "Address:  Port Lincoln SA 5606", "36202 Vigo") is not a
+# port the vessel uses.
+_IN_ADDRESS = re.compile(r"(?:,|(?i:address|adresse|direcci[oó]n)[ \t]*:|(?<![\w.,])\d{4,5})[ \t]*$")
 
 
 def repeated_mentions(text: str, spans: list[Span]) -> list[Span]:

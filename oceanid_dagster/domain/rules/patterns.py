@@ -233,7 +233,7 @@ _TONNAGE_RE = re.compile(
 )
 # ... not a dimension of gear or a hold: "2 x 45 m", "12×8 m"
 _LENGTH_RE = re.compile(
-    rf"(?<![\w.,])(?<![x×][ \t])(?<![×])(?:{_NUMBER})(?:\s?(?:m|metres|meters|m[eè]tres|metros|metri|ft|feet|м)|-(?:metre|meter))(?![\w³²])"
+    rf"(?<![\w.,])(?<![x×][ \t])(?<![×])(?:{_NUMBER})(?:\s?(?:m|metres|meters|m[eè]tres|metros|metri|ft|feet|м)|[ \-](?:metre|meter))(?![\w³²])"
 )
 _BUILT_RE = re.compile(
     r"\b(?:built|constructed|constru(?:ido|ida|ído|ída|it|ite))\s+(?:in\s+|en\s+|em\s+)?(?:(?:[A-Z][\w.]*,?\s+){1,3}(?:in\s+)?)?(?P<y>(?:19|20)\d\d)\b"
@@ -352,6 +352,11 @@ _NAME_STOP_WORDS = frozenset(
         "TO",
         "INTO",
         "FROM",
+        # a register's or a list's title in capitals: "NATIONAL FISHING VESSEL REGISTER"
+        "REGISTER",
+        "REGISTRY",
+        "RECORD",
+        "LIST",
     }
     | set(_RFMO_ACRONYMS)
 )
@@ -375,9 +380,9 @@ _PROSE_NAME_PATTERNS = (
         rf"(?<![\w])(?i:boarded|inspected|detained|arrested|seized|sighted|escorted|intercepted)\s+(?:the\s+)?"
         rf"(?P<n>{_CAPS_NAME})(?=[ \t\n]+(?:on|in|at|off|near|while|for|and|after)\b|[ \t]*[,.;(])"
     ),
-    # "TAISEI MARU, a Japanese fishing vessel, ..."
+    # "TAISEI MARU, a Japanese fishing vessel, ...", "NO.637 DONG WON, Korean longliner"
     re.compile(
-        rf"(?<![\w])(?P<n>{_CAPS_NAME}),\s+an?\s+(?:[\w\-]+\s+){{0,2}}(?i:vessel|ship|boat|{_VESSEL_TYPE_ALT})\b"
+        rf"(?<![\w])(?P<n>{_CAPS_NAME}),\s+(?:an?\s+)?(?:[\w\-]+\s+){{0,2}}(?i:vessel|ship|boat|{_VESSEL_TYPE_ALT})\b"
     ),
     re.compile(rf"(?<![\w])(?P<n>{_CAPS_NAME})\s*(?:\(\s*(?:IMO|IRCS|call\s+sign|MMSI)|,\s+IMO\b)"),
     # the new name before the former one: "JINFENG998 (formerly LUPENGYUANYU079)", "BONDAÑA (ex-MAR DE MARÍA)"
@@ -387,6 +392,8 @@ _PROSE_NAME_PATTERNS = (
         rf"(?<![\w])(?i:ex-|ex\.?[ \t]|formerly[ \t]+(?:named[ \t]+|known[ \t]+as[ \t]+)?|previously[ \t]+named[ \t]+)"
         rf"(?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
     ),
+    # ... in title case too, in brackets after the name: "HANYI839 (formerly Lurongyuanyu 839)"
+    re.compile(rf"\((?i:formerly|previously[ \t]+named)[ \t]+(?P<n>{_TITLE_NAME})\)"),
 )
 
 
@@ -442,7 +449,9 @@ def _bracketed_call_signs(text: str) -> list[Found]:
             continue
         line_end = text.find("\n", match.end())
         rest = text[match.end() : len(text) if line_end < 0 else line_end]
-        if sign.isalpha() and not (_IDENTIFYING.search(rest) or _VESSEL_TYPE_RE.search(rest) or _TONNAGE_RE.search(rest)):
+        if sign.isalpha() and not (
+            _IDENTIFYING.search(rest) or _VESSEL_TYPE_RE.search(rest) or _TONNAGE_RE.search(rest)
+        ):
             continue
         start, end = match.span("n")
         name = _name_like(text, start, _cut_at_stop_word(text, start, end), "VESSEL_NAME", 6)
@@ -538,9 +547,7 @@ def _end_of_company(text: str, start: int, end: int) -> int:
 
 
 # "registered as SA0450" ("under number ..." was tried too: the held-out figure fell)
-_REGISTRATION_PROSE = re.compile(
-    r"\b(?i:registered[ \t]+as)[ \t]+(?=[A-Z0-9(])"
-)
+_REGISTRATION_PROSE = re.compile(r"\b(?i:registered[ \t]+as)[ \t]+(?=[A-Z0-9(])")
 
 
 def _prose_registrations(text: str) -> list[Found]:

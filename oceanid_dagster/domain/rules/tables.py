@@ -57,7 +57,9 @@ def _cells(text: str, line_start: int, line_end: int, delimiter: str | None = No
     if delimiter == _PIPE:
         fields = _delimited_fields(text, line_start, line_end, delimiter)
         # the blanks before a row's opening pipe and after its closing one are no cells
-        inner = [field for index, field in enumerate(fields) if text[slice(*field)].strip() or 0 < index < len(fields) - 1]
+        inner = [
+            field for index, field in enumerate(fields) if text[slice(*field)].strip() or 0 < index < len(fields) - 1
+        ]
         return [_stripped(text, *field) for field in inner]
     if delimiter is not None:
         return _delimited_fields(text, line_start, line_end, delimiter)
@@ -96,11 +98,15 @@ def _is_rule_line(text: str, line_start: int, line_end: int) -> bool:
     return dashes >= 3 and dashes * 3 >= len(marks) * 2 and not any(char.isalnum() for char in marks)
 
 
+# The joins of a report's or an export's column names: "port_of_registry", "VESSEL-NAME", "HOME-PORT".
+_WORD_JOINER = re.compile(r"_|(?<=[^\W\d_])-(?=[^\W\d_])")
+
+
 def _column_label(cell: str) -> tuple[bool, str | None]:
     """(is a known column name, its label); a bilingual or slashed header ("Lloyd's / IMO No.",
     "Nom du navire / Name of vessel") is known by any of its parts, the last one first; an export's
-    snake_case names ("IMO_NUMBER", "port_of_registry") read as words."""
-    cell = cell.replace("_", " ")
+    snake_case and a report's hyphenated names ("IMO_NUMBER", "VESSEL-NAME") read as words."""
+    cell = _WORD_JOINER.sub(" ", cell)
     whole = _COLUMN_KEY_RE.match(cell.strip())
     if whole is not None:
         return True, _key_label(whole, COLUMN_KEYS)
@@ -149,6 +155,11 @@ def _delimited_header(text: str, line: tuple[int, int]) -> Header | None:
     return None
 
 
+def _joined_caption(upper: str, lower: str) -> str:
+    """A caption written on two lines; a word hyphenated across them ("Nation-" over "ality") is one word."""
+    return f"{upper[:-1]}{lower}" if upper.endswith("-") else f"{upper} {lower}".strip()
+
+
 def _merged_header_cells(text: str, upper: tuple[int, int], lower: tuple[int, int]) -> list[tuple[int, int, str]]:
     """A header written on two lines ("Radio" over "call sign"): each lower cell joins the upper cell it
     overlaps most."""
@@ -159,8 +170,7 @@ def _merged_header_cells(text: str, upper: tuple[int, int], lower: tuple[int, in
         best = max(merged, key=lambda cell: (min(end, cell[1]) - max(start, cell[0]), -abs(cell[0] - start)))
         if min(end, best[1]) - max(start, best[0]) <= 0:
             return []  # a lower cell under no header cell: not one header
-        # a word hyphenated across the two lines ("Nation-" over "ality") is one word
-        best[2] = f"{best[2][:-1]}{words}" if best[2].endswith("-") else f"{best[2]} {words}"
+        best[2] = _joined_caption(best[2], words)
     return [(start, end, words) for start, end, words in merged]
 
 
@@ -177,6 +187,7 @@ def _spanned_captions(
 ) -> list[tuple[int, int, str]]:
     """A header's blank cells take the caption of the wider cell above them ("Owner" over a blank
     under a group header: "| Vessel | Identifiers | Owner |" over "| Name | Flag | IMO | ... |   |")."""
+
     def spans(line: tuple[int, int]) -> list[tuple[int, int]]:  # whole cells, pipe to pipe
         return [(start - line[0], end - line[0]) for start, end in _delimited_fields(text, *line, _PIPE)[1:-1]]
 
@@ -197,13 +208,18 @@ def _pipe_header(text: str, lines: list[tuple[int, int]], index: int) -> Header 
         return None
     cells = _header_cells(text, lines[index], _PIPE)
     single = _columns_from_cells(
-        _spanned_captions(text, lines[index - 1], lines[index], cells) if index and _is_pipe_row(text, lines[index - 1]) else cells
+        _spanned_captions(text, lines[index - 1], lines[index], cells)
+        if index and _is_pipe_row(text, lines[index - 1])
+        else cells
     )
     if index + 1 < len(lines) and _is_pipe_row(text, lines[index + 1]):
         lower = _header_cells(text, lines[index + 1], _PIPE)
         if len(lower) == len(cells):
             double = _columns_from_cells(
-                [(start, end, f"{upper} {words}".strip()) for (start, end, upper), (_, _, words) in zip(cells, lower)]
+                [
+                    (start, end, _joined_caption(upper, words))
+                    for (start, end, upper), (_, _, words) in zip(cells, lower)
+                ]
             )
             if double is not None and _known_count(double) > _known_count(single):
                 return Header(double, 2, _PIPE)
