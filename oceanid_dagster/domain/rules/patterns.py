@@ -17,9 +17,10 @@ from oceanid_dagster.domain.rules.keys import (
 from oceanid_dagster.domain.rules.mentions import _country_name_re
 from oceanid_dagster.domain.rules.text import _COMPANY_SUFFIX
 from oceanid_dagster.domain.rules.values import (
+    _LENGTH_UNIT,
     _NUMBER,
-    _mmsi_values,
     _ircs_values,
+    _mmsi_values,
     _name_like,
     _owner_values,
     _registration_values,
@@ -233,7 +234,7 @@ _TONNAGE_RE = re.compile(
 )
 # ... not a dimension of gear or a hold: "2 x 45 m", "12×8 m"
 _LENGTH_RE = re.compile(
-    rf"(?<![\w.,])(?<![x×][ \t])(?<![×])(?:{_NUMBER})(?:\s?(?:m|metres|meters|m[eè]tres|metros|metri|ft|feet|м)|[ \-](?:metre|meter))(?![\w³²])"
+    rf"(?<![\w.,])(?<![x×][ \t])(?<![×])(?:{_NUMBER})(?:\s?(?:{_LENGTH_UNIT})|-(?:metre|meter))(?![\w³²])"
 )
 _BUILT_RE = re.compile(
     r"\b(?:built|constructed|constru(?:ido|ida|ído|ída|it|ite))\s+(?:in\s+|en\s+|em\s+)?(?:(?:[A-Z][\w.]*,?\s+){1,3}(?:in\s+)?)?(?P<y>(?:19|20)\d\d)\b"
