@@ -1091,3 +1091,134 @@ def test_an_indonesian_motor_vessel_and_a_key_that_runs_on_into_a_sentence() -> 
 
 def test_an_italian_harbour_office_names_its_port() -> None:
     assert ("PORT", "MAZARA DEL VALLO") in pairs("CAPITANERIA DI PORTO DI MAZARA DEL VALLO - Avviso n. 41/2025")
+
+
+# --- round 4: what the fresh reference pages 57-72 taught -------------------------------------------
+
+
+def test_a_pipe_table_is_read_cell_by_cell_in_the_headers_order() -> None:
+    """Cells of a markdown table need not line up with their header, and an empty cell keeps its place."""
+    text = (
+        "| Name | Call sign | IMO | GT | Owner |\n"
+        "|---|---|---|---|---|\n"
+        "| MONTE MEIXUEIRO | ECFP | 9329227 | 1,312 | Pesquerías Nores, S.L. |\n"
+        "| SANTA CRISTINA |  | 6608309 | 412 | Testa & Cunhas, Lda. |\n"
+    )
+    assert pairs(text) == {
+        ("VESSEL_NAME", "MONTE MEIXUEIRO"),
+        ("IRCS", "ECFP"),
+        ("IMO", "9329227"),
+        ("TONNAGE", "1,312"),
+        ("OWNER", "Pesquerías Nores, S.L."),
+        ("VESSEL_NAME", "SANTA CRISTINA"),
+        ("IMO", "6608309"),
+        ("TONNAGE", "412"),
+        ("OWNER", "Testa & Cunhas, Lda."),
+    }
+
+
+def test_a_blank_header_cell_takes_the_caption_spanning_it_and_short_french_column_names() -> None:
+    text = (
+        "|      Navire      |            Identification            |  Caractéristiques   |    Armateur     |\n"
+        "| Nom    | Pavillon | Ind. appel | Imm.                    | LHT (m) | JB   | Année |                 |\n"
+        "| TAURUS | RUS      | UBTI       | MK0411 | 64,0 | 2403 | 2013 | Norebo Murmansk |\n"
+    )
+    assert pairs(text) == {
+        ("VESSEL_NAME", "TAURUS"),
+        ("FLAG", "RUS"),
+        ("IRCS", "UBTI"),
+        ("REGISTRATION_NUMBER", "MK0411"),
+        ("LENGTH", "64,0"),
+        ("TONNAGE", "2403"),
+        ("BUILD_YEAR", "2013"),
+        ("OWNER", "Norebo Murmansk"),
+    }
+
+
+def test_a_value_written_in_two_scripts_is_two_values() -> None:
+    found = pairs(
+        "Порт регистрации / Port of registry ....... Мурманск / Murmansk\n"
+        "船舶所有人 Owner              舟山普远渔业有限公司 Zhoushan Puyuan Fisheries Co., Ltd.\n"
+    )
+    assert {("PORT", "Мурманск"), ("PORT", "Murmansk")} <= found
+    assert {("OWNER", "舟山普远渔业有限公司"), ("OWNER", "Zhoushan Puyuan Fisheries Co., Ltd.")} <= found
+    assert ("PORT", "Santa Cruz de Tenerife") in pairs("Port of registry: Santa Cruz de Tenerife\n")
+
+
+def test_chinese_dates_metric_lengths_in_other_languages_and_official_country_names() -> None:
+    assert ("DATE", "2024年3月18日") in pairs("发证日期 Date of Issue: 2024年3月18日")
+    assert ("LENGTH", "38,6 metros") in pairs("Comprimento total:  38,6 metros")
+    assert ("LENGTH", "54,8 м") in pairs("Длина наибольшая / Length overall ....... 54,8 м")
+    assert ("LENGTH", "20.6 metre") in pairs("the vessel as a 20.6 metre steel longliner")
+    assert ("BUILD_YEAR", "2016") in pairs("建成日期 Date of Build            2016年5月")
+    assert ("FLAG", "People's Republic of China") in pairs(
+        "entitled to fly the flag of the People's Republic of China."
+    )
+
+
+def test_a_name_in_capitals_and_its_call_sign_in_brackets() -> None:
+    found = pairs("LU RONG YUAN YU YUN 678 (BCLO2) Fish Carrier 3,116GT China flag; IMO 9840362")
+    assert {("VESSEL_NAME", "LU RONG YUAN YU YUN 678"), ("IRCS", "BCLO2")} <= found
+    # letters only could be an acronym: read only where the line identifies a vessel
+    assert not pairs("The MINISTRY OF FISHERIES (MFMR) announced new rules.")
+    assert {("VESSEL_NAME", "ALINA"), ("IRCS", "SNHR")} <= pairs("ALINA (SNHR), IMO 8907046, Polish trawler")
+
+
+def test_a_vessel_after_its_nationality_and_a_registration_in_prose() -> None:
+    found = pairs(
+        "In addition, the Irish vessel HARVEST REAPER II was boarded at sea; the Faroese trawler was registered as SA0450."
+    )
+    assert {("VESSEL_NAME", "HARVEST REAPER II"), ("REGISTRATION_NUMBER", "SA0450")} <= found
+    assert not {
+        pair for pair in pairs("It was registered as a fishing vessel in 2001.") if pair[0] == "REGISTRATION_NUMBER"
+    }
+
+
+def test_keys_of_contracts_certificates_and_portuguese_licences() -> None:
+    found = pairs(
+        "Flag: Spain                  Place of Registration: Marín\n"
+        "Call Sign: EBVD              Grt/Nrt: 1,186 / 356\n"
+        "Ship                    BEITIR\n"
+        "Porto de inscrição:        Aveiro\n"
+        "Petrecho de pesca:         espinhel de superfície\n"
+    )
+    assert {
+        ("FLAG", "Spain"),
+        ("PORT", "Marín"),
+        ("IRCS", "EBVD"),
+        ("TONNAGE", "1,186"),
+        ("VESSEL_NAME", "BEITIR"),
+        ("PORT", "Aveiro"),
+        ("GEAR_TYPE", "espinhel de superfície"),
+    } <= found
+    assert ("FLAG", "Australian") in pairs("the fishing vessel named GRACIE P, of Australian registry")
+
+
+def test_a_fixed_width_report_with_hyphenated_column_names_under_a_register_title() -> None:
+    text = (
+        "RPT-VR07  NATIONAL FISHING VESSEL REGISTER - ACTIVE VESSELS BY DISTRICT\n"
+        "\n"
+        "REG-NO  VESSEL-NAME           CALL-SIGN  HOME-PORT      OWNER\n"
+        "8327    CAPRICORN             ZM6236     BLUFF          RORY JOHN YOUNG\n"
+    )
+    assert pairs(text) == {
+        ("REGISTRATION_NUMBER", "8327"),
+        ("VESSEL_NAME", "CAPRICORN"),
+        ("IRCS", "ZM6236"),
+        ("PORT", "BLUFF"),
+        ("OWNER", "RORY JOHN YOUNG"),
+    }
+
+
+def test_a_name_described_without_an_article_and_a_former_name_in_title_case() -> None:
+    assert ("VESSEL_NAME", "NO.637 DONG WON") in pairs(
+        "Also in the area: NO.637 DONG WON, Korean longliner, c/s DTBW8."
+    )
+    found = pairs("Its sister ship HANYI839 (formerly Lurongyuanyu 839) did the same.")
+    assert {("VESSEL_NAME", "HANYI839"), ("VESSEL_NAME", "Lurongyuanyu 839")} <= found
+
+
+def test_a_port_after_a_postcode_is_an_address_not_a_port_the_vessel_uses() -> None:
+    text = "Shipowner: Armadora Cervera, S.L., Dársena 4, 36202 Vigo, Spain\nPort of registry: Vigo\n"
+    spans = [(span.label, span.start) for span in extract_spans(text)]
+    assert [start for label, start in spans if label == "PORT"] == [text.rindex("Vigo")]
