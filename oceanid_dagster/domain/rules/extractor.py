@@ -11,13 +11,13 @@ from oceanid_dagster.domain.rules.mentions import _dates_in
 from oceanid_dagster.domain.rules.patterns import (
     _BUILT_RE,
     _GEAR_RE,
-    _LENGTH_RE,
     _RFMO_RE,
     _TONNAGE_RE,
     _VESSEL_TYPE_RE,
     _bare_identifiers,
     _capitalised_companies,
     _flags_in_context,
+    _prose_lengths,
     _prose_owners_and_ports,
     _prose_vessel_names,
     _regex_spans,
@@ -71,18 +71,21 @@ def extract_spans(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     table_found, header_lines = _tables(text)
     spans = _scored(table_found, "table", text)
     fields, keys = _labelled_fields(text, header_lines)
+    prose, companies = _prose_owners_and_ports(text), _capitalised_companies(text)
+    # a vessel type inside an owner's name is the name's ("Seatrade Reefer Chartering N.V.")
+    owners = [(item.start, item.end) for item in table_found + fields + prose + companies if item.label == "OWNER"]
     spans += _scored(_ticked_or_plain(fields, text) + _naf_fields(text) + _xml_fields(text), "field", text)
     spans += _scored(_regex_spans(_RFMO_RE, text, "RFMO"), "rfmo", text)
     spans += _scored([Found(s, e, "DATE") for s, e in _dates_in(text)], "date", text)
     spans += _scored(_regex_spans(_TONNAGE_RE, text, "TONNAGE"), "measure", text)
-    spans += _scored(_regex_spans(_LENGTH_RE, text, "LENGTH"), "measure", text)
+    spans += _scored(_prose_lengths(text), "measure", text)
     spans += _scored(_regex_spans(_BUILT_RE, text, "BUILD_YEAR", "y"), "measure", text)
     vocabulary = _regex_spans(_VESSEL_TYPE_RE, text, "VESSEL_TYPE") + _regex_spans(_GEAR_RE, text, "GEAR_TYPE")
-    spans += _scored(_ticked_or_plain(_outside(vocabulary, keys), text), "vocabulary", text)
+    spans += _scored(_ticked_or_plain(_outside(vocabulary, keys + owners), text), "vocabulary", text)
     spans += _scored(_flags_in_context(text), "flag_context", text)
     spans += _scored(_prose_vessel_names(text), "prose_name", text)
-    spans += _scored(_prose_owners_and_ports(text), "prose_name", text)
-    spans += _scored(_capitalised_companies(text), "company", text)
+    spans += _scored(prose, "prose_name", text)
+    spans += _scored(companies, "company", text)
     spans += _scored(_bare_identifiers(text), "pattern", text)
     if gazetteer is not None:
         spans += [Span(m.start, m.end, m.label, SCORES["gazetteer"]) for m in gazetteer.find(text)]
@@ -99,6 +102,18 @@ _MIN_REPEATED_LENGTH = 3
 _IN_ADDRESS = re.compile(r"(?:,|(?i:address|adresse|direcci[oó]n)[ \t]*:|(?<![\w.,])\d{4,5})[ \t]*$")
 
 
+# A dateline names where a letter or a press release was written: a line opening "Guayaquil, 22 de
+# septiembre de 2025" or "Saint-Pierre, le 14 octobre 2025".
+_DATELINE_COMMA = re.compile(r",[ \t]+(?:le[ \t]+|the[ \t]+)?")
+
+
+def _is_dateline(text: str, start: int, end: int) -> bool:
+    comma = _DATELINE_COMMA.match(text, end)
+    if comma is None or text[text.rfind("\n", 0, start) + 1 : start].strip():
+        return False
+    return any(date_start == comma.end() for date_start, _ in _dates_in(text, comma.end(), comma.end() + 40))
+
+
 def repeated_mentions(text: str, spans: list[Span]) -> list[Span]:
     """Every other whole-word occurrence of what ``spans`` name, with their labels, at the lowest
     score (add them, then :func:`remove_overlaps`)."""
@@ -106,8 +121,11 @@ def repeated_mentions(text: str, spans: list[Span]) -> list[Span]:
     for surface, label in sorted({(text[s.start : s.end], s.label) for s in spans if s.label in REPEATED_LABELS}):
         if len(surface) < _MIN_REPEATED_LENGTH:
             continue
-        for match in re.finditer(rf"(?<![\w]){re.escape(surface)}(?![\w])", text):
-            if label == "PORT" and _IN_ADDRESS.search(text, max(0, match.start() - 30), match.start()):
+        # whole words, not the start of a longer hyphenated name ("Saint-Pierre" in "Saint-Pierre-et-Miquelon")
+        for match in re.finditer(rf"(?<![\w])(?<!\w-){re.escape(surface)}(?![\w]|-\w)", text):
+            if label == "PORT" and (
+                _IN_ADDRESS.search(text, max(0, match.start() - 30), match.start()) or _is_dateline(text, *match.span())
+            ):
                 continue
             found.append(Span(match.start(), match.end(), label, SCORES["repeated"]))
     return found

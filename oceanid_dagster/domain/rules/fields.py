@@ -41,6 +41,7 @@ def _key_shadow(text: str) -> str:
 
 
 _UNIT_AFTER_NUMBER = re.compile(r"\d[ \t]?$")
+_UNIT_BEFORE_NUMBER = re.compile(r"GR?T \d")
 # What may stand before a bare "Name" key on its line: indentation and an item number ("3.", "B1", "-").
 _LINE_OPENING = re.compile(r"[ \t]*(?:(?:\w{1,3}[.)]?|[-*•])[ \t]+)?")
 
@@ -58,7 +59,10 @@ def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
             continue
         separator = _SEPARATOR.match(text, match.end())
         prose = _PROSE_SEPARATOR.match(text, match.end())
-        if separator is not None and separator.end() > match.end():
+        if label == "TONNAGE" and _UNIT_BEFORE_NUMBER.fullmatch(text, match.start(), match.end() + 2):
+            # "GT 140": the unit written first is the value's, not a key
+            keys.append(FieldKey(match.start(), match.start(), match.start(), label, strict=True))
+        elif separator is not None and separator.end() > match.end():
             colon = bool(re.match(r"[\"']?[ \t]*[:;：=>]", separator.group()))
             keys.append(FieldKey(match.start(), match.end(), separator.end(), label, strict=False, colon=colon))
         elif prose is not None:

@@ -135,7 +135,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"boat)(?:'s)?\s+name|ship(?:'s)?\s+name|"
         r"[FM]/?V\s+name|nom\s+du\s+(?:navire|bateau)|nombre\s+del\s+(?:buque|barco)|"
         r"name\s+des\s+schiffes|schiffsname|nome\s+(?:della\s+nave|del\s+peschereccio|do\s+navio)|"
-        r"nome\s+da\s+embarca[cç][aã]o|naam\s+van\s+het\s+vaartuig|scheepsnaam|"
+        r"nome\s+da\s+embarca[cç][aã]o|nombre\s+de\s+la\s+embarcaci[oó]n|naam\s+van\s+het\s+vaartuig|scheepsnaam|"
         r"(?:fart[øo]yets|fart[øo]jets|fartygets|skipets|skibets)\s+navn|fartygets\s+namn|fart[øo]ynavn",
     ),
     ("VESSEL_NAME", r"(?:previous|former|current|present)\s+(?:vessel\s+)?names?|vessel|VSL|ship"),
@@ -146,7 +146,8 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"base\s+port|"
         r"porto\s+de\s+escala(?:\s+pretendido)?|puerto\s+de\s+(?:escala|inspecci[oó]n|desembarque)|"
         r"porto\s+di\s+(?:sbarco|scalo)|"
-        r"place\s+of\s+(?:issue|inspection|landing|transhipment|transshipment|registration|registry)|"
+        r"place\s+of\s+(?:issue|inspection|landing|transhipment|transshipment|registration|registry|detention)|"
+        r"destination|puerto\s+de\s+registro|"
         r"port\s+d['’]attache|puerto\s+(?:base|de\s+matr[ií]cula)|heimathafen|registerhafen|"
         r"porto\s+d[ie]\s+(?:iscrizione|armamento|registo|inscri[cç][aã]o)|thuishaven|haven\s+van\s+registratie|"
         r"hjemm?e?havn|hemmahamn|port",
@@ -177,7 +178,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         "GEAR_TYPE",
         r"type\s+of\s+(?:fishing\s+)?gear|(?:fishing\s+)?gear(?:\s+type)?|gear\s+used|"
         r"(?:type\s+of\s+)?fishing\s+methods?|fishing\s+technique|"
-        r"engins?(?:\s+de\s+p[eê]che)?|arte(?:\s+de\s+pesca)?|fangger[aä]t|fangmethode|"
+        r"engins?(?:\s+de\s+p[eê]che)?|arte(?:\s+de\s+pesca)?|aparejos?(?:\s+de\s+pesca)?|fangger[aä]t|fangmethode|"
         r"attrezzo(?:\s+da\s+pesca)?|petrechos?(?:\s+de\s+pesca)?|sistema\s+di\s+pesca|vistuig|vismethode|(?:fangst)?redskap|redskab",
     ),
     ("VESSEL_TYPE", r"type"),
@@ -197,7 +198,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (
         "BUILD_YEAR",
         r"year\s+(?:of\s+)?buil[td]|(?:year|date)\s+of\s+(?:construction|build)|when\s+built|construction\s+year|built|"
-        r"ann[eé]e\s+de\s+construction|a[ñn]o\s+de\s+construcci[oó]n|baujahr|anno\s+di\s+costruzione|"
+        r"ann[eé]e\s+de\s+construction|a[ñn]o\s+(?:de\s+)?construcci[oó]n|baujahr|anno\s+di\s+costruzione|"
         r"bouwjaar|ano\s+de\s+constru[cç][aã]o|bygge?[åa]r",
     ),
 )
@@ -214,9 +215,9 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
     ("FLAG", r"flg"),
     # the short column names of other languages' tables
     ("VESSEL_NAME", r"nom|nombre|nome|naam"),
-    ("IRCS", r"ind\.?\s*(?:d['’])?appel"),
+    ("IRCS", r"ind\.?\s*(?:d['’])?appel|distintivo"),
     ("REGISTRATION_NUMBER", r"imm(?:at)?\."),
-    ("TONNAGE", r"JB"),
+    ("TONNAGE", r"JB|TRB"),
     (None, r"no\.?|#|s/?n|serial|item|remarks?|status"),
     # the other columns of AIS and VMS position exports
     (None, r"(?:timestamp|time|date\s*time)(?:\s+utc)?|lat(?:itude)?|lon(?:g|gitude)?|sog|cog|speed|course|heading"),

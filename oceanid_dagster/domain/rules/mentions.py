@@ -19,6 +19,7 @@ _MONTH = (
     r"gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"
     r"januar|februar|m[äa]rz|juni|juli|oktober|dezember|januari|februari|maart|mei|augustus)\.?"
 )
+_SHORT_MONTH = r"(?:Jan|Feb|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 _OF = r"(?:de[l]?\s+)?"  # "3 de junio de 2025", "1 de julio del 2025"
 _DATE_PATTERNS = (
     re.compile(
@@ -31,6 +32,10 @@ _DATE_PATTERNS = (
         r"(?<![\w.\-/])(?P<y>(?:19|20)\d\d)(?P<s>[\-/.])(?P<m>0?[1-9]|1[0-2])(?P=s)(?P<d>\d{1,2})(?![\d]|[\-/.]\d)"
     ),
     re.compile(r"(?<![\w.\-/])(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<y>(?:19|20)\d\d)(?![\w\-/]|\.\d)"),
+    # ... or abbreviated, capitalised, in a telex or a schedule ("ETA Benoa 09-Dec", "17 Nov", "Dec 06, 14:00");
+    # never "Mar" or "May", which are words too
+    re.compile(rf"(?<![\w.\-/])(?P<d>\d{{1,2}})[ \-]{_SHORT_MONTH}(?![\w\-/])"),
+    re.compile(rf"(?<![\w.\-/]){_SHORT_MONTH}[ ](?P<d>\d{{1,2}})(?![\w.\-/:]|,[ \t]*\d{{4}})"),
     # Chinese and Japanese: "2024年3月18日"
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[ \t]*年[ \t]*(?P<m>\d{1,2})[ \t]*月[ \t]*(?P<d>\d{1,2})[ \t]*日"),
     # a day of a month the letter's year makes plain ("our letter of 6 January"): the full English name

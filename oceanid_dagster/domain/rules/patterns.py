@@ -14,7 +14,7 @@ from oceanid_dagster.domain.rules.keys import (
     _RFMO_NAMES,
     Found,
 )
-from oceanid_dagster.domain.rules.mentions import _country_name_re
+from oceanid_dagster.domain.rules.mentions import _MONTH, _SHORT_MONTH, _country_name_re
 from oceanid_dagster.domain.rules.text import _COMPANY_SUFFIX
 from oceanid_dagster.domain.rules.values import (
     _LENGTH_UNIT,
@@ -129,6 +129,8 @@ VESSEL_TYPE_TERMS: tuple[str, ...] = (
     "arrastão",
     "navio de pesca",
     "espinheleiro",
+    "embarcación pesquera artesanal",
+    "embarcación pesquera",
 )
 GEAR_TERMS: tuple[str, ...] = (
     "drifting longlines",
@@ -236,6 +238,18 @@ _TONNAGE_RE = re.compile(
 _LENGTH_RE = re.compile(
     rf"(?<![\w.,])(?<![x×][ \t])(?<![×])(?:{_NUMBER})(?:\s?(?:{_LENGTH_UNIT})|-(?:metre|meter))(?![\w³²])"
 )
+# ... nor another dimension of the hull: "Draught   6.2 m", "beam of 9.6 m"
+_OTHER_DIMENSION_BEFORE = re.compile(r"(?i:draught|draft|beam|breadth|depth|height|width)\b[^\n\d]{0,12}$")
+
+
+def _prose_lengths(text: str) -> list[Found]:
+    return [
+        Found(match.start(), match.end(), "LENGTH")
+        for match in _LENGTH_RE.finditer(text)
+        if not _OTHER_DIMENSION_BEFORE.search(text, max(0, match.start() - 20), match.start())
+    ]
+
+
 _BUILT_RE = re.compile(
     r"\b(?:built|constructed|constru(?:ido|ida|ído|ída|it|ite))\s+(?:in\s+|en\s+|em\s+)?(?:(?:[A-Z][\w.]*,?\s+){1,3}(?:in\s+)?)?(?P<y>(?:19|20)\d\d)\b"
 )
@@ -265,6 +279,8 @@ _FLAG_FOLLOWER_RE = re.compile(
 )
 _WORDS_BEFORE = re.compile(r"((?:[\w'’]+[ \-]){0,3}[\w'’]+)[ \t\-]+$")
 _ADJECTIVE_AFTER_FLAG = re.compile(r"\b(?:bandera|pavillon|bandeira|bandiera)\s+(?P<a>[^\W\d_]+)", re.IGNORECASE)
+# ... and after a vessel type in the languages that put it there: "un palangrero ecuatoriano", "le chalutier espagnol"
+_ADJECTIVE_AFTER_TYPE = re.compile(rf"(?<![\w])(?:{_VESSEL_TYPE_ALT})[ \t]+(?P<a>[^\W\d_]+)", re.IGNORECASE)
 
 
 def _flag_before(text: str, position: int) -> Found | None:
@@ -287,7 +303,7 @@ def _flag_before(text: str, position: int) -> Found | None:
 def _adjective_and_prefix_flags(text: str) -> list[Found]:
     """Flags named before a flag or vessel word, and adjectives after "bandera"/"pavillon" ("de bandera chilena")."""
     found = [flag for match in _FLAG_FOLLOWER_RE.finditer(text) if (flag := _flag_before(text, match.start()))]
-    for match in _ADJECTIVE_AFTER_FLAG.finditer(text):
+    for match in [*_ADJECTIVE_AFTER_FLAG.finditer(text), *_ADJECTIVE_AFTER_TYPE.finditer(text)]:
         if country_by_demonym(match.group("a")) is not None:
             found.append(Found(*match.span("a"), "FLAG", True))
     return found
@@ -503,7 +519,8 @@ def _cut_at_stop_word(text: str, start: int, end: int) -> int:
 
 _OWNER_PROSE = re.compile(
     r"\b(?i:(?:owned|operated|managed|chartered)\s+by|arm[ée]e?\s+par|exploit[ée]e?\s+par|"
-    r"appartenant\s+[àa]|propiedad\s+de|armad[oa]\s+por|operad[oa]\s+por)\s+(?:the\s+)?(?:company\s+)?"
+    r"appartenant\s+[àa]|propiedad\s+de|armad[oa]\s+por|operad[oa]\s+por|pertenec(?:e|iente)\s+a|"
+    r"(?:under\s+)?charter(?:ed)?\s+to)\s+(?:the\s+|la\s+|a\s+)?(?:company\s+|soci[ée]t[ée]\s+|empresa\s+)?"
     # a name may run on to the next line ("BPL BALEEIRA PESCAS\nLDA")
     r"(?P<o>[A-Z][\w&'.\-]*(?:(?:,?[ \t]+|,?[ \t]*\n[ \t]*|[ \t]+(?:de|del|la|of|and|&)[ \t]+)[A-Z&][\w&'.\-]*){0,7})"
 )
@@ -520,15 +537,16 @@ _CAPS_COMPANY = re.compile(
 )
 _PORT_PROSE = re.compile(
     r"\b(?:(?i:port\s+of\s+(?:registry|registration|reg\.|call))|port\s+of|in\s+the\s+port\s+of|"
-    r"at\s+the\s+port\s+of|[Ii]ssued\s+at|(?i:arrived\s+(?:in|at)|(?:home|base)\s+port(?:\s+(?:of|is|was))?|"
+    r"at\s+the\s+port\s+of|[Ii]ssued\s+at|ET[AD](?:\s+(?:at|in))?|(?i:arrived\s+(?:in|at)|(?:home|base)\s+port(?:\s+(?:of|is|was))?|"
     r"(?:re-?)?registered\s+(?:in|at)|(?:dis)?embarked\s+(?:in|at)|(?:called|docked|berthed|moored)\s+(?:in|at)|"
     r"(?:land|unload|discharg|tranship)(?:s|es|ed|ing|e)?\s+(?:in|at)|"
     r"(?:bound|steaming|sailing|heading|proceeding|en\s+route|transit(?:ing)?)\s+(?:to|for)|"
     r"based\s+(?:in|at)|(?:sailed|departed|returned)\s+(?:from|to)|(?:left|departed|leaving|departing)|"
-    r"puerto\s+de|port\s+de|porto\s+d[ei]|"
+    r"puerto\s+de|port\s+de|porto\s+d[ei]|puerto\s+base\s+en|immatricul[ée]e?s?\s+[àa]|"
     r"(?:inspectors|officers|authorities|inspected|boarded|detained|sighted)\s+(?:in|at)))\s+"
     r"(?P<p>(?:Port\s+)?[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})"
 )
+_MONTH_WORD = re.compile(rf"{_MONTH}|{_SHORT_MONTH}", re.IGNORECASE)  # "ETA Dec 06" names no port
 _PORT_STOP_WORDS = frozenset({"ETA", "ETD", "ON", "AT", "IN", "FROM", "TO", "BY", "AND", "WITH", "FOR", "VIA"})
 
 
@@ -570,7 +588,7 @@ def _prose_owners_and_ports(text: str) -> list[Found]:
     for match in _PORT_PROSE.finditer(text):
         start, end = match.span("p")
         end = _before_port_stop_word(text, start, end)
-        if lookup_country(text[start:end]) is None:
+        if lookup_country(text[start:end]) is None and not _MONTH_WORD.fullmatch(text, start, end):
             port = _name_like(text, start, end, "PORT", 4)
             if port:
                 found.append(port)

@@ -304,7 +304,15 @@ def _split_at_columns(
 
 
 def _table_values(text: str, cell: tuple[int, int], label: str) -> list[Found]:
-    return TABLE_VALUE_PARSERS.get(label, VALUE_PARSERS[label])(text, *cell)
+    return TABLE_VALUE_PARSERS.get(label, VALUE_PARSERS[label])(text, *_unquoted(text, *cell))
+
+
+def _unquoted(text: str, start: int, end: int) -> tuple[int, int]:
+    """A cell without its blanks and the quotes of an export ('"43,73"')."""
+    start, end = _stripped(text, start, end)
+    if end - start >= 2 and text[start] == text[end - 1] == '"':
+        return start + 1, end - 1
+    return start, end
 
 
 def _row_entities(text: str, row_start: int, row_end: int, header: Header) -> list[Found]:
