@@ -1310,3 +1310,23 @@ def test_keys_of_detention_lists_ais_pages_and_spanish_licences_and_a_draught_is
     } <= found
     assert not {pair for pair in found if pair[0] == "LENGTH"}
     assert ("PORT", "Guayaquil") in pairs("El buque tiene su puerto base en Guayaquil, adonde fue escoltado.")
+
+
+def test_a_field_that_changed_gives_its_old_and_its_new_value() -> None:
+    assert {("IRCS", "ZMKT"), ("IRCS", "ZMKT2"), ("DATE", "3 March 2025")} <= pairs(
+        "Call sign changed from ZMKT to ZMKT2 on 3 March 2025."
+    )
+    assert {("IRCS", "UBFR3"), ("IRCS", "UBFR4")} <= pairs("IRCS: UBFR3 -> UBFR4 (new owner)")
+    assert pairs("Vessel name changed from OCEAN PEARL to PEARL STAR.") == {
+        ("VESSEL_NAME", "OCEAN PEARL"),
+        ("VESSEL_NAME", "PEARL STAR"),
+    }
+    assert pairs("Call sign: ZMKT, to be confirmed") == {("IRCS", "ZMKT")}
+
+
+def test_keys_joined_by_a_slash_a_telex_double_slash_and_a_records_own_name() -> None:
+    assert pairs("Name/Call sign: TAURUS / UBTI") == {("VESSEL_NAME", "TAURUS"), ("IRCS", "UBTI")}
+    assert pairs("VSL/ALBATROSS II") == {("VESSEL_NAME", "ALBATROSS II")}
+    assert pairs("VSL/HAI FENG//GRT/143//") == {("VESSEL_NAME", "HAI FENG"), ("TONNAGE", "143")}
+    assert ("VESSEL_NAME", "TAVR") in pairs('{"name":"TAVR","ircs":"UBFR3","imo":8838544}')
+    assert pairs('{"imo": 8838544, "owner": {"name": "Murman Seafood LLC"}}') == {("IMO", "8838544")}

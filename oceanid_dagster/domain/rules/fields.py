@@ -6,7 +6,10 @@ import re
 from datetime import date
 
 from oceanid_dagster.domain.rules.keys import (
+    _ARROW,
     _CAPS_VALUE_SEPARATOR,
+    _CHANGE_SEPARATOR,
+    _CHANGE_TO,
     _COLUMN_KEY_RE,
     _FIELD_KEY_RE,
     _OF_SEPARATOR,
@@ -46,20 +49,45 @@ _UNIT_BEFORE_NUMBER = re.compile(r"GR?T \d")
 _LINE_OPENING = re.compile(r"[ \t]*(?:(?:\w{1,3}[.)]?|[-*•])[ \t]+)?")
 
 
+_NESTED_OBJECT = re.compile(r"[:=][ \t]*$")
+
+
+def _record_name_key(text: str, start: int, end: int) -> bool:
+    """A record's own quoted "name" key ('{"name": "TAVR", "ircs": ...}'), not one of an object inside it
+    ('"owner": {"name": ...}')."""
+    if text[start - 1 : start] not in ('"', "'") or text[end : end + 1] != text[start - 1]:
+        return False
+    brace = text.rfind("{", 0, start)
+    return brace >= 0 and not _NESTED_OBJECT.search(text, max(0, brace - 20), brace)
+
+
+def _after_a_value_slash(text: str, start: int, keys: list[FieldKey]) -> bool:
+    """Right after a slash that does not join two keys ("VSL/ALBATROSS II" is a telex field's value;
+    "Name/Call sign" are two keys, and a telex's "//" ends a field)."""
+    if start == 0 or text[start - 1] != "/" or text[start - 2 : start] == "//":
+        return False
+    return not (keys and keys[-1].end == start - 1)
+
+
 def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
-    keys = []
+    keys: list[FieldKey] = []
     for match in _FIELD_KEY_RE.finditer(_key_shadow(text)):
         line_start = _line_bounds(text, match.start())[0]
-        if line_start in skip_lines:
+        if line_start in skip_lines or _after_a_value_slash(text, match.start(), keys):
             continue
         label = _key_label(match, FIELD_KEYS)
-        if match.group().casefold() == "name" and not _LINE_OPENING.fullmatch(text, line_start, match.start()):
+        if match.group().casefold() == "name" and not (
+            _LINE_OPENING.fullmatch(text, line_start, match.start())
+            or _record_name_key(text, match.start(), match.end())
+        ):
             continue
         if label in ("TONNAGE", "LENGTH") and _UNIT_AFTER_NUMBER.search(text, max(0, match.start() - 2), match.start()):
             continue
         separator = _SEPARATOR.match(text, match.end())
         prose = _PROSE_SEPARATOR.match(text, match.end())
-        if label == "TONNAGE" and _UNIT_BEFORE_NUMBER.fullmatch(text, match.start(), match.end() + 2):
+        if (change := _CHANGE_SEPARATOR.match(text, match.end())) is not None:
+            keys.append(FieldKey(match.start(), match.end(), change.end(), label, strict=False, change=True))
+        elif label == "TONNAGE" and _UNIT_BEFORE_NUMBER.fullmatch(text, match.start(), match.end() + 2):
             # "GT 140": the unit written first is the value's, not a key
             keys.append(FieldKey(match.start(), match.start(), match.start(), label, strict=True))
         elif separator is not None and separator.end() > match.end():
@@ -80,11 +108,25 @@ def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
 def _value_end(text: str, key: FieldKey, next_key_start: int) -> int:
     brk = _VALUE_BREAK.search(text, key.value_start)
     end = brk.start() if brk else len(text)
+    if key.change and (to := _CHANGE_TO.search(text, key.value_start, end)) is not None:
+        end = to.start()
     if key.sentence:
         # the full stop goes with the value, where _trim keeps it only after an abbreviation ("S.A.")
         stop = _SENTENCE_END.search(text, key.value_start, end)
         end = stop.end() if stop else end
     return min(end, next_key_start)
+
+
+def _new_values(text: str, key: FieldKey, parsed: list[Found]) -> list[Found]:
+    """The value a field changed to ("changed from ZMKT to ZMKT2", "UBFR3 -> UBFR4"), read like the old one."""
+    if not parsed or key.label is None:
+        return []
+    after = parsed[-1].end
+    joiner = (_CHANGE_TO.match(text, after) if key.change else None) or _ARROW.match(text, after)
+    if joiner is None:
+        return []
+    brk = _VALUE_BREAK.search(text, joiner.end())
+    return VALUE_PARSERS[key.label](text, joiner.end(), brk.start() if brk else len(text))
 
 
 def _fits_sentence_value(text: str, found: Found) -> bool:
@@ -147,6 +189,7 @@ def _labelled_fields(text: str, skip_lines: set[int]) -> tuple[list[Found], list
             found.extend(before)
             key = FieldKey(key.start, key.end, rest_start, key.label, strict=False)
         parsed = VALUE_PARSERS[key.label](text, key.value_start, end)
+        parsed += _new_values(text, key, parsed)
         if key.sentence:
             parsed = [item for item in parsed if _fits_sentence_value(text, item)]
         if key.strict:

@@ -236,10 +236,15 @@ OF_LABELS = frozenset({"TONNAGE", "LENGTH"})
 _STRICT_SEPARATOR = re.compile(r"[ \t]*[:#,]?[ \t]*\n?[ \t]*")
 # "The registered owner is X." / "Its official number is 447872.": the value ends with the sentence.
 _PROSE_SEPARATOR = re.compile(r"[ \t]+(?:(?:is|was)(?:[ \t]+now)?|now)[ \t\n]+")
+# "Call sign changed from ZMKT to ZMKT2": the old value, then the new one after "to".
+_CHANGE_SEPARATOR = re.compile(r"[ \t]+(?:(?:has[ \t]+been|was)[ \t]+)?(?:changed|amended|updated)[ \t]+from[ \t]+")
+_CHANGE_TO = re.compile(r"[ \t]+to[ \t]+")
+# "IRCS: UBFR3 -> UBFR4": a new value after an arrow.
+_ARROW = re.compile(r"[ \t]*(?:->|→|=>|⇒)[ \t]*")
 _SENTENCE_END = re.compile(r"\.(?=\s+[^\d\s]|\s*$)")
 # ... and a record's closing quote ("ECFP", "flag": ...) or closing element (ECFP</callsign>).
-# ... and a dash between a list item's fields ("owner AWALUDIN — 49 GT").
-_VALUE_BREAK = re.compile(r"\n|[ \t]{2,}|\t|\||;|</|[\"'][ \t]*(?=[,}\]]|$)|[ \t]+—[ \t]+")
+# ... and a dash between a list item's fields ("owner AWALUDIN — 49 GT"), and a telex's "//".
+_VALUE_BREAK = re.compile(r"\n|[ \t]{2,}|\t|\||;|//|</|[\"'][ \t]*(?=[,}\]]|$)|[ \t]+—[ \t]+")
 # "owner AWALUDIN": after a plain space, an owner in capitals that runs to the end of its field.
 _CAPS_VALUE_WORD = r"[A-Z0-9&][A-Z0-9&.,'’()\-]*"
 _CAPS_VALUE_SEPARATOR = re.compile(
@@ -257,6 +262,7 @@ class FieldKey:
     strict: bool  # separated from its value by plain space only
     colon: bool = False  # separated by ":" (or "=" ...), so it ends the value of a key before it
     sentence: bool = False  # "<key> is <value>.": the value ends with the sentence
+    change: bool = False  # "<key> changed from <value> to <value>": two values, the old and the new
 
 
 @dataclass(frozen=True)
@@ -283,7 +289,7 @@ def _key_alternatives(keys: tuple[tuple[str | None, str], ...]) -> str:
 # A key may carry a qualifier in brackets: a unit ("Length (m)") or the scheme of the number ("UVI (IMO)").
 _QUALIFIER = r"(?:[ \t]*\((?P<qualifier>[^()\n\d]{1,25})\))?"  # no digits: "No. (2025)FT-200033" is a value
 _FIELD_KEY_RE = re.compile(
-    rf"(?<![\w/])(?:{_key_alternatives(FIELD_KEYS)})(?:\(s\))?(?![\w]){_QUALIFIER}", re.IGNORECASE
+    rf"(?<![\w])(?:{_key_alternatives(FIELD_KEYS)})(?:\(s\))?(?![\w]){_QUALIFIER}", re.IGNORECASE
 )
 _COLUMN_KEY_RE = re.compile(rf"^(?:{_key_alternatives(COLUMN_KEYS)})(?:\(s\))?\.?{_QUALIFIER}\.?$", re.IGNORECASE)
 _QUALIFIER_KEY_RE = re.compile(rf"^(?:{_key_alternatives(FIELD_KEYS)})$", re.IGNORECASE)
