@@ -18,8 +18,10 @@ from oceanid_dagster.training.shipping import (
     evaluation_weight,
     kinship_thresholds,
     labels_rules_do_better,
+    page_counts,
     routing_thresholds,
     score_extractor,
+    significantly_worse,
     validation_bar,
 )
 
@@ -347,3 +349,34 @@ def test_a_release_routing_by_kind_carries_the_fingerprints_and_its_extractor_ro
     plain = decide(scores(NAME, IMO), scores(IMO), None, None, frozenset(), learnt_kinds=learnt).manifest()
     assert plain["model_page_min_kinship"] is None and plain["learnt_kinds"] == []  # nothing it does not use
     assert not ModelExtractor.as_shipped(FixedModel(), plain).models_page(f"{FORM} SEA LION", 0.5)
+
+
+def test_page_counts_are_span_exact_per_page():
+    other = EvaluationPage("flag Panama", [Span(5, 11, "FLAG")])
+    assert page_counts(Fixed(NAME, Span(22, 28, "IMO")), [*PAGES, other]) == ((1, 2, 3), (0, 2, 1))
+
+
+def test_a_lead_on_a_page_or_two_is_within_the_pages_noise_and_one_on_most_pages_is_not():
+    leader = ((9, 10, 10),) * 14
+    one_page_short = ((8, 9, 10), *leader[1:])
+    short_everywhere = ((8, 9, 10),) * 14
+    assert not significantly_worse(one_page_short, leader)
+    assert significantly_worse(short_everywhere, leader)
+    assert not significantly_worse(leader, leader)
+    assert significantly_worse((), leader)  # no pages to resample: no tie beyond the tolerance
+    assert significantly_worse(one_page_short, leader) == significantly_worse(one_page_short, leader)  # seeded
+
+
+def test_before_gold_a_combination_the_validation_pages_cannot_tell_from_the_best_ties_with_it():
+    """Gap fill 0.8 leads 0.9 by more than the tolerance, on two of 14 pages only: a tie, which the surer
+    fill wins; a lead on every page is no tie. After gold, the best measured wins."""
+    sure_counts = ((8, 9, 10),) * 14
+    eager_counts = ((10, 11, 10), (10, 11, 10), *sure_counts[2:])
+    eager = Candidate(0.8, None, _micro(0.93), _micro(0.8269), validation_counts=eager_counts)
+    sure = Candidate(0.9, None, _micro(0.92), _micro(0.8121), validation_counts=sure_counts)
+    before_gold = {"validation_bar": 0.78, "evaluation_weight": 0.0, "tolerance": CHOICE_TOLERANCE}
+    assert best_candidate([eager, sure], 0.5, **before_gold) is sure
+    after_gold = {"validation_bar": 0.78, "evaluation_weight": 0.5, "tolerance": 0.0}
+    assert best_candidate([eager, sure], 0.5, **after_gold) is eager
+    everywhere = Candidate(0.8, None, _micro(0.93), _micro(0.8269), validation_counts=((9, 10, 10),) * 14)
+    assert best_candidate([everywhere, sure], 0.5, **before_gold) is everywhere

@@ -127,6 +127,7 @@ def shipping_decision(
         kinship_thresholds,
         labels_rules_do_better,
         micro_f1,
+        page_counts,
         routing_thresholds,
         score_extractor,
         validation_bar,
@@ -176,7 +177,10 @@ def shipping_decision(
             model_page_min_kinship=kinship,
         )
         on = scored(combined)
-        candidates.append(Candidate(fill, uncertainty, on["eval"], on["valid"], rule_labels, on["ref"], kinship))
+        counts = page_counts(combined, page_sets["valid"])
+        candidates.append(
+            Candidate(fill, uncertainty, on["eval"], on["valid"], rule_labels, on["ref"], kinship, counts)
+        )
     incumbent = champion_scores or rules
     bar = validation_bar(micro_f1(incumbent["valid"]), micro_f1(rules["valid"]), validation_margin)
     chosen = best_candidate(
