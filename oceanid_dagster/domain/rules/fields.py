@@ -11,6 +11,7 @@ from oceanid_dagster.domain.rules.keys import (
     _CHANGE_SEPARATOR,
     _CHANGE_TO,
     _COLUMN_KEY_RE,
+    _COMPANY_VALUE_SEPARATOR,
     _FIELD_KEY_RE,
     _OF_SEPARATOR,
     _PROSE_SEPARATOR,
@@ -43,6 +44,8 @@ def _key_shadow(text: str) -> str:
     return _SNAKE_CASE.sub(" ", text)
 
 
+_KEY_SLASH = re.compile(r"[ \t]*/[ \t]*")
+_LINE_START_KEYS = frozenset({"name", "ship"})  # keys only at the start of a line (or a record's "name")
 _UNIT_AFTER_NUMBER = re.compile(r"\d[ \t]?$")
 _UNIT_BEFORE_NUMBER = re.compile(r"GR?T \d")
 # What may stand before a bare "Name" key on its line: indentation and an item number ("3.", "B1", "-").
@@ -71,12 +74,13 @@ def _after_a_value_slash(text: str, start: int, keys: list[FieldKey]) -> bool:
 
 def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
     keys: list[FieldKey] = []
-    for match in _FIELD_KEY_RE.finditer(_key_shadow(text)):
+    shadow = _key_shadow(text)
+    for match in _FIELD_KEY_RE.finditer(shadow):
         line_start = _line_bounds(text, match.start())[0]
         if line_start in skip_lines or _after_a_value_slash(text, match.start(), keys):
             continue
         label = _key_label(match, FIELD_KEYS)
-        if match.group().casefold() == "name" and not (
+        if match.group().casefold() in _LINE_START_KEYS and not (
             _LINE_OPENING.fullmatch(text, line_start, match.start())
             or _record_name_key(text, match.start(), match.end())
         ):
@@ -95,9 +99,14 @@ def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
             keys.append(FieldKey(match.start(), match.end(), separator.end(), label, strict=False, colon=colon))
         elif prose is not None:
             keys.append(FieldKey(match.start(), match.end(), prose.end(), label, strict=False, sentence=True))
+        elif (slash := _KEY_SLASH.match(text, match.end())) and _FIELD_KEY_RE.match(shadow, slash.end()):
+            # the first of keys joined by a slash ("Vessel / Voyage: ..."): its value is their value's first part
+            keys.append(FieldKey(match.start(), match.end(), match.end(), label, strict=False))
         elif label in OF_LABELS and (of := _OF_SEPARATOR.match(text, match.end())) is not None:
             keys.append(FieldKey(match.start(), match.end(), of.end(), label, strict=True))
-        elif label in CAPS_VALUE_LABELS and (caps := _CAPS_VALUE_SEPARATOR.match(text, match.end())) is not None:
+        elif label in CAPS_VALUE_LABELS and (
+            caps := _CAPS_VALUE_SEPARATOR.match(text, match.end()) or _COMPANY_VALUE_SEPARATOR.match(text, match.end())
+        ):
             keys.append(FieldKey(match.start(), match.end(), caps.end(), label, strict=True))
         elif label in STRICT_LABELS:
             strict = _STRICT_SEPARATOR.match(text, match.end())
@@ -143,17 +152,17 @@ _VALUE_JOINER = re.compile(r"[ \t]+/[ \t]+|/")
 
 def _joined_keys(text: str, keys: list[FieldKey]) -> set[int]:
     """Keys joined by a slash to the key before them, sharing one value ("Flag / IMO ...... Japan /
-    9086758", "Built / LOA / GT: 2014 / 93.57 m / 3830 GT"): the indices of every key but the first."""
+    9086758", "Built / LOA / GT: 2014 / 93.57 m / 3830 GT", "Vessel / Voyage: TIGR 2 / 25-07N", whose
+    voyage is no entity): the indices of every key but the first."""
     return {
         index
         for index in range(1, len(keys))
-        if keys[index - 1].label
-        and keys[index].label
+        if (keys[index - 1].label or keys[index].label)
         and _KEY_JOINER.fullmatch(text, keys[index - 1].end, keys[index].start)
     }
 
 
-def _joined_parts(text: str, start: int, end: int, labels: list[str]) -> tuple[list[Found], int]:
+def _joined_parts(text: str, start: int, end: int, labels: list[str | None]) -> tuple[list[Found], int]:
     """The value of keys joined by slashes, read part by part in the keys' order but the last's; and
     where the rest, the last key's, starts."""
     found: list[Found] = []
@@ -161,7 +170,8 @@ def _joined_parts(text: str, start: int, end: int, labels: list[str]) -> tuple[l
         split = _VALUE_JOINER.search(text, start, end)
         if split is None:
             break
-        found.extend(VALUE_PARSERS[label](text, start, split.start()))
+        if label is not None:
+            found.extend(VALUE_PARSERS[label](text, start, split.start()))
         start = split.end()
     return found, start
 
@@ -172,7 +182,7 @@ def _labelled_fields(text: str, skip_lines: set[int]) -> tuple[list[Found], list
     joined = _joined_keys(text, keys)
     found: list[Found] = []
     for index, key in enumerate(keys):
-        if key.label is None or index + 1 in joined:
+        if index + 1 in joined or (key.label is None and index not in joined):
             continue
         next_start = next(
             (other.start for other in keys[index + 1 :] if other.start >= key.value_start and other.colon),
@@ -188,6 +198,8 @@ def _labelled_fields(text: str, skip_lines: set[int]) -> tuple[list[Found], list
             before, rest_start = _joined_parts(text, key.value_start, end, [k.label for k in keys[first:index]])
             found.extend(before)
             key = FieldKey(key.start, key.end, rest_start, key.label, strict=False)
+        if key.label is None:
+            continue
         parsed = VALUE_PARSERS[key.label](text, key.value_start, end)
         parsed += _new_values(text, key, parsed)
         if key.sentence:

@@ -85,6 +85,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"until|to)|period|authori[sz]ed\s+(?:from|to|until)|start\s+date|end\s+date)",
     ),
     (None, r"(?:engine\s+power|power|hold\s+capacity|freezing\s+capacity|beam|breadth|depth|draught|draft)"),
+    (None, r"voyage(?:\s+{_NUMBER_WORD})?"),
     (
         "IMO",
         rf"(?:LR\s*/\s*|Lloyd'?s(?:\s+register)?\s*(?:/\s*)?)?{_OCR_I}M{_OCR_O}(?:\s+ship)?(?:\s+identification)?(?:[\s\-]*{_NUMBER_WORD})?",
@@ -106,7 +107,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"(?:internationales\s+)?rufzeichen|unterscheidungssignal|roepnaam|(?:internationale\s+)?roepletters|"
         r"nominativo(?:\s+(?:internazionale|radio))?|"
         # Norwegian, Danish, Swedish
-        r"(?:radio)?kall?e?signal|(?:radio)?kaldesignal|anropssignal",
+        r"(?:radio)?kall?e?signal|(?:radio)?kaldesignal|anropssignal|kall[ie]?merki",
     ),
     (
         "REGISTRATION_NUMBER",
@@ -122,12 +123,13 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (
         "REGISTRATION_NUMBER",
         rf"WIN|UVI|CFR|vessel\s+ID|(?:licen[cs]e|authori[sz]ation|permit)(?:\s*{_NUMBER_WORD})?|"
-        rf"official\s+number|ext(?:ernal|\.)?\s*(?:markings?|marks?|ID)|"
+        rf"official\s+(?:number|{_NUMBER_WORD})|ext(?:ernal|\.)?\s*(?:markings?|marks?|ID)|"
         rf"port\s+letters(?:\s*(?:/|&|and)\s*(?:{_NUMBER_WORD}|numbers?))?|PLN|"
         r"(?:num[eé]ro\s+d['’])?immatriculation|matr[ií]cula|matricola|"
         r"marcatura\s+esterna|registriernummer|kennzeichen|[aä]u(?:ß|ss)ere\s+kennzeichnung|numero\s+di\s+iscrizione|numero\s+UE|"
         r"registratienummer|visserijnummer|buitenmarkering|n[uú]mero\s+de\s+registo|"
-        r"registreringsmerke|registreringsnummer|fiskerimerke|distriktsbeteckning",
+        r"registreringsmerke|registreringsnummer|fiskerimerke|distriktsbeteckning|skr[aá]setingarmerki|"
+        r"skipaskr[aá]rn[uú]mer|umd[aæ]misn[uú]mer",
     ),
     (
         "VESSEL_NAME",
@@ -136,13 +138,19 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"[FM]/?V\s+name|nom\s+du\s+(?:navire|bateau)|nombre\s+del\s+(?:buque|barco)|"
         r"name\s+des\s+schiffes|schiffsname|nome\s+(?:della\s+nave|del\s+peschereccio|do\s+navio)|"
         r"nome\s+da\s+embarca[cç][aã]o|nombre\s+de\s+la\s+embarcaci[oó]n|naam\s+van\s+het\s+vaartuig|scheepsnaam|"
-        r"(?:fart[øo]yets|fart[øo]jets|fartygets|skipets|skibets)\s+navn|fartygets\s+namn|fart[øo]ynavn",
+        r"(?:fart[øo]yets|fart[øo]jets|fartygets|skipets|skibets)\s+navn|fartygets\s+namn|fart[øo]ynavn|"
+        r"skips?navn|nafn\s+skips|nombre\s+de\s+la\s+nave",
     ),
-    ("VESSEL_NAME", r"(?:previous|former|current|present)\s+(?:vessel\s+)?names?|vessel|VSL|ship"),
+    # "Vessel type" and "Vessel flag" are the type's and the flag's keys
+    (
+        "VESSEL_NAME",
+        r"(?:previous|former|current|present)\s+(?:vessel\s+)?names?|vessel(?!\s+(?:type|category|flag)\b)|VSL",
+    ),
     (
         "PORT",
         r"(?:intended\s+|last\s+|next\s+|previous\s+)?port\s+of\s+(?:registry|registration|register|reg[il]stry|"
-        r"reg\.?|landing|inspection|call|entry|departure|arrival(?:\s*/\s*departure)?)|home\s*port|registered\s+port|"
+        r"reg\.?|landing|inspection|call|entry|departure|arrival(?:\s*/\s*departure)?|loading|discharge|discharging|"
+        r"unloading|shipment|destination)|home\s*port|registered\s+port|"
         r"base\s+port|"
         r"porto\s+de\s+escala(?:\s+pretendido)?|puerto\s+de\s+(?:escala|inspecci[oó]n|desembarque)|"
         r"porto\s+di\s+(?:sbarco|scalo)|"
@@ -150,7 +158,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"destination|puerto\s+de\s+registro|"
         r"port\s+d['’]attache|puerto\s+(?:base|de\s+matr[ií]cula)|heimathafen|registerhafen|"
         r"porto\s+d[ie]\s+(?:iscrizione|armamento|registo|inscri[cç][aã]o)|thuishaven|haven\s+van\s+registratie|"
-        r"hjemm?e?havn|hemmahamn|port",
+        r"hjemm?e?havn|hemmahamn|heimsta[ðd]ur|heimah[öo]fn|port",
     ),
     (
         "OWNER",
@@ -158,7 +166,8 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"operators?(?:\s+name)?|(?:ship\s+)?manager|charterers?|"
         r"(?:owning|operating|management|fishing)\s+company|company(?:\s+name)?|"
         r"armateur|armador|propri[eé]taire|propietario|armatore|propriet[aá]rio|societ[aà]\s+armatrice|"
-        r"eigner|eigent[uü]mer|reederei|eigenaar|reder|eier|ejer|[äa]gare|rederi",
+        r"eigner|eigent[uü]mer|reederei|eigenaar|reder|eier|ejer|[äa]gare|rederi|eigari|eigandi|"
+        r"reia[ðd]i|[uú]tger[ðd]arfelag",
     ),
     (
         "FLAG",
@@ -172,7 +181,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         "VESSEL_TYPE",
         r"(?:vessel|ship)\s+(?:type|category)|(?:type|kind)\s+of\s+(?:vessel|ship)|vessel\s+category|"
         r"type\s+de\s+navire|tipo\s+de\s+buque|schiffstyp|fahrzeugart|tipo\s+di\s+nave|"
-        r"type\s+vaartuig|scheepstype|tipo\s+de\s+embarca[cç][aã]o",
+        r"type\s+vaartuig|scheepstype|tipo\s+de\s+embarca[cç][aã]o|skipsslag|skipsgerð|fart[øo]ytype",
     ),
     (
         "GEAR_TYPE",
@@ -182,24 +191,26 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"attrezzo(?:\s+da\s+pesca)?|petrechos?(?:\s+de\s+pesca)?|sistema\s+di\s+pesca|vistuig|vismethode|(?:fangst)?redskap|redskab",
     ),
     ("VESSEL_TYPE", r"type"),
-    ("VESSEL_NAME", r"name"),  # at the start of a line only (fields.py): "Name ...... FU YUAN YU 7880"
+    # at the start of a line only (fields.py): "Name ...... FU YUAN YU 7880", "Ship        BEITIR"
+    ("VESSEL_NAME", r"name|ship"),
     (
         "TONNAGE",
         r"gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|net\s+tonnage|tonnage|"
         r"GR?T\s*/\s*NR?T|GRT|GT|NRT|NT|jauge(?:\s+brute)?|arqueo(?:\s+bruto)?|bruttoraumzahl|BRZ|stazza(?:\s+lorda)?|"
-        r"brutotonnage|arquea[cç][aã]o\s+bruta|tonelagem|bruttotonnas?je|bruttotonnage",
+        r"brutotonnage|arquea[cç][aã]o\s+bruta|tonelagem|bruttotonnas?je|bruttotonnage|bruttotonnal[øo]g|"
+        r"br[uú]tt[oó]tonn|bruttotonn",
     ),
     (
         "LENGTH",
         r"length\s+over\s*all|length|LOA|LHT|longueur(?:\s+hors\s+tout)?|eslora(?:\s+total)?|"
         r"l(?:ä|ae)nge(?:\s+(?:ü|ue)ber\s+alles)?|LüA|lunghezza(?:\s+fuori\s+tutto)?|LFT|lengte(?:\s+over\s+alles)?|"
-        r"comprimento(?:\s+fora\s+a\s+fora)?|(?:st[øo]rste\s+)?lengde|(?:st[øo]rste\s+)?l[æa]ngde|l[äa]ngd",
+        r"comprimento(?:\s+fora\s+a\s+fora)?|(?:st[øo]rste\s+)?lengde|(?:st[øo]rste\s+)?l[æa]ngde|l[äa]ngd|longd|lengd",
     ),
     (
         "BUILD_YEAR",
         r"year\s+(?:of\s+)?buil[td]|(?:year|date)\s+of\s+(?:construction|build)|when\s+built|construction\s+year|built|"
         r"ann[eé]e\s+de\s+construction|a[ñn]o\s+(?:de\s+)?construcci[oó]n|baujahr|anno\s+di\s+costruzione|"
-        r"bouwjaar|ano\s+de\s+constru[cç][aã]o|bygge?[åa]r",
+        r"bouwjaar|ano\s+de\s+constru[cç][aã]o|bygge?[åa]r|bygt\s+[áa]r|sm[ií][ðd]a[áa]r",
     ),
 )
 
@@ -217,7 +228,7 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
     ("VESSEL_NAME", r"nom|nombre|nome|naam"),
     ("IRCS", r"ind\.?\s*(?:d['’])?appel|distintivo"),
     ("REGISTRATION_NUMBER", r"imm(?:at)?\."),
-    ("TONNAGE", r"JB|TRB"),
+    ("TONNAGE", r"JB|TRB|TRG"),
     (None, r"no\.?|#|s/?n|serial|item|remarks?|status"),
     # the other columns of AIS and VMS position exports
     (None, r"(?:timestamp|time|date\s*time)(?:\s+utc)?|lat(?:itude)?|lon(?:g|gitude)?|sog|cog|speed|course|heading"),
@@ -227,7 +238,7 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
 # key ('"call_sign": "ECFP"') and an XML element ("<callsign>ECFP</callsign>") separate like a colon.
 _SEPARATOR = re.compile(
     r"[\"']?[ \t]*[:;：=][ \t]*[\"']?(?:\n[ \t]*(?=\S))?|>(?=[^<\s])|"
-    r"[ \t]*(?:(?:\.{3,}|…+)[ \t]*)+|[ \t]+[-–][ \t]+|[ \t]{2,}|\t|/(?=[^\s/])"
+    r"[ \t]*(?:(?:\.{3,}|…+)[ \t]*)+|[ \t]+\.{2,}[ \t]+|[ \t]+[-–][ \t]+|[ \t]{2,}|\t|/(?=[^\s/])"
 )
 # "a length of 25 m", "jauge brute de 182,90": measures only, whose values have a strict shape.
 _OF_SEPARATOR = re.compile(r"[ \t]+(?:of|de|du)[ \t]+")
@@ -249,6 +260,11 @@ _VALUE_BREAK = re.compile(r"\n|[ \t]{2,}|\t|\||;|//|</|[\"'][ \t]*(?=[,}\]]|$)|[
 _CAPS_VALUE_WORD = r"[A-Z0-9&][A-Z0-9&.,'’()\-]*"
 _CAPS_VALUE_SEPARATOR = re.compile(
     rf"[ \t](?={_CAPS_VALUE_WORD}(?:[ \t]{_CAPS_VALUE_WORD})*[ \t]*(?:[ \t]—|;|\||\n|$))"
+)
+# ... or a company in title case with its legal form: "to Irish owners Wave Crest Fishing Ltd on Friday".
+_COMPANY_VALUE_SEPARATOR = re.compile(
+    r"(?:[ \t]+|[ \t]*\n[ \t]*)(?=(?:[A-Z][\w&'.\-]*,?[ \t]+){1,6}(?:Ltd|Limited|Inc|Corp|LLC|S\.?A|S\.?L|GmbH|"
+    r"B\.?V|N\.?V|A/S|AS|ASA|AB|Pty|PLC|PT|Lda|Ltda|SAS|SpA|Srl|hf|ehf|P/F|Sp\.[ \t]z[ \t]o\.o)\b)"
 )
 CAPS_VALUE_LABELS = frozenset({"OWNER"})
 

@@ -36,8 +36,9 @@ _DATE_PATTERNS = (
     # never "Mar" or "May", which are words too
     re.compile(rf"(?<![\w.\-/])(?P<d>\d{{1,2}})[ \-]{_SHORT_MONTH}(?![\w\-/])"),
     re.compile(rf"(?<![\w.\-/]){_SHORT_MONTH}[ ](?P<d>\d{{1,2}})(?![\w.\-/:]|,[ \t]*\d{{4}})"),
-    # Chinese and Japanese: "2024年3月18日"
+    # Chinese and Japanese: "2024年3月18日"; Korean: "2024년 2월 7일"
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[ \t]*年[ \t]*(?P<m>\d{1,2})[ \t]*月[ \t]*(?P<d>\d{1,2})[ \t]*日"),
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[ \t]*년[ \t]*(?P<m>\d{1,2})[ \t]*월[ \t]*(?P<d>\d{1,2})[ \t]*일"),
     # a day of a month the letter's year makes plain ("our letter of 6 January"): the full English name
     # only, capitalised, as a yearless "4 mar" or "5 may" is too often no date
     re.compile(

@@ -131,6 +131,9 @@ VESSEL_TYPE_TERMS: tuple[str, ...] = (
     "espinheleiro",
     "embarcación pesquera artesanal",
     "embarcación pesquera",
+    "nave pesquera industrial de cerco",
+    "nave pesquera industrial",
+    "nave pesquera",
 )
 GEAR_TERMS: tuple[str, ...] = (
     "drifting longlines",
@@ -216,6 +219,14 @@ GEAR_TERMS: tuple[str, ...] = (
     "espinhel de superfície",
     "espinhel de fundo",
     "espinhel",
+    # the methods, as prose names them
+    "pelagic trawling",
+    "pair trawling",
+    "bottom trawling",
+    "beam trawling",
+    "purse seining",
+    "longlining",
+    "gillnetting",
 )
 _VESSEL_TYPE_ALT = _vocabulary_alternatives(VESSEL_TYPE_TERMS)
 _VESSEL_TYPE_RE = _vocabulary_regex(VESSEL_TYPE_TERMS)
@@ -231,7 +242,7 @@ _RFMO_RE = re.compile(
 )
 _TONNAGE_RE = re.compile(
     rf"(?<![\w.,])(?:{_NUMBER})\s?(?:GT|GRT|gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|"
-    r"toneladas\s+de\s+(?:arqueo|registro)\s+bruto|tonneaux\s+de\s+jauge\s+brute|toneladas\s+de\s+arqueação\s+bruta)(?![\w])",
+    r"toneladas\s+de\s+(?:arqueo|registro)\s+(?:bruto|grueso)|tonneaux\s+de\s+jauge\s+brute|toneladas\s+de\s+arqueação\s+bruta)(?![\w])",
     re.IGNORECASE,
 )
 # ... not a dimension of gear or a hold: "2 x 45 m", "12×8 m"
@@ -566,7 +577,9 @@ def _end_of_company(text: str, start: int, end: int) -> int:
 
 
 # "registered as SA0450" ("under number ..." was tried too: the held-out figure fell)
-_REGISTRATION_PROSE = re.compile(r"\b(?i:registered[ \t]+as)[ \t]+(?=[A-Z0-9(])")
+_REGISTRATION_PROSE = re.compile(
+    r"\b(?i:registered)(?:[ \t]+(?:in|at)[ \t]+[A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*)?)?[ \t]+as[ \t]+(?=[A-Z0-9(])"
+)
 
 
 def _prose_registrations(text: str) -> list[Found]:
@@ -581,8 +594,18 @@ def _capitalised_companies(text: str) -> list[Found]:
     return [Found(*match.span("o"), "OWNER") for match in _CAPS_COMPANY.finditer(text)]
 
 
+# A party named, then its role in brackets: "Respondents: Yuan Ching Fishery Co., Ltd. (owner) and ..."
+_OWNER_BEFORE_ROLE = re.compile(
+    r"(?P<o>[A-Z][\w&'.\-]*(?:,?[ \t]+[A-Z&][\w&'.\-]*){0,7})[ \t]*\("
+    r"(?i:(?:registered[ \t]+|beneficial[ \t]+)?owners?|operators?|charterers?|managers?|armateur|armador|"
+    r"propietario)\)"
+)
+
+
 def _prose_owners_and_ports(text: str) -> list[Found]:
     found = _prose_registrations(text)
+    for match in _OWNER_BEFORE_ROLE.finditer(text):
+        found.extend(_owner_values(text, *match.span("o")))
     for match in _OWNER_PROSE.finditer(text):
         found.extend(_owner_values(text, match.start("o"), _end_of_company(text, *match.span("o"))))
     for match in _PORT_PROSE.finditer(text):

@@ -542,6 +542,43 @@ def _line_per_cell_tables(text: str, lines: list[tuple[int, int]], taken: set[in
     return found, table_lines
 
 
+# An HTML table, as a page saved from a registry's web site holds it: a row of <th> names the columns
+# of the <td> rows under it.
+_HTML_ROW = re.compile(r"<tr\b[^>]*>(?P<row>.*?)</tr>", re.IGNORECASE | re.DOTALL)
+_HTML_CELL = re.compile(r"<t(?P<kind>[hd])\b[^>]*>(?P<cell>[^<]*)</t(?P=kind)>", re.IGNORECASE)
+_MIN_HTML_COLUMNS = 2
+
+
+def _html_tables(text: str) -> tuple[list[Found], set[int]]:
+    found: list[Found] = []
+    row_lines: set[int] = set()
+    labels: list[str | None] | None = None
+    for row in _HTML_ROW.finditer(text):
+        cells = list(_HTML_CELL.finditer(text, *row.span("row")))
+        if cells and all(cell.group("kind").lower() == "h" for cell in cells):
+            header = [_column_label(cell.group("cell").strip()) for cell in cells]
+            labels = [label for _, label in header] if sum(known for known, _ in header) >= _MIN_HTML_COLUMNS else None
+        elif labels is not None:
+            for label, cell in zip(labels, cells):
+                if label is not None:
+                    found.extend(_table_values(text, cell.span("cell"), label))
+        else:
+            continue
+        row_lines.update(_line_starts(text, row.start(), row.end()))  # not read again as fields
+    return found, row_lines
+
+
+def _line_starts(text: str, start: int, end: int) -> Iterator[int]:
+    """The starts of the lines that ``text[start:end]`` runs over."""
+    line_start = text.rfind("\n", 0, start) + 1
+    while line_start <= end:
+        yield line_start
+        newline = text.find("\n", line_start, end)
+        if newline < 0:
+            return
+        line_start = newline + 1
+
+
 def _tables(text: str) -> tuple[list[Found], set[int]]:
     """Entities in table cells, and the start offsets of the table's lines (not read as fields)."""
     found: list[Found] = []
@@ -558,6 +595,9 @@ def _tables(text: str) -> tuple[list[Found], set[int]]:
             table_lines.add(row_start)
             found.extend(_row_entities(text, row_start, row_end, header))
         index += header.height
+    html, html_lines = _html_tables(text)
+    found += html
+    table_lines |= html_lines
     transposed, transposed_lines = _transposed_tables(text, lines, table_lines)
     taken = table_lines | transposed_lines
     line_cells, line_cell_lines = _line_per_cell_tables(text, lines, taken)

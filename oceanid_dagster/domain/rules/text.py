@@ -13,9 +13,11 @@ _COMPANY_SUFFIXES = (
     r"PTY|PLC|K\.?K|PT|TBK|LDA|LTDA|CIA|C\.?A|SDN\.?\s*BHD|BHD|OY|OOO|JSC|PJSC|E\.?I\.?R\.?L)\b\.?"
 )
 _COMPANY_SUFFIX = re.compile(rf"^{_COMPANY_SUFFIXES}", re.IGNORECASE)
-# "Rongcheng Marine Fishery Co., Ltd. - all other terms as per last", "KILAT MUDAH JAYA, PT. / ETA Benoa":
-# the company ends at its suffix.
-_COMPANY_END_BEFORE_DASH = re.compile(rf"(?<![\w.]){_COMPANY_SUFFIXES}(?=[ \t]+[-–—/][ \t])", re.IGNORECASE)
+# "Rongcheng Marine Fishery Co., Ltd. - all other terms as per last", "KILAT MUDAH JAYA, PT. / ETA Benoa",
+# "Wave Crest Fishing Ltd on Friday" (not "S.A. de C.V."): the company ends at its suffix.
+_COMPANY_END_BEFORE_DASH = re.compile(
+    rf"(?<![\w.]){_COMPANY_SUFFIXES}(?=[ \t]+(?:[-–—/][ \t]|(?!(?:de|del|y|e|and)\b)(?-i:[a-z])))", re.IGNORECASE
+)
 # ... and a value at the slash or pipe that separates it from the next field ("Flag: Indonesia / IMO: ...").
 _TRIM_CHARS = " \t\n\r,;:.\"'“”‘’()[]{}-–/|"
 
