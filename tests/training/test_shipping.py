@@ -9,6 +9,7 @@ from oceanid_dagster.inference.runtime import PagePrediction
 from oceanid_dagster.training.dataset import GOLD, SILVER, LabelledPage
 from oceanid_dagster.training.shipping import (
     CHOICE_TOLERANCE,
+    DEFAULT_GAP_FILL,
     Candidate,
     EvaluationPage,
     ShippingDecision,
@@ -380,3 +381,16 @@ def test_before_gold_a_combination_the_validation_pages_cannot_tell_from_the_bes
     assert best_candidate([eager, sure], 0.5, **after_gold) is eager
     everywhere = Candidate(0.8, None, _micro(0.93), _micro(0.8269), validation_counts=((9, 10, 10),) * 14)
     assert best_candidate([everywhere, sure], 0.5, **before_gold) is everywhere
+
+
+def test_among_gap_fills_the_pages_cannot_tell_apart_the_default_wins_and_a_clear_lead_beats_it():
+    """A stricter fill no longer wins a tie for being stricter: 0.95 and 0.9 alike on the pages, 0.9 ships."""
+    counts = ((8, 9, 10),) * 14
+    default = Candidate(DEFAULT_GAP_FILL, None, _micro(0.93), _micro(0.8506), validation_counts=counts)
+    stricter = Candidate(
+        0.95, None, _micro(0.93), _micro(0.8333), validation_counts=((8, 9, 10), (7, 8, 10), *counts[2:])
+    )
+    before_gold = {"validation_bar": 0.78, "evaluation_weight": 0.0, "tolerance": CHOICE_TOLERANCE}
+    assert best_candidate([stricter, default], 0.5, **before_gold) is default
+    clearly_better = Candidate(0.8, None, _micro(0.93), _micro(0.90), validation_counts=((10, 10, 10),) * 14)
+    assert best_candidate([clearly_better, default], 0.5, **before_gold) is clearly_better
