@@ -1401,3 +1401,14 @@ def test_an_html_table_of_header_and_data_cells() -> None:
         ("OWNER", "Ocean Queen Shipping S.A."),
     }
     assert not pairs("<table><tr><td>Notes</td><td>none</td></tr></table>")
+
+
+def test_call_sign_keys_of_more_shapes() -> None:
+    assert pairs("Radio Call Sign & MMSI ... UBTI / 273385170") == {("IRCS", "UBTI"), ("MMSI", "273385170")}
+    assert pairs("IRCS (International Radio Call Sign): UBTI") == {("IRCS", "UBTI")}
+    assert pairs("IRCS No: UBTI") == {("IRCS", "UBTI")}
+    assert pairs("| IRCS | UBTI |") == {("IRCS", "UBTI")}
+    assert pairs("UBTI (call sign)") == {("IRCS", "UBTI")}
+    assert pairs("9657961 (IMO)") == {("IMO", "9657961")}
+    assert not pairs("| Vessel | Flag | IMO |")
+    assert not pairs("ABCD (Authority)")

@@ -21,6 +21,7 @@ from oceanid_dagster.domain.rules.patterns import (
     _prose_owners_and_ports,
     _prose_vessel_names,
     _regex_spans,
+    _values_before_their_keys,
 )
 from oceanid_dagster.domain.rules.tables import _tables
 from oceanid_dagster.domain.rules.text import _trim
@@ -74,7 +75,8 @@ def extract_spans(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     prose, companies = _prose_owners_and_ports(text), _capitalised_companies(text)
     # a vessel type inside an owner's name is the name's ("Seatrade Reefer Chartering N.V.")
     owners = [(item.start, item.end) for item in table_found + fields + prose + companies if item.label == "OWNER"]
-    spans += _scored(_ticked_or_plain(fields, text) + _naf_fields(text) + _xml_fields(text), "field", text)
+    labelled = _ticked_or_plain(fields, text) + _naf_fields(text) + _xml_fields(text) + _values_before_their_keys(text)
+    spans += _scored(labelled, "field", text)
     spans += _scored(_regex_spans(_RFMO_RE, text, "RFMO"), "rfmo", text)
     spans += _scored([Found(s, e, "DATE") for s, e in _dates_in(text)], "date", text)
     spans += _scored(_regex_spans(_TONNAGE_RE, text, "TONNAGE"), "measure", text)

@@ -44,7 +44,7 @@ def _key_shadow(text: str) -> str:
     return _SNAKE_CASE.sub(" ", text)
 
 
-_KEY_SLASH = re.compile(r"[ \t]*/[ \t]*")
+_KEY_SLASH = re.compile(r"[ \t]*[/&][ \t]*")
 _LINE_START_KEYS = frozenset({"name", "ship"})  # keys only at the start of a line (or a record's "name")
 _UNIT_AFTER_NUMBER = re.compile(r"\d[ \t]?$")
 _UNIT_BEFORE_NUMBER = re.compile(r"GR?T \d")
@@ -146,7 +146,7 @@ def _fits_sentence_value(text: str, found: Found) -> bool:
     return found.label == "OWNER" and all(word[0].isupper() or not word[0].isalpha() for word in words)
 
 
-_KEY_JOINER = re.compile(r"[ \t]*/[ \t]*")
+_KEY_JOINER = _KEY_SLASH  # "Flag / IMO", "Radio Call Sign & MMSI"
 _VALUE_JOINER = re.compile(r"[ \t]+/[ \t]+|/")
 
 

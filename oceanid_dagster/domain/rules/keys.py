@@ -99,7 +99,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (
         "IRCS",
         rf"(?:international\s+)?(?:radio\s+)?ca[l1I|]{{2}}[\s\-]*s[i1l]gn(?:\s*{_NUMBER_WORD})?|"
-        rf"IRCS|callsign|signal\s+letters|call\s+letters|c/s|cs|distinctive\s+(?:number\s+or\s+)?letters|"
+        rf"IRCS(?:\s*{_NUMBER_WORD})?|callsign|signal\s+letters|call\s+letters|c/s|cs|distinctive\s+(?:number\s+or\s+)?letters|"
         r"indicatif(?:\s+d['’]appel)?(?:\s+radio)?|indicativo(?:\s+de\s+(?:llamada|chamada))?(?:\s+de\s+radio)?|"
         r"se(?:[ñn]|fi)al\s+(?:distintiva\s+)?de\s+llamada|distintivo\s+de\s+llamada|"  # OCR reads ñ as "fi"
         r"indicativo\s+(?:internacional(?:\s+de\s+radio)?|di\s+chiamata|r[aá]dio)|"
@@ -238,7 +238,9 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
 # key ('"call_sign": "ECFP"') and an XML element ("<callsign>ECFP</callsign>") separate like a colon.
 _SEPARATOR = re.compile(
     r"[\"']?[ \t]*[:;：=][ \t]*[\"']?(?:\n[ \t]*(?=\S))?|>(?=[^<\s])|"
-    r"[ \t]*(?:(?:\.{3,}|…+)[ \t]*)+|[ \t]+\.{2,}[ \t]+|[ \t]+[-–][ \t]+|[ \t]{2,}|\t|/(?=[^\s/])"
+    r"[ \t]*(?:(?:\.{3,}|…+)[ \t]*)+|[ \t]+\.{2,}[ \t]+|[ \t]+[-–][ \t]+|[ \t]{2,}|\t|/(?=[^\s/])|"
+    # a two-cell pipe row, key then value: "| IRCS | UBTI |"
+    r"[ \t]*\|[ \t]*(?=[^|\s][^|\n]*\|?[ \t]*(?:\n|$))"
 )
 # "a length of 25 m", "jauge brute de 182,90": measures only, whose values have a strict shape.
 _OF_SEPARATOR = re.compile(r"[ \t]+(?:of|de|du)[ \t]+")
@@ -303,7 +305,7 @@ def _key_alternatives(keys: tuple[tuple[str | None, str], ...]) -> str:
 
 
 # A key may carry a qualifier in brackets: a unit ("Length (m)") or the scheme of the number ("UVI (IMO)").
-_QUALIFIER = r"(?:[ \t]*\((?P<qualifier>[^()\n\d]{1,25})\))?"  # no digits: "No. (2025)FT-200033" is a value
+_QUALIFIER = r"(?:[ \t]*\((?P<qualifier>[^()\n\d]{1,40})\))?"  # no digits: "No. (2025)FT-200033" is a value
 _FIELD_KEY_RE = re.compile(
     rf"(?<![\w])(?:{_key_alternatives(FIELD_KEYS)})(?:\(s\))?(?![\w]){_QUALIFIER}", re.IGNORECASE
 )

@@ -12,13 +12,16 @@ from oceanid_dagster.domain.rules.keys import (
     _RFMO_ACRONYMS,
     _RFMO_ALT,
     _RFMO_NAMES,
+    FIELD_KEYS,
     Found,
+    _matched_key,
 )
 from oceanid_dagster.domain.rules.mentions import _MONTH, _SHORT_MONTH, _country_name_re
 from oceanid_dagster.domain.rules.text import _COMPANY_SUFFIX
 from oceanid_dagster.domain.rules.values import (
     _LENGTH_UNIT,
     _NUMBER,
+    VALUE_PARSERS,
     _ircs_values,
     _mmsi_values,
     _name_like,
@@ -412,7 +415,7 @@ _PROSE_NAME_PATTERNS = (
     re.compile(
         rf"(?<![\w])(?P<n>{_CAPS_NAME}),\s+(?:an?\s+)?(?:[\w\-]+\s+){{0,2}}(?i:vessel|ship|boat|{_VESSEL_TYPE_ALT})\b"
     ),
-    re.compile(rf"(?<![\w])(?P<n>{_CAPS_NAME})\s*(?:\(\s*(?:IMO|IRCS|call\s+sign|MMSI)|,\s+IMO\b)"),
+    re.compile(rf"(?<![\w])(?P<n>{_CAPS_NAME})\s*(?:\(\s*(?:IMO|IRCS|call\s+sign|MMSI)(?!\s*\))|,\s+IMO\b)"),
     # the new name before the former one: "JINFENG998 (formerly LUPENGYUANYU079)", "BONDAÑA (ex-MAR DE MARÍA)"
     re.compile(rf"(?<![\w])(?:\d{{1,3}}[.)][ \t]+)?(?P<n>{_CAPS_NAME})[ \t]*\([ \t]*(?i:formerly|ex-|ex\.?[ \t])"),
     # a former name: "BONDAÑA, ex-MAR DE MARÍA", "(formerly LUPENGYUANYU079)", "previously named ..."
@@ -485,6 +488,21 @@ def _bracketed_call_signs(text: str) -> list[Found]:
         name = _name_like(text, start, _cut_at_stop_word(text, start, end), "VESSEL_NAME", 6)
         if name and _could_be_vessel_name(text, name):
             found += [name, *ircs]
+    return found
+
+
+# An identifier with its field named after it in brackets: "UBTI (call sign)", "9657961 (IMO)".
+_VALUE_BEFORE_KEY = re.compile(r"(?<![\w])(?P<v>[A-Z0-9][A-Z0-9\-]{2,8})[ \t]*\((?P<k>[^()\n]{2,40})\)")
+_IDENTIFIER_LABELS = ("IMO", "MMSI", "IRCS")
+
+
+def _values_before_their_keys(text: str) -> list[Found]:
+    found = []
+    for match in _VALUE_BEFORE_KEY.finditer(text):
+        key = _QUALIFIER_KEY_RE.match(match.group("k").strip())
+        label = _matched_key(key, FIELD_KEYS) if key else None
+        if label in _IDENTIFIER_LABELS:
+            found.extend(VALUE_PARSERS[label](text, *match.span("v")))
     return found
 
 
