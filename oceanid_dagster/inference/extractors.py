@@ -140,8 +140,7 @@ class ModelExtractor:
     miss on pages of a kind the rules do not know, without overriding what they find.
 
     ``model_page_max_uncertainty``: where set, a page the model reads with at most that uncertainty
-    (mean normalised entropy of its word tags) is the model's, the identifiers still checked and the
-    rules' spans kept only where the model found nothing:
+    (mean normalised entropy of its word tags) is the model's alone, the identifiers still checked:
     a model sure of a page has learnt its kind (from people's corrections), where the rules may
     misread it; on the layouts it has not learnt it is unsure and the rules keep their labels.
 
@@ -213,7 +212,7 @@ class ModelExtractor:
         return merged
 
     def models_page(self, text: str, uncertainty: float) -> bool:
-        """Whether the page is the model's (the identifiers still checked, the rules only where it found nothing)."""
+        """Whether the page is the model's alone (the identifiers still checked)."""
         limit, kin = self.model_page_max_uncertainty, self.model_page_min_kinship
         if limit is not None and uncertainty <= limit:
             return True
@@ -233,11 +232,6 @@ class ModelExtractor:
                 and not any(span.overlaps(found) for found in rule_spans)
             ]
         merged = remove_overlaps([span for span in rule_spans if span.label in from_rules] + kept)
-        if models_page:
-            # the model reads the page, and the rules fill what it left unread (an owner it did not tag)
-            merged = remove_overlaps(
-                merged + [span for span in rule_spans if not any(span.overlaps(m) for m in merged)]
-            )
         # what the model filled in once, the page may write again
         return remove_overlaps(merged + rules.repeated_mentions(text, merged))
 

@@ -394,16 +394,3 @@ def test_among_gap_fills_the_pages_cannot_tell_apart_the_default_wins_and_a_clea
     assert best_candidate([stricter, default], 0.5, **before_gold) is default
     clearly_better = Candidate(0.8, None, _micro(0.93), _micro(0.90), validation_counts=((10, 10, 10),) * 14)
     assert best_candidate([clearly_better, default], 0.5, **before_gold) is clearly_better
-
-
-def test_on_a_page_the_model_reads_the_rules_fill_only_what_it_left_unread():
-    text = "OCEAN STAR came alongside; flag Panama"
-    name = Span(0, 10, "VESSEL_NAME", 0.97)  # the model tags the name and nothing else
-    model = FixedModel(name)
-    model.predict_pages = lambda texts: [PagePrediction([name], 0.001) for _ in texts]
-    routed = ModelExtractor(model, rule_labels=frozenset({"FLAG"}), model_page_max_uncertainty=0.01)
-    found = routed.extract_pages([text])[0].spans
-    assert name in found and [span.label for span in found] == ["VESSEL_NAME", "FLAG"]  # the rules' flag, unread
-    other = Span(27, 38, "VESSEL_NAME", 0.97)  # the model reads the flag's words as something else: it stands
-    model.predict_pages = lambda texts: [PagePrediction([name, other], 0.001) for _ in texts]
-    assert [span.label for span in routed.extract_pages([text])[0].spans] == ["VESSEL_NAME", "VESSEL_NAME"]
