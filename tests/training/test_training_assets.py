@@ -7,7 +7,7 @@ from dagster import DagsterInstance, materialize
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from oceanid_dagster.defs.assets.ner_model import ner_model
-from oceanid_dagster.defs.assets.ner_training_dataset import ner_training_dataset
+from oceanid_dagster.defs.assets.ner_training_dataset import NerDatasetConfig, ner_training_dataset
 from oceanid_dagster.defs.resources.artifact_store import ArtifactStoreResource
 from oceanid_dagster.defs.resources.model_hub import ModelHubResource
 from oceanid_dagster.defs.resources.registry_lists import RegistryListsResource
@@ -137,7 +137,8 @@ def test_the_reference_pages_train_as_handwritten_pages_unless_switched_off(ware
     pages = len(reference_page_paths(settings.reference_pages_dir()))
     with_pages, without = built(), built(handwritten_pages=False)
     assert with_pages["handwritten_pages"].value == pages > 0 and without["handwritten_pages"].value == 0
-    assert with_pages["train_examples"].value >= without["train_examples"].value + 4 * pages  # handwritten_repeats 4
+    repeats = NerDatasetConfig().handwritten_repeats
+    assert with_pages["train_examples"].value >= without["train_examples"].value + repeats * pages
     assert with_pages["test_examples"].value == without["test_examples"].value
     assert "handwritten" in with_pages["splits"].value
 

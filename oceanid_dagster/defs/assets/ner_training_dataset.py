@@ -62,9 +62,10 @@ class NerDatasetConfig(dg.Config):
         default=8, description="Each corrected (gold) page appears this many times in train, silver pages once."
     )
     handwritten_repeats: int = Field(
-        default=4,
-        description="Each handwritten (reference) page appears this many times in train: 56 pages at 4 weigh about "
-        "what 26 did at 8, and keep a fine-tune on 2 cores within 5 minutes (at 8: 561 steps, 339 s).",
+        default=3,
+        description="Each handwritten (reference) page appears this many times in train: 90 pages at 3 weigh a little "
+        "more than 56 did at 4, and keep a fine-tune on 2 cores within 5 minutes (90 pages at 4: 510 steps, "
+        "oceanid train 279-309 s; 56 at 8: 561 steps, 339 s).",
     )
     handwritten_pages: bool = Field(
         default=True,
