@@ -44,7 +44,7 @@ def _key_shadow(text: str) -> str:
     return _SNAKE_CASE.sub(" ", text)
 
 
-_KEY_SLASH = re.compile(r"[ \t]*[/&][ \t]*")
+_KEY_JOINER = re.compile(r"[ \t]*[/&][ \t]*")  # "Flag / IMO", "Radio Call Sign & MMSI"
 _LINE_START_KEYS = frozenset({"name", "ship"})  # keys only at the start of a line (or a record's "name")
 _UNIT_AFTER_NUMBER = re.compile(r"\d[ \t]?$")
 _UNIT_BEFORE_NUMBER = re.compile(r"GR?T \d")
@@ -99,7 +99,7 @@ def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
             keys.append(FieldKey(match.start(), match.end(), separator.end(), label, strict=False, colon=colon))
         elif prose is not None:
             keys.append(FieldKey(match.start(), match.end(), prose.end(), label, strict=False, sentence=True))
-        elif (slash := _KEY_SLASH.match(text, match.end())) and _FIELD_KEY_RE.match(shadow, slash.end()):
+        elif (slash := _KEY_JOINER.match(text, match.end())) and _FIELD_KEY_RE.match(shadow, slash.end()):
             # the first of keys joined by a slash ("Vessel / Voyage: ..."): its value is their value's first part
             keys.append(FieldKey(match.start(), match.end(), match.end(), label, strict=False))
         elif label in OF_LABELS and (of := _OF_SEPARATOR.match(text, match.end())) is not None:
@@ -146,7 +146,6 @@ def _fits_sentence_value(text: str, found: Found) -> bool:
     return found.label == "OWNER" and all(word[0].isupper() or not word[0].isalpha() for word in words)
 
 
-_KEY_JOINER = _KEY_SLASH  # "Flag / IMO", "Radio Call Sign & MMSI"
 _VALUE_JOINER = re.compile(r"[ \t]+/[ \t]+|/")
 
 
