@@ -1412,3 +1412,15 @@ def test_call_sign_keys_of_more_shapes() -> None:
     assert pairs("9657961 (IMO)") == {("IMO", "9657961")}
     assert not pairs("| Vessel | Flag | IMO |")
     assert not pairs("ABCD (Authority)")
+
+
+def test_a_key_qualified_by_another_entity_splits_a_bracketed_value() -> None:
+    # sanctions and RFMO lists: "Name (IRCS): TAURUS (UBTI)", a column "Vessel name (call sign)"
+    assert pairs("Name (IRCS): TAURUS (UBTI)") == {("VESSEL_NAME", "TAURUS"), ("IRCS", "UBTI")}
+    assert pairs("Vessel (IMO): KAPITAN ROSTOV (9121584)") == {("VESSEL_NAME", "KAPITAN ROSTOV"), ("IMO", "9121584")}
+    table = "Vessel name (call sign)   Flag     IMO\nTAURUS (UBTI)             Russia   9121584\n"
+    assert pairs(table) == {("VESSEL_NAME", "TAURUS"), ("IRCS", "UBTI"), ("FLAG", "Russia"), ("IMO", "9121584")}
+    # a qualifier naming the key's own scheme, or a value without brackets, is the qualifier's
+    assert pairs("UVI (IMO): 9121584") == {("IMO", "9121584")}
+    assert pairs("Vessel (IMO): 9121584") == {("IMO", "9121584")}
+    assert pairs("Length (m): 32.5") == {("LENGTH", "32.5")}

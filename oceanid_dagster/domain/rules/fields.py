@@ -27,9 +27,10 @@ from oceanid_dagster.domain.rules.keys import (
     FieldKey,
     Found,
     _key_label,
+    _key_labels,
 )
 from oceanid_dagster.domain.rules.text import _line_bounds, _trim
-from oceanid_dagster.domain.rules.values import VALUE_PARSERS
+from oceanid_dagster.domain.rules.values import VALUE_PARSERS, paired_values
 
 _MIXED_WORD = re.compile(r"\b(?=\w*[A-Za-z]\w*[A-Za-z])(?=\w*[01])\w+\b")
 
@@ -79,7 +80,7 @@ def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
         line_start = _line_bounds(text, match.start())[0]
         if line_start in skip_lines or _after_a_value_slash(text, match.start(), keys):
             continue
-        label = _key_label(match, FIELD_KEYS)
+        label, paired = _key_labels(match, FIELD_KEYS)
         if match.group().casefold() in _LINE_START_KEYS and not (
             _LINE_OPENING.fullmatch(text, line_start, match.start())
             or _record_name_key(text, match.start(), match.end())
@@ -96,7 +97,9 @@ def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
             keys.append(FieldKey(match.start(), match.start(), match.start(), label, strict=True))
         elif separator is not None and separator.end() > match.end():
             colon = bool(re.match(r"[\"']?[ \t]*[:;：=>]", separator.group()))
-            keys.append(FieldKey(match.start(), match.end(), separator.end(), label, strict=False, colon=colon))
+            keys.append(
+                FieldKey(match.start(), match.end(), separator.end(), label, strict=False, colon=colon, paired=paired)
+            )
         elif prose is not None:
             keys.append(FieldKey(match.start(), match.end(), prose.end(), label, strict=False, sentence=True))
         elif (slash := _KEY_JOINER.match(text, match.end())) and _FIELD_KEY_RE.match(shadow, slash.end()):
@@ -199,7 +202,7 @@ def _labelled_fields(text: str, skip_lines: set[int]) -> tuple[list[Found], list
             key = FieldKey(key.start, key.end, rest_start, key.label, strict=False)
         if key.label is None:
             continue
-        parsed = VALUE_PARSERS[key.label](text, key.value_start, end)
+        parsed = paired_values(VALUE_PARSERS, key.label, key.paired, text, key.value_start, end)
         parsed += _new_values(text, key, parsed)
         if key.sentence:
             parsed = [item for item in parsed if _fits_sentence_value(text, item)]

@@ -281,6 +281,7 @@ class FieldKey:
     colon: bool = False  # separated by ":" (or "=" ...), so it ends the value of a key before it
     sentence: bool = False  # "<key> is <value>.": the value ends with the sentence
     change: bool = False  # "<key> changed from <value> to <value>": two values, the old and the new
+    paired: str | None = None  # the key's own label, before a value in brackets of ``label`` ("Name (IRCS)")
 
 
 @dataclass(frozen=True)
@@ -318,11 +319,20 @@ def _matched_key(match: re.Match[str], keys: tuple[tuple[str | None, str], ...])
     return keys[int(group[1:])][0]
 
 
-def _key_label(match: re.Match[str], keys: tuple[tuple[str | None, str], ...]) -> str | None:
-    """The label of the key, or of its qualifier where that names an entity itself ("UVI (IMO)" is an IMO)."""
+def _key_labels(match: re.Match[str], keys: tuple[tuple[str | None, str], ...]) -> tuple[str | None, str | None]:
+    """The label of the key, or of its qualifier where that names an entity itself ("UVI (IMO)" is an IMO);
+    and the key's own label where the qualifier names another entity, whose value a value may give in
+    brackets after the key's own ("Name (IRCS): TAURUS (UBTI)")."""
     label = _matched_key(match, keys)
     qualifier = match.group("qualifier")
     qualified = _QUALIFIER_KEY_RE.match(qualifier.strip()) if qualifier else None
-    if label is not None and qualified is not None:
-        return _matched_key(qualified, FIELD_KEYS) or label
-    return label
+    if label is None or qualified is None:
+        return label, None
+    qualifier_label = _matched_key(qualified, FIELD_KEYS)
+    if qualifier_label is None:
+        return label, None
+    return qualifier_label, (label if label != qualifier_label else None)
+
+
+def _key_label(match: re.Match[str], keys: tuple[tuple[str | None, str], ...]) -> str | None:
+    return _key_labels(match, keys)[0]

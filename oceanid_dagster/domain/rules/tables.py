@@ -12,9 +12,9 @@ from oceanid_dagster.domain.rules.keys import (
     _COLUMN_KEY_RE,
     COLUMN_KEYS,
     Found,
-    _key_label,
+    _key_labels,
 )
-from oceanid_dagster.domain.rules.values import TABLE_VALUE_PARSERS, VALUE_PARSERS
+from oceanid_dagster.domain.rules.values import TABLE_VALUE_PARSERS, paired_values
 
 # A cell is words joined by single spaces; two spaces, a tab or a pipe separate cells.
 _CELL = re.compile(r"[^\s|]+(?: [^\s|]+)*")
@@ -44,6 +44,7 @@ class Column:
     start: int  # column within the line
     end: int
     label: str | None
+    paired: str | None = None  # the caption's own label, before a value in brackets of ``label``
 
 
 @dataclass(frozen=True)
@@ -102,37 +103,43 @@ def _is_rule_line(text: str, line_start: int, line_end: int) -> bool:
 _WORD_JOINER = re.compile(r"_|(?<=[^\W\d_])-(?=[^\W\d_])")
 
 
-def _column_label(cell: str) -> tuple[bool, str | None]:
-    """(is a known column name, its label); a bilingual or slashed header ("Lloyd's / IMO No.",
-    "Nom du navire / Name of vessel") is known by any of its parts, the last one first; an export's
-    snake_case and a report's hyphenated names ("IMO_NUMBER", "VESSEL-NAME") read as words."""
+def _column_labels(cell: str) -> tuple[bool, str | None, str | None]:
+    """(is a known column name, its label, its own label before a bracketed value of the label's:
+    "Vessel name (call sign)"); a bilingual or slashed header ("Lloyd's / IMO No.", "Nom du navire /
+    Name of vessel") is known by any of its parts, the last one first; an export's snake_case and a
+    report's hyphenated names ("IMO_NUMBER", "VESSEL-NAME") read as words."""
     cell = _WORD_JOINER.sub(" ", cell)
     whole = _COLUMN_KEY_RE.match(cell.strip())
     if whole is not None:
-        return True, _key_label(whole, COLUMN_KEYS)
+        return True, *_key_labels(whole, COLUMN_KEYS)
     parts = [_COLUMN_KEY_RE.match(part.strip()) for part in _HEADER_ALTERNATIVES.split(cell)]
     if len(parts) > 1 and all(parts):  # "VSL/ALBATROSS II" is a telex field, not a header
-        return True, _key_label(parts[-1], COLUMN_KEYS)
-    return False, None
+        return True, *_key_labels(parts[-1], COLUMN_KEYS)
+    return False, None, None
+
+
+def _column_label(cell: str) -> tuple[bool, str | None]:
+    known, label, _ = _column_labels(cell)
+    return known, label
 
 
 def _columns_from_cells(cells: list[tuple[int, int, str]]) -> list[Column] | None:
     """Columns from (start within line, end within line, header text) cells, if enough are known."""
     if len(cells) < 3:
         return None
-    labels: list[str | None] = []
+    labels: list[tuple[str | None, str | None]] = []
     known = 0
     for _, _, cell in cells:
-        is_known, label = _column_label(cell)
+        is_known, label, paired = _column_labels(cell)
         if not is_known and any(ch.isdigit() for ch in cell):
             return None
         known += is_known
-        labels.append(label)
+        labels.append((label, paired))
     if known < 3 or known * 2 < len(cells):
         return None
     starts = [start for start, _, _ in cells]
     ends = starts[1:] + [10_000]
-    return [Column(s, e, label) for s, e, label in zip(starts, ends, labels)]
+    return [Column(s, e, label, paired) for s, e, (label, paired) in zip(starts, ends, labels)]
 
 
 # A form's numbered boxes: "[1] Ship's name", "(4) IMO number", "6. Length", "1.3 Call sign".
@@ -303,8 +310,8 @@ def _split_at_columns(
     return split
 
 
-def _table_values(text: str, cell: tuple[int, int], label: str) -> list[Found]:
-    return TABLE_VALUE_PARSERS.get(label, VALUE_PARSERS[label])(text, *_unquoted(text, *cell))
+def _table_values(text: str, cell: tuple[int, int], label: str, paired: str | None = None) -> list[Found]:
+    return paired_values(TABLE_VALUE_PARSERS, label, paired, text, *_unquoted(text, *cell))
 
 
 def _unquoted(text: str, start: int, end: int) -> tuple[int, int]:
@@ -333,7 +340,7 @@ def _row_entities(text: str, row_start: int, row_end: int, header: Header) -> li
         else:
             column = _column_of(columns, cell_start - row_start, cell_end - row_start)
         if column.label is not None:
-            found.extend(_table_values(text, (cell_start, cell_end), column.label))
+            found.extend(_table_values(text, (cell_start, cell_end), column.label, column.paired))
     return found
 
 

@@ -258,3 +258,20 @@ TABLE_VALUE_PARSERS: dict[str, ValueParser] = {
     "GEAR_TYPE": _per_script(_short_text_values("GEAR_TYPE", 10, split=r"\s+/\s+|;\s*")),
     "OWNER": _per_script(_short_text_values("OWNER", 12, split=r"\s+/\s+|;\s*")),
 }
+
+
+# "TAURUS (UBTI)" under "Name (IRCS)": the key's own value, then its qualifier's in brackets.
+_BRACKETED_END = re.compile(r"\(([^()\n]+)\)[ \t]*$")
+
+
+def paired_values(
+    parsers: dict[str, ValueParser], label: str, paired: str | None, text: str, start: int, end: int
+) -> list[Found]:
+    """The entities of a value of ``label``; under a key whose own label ``paired`` differs from its
+    qualifier's (``label``), a value ending in brackets gives the key's own entity before them and the
+    qualifier's inside them."""
+    bracket = _BRACKETED_END.search(text, start, end) if paired is not None else None
+    if bracket is None or not text[start : bracket.start()].strip():
+        return parsers.get(label, VALUE_PARSERS[label])(text, start, end)
+    own = parsers.get(paired, VALUE_PARSERS[paired])(text, start, bracket.start())
+    return own + parsers.get(label, VALUE_PARSERS[label])(text, *bracket.span(1))
