@@ -1424,3 +1424,13 @@ def test_a_key_qualified_by_another_entity_splits_a_bracketed_value() -> None:
     assert pairs("UVI (IMO): 9121584") == {("IMO", "9121584")}
     assert pairs("Vessel (IMO): 9121584") == {("IMO", "9121584")}
     assert pairs("Length (m): 32.5") == {("LENGTH", "32.5")}
+
+
+def test_older_call_sign_keys_and_a_call_sign_in_brackets_after_a_key() -> None:
+    for key in ("Code letters", "Distinctive signal", "Radio call signal", "I.R.C.S."):
+        assert pairs(f"{key}: UBTI") == {("IRCS", "UBTI")}, key
+    # brackets holding a field of their own are no qualifier of the key before them
+    assert pairs("The vessel (call sign UBTI) was boarded.") == {("IRCS", "UBTI")}
+    assert ("IRCS", "UBTI") in pairs("The TAURUS (call sign UBTI) was boarded.")
+    assert pairs("Owner (name and address): Pesca Ltd") == {("OWNER", "Pesca Ltd")}
+    assert not pairs("Code: UBTI")

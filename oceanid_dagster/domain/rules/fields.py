@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 
 from oceanid_dagster.domain.rules.keys import (
@@ -73,10 +74,34 @@ def _after_a_value_slash(text: str, start: int, keys: list[FieldKey]) -> bool:
     return not (keys and keys[-1].end == start - 1)
 
 
+def _bracketed_field(text: str, shadow: str, match: re.Match[str]) -> bool:
+    """Whether the key's bracketed qualifier is a field of its own ("The vessel (call sign UBTI) was boarded"):
+    a key of a strict label then a value of it."""
+    if match.group("qualifier") is None:
+        return False
+    start, end = _trim(text, *match.span("qualifier"))
+    inner = _FIELD_KEY_RE.match(shadow, start, end)
+    label = _key_label(inner, FIELD_KEYS) if inner is not None else None
+    if label not in STRICT_LABELS:
+        return False
+    return bool(VALUE_PARSERS[label](text, _STRICT_SEPARATOR.match(text, inner.end()).end(), end))
+
+
+def _key_matches(text: str, shadow: str) -> Iterator[re.Match[str]]:
+    """The field keys in order; a key whose brackets hold a field of their own gives way to that field."""
+    position = 0
+    while (match := _FIELD_KEY_RE.search(shadow, position)) is not None:
+        if _bracketed_field(text, shadow, match):
+            position = match.start("qualifier")
+            continue
+        yield match
+        position = match.end()
+
+
 def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
     keys: list[FieldKey] = []
     shadow = _key_shadow(text)
-    for match in _FIELD_KEY_RE.finditer(shadow):
+    for match in _key_matches(text, shadow):
         line_start = _line_bounds(text, match.start())[0]
         if line_start in skip_lines or _after_a_value_slash(text, match.start(), keys):
             continue

@@ -99,7 +99,8 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (
         "IRCS",
         rf"(?:international\s+)?(?:radio\s+)?ca[l1I|]{{2}}[\s\-]*s[i1l]gn(?:\s*{_NUMBER_WORD})?|"
-        rf"IRCS(?:\s*{_NUMBER_WORD})?|callsign|signal\s+letters|call\s+letters|c/s|cs|distinctive\s+(?:number\s+or\s+)?letters|"
+        rf"IRCS(?:\s*{_NUMBER_WORD})?|I\.R\.C\.S\.?|callsign|(?:radio\s+)?call\s+signal|signal\s+letters|call\s+letters|"
+        r"code\s+letters|c/s|cs|distinctive\s+(?:number\s+or\s+)?(?:letters|signal)|"
         r"indicatif(?:\s+d['’]appel)?(?:\s+radio)?|indicativo(?:\s+de\s+(?:llamada|chamada))?(?:\s+de\s+radio)?|"
         r"se(?:[ñn]|fi)al\s+(?:distintiva\s+)?de\s+llamada|distintivo\s+de\s+llamada|"  # OCR reads ñ as "fi"
         r"indicativo\s+(?:internacional(?:\s+de\s+radio)?|di\s+chiamata|r[aá]dio)|"
