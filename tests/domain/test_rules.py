@@ -1434,3 +1434,14 @@ def test_older_call_sign_keys_and_a_call_sign_in_brackets_after_a_key() -> None:
     assert ("IRCS", "UBTI") in pairs("The TAURUS (call sign UBTI) was boarded.")
     assert pairs("Owner (name and address): Pesca Ltd") == {("OWNER", "Pesca Ltd")}
     assert not pairs("Code: UBTI")
+
+
+def test_a_vessel_prefix_is_no_part_of_the_name_and_an_owner_verb_may_take_a_colon() -> None:
+    assert pairs("Vessel: M/V LUCKY STAR") == {("VESSEL_NAME", "LUCKY STAR")}
+    assert pairs("Vessel name: m/v Lucky Star") == {("VESSEL_NAME", "Lucky Star")}
+    assert pairs("Vessel: KM BANDAR BAHARI 278") == {("VESSEL_NAME", "BANDAR BAHARI 278")}
+    table = "Vessel name        Flag      IMO\nF/V YUAN CHING     Taiwan    9121584\n"
+    assert ("VESSEL_NAME", "YUAN CHING") in pairs(table)
+    assert pairs("Vessel: MVULE") == {("VESSEL_NAME", "MVULE")}, "a name starting with the letters stays whole"
+    assert pairs("Managed by: Fisheries Management Ltd") == {("OWNER", "Fisheries Management Ltd")}
+    assert pairs("Operated by:   PESCA AUSTRAL S.A.") == {("OWNER", "PESCA AUSTRAL S.A.")}

@@ -549,7 +549,7 @@ def _cut_at_stop_word(text: str, start: int, end: int) -> int:
 _OWNER_PROSE = re.compile(
     r"\b(?i:(?:owned|operated|managed|chartered)\s+by|arm[ée]e?\s+par|exploit[ée]e?\s+par|"
     r"appartenant\s+[àa]|propiedad\s+de|armad[oa]\s+por|operad[oa]\s+por|pertenec(?:e|iente)\s+a|"
-    r"(?:under\s+)?charter(?:ed)?\s+to)\s+(?:the\s+|la\s+|a\s+)?(?:company\s+|soci[ée]t[ée]\s+|empresa\s+)?"
+    r"(?:under\s+)?charter(?:ed)?\s+to)(?:[ \t]*:)?\s+(?:the\s+|la\s+|a\s+)?(?:company\s+|soci[ée]t[ée]\s+|empresa\s+)?"
     # a name may run on to the next line ("BPL BALEEIRA PESCAS\nLDA")
     r"(?P<o>[A-Z][\w&'.\-]*(?:(?:,?[ \t]+|,?[ \t]*\n[ \t]*|[ \t]+(?:de|del|la|of|and|&)[ \t]+)[A-Z&][\w&'.\-]*){0,7})"
 )

@@ -163,12 +163,18 @@ def _split_segments(text: str, start: int, end: int, separators: str) -> Iterato
 _DESCRIPTION = re.compile(r"(?i)flag(?:ged)?\b")
 
 
+# What a name is written after but is no part of it: "M/V LUCKY STAR", "F/V YUAN CHING", Indonesian "KM" (Kapal Motor).
+_VESSEL_PREFIX = re.compile(r"(?:(?i:[FMSR]/[VB]|[FMSR]\.V\.)|MFV|FV|MV|KM|KMN|KLM)[ \t]+(?=\S)")
+
+
 def _vessel_name_values(text: str, start: int, end: int) -> list[Found]:
     end = _without_trailing_remark(text, start, end)
     found = []
     for seg_start, seg_end in _split_segments(text, start, end, r",\s+|\s+/\s+"):
         if found and _DESCRIPTION.search(text, seg_start, seg_end):
             continue
+        if prefix := _VESSEL_PREFIX.match(text, _trim(text, seg_start, seg_end)[0], seg_end):
+            seg_start = prefix.end()
         name = _name_like(text, seg_start, seg_end, "VESSEL_NAME", 6)
         if name:
             found.append(name)
