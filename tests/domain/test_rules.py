@@ -1445,3 +1445,15 @@ def test_a_vessel_prefix_is_no_part_of_the_name_and_an_owner_verb_may_take_a_col
     assert pairs("Vessel: MVULE") == {("VESSEL_NAME", "MVULE")}, "a name starting with the letters stays whole"
     assert pairs("Managed by: Fisheries Management Ltd") == {("OWNER", "Fisheries Management Ltd")}
     assert pairs("Operated by:   PESCA AUSTRAL S.A.") == {("OWNER", "PESCA AUSTRAL S.A.")}
+
+
+def test_other_hull_dimensions_joined_to_a_length_key_are_no_lengths() -> None:
+    assert pairs("LOA/Beam: 45.5 m / 9.2 m") == {("LENGTH", "45.5 m")}
+    assert pairs("LOA / Breadth / Depth: 45.5 m / 9.2 m / 4.1 m") == {("LENGTH", "45.5 m")}
+    assert pairs("Beam / Depth / LOA: 9.2 m / 4.1 m / 45.5 m") == {("LENGTH", "45.5 m")}
+    assert pairs("Built / LOA / GT: 2014 / 93.57 m / 3830 GT") == {
+        ("BUILD_YEAR", "2014"),
+        ("LENGTH", "93.57 m"),
+        ("TONNAGE", "3830 GT"),
+    }
+    assert pairs("The trawler measures 45.5 m.") == {("LENGTH", "45.5 m"), ("VESSEL_TYPE", "trawler")}

@@ -71,7 +71,7 @@ def extract_spans(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     """Entities of one page of text; non-overlapping, sorted, offsets into ``text``."""
     table_found, header_lines = _tables(text)
     spans = _scored(table_found, "table", text)
-    fields, keys = _labelled_fields(text, header_lines)
+    fields, keys, no_entity_values = _labelled_fields(text, header_lines)
     prose, companies = _prose_owners_and_ports(text), _capitalised_companies(text)
     # a vessel type inside an owner's name is the name's ("Seatrade Reefer Chartering N.V.")
     owners = [(item.start, item.end) for item in table_found + fields + prose + companies if item.label == "OWNER"]
@@ -79,8 +79,8 @@ def extract_spans(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     spans += _scored(labelled, "field", text)
     spans += _scored(_regex_spans(_RFMO_RE, text, "RFMO"), "rfmo", text)
     spans += _scored([Found(s, e, "DATE") for s, e in _dates_in(text)], "date", text)
-    spans += _scored(_regex_spans(_TONNAGE_RE, text, "TONNAGE"), "measure", text)
-    spans += _scored(_prose_lengths(text), "measure", text)
+    spans += _scored(_outside(_regex_spans(_TONNAGE_RE, text, "TONNAGE"), no_entity_values), "measure", text)
+    spans += _scored(_outside(_prose_lengths(text), no_entity_values), "measure", text)
     spans += _scored(_regex_spans(_BUILT_RE, text, "BUILD_YEAR", "y"), "measure", text)
     vocabulary = _regex_spans(_VESSEL_TYPE_RE, text, "VESSEL_TYPE") + _regex_spans(_GEAR_RE, text, "GEAR_TYPE")
     spans += _scored(_ticked_or_plain(_outside(vocabulary, keys + owners), text), "vocabulary", text)

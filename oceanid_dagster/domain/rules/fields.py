@@ -180,34 +180,45 @@ _VALUE_JOINER = re.compile(r"[ \t]+/[ \t]+|/")
 def _joined_keys(text: str, keys: list[FieldKey]) -> set[int]:
     """Keys joined by a slash to the key before them, sharing one value ("Flag / IMO ...... Japan /
     9086758", "Built / LOA / GT: 2014 / 93.57 m / 3830 GT", "Vessel / Voyage: TIGR 2 / 25-07N", whose
-    voyage is no entity): the indices of every key but the first."""
-    return {
-        index
-        for index in range(1, len(keys))
-        if (keys[index - 1].label or keys[index].label)
-        and _KEY_JOINER.fullmatch(text, keys[index - 1].end, keys[index].start)
-    }
+    voyage is no entity; "LOA / Breadth / Depth"): the indices of every key but the first, where one key
+    of the run names an entity."""
+    runs: list[list[int]] = []
+    for index in range(len(keys)):
+        if index and _KEY_JOINER.fullmatch(text, keys[index - 1].end, keys[index].start):
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return {index for run in runs if any(keys[i].label for i in run) for index in run[1:]}
 
 
-def _joined_parts(text: str, start: int, end: int, labels: list[str | None]) -> tuple[list[Found], int]:
-    """The value of keys joined by slashes, read part by part in the keys' order but the last's; and
-    where the rest, the last key's, starts."""
+def _joined_parts(
+    text: str, start: int, end: int, labels: list[str | None]
+) -> tuple[list[Found], list[tuple[int, int]], int]:
+    """The value of keys joined by slashes, read part by part in the keys' order but the last's: the
+    entities, the parts of keys of no entity, and where the rest, the last key's, starts."""
     found: list[Found] = []
+    no_entity: list[tuple[int, int]] = []
     for label in labels:
         split = _VALUE_JOINER.search(text, start, end)
         if split is None:
             break
         if label is not None:
             found.extend(VALUE_PARSERS[label](text, start, split.start()))
+        else:
+            no_entity.append((start, split.start()))
         start = split.end()
-    return found, start
+    return found, no_entity, start
 
 
-def _labelled_fields(text: str, skip_lines: set[int]) -> tuple[list[Found], list[tuple[int, int]]]:
-    """The fields' values, and where their keys stand (a key's words are not entities: "Name of carrier")."""
+def _labelled_fields(
+    text: str, skip_lines: set[int]
+) -> tuple[list[Found], list[tuple[int, int]], list[tuple[int, int]]]:
+    """The fields' values; where their keys stand (a key's words are not entities: "Name of carrier"); and
+    the values of keys of no entity joined to others ("9.2 m" in "LOA / Beam: 45.5 m / 9.2 m")."""
     keys = _field_keys(text, skip_lines)
     joined = _joined_keys(text, keys)
     found: list[Found] = []
+    no_entity: list[tuple[int, int]] = []
     for index, key in enumerate(keys):
         if index + 1 in joined or (key.label is None and index not in joined):
             continue
@@ -222,10 +233,14 @@ def _labelled_fields(text: str, skip_lines: set[int]) -> tuple[list[Found], list
         while first in joined:
             first -= 1
         if first < index:
-            before, rest_start = _joined_parts(text, key.value_start, end, [k.label for k in keys[first:index]])
+            before, skipped, rest_start = _joined_parts(
+                text, key.value_start, end, [k.label for k in keys[first:index]]
+            )
             found.extend(before)
+            no_entity.extend(skipped)
             key = FieldKey(key.start, key.end, rest_start, key.label, strict=False)
         if key.label is None:
+            no_entity.append((key.value_start, end))
             continue
         parsed = paired_values(VALUE_PARSERS, key.label, key.paired, text, key.value_start, end)
         parsed += _new_values(text, key, parsed)
@@ -234,7 +249,7 @@ def _labelled_fields(text: str, skip_lines: set[int]) -> tuple[list[Found], list
         if key.strict:
             parsed = [item for item in parsed if item.start == _trim(text, key.value_start, end)[0]]
         found.extend(parsed)
-    return found, [(key.start, key.end) for key in keys if key.label is not None]
+    return found, [(key.start, key.end) for key in keys if key.label is not None], no_entity
 
 
 # North Atlantic Format (NAF), the VMS and catch-report messages of NEAFC, NAFO and their flag states:
