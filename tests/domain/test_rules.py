@@ -1457,3 +1457,39 @@ def test_other_hull_dimensions_joined_to_a_length_key_are_no_lengths() -> None:
         ("TONNAGE", "3830 GT"),
     }
     assert pairs("The trawler measures 45.5 m.") == {("LENGTH", "45.5 m"), ("VESSEL_TYPE", "trawler")}
+
+
+def test_a_nationality_written_as_its_adjective_is_the_flag() -> None:
+    assert pairs("Nationality: Korean") == {("FLAG", "Korean")}
+    assert pairs("Nationality of vessel: Korean") == {("FLAG", "Korean")}
+    assert pairs("Pavillon : espagnol") == {("FLAG", "espagnol")}
+    assert not pairs("Nationality: unknown")
+
+
+def test_ports_where_a_catch_is_landed_or_a_vessel_is_taken() -> None:
+    assert pairs("The vessel landed her catch at Walvis Bay.") == {("PORT", "Walvis Bay")}
+    assert pairs("Unloading took place at Port of Spain.") == {("PORT", "Port of Spain")}
+    assert pairs("She was escorted to Port Victoria, Seychelles.") == {("PORT", "Port Victoria")}
+    assert pairs("Transhipment in Tema was refused.") == {("PORT", "Tema")}
+    assert not pairs("Inspection at Sea by the patrol.")
+    assert not pairs("INSPECTION AT SEA")
+
+
+def test_a_title_case_name_after_its_vessel_word_when_an_identifier_follows() -> None:
+    assert pairs("the longliner Hai Feng 718 (call sign V3RY2)") == {
+        ("VESSEL_TYPE", "longliner"),
+        ("VESSEL_NAME", "Hai Feng 718"),
+        ("IRCS", "V3RY2"),
+    }
+    assert pairs("The fishing vessel Ocean Star, IMO 9074729, was inspected.") == {
+        ("VESSEL_NAME", "Ocean Star"),
+        ("IMO", "9074729"),
+    }
+    assert pairs("The vessel Owner (IMO 9074729)") == {("IMO", "9074729")}
+    assert ("VESSEL_NAME", "Ocean Star") not in pairs("The fishing vessel Ocean Star was inspected.")
+
+
+def test_an_ocr_read_call_sign_key_and_an_em_dash_separator() -> None:
+    assert pairs("IRC5: V3RY2") == {("IRCS", "V3RY2")}
+    assert pairs("Call sign — V3RY2") == {("IRCS", "V3RY2")}
+    assert pairs("owner AWALUDIN — 49 GT") == {("OWNER", "AWALUDIN"), ("TONNAGE", "49 GT")}

@@ -99,7 +99,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (
         "IRCS",
         rf"(?:international\s+)?(?:radio\s+)?ca[l1I|]{{2}}[\s\-]*s[i1l]gn(?:\s*{_NUMBER_WORD})?|"
-        rf"IRCS(?:\s*{_NUMBER_WORD})?|I\.R\.C\.S\.?|callsign|(?:radio\s+)?call\s+signal|signal\s+letters|call\s+letters|"
+        rf"IRC[S5](?:\s*{_NUMBER_WORD})?|I\.R\.C\.S\.?|callsign|(?:radio\s+)?call\s+signal|signal\s+letters|call\s+letters|"
         r"code\s+letters|c/s|cs|distinctive\s+(?:number\s+or\s+)?(?:letters|signal)|"
         r"indicatif(?:\s+d['’]appel)?(?:\s+radio)?|indicativo(?:\s+de\s+(?:llamada|chamada))?(?:\s+de\s+radio)?|"
         r"se(?:[ñn]|fi)al\s+(?:distintiva\s+)?de\s+llamada|distintivo\s+de\s+llamada|"  # OCR reads ñ as "fi"
@@ -239,7 +239,7 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
 # key ('"call_sign": "ECFP"') and an XML element ("<callsign>ECFP</callsign>") separate like a colon.
 _SEPARATOR = re.compile(
     r"[\"']?[ \t]*[:;：=][ \t]*[\"']?(?:\n[ \t]*(?=\S))?|>(?=[^<\s])|"
-    r"[ \t]*(?:(?:\.{3,}|…+)[ \t]*)+|[ \t]+\.{2,}[ \t]+|[ \t]+[-–][ \t]+|[ \t]{2,}|\t|/(?=[^\s/])|"
+    r"[ \t]*(?:(?:\.{3,}|…+)[ \t]*)+|[ \t]+\.{2,}[ \t]+|[ \t]+[-–—][ \t]+|[ \t]{2,}|\t|/(?=[^\s/])|"
     # a two-cell pipe row, key then value: "| IRCS | UBTI |"
     r"[ \t]*\|[ \t]*(?=[^|\s][^|\n]*\|?[ \t]*(?:\n|$))"
 )

@@ -416,6 +416,12 @@ _PROSE_NAME_PATTERNS = (
         rf"(?<![\w])(?P<n>{_CAPS_NAME}),\s+(?:an?\s+)?(?:[\w\-]+\s+){{0,2}}(?i:vessel|ship|boat|{_VESSEL_TYPE_ALT})\b"
     ),
     re.compile(rf"(?<![\w])(?P<n>{_CAPS_NAME})\s*(?:\(\s*(?:IMO|IRCS|call\s+sign|MMSI)(?!\s*\))|,\s+IMO\b)"),
+    # a name in title case after its vessel word, where an identifier follows: "the longliner Hai Feng 718
+    # (call sign V3RY2)", "the fishing vessel Ocean Star, IMO 9123456"
+    re.compile(
+        rf"(?<![\w])(?i:vessel|ship|boat|{_VESSEL_TYPE_ALT})[ \n](?P<n>{_TITLE_NAME})"
+        r"(?=\s*\(\s*(?i:IMO|IRCS|call\s+sign|MMSI)\b|,\s+(?i:IMO|IRCS|call\s+sign|MMSI)\b)"
+    ),
     # the new name before the former one: "JINFENG998 (formerly LUPENGYUANYU079)", "BONDAÑA (ex-MAR DE MARÍA)"
     re.compile(rf"(?<![\w])(?:\d{{1,3}}[.)][ \t]+)?(?P<n>{_CAPS_NAME})[ \t]*\([ \t]*(?i:formerly|ex-|ex\.?[ \t])"),
     # a former name: "BONDAÑA, ex-MAR DE MARÍA", "(formerly LUPENGYUANYU079)", "previously named ..."
@@ -568,12 +574,15 @@ _PORT_PROSE = re.compile(
     r"\b(?:(?i:port\s+of\s+(?:registry|registration|reg\.|call))|port\s+of|in\s+the\s+port\s+of|"
     r"at\s+the\s+port\s+of|[Ii]ssued\s+at|ET[AD](?:\s+(?:at|in))?|(?i:arrived\s+(?:in|at)|(?:home|base)\s+port(?:\s+(?:of|is|was))?|"
     r"(?:re-?)?registered\s+(?:in|at)|(?:dis)?embarked\s+(?:in|at)|(?:called|docked|berthed|moored)\s+(?:in|at)|"
-    r"(?:land|unload|discharg|tranship)(?:s|es|ed|ing|e)?\s+(?:in|at)|"
+    r"(?:land|unload|discharg|tranship)(?:s|es|ed|ing|e)?\s+(?:(?:her|his|its|their|the)\s+(?:catch|cargo|fish)\s+)?(?:in|at)|"
+    r"(?:landing|unloading|discharge|transhipment|inspection)s?\s+(?:(?:took|takes|will\s+take)\s+place\s+)?(?:in|at)|"
+    r"(?:escorted|diverted|ordered|directed|brought|taken)\s+(?:in)?to|"
     r"(?:bound|steaming|sailing|heading|proceeding|en\s+route|transit(?:ing)?)\s+(?:to|for)|"
     r"based\s+(?:in|at)|(?:sailed|departed|returned)\s+(?:from|to)|(?:left|departed|leaving|departing)|"
     r"puerto\s+de|port\s+de|porto\s+d[ei]|puerto\s+base\s+en|immatricul[ée]e?s?\s+[àa]|"
     r"(?:inspectors|officers|authorities|inspected|boarded|detained|sighted)\s+(?:in|at)))\s+"
-    r"(?P<p>(?:Port\s+)?[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})"
+    # "at sea" is where an inspection happens, not a port
+    r"(?!(?i:sea)\b)(?P<p>(?:Port\s+(?:of\s+)?)?[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})"
 )
 _MONTH_WORD = re.compile(rf"{_MONTH}|{_SHORT_MONTH}", re.IGNORECASE)  # "ETA Dec 06" names no port
 _PORT_STOP_WORDS = frozenset({"ETA", "ETD", "ON", "AT", "IN", "FROM", "TO", "BY", "AND", "WITH", "FOR", "VIA"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from oceanid_dagster.domain.countries import lookup_country
+from oceanid_dagster.domain.countries import country_by_demonym, lookup_country
 from oceanid_dagster.domain.identifiers import (
     IdentifierError,
     imo_check_digit_ok,
@@ -98,7 +98,9 @@ def _year_values(text: str, start: int, end: int) -> list[Found]:
 
 def _flag_values(text: str, start: int, end: int) -> list[Found]:
     value_start, value_end = _trim(text, start, end)
-    if value_start < value_end and lookup_country(text[value_start:value_end]) is not None:
+    value = text[value_start:value_end]
+    # a nationality is often written as its adjective ("Nationality: Korean", "Pavillon : espagnol")
+    if value_start < value_end and (lookup_country(value) or country_by_demonym(value)) is not None:
         return [Found(value_start, value_end, "FLAG", True)]
     return [Found(s, e, "FLAG", True) for s, e in _countries_in(text, value_start, value_end, codes=True)]
 
