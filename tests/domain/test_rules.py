@@ -1493,3 +1493,17 @@ def test_an_ocr_read_call_sign_key_and_an_em_dash_separator() -> None:
     assert pairs("IRC5: V3RY2") == {("IRCS", "V3RY2")}
     assert pairs("Call sign — V3RY2") == {("IRCS", "V3RY2")}
     assert pairs("owner AWALUDIN — 49 GT") == {("OWNER", "AWALUDIN"), ("TONNAGE", "49 GT")}
+
+
+def test_registration_keys_of_side_numbers_and_rfmo_vessel_ids() -> None:
+    assert pairs("Side number (external marking): KW-123") == {("REGISTRATION_NUMBER", "KW-123")}
+    assert pairs("WCPFC VID 4512") == {("RFMO", "WCPFC"), ("REGISTRATION_NUMBER", "4512")}
+    assert not pairs("fish stowed on the port side number 3 hold")
+
+
+def test_title_case_names_after_a_flag_or_before_what_the_vessel_is() -> None:
+    assert ("VESSEL_NAME", "Lu Rong Yuan Yu 118") in pairs("the Chinese-flagged Lu Rong Yuan Yu 118 was sighted")
+    assert ("VESSEL_NAME", "Ocean Star") in pairs("Ocean Star, a Panamanian-flagged reefer, arrived.")
+    assert ("VESSEL_NAME", "Ocean Star") in pairs("The Ocean Star, a 45-metre trawler, was seized.")
+    assert ("VESSEL_NAME", "OCEAN STAR") in pairs("OCEAN STAR, call sign V3RY2, was sighted.")
+    assert not {label for label, _ in pairs("Mr Smith, a Korean fishing vessel owner, said so.")} & {"VESSEL_NAME"}

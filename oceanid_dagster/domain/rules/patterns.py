@@ -415,12 +415,22 @@ _PROSE_NAME_PATTERNS = (
     re.compile(
         rf"(?<![\w])(?P<n>{_CAPS_NAME}),\s+(?:an?\s+)?(?:[\w\-]+\s+){{0,2}}(?i:vessel|ship|boat|{_VESSEL_TYPE_ALT})\b"
     ),
-    re.compile(rf"(?<![\w])(?P<n>{_CAPS_NAME})\s*(?:\(\s*(?:IMO|IRCS|call\s+sign|MMSI)(?!\s*\))|,\s+IMO\b)"),
+    re.compile(
+        rf"(?<![\w])(?P<n>{_CAPS_NAME})\s*(?:\(\s*(?:IMO|IRCS|call\s+sign|MMSI)(?!\s*\))|,\s+(?:IMO|IRCS|MMSI|call\s+sign)\b)"
+    ),
     # a name in title case after its vessel word, where an identifier follows: "the longliner Hai Feng 718
     # (call sign V3RY2)", "the fishing vessel Ocean Star, IMO 9123456"
     re.compile(
         rf"(?<![\w])(?i:vessel|ship|boat|{_VESSEL_TYPE_ALT})[ \n](?P<n>{_TITLE_NAME})"
         r"(?=\s*\(\s*(?i:IMO|IRCS|call\s+sign|MMSI)\b|,\s+(?i:IMO|IRCS|call\s+sign|MMSI)\b)"
+    ),
+    # ... or after its flag: "the Chinese-flagged Lu Rong Yuan Yu 118 was ..."
+    re.compile(rf"(?<![\w])[A-Z][a-z]+-flagged[ \n](?P<n>{_TITLE_NAME})"),
+    # ... or before what it is: "Ocean Star, a Panamanian-flagged reefer, ...", "The Ocean Star, a 45-metre trawler"
+    re.compile(
+        rf"(?<![\w])(?:The[ ])?(?P<n>{_TITLE_NAME}),[ ]an?[ ](?:[\w\-]+[ ]){{0,2}}"
+        rf"(?:(?:fishing[ ])?(?:vessel|ship|boat)|{_VESSEL_TYPE_ALT})\b"
+        r"(?![ ](?i:owner|operator|agent|manager|master|captain|crew))"
     ),
     # the new name before the former one: "JINFENG998 (formerly LUPENGYUANYU079)", "BONDAÑA (ex-MAR DE MARÍA)"
     re.compile(rf"(?<![\w])(?:\d{{1,3}}[.)][ \t]+)?(?P<n>{_CAPS_NAME})[ \t]*\([ \t]*(?i:formerly|ex-|ex\.?[ \t])"),

@@ -127,7 +127,9 @@ def _registration_values(text: str, start: int, end: int) -> list[Found]:
             break
         kept_end = match.start() + word.end()
     found = _found(text, match.start(), kept_end, "REGISTRATION_NUMBER")
-    if found is None or not any(ch.isdigit() for ch in text[found.start : found.end]):
+    value = text[found.start : found.end] if found else ""
+    # a lone digit numbers a hold or an item ("port side number 3 hold"), not a vessel
+    if not any(ch.isdigit() for ch in value) or sum(ch.isalnum() for ch in value) < 2:
         return []
     return [found]
 
