@@ -1507,3 +1507,29 @@ def test_title_case_names_after_a_flag_or_before_what_the_vessel_is() -> None:
     assert ("VESSEL_NAME", "Ocean Star") in pairs("The Ocean Star, a 45-metre trawler, was seized.")
     assert ("VESSEL_NAME", "OCEAN STAR") in pairs("OCEAN STAR, call sign V3RY2, was sighted.")
     assert not {label for label, _ in pairs("Mr Smith, a Korean fishing vessel owner, said so.")} & {"VESSEL_NAME"}
+
+
+def test_a_header_cell_of_captions_one_space_apart_is_split_into_its_columns() -> None:
+    # OCR closes the gaps of a narrow header: "IMO MMSI Call sign" is three columns, as the rows say
+    table = (
+        "Vessel  Flag  IMO MMSI Call sign    Homeport\n"
+        "FU SHEN NO.212.   Chinese Taipei   8687622   416242500  BL2181   Kaohsiung\n"
+    )
+    assert pairs(table) == {
+        ("VESSEL_NAME", "FU SHEN NO.212"),
+        ("FLAG", "Chinese Taipei"),
+        ("IMO", "8687622"),
+        ("MMSI", "416242500"),
+        ("IRCS", "BL2181"),
+        ("PORT", "Kaohsiung"),
+    }
+
+
+def test_a_rule_line_ocr_read_with_stray_letters_still_rules_the_table() -> None:
+    table = (
+        "| Nom        | Pavillon | N° OMI    | Ind. appel |\n"
+        "e-------+--po-----=---+----------4------------pon-n=o 2-22 ----+------+\n"
+        "| ALINA      | POL      | 8907046   | SNHR       |\n"
+    )
+    assert pairs(table) == {("VESSEL_NAME", "ALINA"), ("FLAG", "POL"), ("IMO", "8907046"), ("IRCS", "SNHR")}
+    assert not pairs("Note - see the annex for the list of vessels and their agents in port.")

@@ -166,12 +166,14 @@ def _new_values(text: str, key: FieldKey, parsed: list[Found]) -> list[Found]:
     return VALUE_PARSERS[key.label](text, joiner.end(), brk.start() if brk else len(text))
 
 
-def _fits_sentence_value(text: str, found: Found) -> bool:
-    """After "<key> is", only a checked value or a name in capitals: "The vessel is 33 m long" names no vessel."""
+def _fits_sentence_value(text: str, key: FieldKey, found: Found) -> bool:
+    """After "<key> is", only a checked value, or a name in capitals of an owner or of a key that says
+    "name": "The vessel is 33 m long" names no vessel, "The vessel's name is Ocean Star" does."""
     if found.label in STRICT_LABELS:
         return True
     words = text[found.start : found.end].split()
-    return found.label == "OWNER" and all(word[0].isupper() or not word[0].isalpha() for word in words)
+    named = found.label == "OWNER" or (found.label == "VESSEL_NAME" and "name" in text[key.start : key.end].casefold())
+    return named and all(word[0].isupper() or not word[0].isalpha() for word in words)
 
 
 _VALUE_JOINER = re.compile(r"[ \t]+/[ \t]+|/")
@@ -245,7 +247,7 @@ def _labelled_fields(
         parsed = paired_values(VALUE_PARSERS, key.label, key.paired, text, key.value_start, end)
         parsed += _new_values(text, key, parsed)
         if key.sentence:
-            parsed = [item for item in parsed if _fits_sentence_value(text, item)]
+            parsed = [item for item in parsed if _fits_sentence_value(text, key, item)]
         if key.strict:
             parsed = [item for item in parsed if item.start == _trim(text, key.value_start, end)[0]]
         found.extend(parsed)

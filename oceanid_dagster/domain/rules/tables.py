@@ -88,6 +88,10 @@ def _delimited_fields(text: str, line_start: int, line_end: int, delimiter: str)
         position += 1
 
 
+_MIN_NOISY_RULE = 20
+_NOISY_RULE_SHARE = 0.8
+
+
 def _is_rule_line(text: str, line_start: int, line_end: int) -> bool:
     """A ruled line, also as OCR reads one: dashes turned into em dashes, underscores, stray
     brackets and plus signs, but never a letter or digit."""
@@ -96,7 +100,11 @@ def _is_rule_line(text: str, line_start: int, line_end: int) -> bool:
         return True
     marks = [char for char in line if not char.isspace()]
     dashes = sum(char in _OCR_DASHES for char in marks)
-    return dashes >= 3 and dashes * 3 >= len(marks) * 2 and not any(char.isalnum() for char in marks)
+    if dashes >= 3 and dashes * 3 >= len(marks) * 2 and not any(char.isalnum() for char in marks):
+        return True
+    # a long rule OCR read with a few stray letters in it ("e-----+--po----=---+----4-----+")
+    ruled = dashes + sum(char in "+|" for char in marks)
+    return ruled >= _MIN_NOISY_RULE and ruled >= len(marks) * _NOISY_RULE_SHARE
 
 
 # The joins of a report's or an export's column names: "port_of_registry", "VESSEL-NAME", "HOME-PORT".
@@ -123,8 +131,37 @@ def _column_label(cell: str) -> tuple[bool, str | None]:
     return known, label
 
 
+_MAX_JOINED_CAPTIONS = 4
+
+
+def _joined_captions(cell: tuple[int, int, str]) -> list[tuple[int, int, str]]:
+    """An unknown header cell that is known captions a single space apart ("IMO MMSI Call sign", as OCR
+    or a narrow layout closes the gaps), split into them; any other cell as it is."""
+    start, end, caption = cell
+    if _column_labels(caption)[0]:
+        return [cell]
+    words = list(re.finditer(r"\S+", caption))
+
+    def split(first: int, parts_left: int) -> list[tuple[int, int]] | None:
+        if first == len(words):
+            return []
+        if not parts_left:
+            return None
+        for last in range(len(words) - 1, first - 1, -1):  # the longest caption first
+            part = caption[words[first].start() : words[last].end()]
+            if _column_labels(part)[0] and (rest := split(last + 1, parts_left - 1)) is not None:
+                return [(words[first].start(), words[last].end()), *rest]
+        return None
+
+    parts = split(0, _MAX_JOINED_CAPTIONS) if len(words) > 1 else None
+    if not parts or len(parts) < 2:
+        return [cell]
+    return [(start + a, start + b, caption[a:b]) for a, b in parts]
+
+
 def _columns_from_cells(cells: list[tuple[int, int, str]]) -> list[Column] | None:
     """Columns from (start within line, end within line, header text) cells, if enough are known."""
+    cells = [part for cell in cells for part in _joined_captions(cell)]
     if len(cells) < 3:
         return None
     labels: list[tuple[str | None, str | None]] = []
