@@ -22,6 +22,8 @@ MIN_WORDS_FOR_SLOPE = 3
 # letters and digits that look like dots ("..2..........ccscesssees", "0:cee").
 _LEADER_CHARS = frozenset(".:;,'`-_ceos0O2")
 _LEADER_LOOKALIKE_LETTERS = frozenset("ces")
+# ... and the other letters tesseract reads into a long leader it cannot score ("cccceeceeeseeteececceet")
+_LEADER_NOISE_LETTERS = frozenset("rtnuvw")
 _LOW_CONFIDENCE = 50
 # A gap between rows taller than this many lines is a blank line (a double-spaced table is not).
 PARAGRAPH_GAP_LINES = 1.5
@@ -114,6 +116,9 @@ def _is_leader(word: Word) -> bool:
     dots = sum(char in ".:" for char in text)
     if set(text) <= _LEADER_CHARS:
         return dots >= 3 or (word.confidence < _LOW_CONFIDENCE and bool(set(text) & _LEADER_LOOKALIKE_LETTERS))
+    if word.confidence < _LOW_CONFIDENCE and set(text) <= _LEADER_CHARS | _LEADER_NOISE_LETTERS:
+        lookalikes = sum(char in _LEADER_LOOKALIKE_LETTERS for char in text)
+        return 3 * lookalikes >= 2 * sum(char.isalpha() for char in text)
     # mostly dots, with what else tesseract makes of them ("...........++++", "<...5", "2222......:.205-"),
     # but no letter: "U.S.A." is a value
     return dots >= 3 and 2 * dots >= len(text) and not any(char.isalpha() for char in set(text) - _LEADER_CHARS)

@@ -1533,3 +1533,10 @@ def test_a_rule_line_ocr_read_with_stray_letters_still_rules_the_table() -> None
     )
     assert pairs(table) == {("VESSEL_NAME", "ALINA"), ("FLAG", "POL"), ("IMO", "8907046"), ("IRCS", "SNHR")}
     assert not pairs("Note - see the annex for the list of vessels and their agents in port.")
+
+
+def test_a_vessel_name_key_in_a_sentence_and_a_key_s_full_stop_before_its_leader() -> None:
+    assert pairs("The vessel's name is Ocean Star.") == {("VESSEL_NAME", "Ocean Star")}
+    assert pairs("The vessel name is OCEAN STAR.") == {("VESSEL_NAME", "OCEAN STAR")}
+    assert not pairs("The vessel's name is unknown.")
+    assert pairs("Name of ship. ............... SERGEY BOCHKAREV") == {("VESSEL_NAME", "SERGEY BOCHKAREV")}

@@ -99,6 +99,22 @@ def test_dot_leaders_read_with_digits_and_signs_become_dots_but_a_dotted_value_s
     assert ("IRCS", "UBST3") in {(span.label, span.text_in("\n".join(lines))) for span in _rules(lines)}
 
 
+def test_long_leaders_read_with_other_letters_at_no_confidence_become_dots_but_words_stay():
+    words = [
+        Word("Numero", 100, 100, 120, 30, 96, (1, 1, 1)),
+        Word("OMI", 230, 100, 60, 30, 96, (1, 1, 1)),
+        Word("cccceeceeeseeteececceet", 300, 100, 320, 30, 0, (1, 1, 1)),
+        Word("9218739", 640, 100, 140, 30, 95, (1, 1, 1)),
+        Word("Owner", 100, 150, 100, 30, 96, (1, 1, 2)),
+        Word("steers", 300, 150, 120, 30, 91, (1, 1, 2)),  # a word, read with confidence
+        Word("trust", 430, 150, 100, 30, 20, (1, 1, 2)),  # unsure, but not mostly c, e and s
+    ]
+    lines = layout_words(words, 2000).splitlines()
+    assert lines[0].split() == ["Numero", "OMI", "." * 23, "9218739"]
+    assert lines[1].split() == ["Owner", "steers", "trust"]
+    assert ("IMO", "9218739") in {(span.label, span.text_in("\n".join(lines))) for span in _rules(lines)}
+
+
 def _rules(lines: list[str]):
     [page] = RuleExtractor().extract_pages(["\n".join(lines)])
     return page.spans

@@ -239,7 +239,9 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
 # key ('"call_sign": "ECFP"') and an XML element ("<callsign>ECFP</callsign>") separate like a colon.
 _SEPARATOR = re.compile(
     r"[\"']?[ \t]*[:;：=][ \t]*[\"']?(?:\n[ \t]*(?=\S))?|>(?=[^<\s])|"
-    r"[ \t]*(?:(?:\.{3,}|…+)[ \t]*)+|[ \t]+\.{2,}[ \t]+|[ \t]+[-–—][ \t]+|[ \t]{2,}|\t|/(?=[^\s/])|"
+    # a leader, after the key's own full stop too ("Name of ship. .........")
+    r"(?:\.[ \t]+(?=\.{3}|…))?[ \t]*(?:(?:\.{3,}|…+)[ \t]*)+|"
+    r"[ \t]+\.{2,}[ \t]+|[ \t]+[-–—][ \t]+|[ \t]{2,}|\t|/(?=[^\s/])|"
     # a two-cell pipe row, key then value: "| IRCS | UBTI |"
     r"[ \t]*\|[ \t]*(?=[^|\s][^|\n]*\|?[ \t]*(?:\n|$))"
 )
