@@ -1540,3 +1540,16 @@ def test_a_vessel_name_key_in_a_sentence_and_a_key_s_full_stop_before_its_leader
     assert pairs("The vessel name is OCEAN STAR.") == {("VESSEL_NAME", "OCEAN STAR")}
     assert not pairs("The vessel's name is unknown.")
     assert pairs("Name of ship. ............... SERGEY BOCHKAREV") == {("VESSEL_NAME", "SERGEY BOCHKAREV")}
+
+
+def test_a_scanned_row_whose_cells_drift_from_its_header_keeps_the_columns_order() -> None:
+    # OCR spread the header wider than the row and the row has a cell more (an owner the header
+    # captions on a line above): each cell still takes its own column, in order, one to a column
+    table = (
+        "| Nom              | Pavillon | N° OMI                | Ind. appel | Imm.| LHT (m) | JB                          | Année]\n"
+        "| ALINA            | POL             | 8907046        | SNHR               | POLO35202052 | 105,0 | 7805 | 1992 | Atlantex Sp. z o.o. |\n"
+    )
+    found = pairs(table)
+    assert {("IMO", "8907046"), ("IRCS", "SNHR"), ("REGISTRATION_NUMBER", "POLO35202052")} <= found
+    assert {("LENGTH", "105,0"), ("TONNAGE", "7805")} <= found
+    assert ("TONNAGE", "1992") not in found and ("TONNAGE", "105,0") not in found

@@ -347,6 +347,45 @@ def _split_at_columns(
     return split
 
 
+_SKIPPED_CELL = -1.0  # a cell under no column: a value the header has no caption for
+
+
+def _aligned_columns(
+    text: str, row_start: int, cells: list[tuple[int, int]], columns: list[Column]
+) -> list[Column | None]:
+    """Each cell's column where a row has more or fewer cells than its header has columns (a scan
+    shifts cells, OCR merges or drops them): cells keep the columns' order, one cell to a column, each
+    placed where its position and its value fit best; a cell that fits nowhere has none."""
+
+    def fit(cell: tuple[int, int], column: Column) -> float:
+        start, end = cell[0] - row_start, cell[1] - row_start
+        overlap = max(0, min(end, column.end) - max(start, column.start)) / max(end - start, 1)
+        parses = column.label is None or bool(_table_values(text, cell, column.label, column.paired))
+        return overlap + (1.0 if parses else -1.0)
+
+    # best[i][j]: the best score of the first i cells over the first j columns
+    best = [[0.0] * (len(columns) + 1) for _ in range(len(cells) + 1)]
+    for i in range(1, len(cells) + 1):
+        best[i][0] = best[i - 1][0] + _SKIPPED_CELL
+        for j in range(1, len(columns) + 1):
+            best[i][j] = max(
+                best[i][j - 1],  # column j has no cell
+                best[i - 1][j] + _SKIPPED_CELL,  # cell i has no column
+                best[i - 1][j - 1] + fit(cells[i - 1], columns[j - 1]),
+            )
+    aligned: list[Column | None] = [None] * len(cells)
+    i, j = len(cells), len(columns)
+    while i and j:
+        if best[i][j] == best[i][j - 1]:
+            j -= 1
+        elif best[i][j] == best[i - 1][j] + _SKIPPED_CELL:
+            i -= 1
+        else:
+            aligned[i - 1] = columns[j - 1]
+            i, j = i - 1, j - 1
+    return aligned
+
+
 def _table_values(text: str, cell: tuple[int, int], label: str, paired: str | None = None) -> list[Found]:
     return paired_values(TABLE_VALUE_PARSERS, label, paired, text, *_unquoted(text, *cell))
 
@@ -367,6 +406,7 @@ def _row_entities(text: str, row_start: int, row_end: int, header: Header) -> li
         cells = _delimited_fields(text, row_start, row_end, _OCR_DELIMITERS[header.delimiter])
     if header.delimiter is None and len(cells) < len(columns):
         cells = _split_at_columns(text, row_start, cells, columns)
+    aligned = _aligned_columns(text, row_start, cells, columns) if header.delimiter is None else []
     for position, (cell_start, cell_end) in enumerate(cells):
         if header.delimiter is not None:
             if position >= len(columns):
@@ -375,8 +415,8 @@ def _row_entities(text: str, row_start: int, row_end: int, header: Header) -> li
         elif len(cells) == len(columns):
             column = columns[position]
         else:
-            column = _column_of(columns, cell_start - row_start, cell_end - row_start)
-        if column.label is not None:
+            column = aligned[position]
+        if column is not None and column.label is not None:
             found.extend(_table_values(text, (cell_start, cell_end), column.label, column.paired))
     return found
 
