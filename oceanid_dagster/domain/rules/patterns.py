@@ -397,6 +397,7 @@ _FOREIGN_VESSEL_WORDS = (
     r"(?:das|dem|des)\s+(?:schiff|fischereifahrzeug)|(?:la|della)\s+nave|(?:il|del)\s+peschereccio|"
     r"(?:het|van\s+het)\s+(?:schip|vaartuig|vissersvaartuig)"
 )
+_IDENTIFIER_KEY = r"(?:IMO|IRCS|call\s+sign|MMSI)"  # what, after a name, makes it a vessel's
 _PROSE_NAME_PATTERNS = (
     re.compile(rf"(?<![\w])(?:F/V|M/V|FV|MV|F\.V\.|M\.V\.|S/V|FB|F/B)[ \n](?:{_QUOTED}|(?P<n>{_TITLE_NAME}))"),
     # Indonesian "Kapal Motor": "KM BANDAR BAHARI 278" (not a distance: "12 KM NORTH")
@@ -415,14 +416,12 @@ _PROSE_NAME_PATTERNS = (
     re.compile(
         rf"(?<![\w])(?P<n>{_CAPS_NAME}),\s+(?:an?\s+)?(?:[\w\-]+\s+){{0,2}}(?i:vessel|ship|boat|{_VESSEL_TYPE_ALT})\b"
     ),
-    re.compile(
-        rf"(?<![\w])(?P<n>{_CAPS_NAME})\s*(?:\(\s*(?:IMO|IRCS|call\s+sign|MMSI)(?!\s*\))|,\s+(?:IMO|IRCS|MMSI|call\s+sign)\b)"
-    ),
+    re.compile(rf"(?<![\w])(?P<n>{_CAPS_NAME})\s*(?:\(\s*{_IDENTIFIER_KEY}(?!\s*\))|,\s+{_IDENTIFIER_KEY}\b)"),
     # a name in title case after its vessel word, where an identifier follows: "the longliner Hai Feng 718
     # (call sign V3RY2)", "the fishing vessel Ocean Star, IMO 9123456"
     re.compile(
         rf"(?<![\w])(?i:vessel|ship|boat|{_VESSEL_TYPE_ALT})[ \n](?P<n>{_TITLE_NAME})"
-        r"(?=\s*\(\s*(?i:IMO|IRCS|call\s+sign|MMSI)\b|,\s+(?i:IMO|IRCS|call\s+sign|MMSI)\b)"
+        rf"(?=\s*\(\s*(?i:{_IDENTIFIER_KEY})\b|,\s+(?i:{_IDENTIFIER_KEY})\b)"
     ),
     # ... or after its flag: "the Chinese-flagged Lu Rong Yuan Yu 118 was ..."
     re.compile(rf"(?<![\w])[A-Z][a-z]+-flagged[ \n](?P<n>{_TITLE_NAME})"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from oceanid_dagster.domain.rules.keys import (
     _COLUMN_KEY_RE,
@@ -111,6 +111,10 @@ def _is_rule_line(text: str, line_start: int, line_end: int) -> bool:
 _WORD_JOINER = re.compile(r"_|(?<=[^\W\d_])-(?=[^\W\d_])")
 
 
+# A page's lines are tried as headers more than once (alone, as the upper or lower half of a two-line
+# header, as a row that may start a new table) and a cell as each of its joined captions: the same
+# captions come back, so their reading is kept.
+@lru_cache(maxsize=4096)
 def _column_labels(cell: str) -> tuple[bool, str | None, str | None]:
     """(is a known column name, its label, its own label before a bracketed value of the label's:
     "Vessel name (call sign)"); a bilingual or slashed header ("Lloyd's / IMO No.", "Nom du navire /
@@ -406,16 +410,11 @@ def _row_entities(text: str, row_start: int, row_end: int, header: Header) -> li
         cells = _delimited_fields(text, row_start, row_end, _OCR_DELIMITERS[header.delimiter])
     if header.delimiter is None and len(cells) < len(columns):
         cells = _split_at_columns(text, row_start, cells, columns)
-    aligned = _aligned_columns(text, row_start, cells, columns) if header.delimiter is None else []
-    for position, (cell_start, cell_end) in enumerate(cells):
-        if header.delimiter is not None:
-            if position >= len(columns):
-                break
-            column = columns[position]
-        elif len(cells) == len(columns):
-            column = columns[position]
-        else:
-            column = aligned[position]
+    if header.delimiter is not None or len(cells) == len(columns):
+        placed: list[Column | None] = list(columns)  # in order (a delimited row's extra fields have none)
+    else:
+        placed = _aligned_columns(text, row_start, cells, columns)
+    for (cell_start, cell_end), column in zip(cells, placed):
         if column is not None and column.label is not None:
             found.extend(_table_values(text, (cell_start, cell_end), column.label, column.paired))
     return found
