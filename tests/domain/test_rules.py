@@ -649,7 +649,7 @@ def test_gazetteer_matches_do_not_cross_columns_or_lines() -> None:
 
 def test_extractor_uses_the_gazetteer() -> None:
     gazetteer = Gazetteer.from_records([{"vessel_name": "Streymsund", "port": "Klaksvik"}])
-    text = "Streymsund landed 20 tonnes in Klaksvik on 2 June 2025."
+    text = "Streymsund was photographed near Klaksvik on 2 June 2025."
     assert pairs(text) == {("DATE", "2 June 2025")}
     assert pairs(text, gazetteer) == {("VESSEL_NAME", "Streymsund"), ("PORT", "Klaksvik"), ("DATE", "2 June 2025")}
 
@@ -1553,3 +1553,50 @@ def test_a_scanned_row_whose_cells_drift_from_its_header_keeps_the_columns_order
     assert {("IMO", "8907046"), ("IRCS", "SNHR"), ("REGISTRATION_NUMBER", "POLO35202052")} <= found
     assert {("LENGTH", "105,0"), ("TONNAGE", "7805")} <= found
     assert ("TONNAGE", "1992") not in found and ("TONNAGE", "105,0") not in found
+
+
+def test_gear_and_types_of_dip_netters_set_nets_and_single_handlines() -> None:
+    assert pairs("Fishing methods   Set net; bottom longline") == {
+        ("GEAR_TYPE", "Set net"),
+        ("GEAR_TYPE", "bottom longline"),
+    }
+    assert pairs("a Japanese stick-held dip netter") == {("FLAG", "Japanese"), ("VESSEL_TYPE", "stick-held dip netter")}
+    assert ("GEAR_TYPE", "handline") in pairs("which fishes by handline out of Halfmoon Bay")
+    assert not pairs("the line was held by hand")
+
+
+def test_keys_of_a_vessel_number_a_port_of_embarkation_and_a_spanish_port() -> None:
+    assert pairs("Vessel number           900744") == {("REGISTRATION_NUMBER", "900744")}
+    assert pairs("Port of embarkation: Benoa") == {("PORT", "Benoa")}
+    assert pairs("Fecha: 14/07/2025            Puerto: A Coruña") == {("DATE", "14/07/2025"), ("PORT", "A Coruña")}
+    # a port has no digits: a title ending in "PUERTO" is followed by its reference, not a port
+    assert not pairs("INFORME DE INSPECCIÓN EN PUERTO          Nº INS-2025-CO-0417")
+
+
+def test_ports_a_catch_is_landed_at_a_vessel_fishes_out_of_or_a_named_harbour() -> None:
+    assert ("PORT", "Bluff") in pairs("the vessel landed two southern bluefin tuna at Bluff that were not recorded")
+    assert ("PORT", "Halfmoon Bay") in pairs("which fishes by handline out of Halfmoon Bay.")
+    assert ("PORT", "Benoa") in pairs("while entering Benoa harbour on 30 April 2025")
+    assert not pairs("The harbour was closed.")
+    assert not pairs("the catch was landed on deck at night")
+
+
+def test_names_before_a_flag_in_brackets_or_before_a_mark_in_brackets_and_a_mark_is_no_name() -> None:
+    assert ("VESSEL_NAME", "SALERNO") in pairs("a) added: SALERNO (Cyprus), IMO 9189873, IRCS 5BSM6")
+    assert ("VESSEL_NAME", "Realt Ara") in pairs("The Irish-registered otter trawler Realt Ara (G897) was detained.")
+    found = pairs("the Spanish longliner VALLE FRAGA (3ST-4-2551, call sign EAGN) was detained")
+    assert ("VESSEL_NAME", "VALLE FRAGA") in found and ("VESSEL_NAME", "3ST-4-2551") not in found
+    assert not {label for label, _ in pairs("the trawler Skipper Jones (retired) said")} & {"VESSEL_NAME"}
+
+
+def test_a_registration_after_its_registrar_a_gloss_in_brackets_and_a_legal_form_alone() -> None:
+    found = pairs("a 12.26-metre vessel registered with\nFisheries New Zealand as vessel 8137, which fishes")
+    assert ("REGISTRATION_NUMBER", "8137") in found
+    assert ("VESSEL_NAME", "Miss Stewart Island") in pairs(
+        "owns the Miss Stewart Island, a 12.26-metre vessel registered"
+    )
+    assert pairs("所有者 / Owner: 株式会社徳洋水産 (Tokuyo Suisan Co., Ltd.)") >= {("OWNER", "Tokuyo Suisan Co., Ltd.")}
+    assert pairs("WHITECAPS FISHING COMPANY LIMITED\n        Defendant") == {
+        ("OWNER", "WHITECAPS FISHING COMPANY LIMITED")
+    }
+    assert not pairs("Company: LIMITED")

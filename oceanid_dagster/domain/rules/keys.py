@@ -123,7 +123,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ),
     (
         "REGISTRATION_NUMBER",
-        rf"WIN|UVI|CFR|vessel\s+ID|(?:licen[cs]e|authori[sz]ation|permit)(?:\s*{_NUMBER_WORD})?|"
+        rf"WIN|UVI|CFR|vessel\s+(?:ID|number|{_NUMBER_WORD})|(?:licen[cs]e|authori[sz]ation|permit)(?:\s*{_NUMBER_WORD})?|"
         rf"official\s+(?:number|{_NUMBER_WORD})|ext(?:ernal|\.)?\s*(?:markings?|marks?|ID)|side\s+(?:number|{_NUMBER_WORD})|"
         rf"port\s+letters(?:\s*(?:/|&|and)\s*(?:{_NUMBER_WORD}|numbers?))?|PLN|"
         r"(?:num[eé]ro\s+d['’])?immatriculation|matr[ií]cula|matricola|"
@@ -151,7 +151,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         "PORT",
         r"(?:intended\s+|last\s+|next\s+|previous\s+)?port\s+of\s+(?:registry|registration|register|reg[il]stry|"
         r"reg\.?|landing|inspection|call|entry|departure|arrival(?:\s*/\s*departure)?|loading|discharge|discharging|"
-        r"unloading|shipment|destination)|home\s*port|registered\s+port|"
+        r"unloading|shipment|destination|embarkation|disembarkation)|home\s*port|registered\s+port|"
         r"base\s+port|"
         r"porto\s+de\s+escala(?:\s+pretendido)?|puerto\s+de\s+(?:escala|inspecci[oó]n|desembarque)|"
         r"porto\s+di\s+(?:sbarco|scalo)|"
@@ -159,7 +159,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"destination|puerto\s+de\s+registro|"
         r"port\s+d['’]attache|puerto\s+(?:base|de\s+matr[ií]cula)|heimathafen|registerhafen|"
         r"porto\s+d[ie]\s+(?:iscrizione|armamento|registo|inscri[cç][aã]o)|thuishaven|haven\s+van\s+registratie|"
-        r"hjemm?e?havn|hemmahamn|heimsta[ðd]ur|heimah[öo]fn|port",
+        r"hjemm?e?havn|hemmahamn|heimsta[ðd]ur|heimah[öo]fn|port|puerto|porto",
     ),
     (
         "OWNER",

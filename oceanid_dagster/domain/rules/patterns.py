@@ -75,6 +75,8 @@ VESSEL_TYPE_TERMS: tuple[str, ...] = (
     "drift netter",
     "driftnetter",
     "squid jigger",
+    "stick-held dip netter",
+    "dip netter",
     "jigger",
     "jigging vessel",
     "squid jigging vessel",
@@ -111,6 +113,8 @@ VESSEL_TYPE_TERMS: tuple[str, ...] = (
     "barco pesquero",
     "buque de pesca",
     "buque frigorífico",
+    "palangrero de superficie",
+    "palangrero de fondo",
     "palangrero",
     "cerquero",
     "atunero cerquero",
@@ -143,6 +147,8 @@ GEAR_TERMS: tuple[str, ...] = (
     "set longlines",
     "bottom longlines",
     "pelagic longlines",
+    "bottom longline",
+    "pelagic longline",
     "longlines",
     "longline",
     "purse seines",
@@ -167,9 +173,14 @@ GEAR_TERMS: tuple[str, ...] = (
     "bottom trawl",
     "midwater trawl",
     "pelagic trawl",
+    "otter trawl",
     "gillnets",
     "gill nets",
     "set gillnets",
+    "set nets",
+    "set net",
+    "fyke nets",
+    "fyke net",
     "drift gillnets",
     "driftnets",
     "drift nets",
@@ -179,6 +190,9 @@ GEAR_TERMS: tuple[str, ...] = (
     "pole and lines",
     "handlines",
     "hand lines",
+    "handline",
+    "stick-held dip nets",
+    "stick-held dip net",
     "handlines and hand-operated pole-and-lines",
     "jigging lines",
     "mechanized lines",
@@ -398,6 +412,8 @@ _FOREIGN_VESSEL_WORDS = (
     r"(?:het|van\s+het)\s+(?:schip|vaartuig|vissersvaartuig)"
 )
 _IDENTIFIER_KEY = r"(?:IMO|IRCS|call\s+sign|MMSI)"  # what, after a name, makes it a vessel's
+# ... as does a mark in brackets, letters and digits: "the otter trawler Realt Ara (G897)"
+_BRACKETED_CODE = r"[ \t]*\((?=[A-Z\d\-]*\d)(?=[A-Z\d\-]*[A-Z])[A-Z\d][A-Z\d\-]{2,14}[,)]"
 _PROSE_NAME_PATTERNS = (
     re.compile(rf"(?<![\w])(?:F/V|M/V|FV|MV|F\.V\.|M\.V\.|S/V|FB|F/B)[ \n](?:{_QUOTED}|(?P<n>{_TITLE_NAME}))"),
     # Indonesian "Kapal Motor": "KM BANDAR BAHARI 278" (not a distance: "12 KM NORTH")
@@ -416,18 +432,22 @@ _PROSE_NAME_PATTERNS = (
     re.compile(
         rf"(?<![\w])(?P<n>{_CAPS_NAME}),\s+(?:an?\s+)?(?:[\w\-]+\s+){{0,2}}(?i:vessel|ship|boat|{_VESSEL_TYPE_ALT})\b"
     ),
-    re.compile(rf"(?<![\w])(?P<n>{_CAPS_NAME})\s*(?:\(\s*{_IDENTIFIER_KEY}(?!\s*\))|,\s+{_IDENTIFIER_KEY}\b)"),
+    # "SALERNO (Cyprus), IMO 9189873"; not a code in brackets after the name ("VALLE FRAGA (3ST-4-2551, call sign")
+    re.compile(
+        rf"(?<![\w(])(?P<n>{_CAPS_NAME})\s*(?:\(\s*{_IDENTIFIER_KEY}(?!\s*\))|"
+        rf"(?:[ \t]*\([A-Z][A-Za-z .'\-]{{1,30}}\))?,\s+{_IDENTIFIER_KEY}\b)"
+    ),
     # a name in title case after its vessel word, where an identifier follows: "the longliner Hai Feng 718
     # (call sign V3RY2)", "the fishing vessel Ocean Star, IMO 9123456"
     re.compile(
         rf"(?<![\w])(?i:vessel|ship|boat|{_VESSEL_TYPE_ALT})[ \n](?P<n>{_TITLE_NAME})"
-        rf"(?=\s*\(\s*(?i:{_IDENTIFIER_KEY})\b|,\s+(?i:{_IDENTIFIER_KEY})\b)"
+        rf"(?=\s*\(\s*(?i:{_IDENTIFIER_KEY})\b|,\s+(?i:{_IDENTIFIER_KEY})\b|{_BRACKETED_CODE})"
     ),
     # ... or after its flag: "the Chinese-flagged Lu Rong Yuan Yu 118 was ..."
     re.compile(rf"(?<![\w])[A-Z][a-z]+-flagged[ \n](?P<n>{_TITLE_NAME})"),
     # ... or before what it is: "Ocean Star, a Panamanian-flagged reefer, ...", "The Ocean Star, a 45-metre trawler"
     re.compile(
-        rf"(?<![\w])(?:The[ ])?(?P<n>{_TITLE_NAME}),[ ]an?[ ](?:[\w\-]+[ ]){{0,2}}"
+        rf"(?<![\w])(?:The[ ])?(?P<n>{_TITLE_NAME}),[ ]an?[ ](?:[\w.\-]+[ ]){{0,2}}"
         rf"(?:(?:fishing[ ])?(?:vessel|ship|boat)|{_VESSEL_TYPE_ALT})\b"
         r"(?![ ](?i:owner|operator|agent|manager|master|captain|crew))"
     ),
@@ -583,7 +603,8 @@ _PORT_PROSE = re.compile(
     r"\b(?:(?i:port\s+of\s+(?:registry|registration|reg\.|call))|port\s+of|in\s+the\s+port\s+of|"
     r"at\s+the\s+port\s+of|[Ii]ssued\s+at|ET[AD](?:\s+(?:at|in))?|(?i:arrived\s+(?:in|at)|(?:home|base)\s+port(?:\s+(?:of|is|was))?|"
     r"(?:re-?)?registered\s+(?:in|at)|(?:dis)?embarked\s+(?:in|at)|(?:called|docked|berthed|moored)\s+(?:in|at)|"
-    r"(?:land|unload|discharg|tranship)(?:s|es|ed|ing|e)?\s+(?:(?:her|his|its|their|the)\s+(?:catch|cargo|fish)\s+)?(?:in|at)|"
+    r"(?:land|unload|discharg|tranship)(?:s|es|ed|ing|e)?\s+(?:[a-z\d]+\s+){0,4}?(?:in|at)|"
+    r"(?:fish|operat|work|sail|run)\w*\s+(?:[a-z]+\s+){0,3}?out\s+of|"
     r"(?:landing|unloading|discharge|transhipment|inspection)s?\s+(?:(?:took|takes|will\s+take)\s+place\s+)?(?:in|at)|"
     r"(?:escorted|diverted|ordered|directed|brought|taken)\s+(?:in)?to|"
     r"(?:bound|steaming|sailing|heading|proceeding|en\s+route|transit(?:ing)?)\s+(?:to|for)|"
@@ -614,7 +635,8 @@ def _end_of_company(text: str, start: int, end: int) -> int:
 
 # "registered as SA0450" ("under number ..." was tried too: the held-out figure fell)
 _REGISTRATION_PROSE = re.compile(
-    r"\b(?i:registered)(?:[ \t]+(?:in|at)[ \t]+[A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*)?)?[ \t]+as[ \t]+(?=[A-Z0-9(])"
+    r"\b(?i:registered)(?:\s+(?:in|at|with)\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2})?[ \t]+as"
+    r"(?:[ \t]+(?:vessel|number|no\.))?[ \t]+(?=[A-Z0-9(])"
 )
 
 
@@ -638,13 +660,20 @@ _OWNER_BEFORE_ROLE = re.compile(
 )
 
 
+# "while entering Benoa harbour": a harbour named before the word (not "The harbour", "Fishing harbour")
+_NAMED_HARBOUR = re.compile(
+    r"(?<![\w])(?!(?:The|This|That|Its|Her|His|Our|Their|A|An|Fishing|Inner|Outer|Main|Old|New)\b)"
+    r"(?P<p>[A-Z][a-z'\-]+(?:[ ][A-Z][a-z'\-]+)?)[ ]harbou?r\b"
+)
+
+
 def _prose_owners_and_ports(text: str) -> list[Found]:
     found = _prose_registrations(text)
     for match in _OWNER_BEFORE_ROLE.finditer(text):
         found.extend(_owner_values(text, *match.span("o")))
     for match in _OWNER_PROSE.finditer(text):
         found.extend(_owner_values(text, match.start("o"), _end_of_company(text, *match.span("o"))))
-    for match in _PORT_PROSE.finditer(text):
+    for match in [*_PORT_PROSE.finditer(text), *_NAMED_HARBOUR.finditer(text)]:
         start, end = match.span("p")
         end = _before_port_stop_word(text, start, end)
         if lookup_country(text[start:end]) is None and not _MONTH_WORD.fullmatch(text, start, end):

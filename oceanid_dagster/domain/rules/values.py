@@ -196,7 +196,10 @@ def _owner_values(text: str, start: int, end: int) -> list[Found]:
             break
         owner_end = seg_end
     found = _name_like(text, start, owner_end, "OWNER", 10)
-    return [found] if found else []
+    # a legal form alone is the end of a company whose name held the key's word ("WHITECAPS FISHING COMPANY LIMITED")
+    if found is None or _COMPANY_SUFFIX.fullmatch(text[found.start : found.end]):
+        return []
+    return [found]
 
 
 def _short_text_values(label: str, max_words: int, split: str | None) -> ValueParser:
@@ -229,7 +232,17 @@ def _script_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if before and after and _is_latin(before) != _is_latin(after):
             parts.append((part_start, gap.start()))
             part_start = gap.end()
-    return [*parts, (part_start, end)]
+    if not parts:
+        return [(start, end)]
+    return [_unbracketed(text, *part) for part in [*parts, (part_start, end)]]
+
+
+def _unbracketed(text: str, start: int, end: int) -> tuple[int, int]:
+    """One script's part in brackets, as the other language's gloss: "株式会社徳洋水産 (Tokuyo Suisan Co., Ltd.)"."""
+    part = text[start:end].rstrip()
+    if part.startswith("(") and part.endswith(")") and "(" not in part[1:-1] and ")" not in part[1:-1]:
+        return start + 1, start + len(part) - 1
+    return start, end
 
 
 def _per_script(parse: ValueParser) -> ValueParser:
@@ -239,6 +252,17 @@ def _per_script(parse: ValueParser) -> ValueParser:
         return [found for part in _script_parts(text, start, end) for found in parse(text, *part)]
 
     return parse_parts
+
+
+def _place_names(parse: ValueParser) -> ValueParser:
+    """A place's name has no digits: after "PUERTO" in a title, "Nº INS-2025-CO-0417" is a reference."""
+
+    def parse_names(text: str, start: int, end: int) -> list[Found]:
+        return [
+            found for found in parse(text, start, end) if not any(ch.isdigit() for ch in text[found.start : found.end])
+        ]
+
+    return parse_names
 
 
 def _date_values(text: str, start: int, end: int) -> list[Found]:
@@ -252,7 +276,7 @@ VALUE_PARSERS: dict[str, ValueParser] = {
     "FLAG": _flag_values,
     "VESSEL_NAME": _per_script(_vessel_name_values),
     "OWNER": _per_script(_owner_values),
-    "PORT": _per_script(_short_text_values("PORT", 4, split=None)),
+    "PORT": _per_script(_place_names(_short_text_values("PORT", 4, split=None))),
     "VESSEL_TYPE": _per_script(_short_text_values("VESSEL_TYPE", 8, split=r"\s*/\s*|,\s+|;\s*")),
     "GEAR_TYPE": _per_script(_short_text_values("GEAR_TYPE", 10, split=r"\s*/\s*|,\s+|;\s*")),
     "TONNAGE": _measure_values("TONNAGE", _TONNAGE_UNIT, _TONNAGE_UNIT_FIRST),
