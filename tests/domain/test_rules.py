@@ -462,7 +462,7 @@ def test_spanish_and_french_prose() -> None:
         ("IRCS", "EBUK"),
         ("TONNAGE", "412 toneladas de arqueo bruto"),
         ("BUILD_YEAR", "1998"),
-        ("GEAR_TYPE", "palangre"),
+        ("GEAR_TYPE", "palangre de superficie"),
         ("RFMO", "CIAT"),
         ("VESSEL_TYPE", "chalutier"),
         ("VESSEL_NAME", "ANNELIES ILENA"),
@@ -1600,3 +1600,58 @@ def test_a_registration_after_its_registrar_a_gloss_in_brackets_and_a_legal_form
         ("OWNER", "WHITECAPS FISHING COMPANY LIMITED")
     }
     assert not pairs("Company: LIMITED")
+
+
+def test_numbered_title_case_names_after_their_vessel_word_or_before_their_call_sign() -> None:
+    assert ("VESSEL_NAME", "Agnes 109") in pairs("The Korean squid jigger Agnes 109 returned to Busan.")
+    assert ("VESSEL_NAME", "Agnes 109") in pairs("Tracking data show that Agnes 109 (call sign DTBS2) fished.")
+    assert not {label for label, _ in pairs("the trawler Season 2025 closed early")} & {"VESSEL_NAME"}
+    assert not {label for label, _ in pairs("the vessel went to Section 3 of the dock")} & {"VESSEL_NAME"}
+
+
+def test_owners_a_vessel_belongs_to_and_french_and_portuguese_registration_prose() -> None:
+    assert ("OWNER", "PT Bandar Nelayan") in pairs("The vessel belongs to PT Bandar Nelayan and is run by an agent.")
+    found = pairs(
+        "à embarcação ATLÂNTICO SUL IV, indicativo de chamada PU7321, de propriedade da empresa "
+        "Atlântico Sul Pescados Ltda., com porto de inscrição em Itajaí/SC"
+    )
+    assert {("VESSEL_NAME", "ATLÂNTICO SUL IV"), ("OWNER", "Atlântico Sul Pescados Ltda."), ("PORT", "Itajaí")} <= found
+    found = pairs("Le navire GOIZ ARGI, immatriculé BA 925133, dont le port d'attache est Saint-Jean-de-Luz")
+    assert {("REGISTRATION_NUMBER", "BA 925133"), ("PORT", "Saint-Jean-de-Luz")} <= found
+    assert ("REGISTRATION_NUMBER", "Bayonne") not in pairs("un navire immatriculé à Bayonne")
+    assert not pairs("ANNEX 2 - VESSELS INSPECTED IN PORT, SECOND HALF")
+    assert not {label for label, _ in pairs("AUTORIZA A LA EMBARCACIÓN QUE INDICA PARA OPERAR")} & {"VESSEL_NAME"}
+
+
+def test_keys_of_a_master_of_a_vessel_spanish_hull_dimensions_and_an_embarcacion() -> None:
+    assert not pairs("Master of fishing vessel: Lin Wen-Chieh")
+    assert pairs("Embarcación: VIRGEN DEL MAR VI          Matrícula: B-04-10506") == {
+        ("VESSEL_NAME", "VIRGEN DEL MAR VI"),
+        ("REGISTRATION_NUMBER", "B-04-10506"),
+    }
+    assert pairs("Eslora: 8,65 m    Manga: 1,95 m    Puntal: 0,95 m    TRB: 4") == {
+        ("LENGTH", "8,65 m"),
+        ("TONNAGE", "4"),
+    }
+
+
+def test_a_name_field_gives_the_flag_after_the_name_and_a_caption_is_no_name() -> None:
+    assert pairs("  * Vessel: HANYI78 (ex-HENGXIN36), China") == {
+        ("VESSEL_NAME", "HANYI78"),
+        ("VESSEL_NAME", "HENGXIN36"),
+        ("FLAG", "China"),
+    }
+    assert ("VESSEL_NAME", "CARRIER VESSEL") not in pairs("                  FISHING VESSEL          CARRIER VESSEL\n")
+
+
+def test_a_fixed_width_row_goes_on_past_the_rest_of_a_wrapped_cell() -> None:
+    table = (
+        "Date         Vessel name      Flag       Call sign   Port             Result\n"
+        "03/07/2025   CIDADE           Portugal   CUEP        Aveiro           No\n"
+        "                                                                      infringement\n"
+        "21/08/2025   BRISAN           UK         MEEY        Fraserburgh      Apparent\n"
+        "                                                                      infringement\n"
+    )
+    assert {("VESSEL_NAME", "BRISAN"), ("IRCS", "MEEY"), ("PORT", "Fraserburgh")} <= pairs(table)
+    # a paragraph after the table is not read as its rows
+    assert not pairs("Date         Vessel name      Flag\n\nThe owners of the Alpha and Beta were not told.\n")

@@ -70,7 +70,8 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (None, r"operator(?:'s)?\s+(?:address|country|nationality|contact|e-?mail|tel(?:ephone)?)"),
     (
         None,
-        r"(?:name\s+of\s+(?:the\s+)?master|master(?:'s)?(?:\s+name)?(?:\s+and\s+nationality)?|"
+        r"(?:name\s+of\s+(?:the\s+)?master|master\s+of\s+(?:the\s+)?(?:fishing\s+|carrier\s+|receiving\s+)?(?:vessel|ship)|"
+        r"master(?:'s)?(?:\s+name)?(?:\s+and\s+nationality)?|"
         r"captain|nationality\s+of\s+(?:the\s+)?master)",
     ),
     (None, r"port\s+state(?:\s+authority)?|flag\s+state\s+authority|authorising\s+entity|issuing\s+authority"),
@@ -84,7 +85,10 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"(?:date(?:\s+of\s+(?:inspection|issue|sighting|entry|report)|(?!\s+of\s+(?:build|construction)))|valid\s+(?:from|"
         r"until|to)|period|authori[sz]ed\s+(?:from|to|until)|start\s+date|end\s+date)",
     ),
-    (None, r"(?:engine\s+power|power|hold\s+capacity|freezing\s+capacity|beam|breadth|depth|draught|draft)"),
+    (
+        None,
+        r"(?:engine\s+power|power|hold\s+capacity|freezing\s+capacity|beam|breadth|depth|draught|draft|manga|puntal|calado)",
+    ),
     (None, r"voyage(?:\s+{_NUMBER_WORD})?"),
     (
         "IMO",
@@ -140,7 +144,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"name\s+des\s+schiffes|schiffsname|nome\s+(?:della\s+nave|del\s+peschereccio|do\s+navio)|"
         r"nome\s+da\s+embarca[cç][aã]o|nombre\s+de\s+la\s+embarcaci[oó]n|naam\s+van\s+het\s+vaartuig|scheepsnaam|"
         r"(?:fart[øo]yets|fart[øo]jets|fartygets|skipets|skibets)\s+navn|fartygets\s+namn|fart[øo]ynavn|"
-        r"skips?navn|nafn\s+skips|nombre\s+de\s+la\s+nave",
+        r"skips?navn|nafn\s+skips|nombre\s+de\s+la\s+nave|embarcaci[oó]n|embarca[cç][aã]o",
     ),
     # "Vessel type" and "Vessel flag" are the type's and the flag's keys
     (
@@ -197,7 +201,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (
         "TONNAGE",
         r"gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|net\s+tonnage|tonnage|"
-        r"GR?T\s*/\s*NR?T|GRT|GT|NRT|NT|jauge(?:\s+brute)?|arqueo(?:\s+bruto)?|bruttoraumzahl|BRZ|stazza(?:\s+lorda)?|"
+        r"GR?T\s*/\s*NR?T|GRT|GT|NRT|NT|TRB|TRG|jauge(?:\s+brute)?|arqueo(?:\s+bruto)?|bruttoraumzahl|BRZ|stazza(?:\s+lorda)?|"
         r"brutotonnage|arquea[cç][aã]o\s+bruta|tonelagem|bruttotonnas?je|bruttotonnage|bruttotonnal[øo]g|"
         r"br[uú]tt[oó]tonn|bruttotonn",
     ),

@@ -209,6 +209,7 @@ GEAR_TERMS: tuple[str, ...] = (
     "cast nets",
     "harpoons",
     # Spanish, French, Portuguese
+    "palangre de superficie",
     "palangre de deriva",
     "palangre de fondo",
     "palangre",
@@ -218,6 +219,7 @@ GEAR_TERMS: tuple[str, ...] = (
     "arrastre de fondo",
     "arrastre pelágico",
     "redes de enmalle",
+    "red de enmalle",
     "línea de mano",
     "caña",
     "palangre dérivante",
@@ -232,6 +234,8 @@ GEAR_TERMS: tuple[str, ...] = (
     "cerco com retenida",
     "rede de arrasto",
     "linha de mão",
+    "espinhel horizontal de superfície",
+    "espinhel horizontal",
     "espinhel pelágico",
     "espinhel de superfície",
     "espinhel de fundo",
@@ -267,7 +271,9 @@ _LENGTH_RE = re.compile(
     rf"(?<![\w.,])(?<![x×][ \t])(?<![×])(?:{_NUMBER})(?:\s?(?:{_LENGTH_UNIT})|-(?:metre|meter))(?![\w³²])"
 )
 # ... nor another dimension of the hull: "Draught   6.2 m", "beam of 9.6 m"
-_OTHER_DIMENSION_BEFORE = re.compile(r"(?i:draught|draft|beam|breadth|depth|height|width)\b[^\n\d]{0,12}$")
+_OTHER_DIMENSION_BEFORE = re.compile(
+    r"(?i:draught|draft|beam|breadth|depth|height|width|manga|puntal|calado)\b[^\n\d]{0,12}$"
+)
 
 
 def _prose_lengths(text: str) -> list[Found]:
@@ -371,6 +377,10 @@ _CAPS_WORD = rf"[{_UPPER}0-9][{_UPPER}0-9'’.\-/]*(?![{_LOWER}])"
 _HULL_NUMBER = r"(?:[ ][-–][ ](?:\d{1,4}|[IVX]{1,4})(?![\w\-]))"
 _CAPS_NAME = rf"{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{0,5}}{_HULL_NUMBER}?"
 _TITLE_NAME = r"[A-Z0-9][\w'’.\-/]*(?:[ ][A-Z0-9][\w'’.\-/]*){0,4}"
+# A name in title case ending in its hull number: "Agnes 109", "Bandar Nelayan 208", "Hai Feng 718"
+_NUMBERED_TITLE_NAME = (
+    r"[A-Z][a-z'’\-]+(?:[ ][A-Z][a-z'’\-]+){0,3}[ ](?:No\.?[ ]?)?(?!(?:19|20)\d\d\b)\d{1,4}(?![\w.,]\d|[\w\-])"
+)
 _QUOTED = r"[“\"‘'](?P<q>[^”\"’'\n]{2,40})[”\"’']"
 _NAME_STOP_WORDS = frozenset(
     {
@@ -384,6 +394,11 @@ _NAME_STOP_WORDS = frozenset(
         "FLAGGED",
         "CALL",
         "WAS",
+        # the words of a Spanish or French title ("AUTORIZA A LA EMBARCACIÓN QUE INDICA PARA OPERAR")
+        "QUE",
+        "QUI",
+        "PARA",
+        "POUR",
         "IS",
         "AND",
         "THE",
@@ -407,7 +422,7 @@ _NAME_STOP_WORDS = frozenset(
 )
 # "the vessel" in the languages the forms come in: "del buque X", "du navire X", "das Schiff X", "il peschereccio X".
 _FOREIGN_VESSEL_WORDS = (
-    r"(?:du|le)\s+navire|(?:del|el)\s+(?:buque|pesquero)|(?:do|o)\s+navio|a\s+embarca[cç][aã]o|"
+    r"(?:du|le)\s+navire|(?:del|el)\s+(?:buque|pesquero)|(?:do|o)\s+navio|[aà]\s+embarca[cç][aã]o|la\s+embarcaci[oó]n|"
     r"(?:das|dem|des)\s+(?:schiff|fischereifahrzeug)|(?:la|della)\s+nave|(?:il|del)\s+peschereccio|"
     r"(?:het|van\s+het)\s+(?:schip|vaartuig|vissersvaartuig)"
 )
@@ -443,6 +458,12 @@ _PROSE_NAME_PATTERNS = (
         rf"(?<![\w])(?i:vessel|ship|boat|{_VESSEL_TYPE_ALT})[ \n](?P<n>{_TITLE_NAME})"
         rf"(?=\s*\(\s*(?i:{_IDENTIFIER_KEY})\b|,\s+(?i:{_IDENTIFIER_KEY})\b|{_BRACKETED_CODE})"
     ),
+    # ... or, numbered, after its vessel word alone: "the Korean squid jigger Agnes 109 returned"
+    re.compile(
+        rf"(?<![\w])(?i:the\s+(?:[\w\-]+\s+)?(?:vessel|ship|boat|{_VESSEL_TYPE_ALT}))[ \n](?P<n>{_NUMBERED_TITLE_NAME})"
+    ),
+    # ... or before its identifiers: "that Agnes 109 (call sign DTBS2) fished"
+    re.compile(rf"(?<![\w])(?P<n>{_NUMBERED_TITLE_NAME})(?=[ \t]*\((?i:{_IDENTIFIER_KEY})\b)"),
     # ... or after its flag: "the Chinese-flagged Lu Rong Yuan Yu 118 was ..."
     re.compile(rf"(?<![\w])[A-Z][a-z]+-flagged[ \n](?P<n>{_TITLE_NAME})"),
     # ... or before what it is: "Ocean Star, a Panamanian-flagged reefer, ...", "The Ocean Star, a 45-metre trawler"
@@ -582,7 +603,7 @@ def _cut_at_stop_word(text: str, start: int, end: int) -> int:
 
 
 _OWNER_PROSE = re.compile(
-    r"\b(?i:(?:owned|operated|managed|chartered)\s+by|arm[ée]e?\s+par|exploit[ée]e?\s+par|"
+    r"\b(?i:(?:owned|operated|managed|chartered)\s+by|belongs?\s+to|de\s+propriedade\s+d[aeo]|pertencente\s+[àa]|arm[ée]e?\s+par|exploit[ée]e?\s+par|"
     r"appartenant\s+[àa]|propiedad\s+de|armad[oa]\s+por|operad[oa]\s+por|pertenec(?:e|iente)\s+a|"
     r"(?:under\s+)?charter(?:ed)?\s+to)(?:[ \t]*:)?\s+(?:the\s+|la\s+|a\s+)?(?:company\s+|soci[ée]t[ée]\s+|empresa\s+)?"
     # a name may run on to the next line ("BPL BALEEIRA PESCAS\nLDA")
@@ -609,10 +630,12 @@ _PORT_PROSE = re.compile(
     r"(?:escorted|diverted|ordered|directed|brought|taken)\s+(?:in)?to|"
     r"(?:bound|steaming|sailing|heading|proceeding|en\s+route|transit(?:ing)?)\s+(?:to|for)|"
     r"based\s+(?:in|at)|(?:sailed|departed|returned)\s+(?:from|to)|(?:left|departed|leaving|departing)|"
-    r"puerto\s+de|port\s+de|porto\s+d[ei]|puerto\s+base\s+en|immatricul[ée]e?s?\s+[àa]|"
+    r"puerto\s+de|port\s+de|porto\s+d[ei]|puerto\s+base\s+en|immatricul[ée]e?s?\s+[àa]|port\s+d['’]attache\s+est|"
+    r"porto\s+de\s+(?:inscri[cç][aã]o|registro|registo)\s+em|"
     r"(?:inspectors|officers|authorities|inspected|boarded|detained|sighted)\s+(?:in|at)))\s+"
-    # "at sea" is where an inspection happens, not a port
-    r"(?!(?i:sea)\b)(?P<p>(?:Port\s+(?:of\s+)?)?[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})"
+    # "at sea" is where an inspection happens, not a port; nor is "in port" one
+    r"(?!(?i:sea)\b|(?i:port)\b(?![ \t]+(?:of\b|[A-Z])))"
+    r"(?P<p>(?:Port\s+(?:of\s+)?)?[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})"
 )
 _MONTH_WORD = re.compile(rf"{_MONTH}|{_SHORT_MONTH}", re.IGNORECASE)  # "ETA Dec 06" names no port
 _PORT_STOP_WORDS = frozenset({"ETA", "ETD", "ON", "AT", "IN", "FROM", "TO", "BY", "AND", "WITH", "FOR", "VIA"})
@@ -636,7 +659,9 @@ def _end_of_company(text: str, start: int, end: int) -> int:
 # "registered as SA0450" ("under number ..." was tried too: the held-out figure fell)
 _REGISTRATION_PROSE = re.compile(
     r"\b(?i:registered)(?:\s+(?:in|at|with)\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2})?[ \t]+as"
-    r"(?:[ \t]+(?:vessel|number|no\.))?[ \t]+(?=[A-Z0-9(])"
+    r"(?:[ \t]+(?:vessel|number|no\.))?[ \t]+(?=[A-Z0-9(])|"
+    # "immatriculé BA 925133" (not "immatriculé à Bayonne")
+    r"\b(?i:immatricul[ée]e?)[ \t]+(?=[A-Z]{1,3}[ \t\-]?\d)"
 )
 
 

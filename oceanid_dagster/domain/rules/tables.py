@@ -313,10 +313,18 @@ def _table_rows(
                 continue
             return
         if len(_cells(text, line_start, line_end, delimiter)) < 2:
+            if delimiter is None and _is_wrapped_cell(text, line_start, line_end):
+                continue
             return
         if number and delimiter is None and _columns_from_cells(_header_cells(text, (line_start, line_end))):
             return
         yield line_start, line_end
+
+
+def _is_wrapped_cell(text: str, line_start: int, line_end: int) -> bool:
+    """A lone cell indented under a later column: the rest of the row's wrapped cell ("No" over "infringement")."""
+    line = text[line_start:line_end]
+    return len(line) - len(line.lstrip(" ")) >= 8
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

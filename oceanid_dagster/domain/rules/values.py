@@ -171,18 +171,31 @@ _DESCRIPTION = re.compile(r"(?i)flag(?:ged)?\b")
 _VESSEL_PREFIX = re.compile(r"(?:(?i:[FMSR]/[VB]|[FMSR]\.V\.)|MFV|FV|MV|KM|KMN|KLM)[ \t]+(?=\S)")
 
 
+# A caption, not a name: "FISHING VESSEL", "CARRIER VESSEL" over a form's columns.
+_VESSEL_WORD_LAST = re.compile(r"(?i)\b(?:vessels?|ships?|boats?)$")
+
+
 def _vessel_name_values(text: str, start: int, end: int) -> list[Found]:
+    """Names, with what follows them in the field: "HANYI78 (ex-HENGXIN36), China" is a name and its flag."""
     end = _without_trailing_remark(text, start, end)
-    found = []
+    found: list[Found] = []
     for seg_start, seg_end in _split_segments(text, start, end, r",\s+|\s+/\s+"):
         if found and _DESCRIPTION.search(text, seg_start, seg_end):
             continue
+        if found and (flag := _country_segment(text, seg_start, seg_end)):
+            found.append(flag)
+            continue
         if prefix := _VESSEL_PREFIX.match(text, _trim(text, seg_start, seg_end)[0], seg_end):
             seg_start = prefix.end()
-        name = _name_like(text, seg_start, seg_end, "VESSEL_NAME", 6)
-        if name:
+        name = _name_like(text, seg_start, _without_trailing_remark(text, seg_start, seg_end), "VESSEL_NAME", 6)
+        if name and not _VESSEL_WORD_LAST.search(text[name.start : name.end]):
             found.append(name)
     return found
+
+
+def _country_segment(text: str, start: int, end: int) -> Found | None:
+    found = _found(text, start, end, "FLAG")
+    return found if found and lookup_country(text[found.start : found.end]) is not None else None
 
 
 def _owner_values(text: str, start: int, end: int) -> list[Found]:
