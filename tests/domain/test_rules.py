@@ -1655,3 +1655,32 @@ def test_a_fixed_width_row_goes_on_past_the_rest_of_a_wrapped_cell() -> None:
     assert {("VESSEL_NAME", "BRISAN"), ("IRCS", "MEEY"), ("PORT", "Fraserburgh")} <= pairs(table)
     # a paragraph after the table is not read as its rows
     assert not pairs("Date         Vessel name      Flag\n\nThe owners of the Alpha and Beta were not told.\n")
+
+
+def test_a_pipe_row_of_a_padded_key_and_its_value() -> None:
+    assert pairs("| Vessel name           | KAIKO MARU NO. 2               |") == {("VESSEL_NAME", "KAIKO MARU NO. 2")}
+    assert pairs("| Call sign             | JG4587   |") == {("IRCS", "JG4587")}
+    assert not pairs("| Remarks               |          |")
+
+
+def test_an_exports_licence_holder_method_and_length_in_metres_columns() -> None:
+    export = (
+        "boat_name;fishing_licence;home_port;state;loa_m;gt;licence_holder;method;expires\n"
+        "TARAN;63575;Picton;NZ;4.3;0.4;M. Pattison Building Limited;Unclassified;31/12/2025\n"
+    )
+    assert pairs(export) == {
+        ("VESSEL_NAME", "TARAN"),
+        ("REGISTRATION_NUMBER", "63575"),
+        ("PORT", "Picton"),
+        ("LENGTH", "4.3"),
+        ("TONNAGE", "0.4"),
+        ("OWNER", "M. Pattison Building Limited"),
+        ("DATE", "31/12/2025"),
+    }
+
+
+def test_nordic_legal_forms_in_lower_case_and_a_slashed_date_of_a_two_digit_year() -> None:
+    assert ("OWNER", "Eskja hf.") in pairs("Owned by Eskja hf., the 94-metre vessel fished west")
+    assert ("DATE", "03/02/25") in pairs("[03/02/25, 22:14] Capt. Hendra: alongside now")
+    assert not pairs("release 1.2.25 of the software")
+    assert not pairs("the ratio 45/60/25 was used")

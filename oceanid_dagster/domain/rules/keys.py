@@ -127,7 +127,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ),
     (
         "REGISTRATION_NUMBER",
-        rf"WIN|UVI|CFR|vessel\s+(?:ID|number|{_NUMBER_WORD})|(?:licen[cs]e|authori[sz]ation|permit)(?:\s*{_NUMBER_WORD})?|"
+        rf"WIN|UVI|CFR|vessel\s+(?:ID|number|{_NUMBER_WORD})|(?:fishing\s+)?(?:licen[cs]e|authori[sz]ation|permit)(?:\s*{_NUMBER_WORD})?|"
         rf"official\s+(?:number|{_NUMBER_WORD})|ext(?:ernal|\.)?\s*(?:markings?|marks?|ID)|side\s+(?:number|{_NUMBER_WORD})|"
         rf"port\s+letters(?:\s*(?:/|&|and)\s*(?:{_NUMBER_WORD}|numbers?))?|PLN|"
         r"(?:num[eé]ro\s+d['’])?immatriculation|matr[ií]cula|matricola|"
@@ -234,6 +234,11 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
     ("IRCS", r"ind\.?\s*(?:d['’])?appel|distintivo"),
     ("REGISTRATION_NUMBER", r"imm(?:at)?\."),
     ("TONNAGE", r"JB|TRB|TRG"),
+    # an export's measures with their unit ("loa_m"), its holder of the licence and its method
+    ("LENGTH", r"(?:loa|length)\s+(?:m|metres|meters)"),
+    ("OWNER", r"(?:licen[cs]e|permit)\s+holder|holder"),
+    ("GEAR_TYPE", r"method"),
+    (None, r"state|province|region|district"),
     (None, r"no\.?|#|s/?n|serial|item|remarks?|status"),
     # the other columns of AIS and VMS position exports
     (None, r"(?:timestamp|time|date\s*time)(?:\s+utc)?|lat(?:itude)?|lon(?:g|gitude)?|sog|cog|speed|course|heading"),
@@ -245,7 +250,7 @@ _SEPARATOR = re.compile(
     r"[\"']?[ \t]*[:;：=][ \t]*[\"']?(?:\n[ \t]*(?=\S))?|>(?=[^<\s])|"
     # a leader, after the key's own full stop too ("Name of ship. .........")
     r"(?:\.[ \t]+(?=\.{3}|…))?[ \t]*(?:(?:\.{3,}|…+)[ \t]*)+|"
-    r"[ \t]+\.{2,}[ \t]+|[ \t]+[-–—][ \t]+|[ \t]{2,}|\t|/(?=[^\s/])|"
+    r"[ \t]+\.{2,}[ \t]+|[ \t]+[-–—][ \t]+|[ \t]{2,}(?![ \t]*\|)|\t|/(?=[^\s/])|"
     # a two-cell pipe row, key then value: "| IRCS | UBTI |"
     r"[ \t]*\|[ \t]*(?=[^|\s][^|\n]*\|?[ \t]*(?:\n|$))"
 )

@@ -32,6 +32,8 @@ _DATE_PATTERNS = (
         r"(?<![\w.\-/])(?P<y>(?:19|20)\d\d)(?P<s>[\-/.])(?P<m>0?[1-9]|1[0-2])(?P=s)(?P<d>\d{1,2})(?![\d]|[\-/.]\d)"
     ),
     re.compile(r"(?<![\w.\-/])(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<y>(?:19|20)\d\d)(?![\w\-/]|\.\d)"),
+    # ... with a two-digit year, slashed only ("[03/02/25, 22:14]"; "1.2.25" is a version)
+    re.compile(r"(?<![\w.\-/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d\d)(?![\w\-/]|[.,]\d)"),
     # ... or abbreviated, capitalised, in a telex or a schedule ("ETA Benoa 09-Dec", "17 Nov", "Dec 06, 14:00");
     # never "Mar" or "May", which are words too
     re.compile(rf"(?<![\w.\-/])(?P<d>\d{{1,2}})[ \-]{_SHORT_MONTH}(?![\w\-/])"),

@@ -607,7 +607,9 @@ _OWNER_PROSE = re.compile(
     r"appartenant\s+[àa]|propiedad\s+de|armad[oa]\s+por|operad[oa]\s+por|pertenec(?:e|iente)\s+a|"
     r"(?:under\s+)?charter(?:ed)?\s+to)(?:[ \t]*:)?\s+(?:the\s+|la\s+|a\s+)?(?:company\s+|soci[ée]t[ée]\s+|empresa\s+)?"
     # a name may run on to the next line ("BPL BALEEIRA PESCAS\nLDA")
-    r"(?P<o>[A-Z][\w&'.\-]*(?:(?:,?[ \t]+|,?[ \t]*\n[ \t]*|[ \t]+(?:de|del|la|of|and|&)[ \t]+)[A-Z&][\w&'.\-]*){0,7})"
+    r"(?P<o>[A-Z][\w&'.\-]*(?:(?:,?[ \t]+|,?[ \t]*\n[ \t]*|[ \t]+(?:de|del|la|of|and|&)[ \t]+)[A-Z&][\w&'.\-]*){0,7}"
+    # ... and the legal forms written in lower case ("Eskja hf.", "Varðin P/F")
+    r"(?:,?[ \t]+(?:e?hf|p/f|sp/f)(?![\w/])\.?)?)"
 )
 # A company written in capitals with its legal form ("TOEI REEFER LINE LTD.", "INTIMAS SURYA, PT."): in a
 # vessel document, the vessel's owner, operator or manager. (Tried in title case too: the validation and

@@ -10,7 +10,7 @@ from oceanid_dagster.domain.rules.keys import Found
 _COMPANY_SUFFIXES = (
     r"(?:LTD|LIMITED|INC|CO|CORP|CORPORATION|LLC|S\.?A|S\.?L|S\.?R\.?L|S\.?A\.?C|"
     r"S\.?A\.?S|S\.?P\.?A|SARL|GMBH|B\.?V|N\.?V|A/?S|ASA|AB|"
-    r"PTY|PLC|K\.?K|PT|TBK|LDA|LTDA|CIA|C\.?A|SDN\.?\s*BHD|BHD|OY|OOO|JSC|PJSC|E\.?I\.?R\.?L)\b\.?"
+    r"PTY|PLC|K\.?K|PT|TBK|LDA|LTDA|CIA|C\.?A|SDN\.?\s*BHD|BHD|OY|OOO|JSC|PJSC|E\.?I\.?R\.?L|E?HF|P/F|SP/F)\b\.?"
 )
 _COMPANY_SUFFIX = re.compile(rf"^{_COMPANY_SUFFIXES}", re.IGNORECASE)
 # "Rongcheng Marine Fishery Co., Ltd. - all other terms as per last", "KILAT MUDAH JAYA, PT. / ETA Benoa",
