@@ -1684,3 +1684,42 @@ def test_nordic_legal_forms_in_lower_case_and_a_slashed_date_of_a_two_digit_year
     assert ("DATE", "03/02/25") in pairs("[03/02/25, 22:14] Capt. Hendra: alongside now")
     assert not pairs("release 1.2.25 of the software")
     assert not pairs("the ratio 45/60/25 was used")
+
+
+def test_a_code_in_brackets_after_a_name_is_its_call_sign_or_its_port_mark() -> None:
+    assert pairs("   - Mikasa Maru No. 21 (JD3722), Japanese stick-held dip net") == {
+        ("VESSEL_NAME", "Mikasa Maru No. 21"),
+        ("IRCS", "JD3722"),
+        ("GEAR_TYPE", "stick-held dip net"),
+    }
+    assert {("VESSEL_NAME", "SEIFUKU MARU No. 78"), ("IRCS", "JPZG")} <= pairs(
+        "from SEIFUKU MARU No. 78 (JPZG), approx"
+    )
+    # a mark is written with a space or a dash, or is short after its letters
+    assert {("VESSEL_NAME", "HARVEST REAPER II"), ("REGISTRATION_NUMBER", "S287")} <= pairs(
+        "the Irish vessel HARVEST REAPER II (S287) was boarded at sea"
+    )
+    assert {("REGISTRATION_NUMBER", "3ST-4-2551"), ("IRCS", "EAGN")} <= pairs(
+        "the Spanish longliner VALLE FRAGA (3ST-4-2551, call sign EAGN) was detained"
+    )
+    assert ("REGISTRATION_NUMBER", "G897") in pairs("The otter trawler Realt Ara (G897) was detained")
+    # a numbered part of a document and an acronym in brackets are neither
+    assert not pairs("Resolution 21 (ABC1) of the Commission applies")
+    assert not pairs("The Ministry of Fisheries (MFMR) said")
+
+
+def test_a_chinese_certificate_of_registry_however_it_is_written() -> None:
+    for number in (
+        "(ZHE)CHUANDENG(JI)(2021)FT-200067",
+        "(JIN) CHUAN DENG (JI)(2012) FT-200019HAO",
+        "(浙)船登(籍)(2024)FT-200011号",
+    ):
+        assert ("REGISTRATION_NUMBER", number) in pairs(f"registered in Zhoushan under {number}, broadcast MMSI")
+    assert ("REGISTRATION_NUMBER", "(ZHE)CHUAN DENG(JI)(2011)FT-200029HAO") in pairs(
+        "Vessel Registration Identification (ZHE)CHUAN DENG(JI)(2011)FT-200029HAO (vessel) [IUU-EO14024]."
+    )
+    assert not pairs("the Zhejiang (ZHE) fleet of 2021")
+
+
+def test_an_external_identification_is_the_port_mark() -> None:
+    assert ("REGISTRATION_NUMBER", "G185") in pairs("Vessel name: WESTWARD ISLE       External identification: G185")

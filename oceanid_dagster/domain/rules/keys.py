@@ -128,7 +128,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (
         "REGISTRATION_NUMBER",
         rf"WIN|UVI|CFR|vessel\s+(?:ID|number|{_NUMBER_WORD})|(?:fishing\s+)?(?:licen[cs]e|authori[sz]ation|permit)(?:\s*{_NUMBER_WORD})?|"
-        rf"official\s+(?:number|{_NUMBER_WORD})|ext(?:ernal|\.)?\s*(?:markings?|marks?|ID)|side\s+(?:number|{_NUMBER_WORD})|"
+        rf"official\s+(?:number|{_NUMBER_WORD})|ext(?:ernal|\.)?\s*(?:markings?|marks?|ID|identification)|side\s+(?:number|{_NUMBER_WORD})|"
         rf"port\s+letters(?:\s*(?:/|&|and)\s*(?:{_NUMBER_WORD}|numbers?))?|PLN|"
         r"(?:num[eé]ro\s+d['’])?immatriculation|matr[ií]cula|matricola|"
         r"marcatura\s+esterna|registriernummer|kennzeichen|[aä]u(?:ß|ss)ere\s+kennzeichnung|numero\s+di\s+iscrizione|numero\s+UE|"

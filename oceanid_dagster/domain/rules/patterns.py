@@ -21,6 +21,7 @@ from oceanid_dagster.domain.rules.text import _COMPANY_SUFFIX
 from oceanid_dagster.domain.rules.values import (
     _LENGTH_UNIT,
     _NUMBER,
+    CN_CERTIFICATE,
     VALUE_PARSERS,
     _ircs_values,
     _mmsi_values,
@@ -378,6 +379,8 @@ _HULL_NUMBER = r"(?:[ ][-–][ ](?:\d{1,4}|[IVX]{1,4})(?![\w\-]))"
 _CAPS_NAME = rf"{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{0,5}}{_HULL_NUMBER}?"
 _TITLE_NAME = r"[A-Z0-9][\w'’.\-/]*(?:[ ][A-Z0-9][\w'’.\-/]*){0,4}"
 # A name in title case ending in its hull number: "Agnes 109", "Bandar Nelayan 208", "Hai Feng 718"
+# ... and the number after a name in capitals, written "No. 78"
+_MIXED_HULL_NUMBER = r"No\.[ ]?\d{1,4}(?![\w\-])"
 _NUMBERED_TITLE_NAME = (
     r"[A-Z][a-z'’\-]+(?:[ ][A-Z][a-z'’\-]+){0,3}[ ](?:No\.?[ ]?)?(?!(?:19|20)\d\d\b)\d{1,4}(?![\w.,]\d|[\w\-])"
 )
@@ -521,29 +524,56 @@ def _list_item_vessels(text: str) -> list[Found]:
     return found
 
 
-# A name in capitals and its call sign in brackets, as sanctions and RFMO lists write them:
-# "LU RONG YUAN YU YUN 678 (BCLO2) Fish Carrier 3,116GT", "ALINA (SNHR), IMO 8907046".
-_NAME_AND_CALL_SIGN = re.compile(rf"(?<![\w])(?P<n>{_CAPS_NAME})[ \t]*\((?P<c>[A-Z0-9]{{4,7}})\)")
+# A name and its call sign or port mark in brackets, as sanctions and RFMO lists, patrol reports and
+# news write them: "LU RONG YUAN YU YUN 678 (BCLO2) Fish Carrier 3,116GT", "ALINA (SNHR), IMO 8907046",
+# "Mikasa Maru No. 21 (JD3722)", "HARVEST REAPER II (S287)", "VALLE FRAGA (3ST-4-2551, call sign EAGN)".
+_BRACKETED_CODE_AFTER_NAME = r"[ \t]*\((?P<c>[A-Z0-9](?:[A-Z0-9]|[ \-](?=[A-Z0-9])){1,11})(?:\)|,[ \t])"
+_CODE_AFTER_NAME = re.compile(_BRACKETED_CODE_AFTER_NAME)
+# A numbered heading of a document ("Resolution 21 (EU1)") is no vessel.
+_DOCUMENT_PART = (
+    r"(?:Article|Annex|Appendix|Area|Chapter|Decision|Figure|Form|Item|Measure|Page|Paragraph|Part|Point|"
+    r"Regulation|Resolution|Rule|Schedule|Section|Table|Zone)\b"
+)
+_NAME_AND_CODE = re.compile(
+    rf"(?<![\w])(?P<n>{_CAPS_NAME}|(?!{_DOCUMENT_PART}){_NUMBERED_TITLE_NAME}|"
+    rf"{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{0,4}}[ ]{_MIXED_HULL_NUMBER})"
+    rf"{_BRACKETED_CODE_AFTER_NAME}"
+)
+# A port mark, unlike a call sign, is written with a space or a dash, or is short after its letters:
+# one letter and digits, two and at most three digits, or digits padded with a zero ("G897", "FD9",
+# "GG 203", "3ST-4-2551", "MK0411"). Of the registries' 3,900 call signs of letters and digits, one
+# ("JH311") reads as a mark by this.
+_PORT_MARK = re.compile(r".*[ \-].*|[A-Z]\d{1,5}|[A-Z]{2}\d{1,3}|[A-Z]{1,3}0\d{2,4}")
 
 
-def _bracketed_call_signs(text: str) -> list[Found]:
-    """The name and the call sign; a call sign of letters only ("(MFMR)" could be an acronym) only where
-    the rest of its line identifies a vessel."""
+def code_after_name(text: str, start: int, end: int, name_is_numbered: bool = False) -> list[Found]:
+    """The call sign (IRCS) or the port mark (REGISTRATION_NUMBER) in ``text[start:end]``, a code in
+    brackets after a vessel's name. A code of letters only ("(MFMR)" could be an acronym) is a call sign
+    only after a numbered name ("SEIFUKU MARU No. 78 (JPZG)") or where the rest of the line identifies
+    a vessel."""
+    code = text[start:end]
+    if code in _NAME_STOP_WORDS or lookup_country(code):
+        return []
+    if _PORT_MARK.fullmatch(code) and any(ch.isalpha() for ch in code) and any(ch.isdigit() for ch in code):
+        return [Found(start, end, "REGISTRATION_NUMBER", True)]
+    if code.isalpha() and not name_is_numbered:
+        line_end = text.find("\n", end)
+        rest = text[end : len(text) if line_end < 0 else line_end]
+        if not (_IDENTIFYING.search(rest) or _VESSEL_TYPE_RE.search(rest) or _TONNAGE_RE.search(rest)):
+            return []
+    return _ircs_values(text, start, end)
+
+
+def _names_and_bracketed_codes(text: str) -> list[Found]:
     found = []
-    for match in _NAME_AND_CALL_SIGN.finditer(text):
-        sign = match.group("c")
-        if sign in _NAME_STOP_WORDS or lookup_country(sign) or not (ircs := _ircs_values(text, *match.span("c"))):
-            continue
-        line_end = text.find("\n", match.end())
-        rest = text[match.end() : len(text) if line_end < 0 else line_end]
-        if sign.isalpha() and not (
-            _IDENTIFYING.search(rest) or _VESSEL_TYPE_RE.search(rest) or _TONNAGE_RE.search(rest)
-        ):
-            continue
+    for match in _NAME_AND_CODE.finditer(text):
         start, end = match.span("n")
         name = _name_like(text, start, _cut_at_stop_word(text, start, end), "VESSEL_NAME", 6)
-        if name and _could_be_vessel_name(text, name):
-            found += [name, *ircs]
+        if name is None or name.end != end or not _could_be_vessel_name(text, name):
+            continue
+        numbered = text[start:end][-1].isdigit()
+        if code := code_after_name(text, *match.span("c"), name_is_numbered=numbered):
+            found += [name, *code]
     return found
 
 
@@ -563,7 +593,7 @@ def _values_before_their_keys(text: str) -> list[Found]:
 
 
 def _prose_vessel_names(text: str) -> list[Found]:
-    found = _list_item_vessels(text) + _bracketed_call_signs(text)
+    found = _list_item_vessels(text) + _names_and_bracketed_codes(text)
     for pattern in _PROSE_NAME_PATTERNS:
         for match in pattern.finditer(text):
             group = "q" if match.groupdict().get("q") else "n"
@@ -573,6 +603,8 @@ def _prose_vessel_names(text: str) -> list[Found]:
             name = _name_like(text, start, end, "VESSEL_NAME", 6)
             if name and _could_be_vessel_name(text, name):
                 found.append(name)
+                if code := _CODE_AFTER_NAME.match(text, name.end):
+                    found += code_after_name(text, *code.span("c"), name_is_numbered=text[name.end - 1].isdigit())
     return found
 
 
@@ -734,7 +766,7 @@ def _bare_identifiers(text: str) -> list[Found]:
         in_cell = page_names_mmsi and _stands_alone(text, match.start(), match.end())
         if (near or in_cell) and _mmsi_values(text, match.start(), match.end()):
             found.append(Found(match.start(), match.end(), "MMSI", True))
-    return found
+    return found + [Found(*match.span(), "REGISTRATION_NUMBER", True) for match in CN_CERTIFICATE.finditer(text)]
 
 
 _CELL_BEFORE = re.compile(r"(?:^|[(|\t]|\s{2})\s*$")

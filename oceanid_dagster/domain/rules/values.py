@@ -109,7 +109,23 @@ def _flag_values(text: str, start: int, end: int) -> list[Found]:
 _REGISTRATION_TOKEN = re.compile(r"(?:[^\W_]|\()[\w()\-/.\s]{0,38}(?:[^\W_]|\))|[^\W_]")
 
 
+# A Chinese fishing vessel's certificate of registry, romanised or not, however spaced:
+# "(ZHE)CHUANDENG(JI)(2021)FT-200067", "(JIN) CHUAN DENG (JI)(2012) FT-200019HAO", "(浙)船登(籍)(2024)FT-200011号".
+_BRACKET_OPEN, _BRACKET_CLOSE = r"[(（][ \t]*", r"[ \t]*[)）]"
+_PROVINCE = (
+    rf"(?:{_BRACKET_OPEN}(?:[A-Z]{{2,5}}(?:[ \t][A-Z]{{2,5}})?|[\u4e00-\u9fff]{{1,2}}){_BRACKET_CLOSE}"
+    r"|(?<![\w])[A-Z]{2,5})"
+)
+CN_CERTIFICATE = re.compile(
+    rf"{_PROVINCE}[ \t]*(?:CHUAN[ \t]*DENG|船登)[ \t]*(?:{_BRACKET_OPEN}(?:JI|籍){_BRACKET_CLOSE}|JI)[ \t]*"
+    rf"{_BRACKET_OPEN}(?:19|20)\d\d(?:{_BRACKET_CLOSE})?[ \t]*[A-Z]{{1,3}}[ \t]*-?[ \t]*\d{{4,6}}"
+    r"(?:[ \t]?(?:HAO|号))?(?![\w])"
+)
+
+
 def _registration_values(text: str, start: int, end: int) -> list[Found]:
+    if certificate := CN_CERTIFICATE.search(text, start, end):
+        return [Found(*certificate.span(), "REGISTRATION_NUMBER", True)]
     match = _REGISTRATION_TOKEN.match(text, start, end)
     if match is None:
         return []
