@@ -1723,3 +1723,21 @@ def test_a_chinese_certificate_of_registry_however_it_is_written() -> None:
 
 def test_an_external_identification_is_the_port_mark() -> None:
     assert ("REGISTRATION_NUMBER", "G185") in pairs("Vessel name: WESTWARD ISLE       External identification: G185")
+
+
+def test_a_key_ocr_misread_still_labels_the_value_after_its_leader_or_colon() -> None:
+    assert pairs("Call SIgQh ................ UBST3\nType of ship ..... trawler") == {
+        ("IRCS", "UBST3"),
+        ("VESSEL_TYPE", "trawler"),
+    }
+    assert pairs("HOME POFt ....................... Benoa") == {("PORT", "Benoa")}
+    assert pairs("Ano de construcci6n .......... 2001") == {("BUILD_YEAR", "2001")}
+    assert pairs("   Blag .......... China") == {("FLAG", "China")}
+    # a short key misread is taken only for a value of strict shape, and a line of prose is no key
+    assert not pairs("   Blog .......... nothing to report")
+    assert not pairs("Remarks ..... The vessel was fine")
+    assert not pairs("Note: call the master before noon")
+
+
+def test_a_speck_after_a_colon_is_no_part_of_the_value() -> None:
+    assert pairs(" 6. Indicativo de chamada:. ECLP") == {("IRCS", "ECLP")}

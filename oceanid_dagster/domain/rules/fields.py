@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import cache
+
+import regex
 
 from oceanid_dagster.domain.rules.keys import (
     _ARROW,
@@ -142,6 +145,57 @@ def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
     return keys
 
 
+# A key OCR misread ("Call SIgQh ....... UBST3", "HOME POFt ..... Benoa", "Fi1ag : China") still opens its
+# line before a leader or a colon: what opens such a line, where no key was read, is compared with the
+# keys allowing an error or two.
+_LINE_KEY = re.compile(
+    r"(?m)^[ \t]*(?:(?:\d{1,2}|[A-Z]\d?)[.)]?[ \t]+|[-*•][ \t]+)?"
+    r"(?P<key>[^\W\d_][^\n:;.…|]{2,38}?)[ \t]*(?::[.,]?|\.{3,}[.,:;\w]*|…+)[ \t]*(?=\S)"
+)
+_MIN_FUZZY_KEY = 4  # "GT", "LOA" misread are anything
+_SHORT_KEY = 8  # ... and a key this short is allowed one error, and only for a value of strict shape
+
+
+@cache
+def _fuzzy_key_patterns() -> tuple[tuple[str | None, regex.Pattern[str], regex.Pattern[str]], ...]:
+    return tuple(
+        (
+            label,
+            regex.compile(rf"(?:{pattern}){{e<=1}}", regex.IGNORECASE | regex.BESTMATCH),
+            regex.compile(rf"(?:{pattern}){{e<=2}}", regex.IGNORECASE | regex.BESTMATCH),
+        )
+        for label, pattern in FIELD_KEYS
+    )
+
+
+def _closest_key_label(key: str) -> str | None:
+    """The label of the field key ``key`` is a misreading of, or None (no key is near, or the nearest
+    names no entity)."""
+    best: tuple[int, str | None] | None = None
+    for label, one_error, two_errors in _fuzzy_key_patterns():
+        match = (one_error if len(key) <= _SHORT_KEY else two_errors).fullmatch(key)
+        if match is not None and (best is None or sum(match.fuzzy_counts) < best[0]):
+            best = (sum(match.fuzzy_counts), label)
+    if best is None or best[0] == 0 or (len(key) <= _SHORT_KEY and best[1] not in STRICT_LABELS):
+        return None
+    return best[1]
+
+
+def _misread_keys(text: str, keys: list[FieldKey], skip_lines: set[int]) -> list[FieldKey]:
+    found = []
+    for match in _LINE_KEY.finditer(text):
+        start, end = match.span("key")
+        line_start = _line_bounds(text, start)[0]
+        if line_start in skip_lines or any(line_start <= key.start < match.end() for key in keys):
+            continue
+        if len(text[start:end].strip()) < _MIN_FUZZY_KEY:
+            continue
+        label = _closest_key_label(" ".join(text[start:end].split()))
+        if label is not None:
+            found.append(FieldKey(start, end, match.end(), label, strict=False, colon=True))
+    return found
+
+
 def _value_end(text: str, key: FieldKey, next_key_start: int) -> int:
     brk = _VALUE_BREAK.search(text, key.value_start)
     end = brk.start() if brk else len(text)
@@ -218,6 +272,7 @@ def _labelled_fields(
     """The fields' values; where their keys stand (a key's words are not entities: "Name of carrier"); and
     the values of keys of no entity joined to others ("9.2 m" in "LOA / Beam: 45.5 m / 9.2 m")."""
     keys = _field_keys(text, skip_lines)
+    keys = sorted(keys + _misread_keys(text, keys, skip_lines), key=lambda key: key.start)
     joined = _joined_keys(text, keys)
     found: list[Found] = []
     no_entity: list[tuple[int, int]] = []

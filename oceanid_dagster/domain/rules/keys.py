@@ -247,7 +247,8 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
 # A slash right after a key is a telex's separator ("CALLSIGN/ZM2675", "GRT/143"); a record's quoted
 # key ('"call_sign": "ECFP"') and an XML element ("<callsign>ECFP</callsign>") separate like a colon.
 _SEPARATOR = re.compile(
-    r"[\"']?[ \t]*[:;：=][ \t]*[\"']?(?:\n[ \t]*(?=\S))?|>(?=[^<\s])|"
+    # OCR reads a speck after a colon as a full stop ("Indicativo de chamada:. ECLP")
+    r"[\"']?[ \t]*[:;：=](?:[.,](?=[ \t]))?[ \t]*[\"']?(?:\n[ \t]*(?=\S))?|>(?=[^<\s])|"
     # a leader, after the key's own full stop too ("Name of ship. .........")
     r"(?:\.[ \t]+(?=\.{3}|…))?[ \t]*(?:(?:\.{3,}|…+)[ \t]*)+|"
     r"[ \t]+\.{2,}[ \t]+|[ \t]+[-–—][ \t]+|[ \t]{2,}(?![ \t]*\|)|\t|/(?=[^\s/])|"
