@@ -1741,3 +1741,20 @@ def test_a_key_ocr_misread_still_labels_the_value_after_its_leader_or_colon() ->
 
 def test_a_speck_after_a_colon_is_no_part_of_the_value() -> None:
     assert pairs(" 6. Indicativo de chamada:. ECLP") == {("IRCS", "ECLP")}
+
+
+def test_keys_joined_by_and_share_their_value() -> None:
+    assert pairs("3. Port and number of registration ........... Vigo / GBR000C18081") == {
+        ("PORT", "Vigo"),
+        ("REGISTRATION_NUMBER", "GBR000C18081"),
+    }
+
+
+def test_a_port_mark_after_a_name_in_title_case() -> None:
+    assert pairs("The pelagic trawler Aðalsteinn Jónsson SU 11 landed 3,100 tonnes") >= {
+        ("VESSEL_NAME", "Aðalsteinn Jónsson"),
+        ("REGISTRATION_NUMBER", "SU 11"),
+    }
+    # a tonnage is no mark, and after capitals the number is the name's own ("LU RONG YUAN YU 306")
+    assert ("REGISTRATION_NUMBER", "GT 140") not in pairs("the trawler Ocean Harvest GT 140 was sold")
+    assert not {label for label, _ in pairs("the carrier LU RONG YUAN YU 306 arrived")} & {"REGISTRATION_NUMBER"}

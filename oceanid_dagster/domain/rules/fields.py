@@ -49,7 +49,7 @@ def _key_shadow(text: str) -> str:
     return _SNAKE_CASE.sub(" ", text)
 
 
-_KEY_JOINER = re.compile(r"[ \t]*[/&][ \t]*")  # "Flag / IMO", "Radio Call Sign & MMSI"
+_KEY_JOINER = re.compile(r"[ \t]*[/&][ \t]*|[ \t]+and[ \t]+")  # "Flag / IMO", "Call Sign & MMSI", "Port and number"
 _LINE_START_KEYS = frozenset({"name", "ship"})  # keys only at the start of a line (or a record's "name")
 _UNIT_AFTER_NUMBER = re.compile(r"\d[ \t]?$")
 _UNIT_BEFORE_NUMBER = re.compile(r"GR?T \d")

@@ -123,7 +123,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (
         "REGISTRATION_NUMBER",
         rf"(?:national\s+|official\s+)?regist(?:ration|ry|er)\s*{_NUMBER_WORD}|(?:national\s+)?registration|"
-        rf"reg\.?\s*{_NUMBER_WORD}",
+        rf"reg\.?\s*{_NUMBER_WORD}|(?:number|no\.?)\s+of\s+regist(?:ration|ry)",
     ),
     (
         "REGISTRATION_NUMBER",

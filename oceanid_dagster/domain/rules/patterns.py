@@ -432,6 +432,14 @@ _FOREIGN_VESSEL_WORDS = (
 _IDENTIFIER_KEY = r"(?:IMO|IRCS|call\s+sign|MMSI)"  # what, after a name, makes it a vessel's
 # ... as does a mark in brackets, letters and digits: "the otter trawler Realt Ara (G897)"
 _BRACKETED_CODE = r"[ \t]*\((?=[A-Z\d\-]*\d)(?=[A-Z\d\-]*[A-Z])[A-Z\d][A-Z\d\-]{2,14}[,)]"
+# ... as does its port mark after a name in title case, as British, Irish and Nordic news write it: "the
+# pelagic trawler Aðalsteinn Jónsson SU 11 landed" (not a tonnage, a month or a key: "GT 140", "JUN 2025";
+# after capitals, "RUN DA 1" is a Chinese name).
+_MARK_AFTER_NAME = (
+    r"[ \t]+(?:[-–][ \t]+)?(?P<mark>(?!(?:GR?T|NR?T|KW|HP|LOA|NO|NR|IMO|MMSI|IRCS|"
+    r"JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\b)[A-Z]{1,3}[ \t\-]?\d{1,4})(?![\w\-])"
+)
+_MARK_AFTER_NAME_RE = re.compile(_MARK_AFTER_NAME)
 _PROSE_NAME_PATTERNS = (
     re.compile(rf"(?<![\w])(?:F/V|M/V|FV|MV|F\.V\.|M\.V\.|S/V|FB|F/B)[ \n](?:{_QUOTED}|(?P<n>{_TITLE_NAME}))"),
     # Indonesian "Kapal Motor": "KM BANDAR BAHARI 278" (not a distance: "12 KM NORTH")
@@ -459,7 +467,7 @@ _PROSE_NAME_PATTERNS = (
     # (call sign V3RY2)", "the fishing vessel Ocean Star, IMO 9123456"
     re.compile(
         rf"(?<![\w])(?i:vessel|ship|boat|{_VESSEL_TYPE_ALT})[ \n](?P<n>{_TITLE_NAME})"
-        rf"(?=\s*\(\s*(?i:{_IDENTIFIER_KEY})\b|,\s+(?i:{_IDENTIFIER_KEY})\b|{_BRACKETED_CODE})"
+        rf"(?=\s*\(\s*(?i:{_IDENTIFIER_KEY})\b|,\s+(?i:{_IDENTIFIER_KEY})\b|{_BRACKETED_CODE}|(?<=[{_LOWER}]){_MARK_AFTER_NAME})"
     ),
     # ... or, numbered, after its vessel word alone: "the Korean squid jigger Agnes 109 returned"
     re.compile(
@@ -605,6 +613,8 @@ def _prose_vessel_names(text: str) -> list[Found]:
                 found.append(name)
                 if code := _CODE_AFTER_NAME.match(text, name.end):
                     found += code_after_name(text, *code.span("c"), name_is_numbered=text[name.end - 1].isdigit())
+                elif text[name.end - 1].islower() and (mark := _MARK_AFTER_NAME_RE.match(text, name.end)):
+                    found.append(Found(*mark.span("mark"), "REGISTRATION_NUMBER", True))
     return found
 
 
