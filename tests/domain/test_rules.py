@@ -1758,3 +1758,10 @@ def test_a_port_mark_after_a_name_in_title_case() -> None:
     # a tonnage is no mark, and after capitals the number is the name's own ("LU RONG YUAN YU 306")
     assert ("REGISTRATION_NUMBER", "GT 140") not in pairs("the trawler Ocean Harvest GT 140 was sold")
     assert not {label for label, _ in pairs("the carrier LU RONG YUAN YU 306 arrived")} & {"REGISTRATION_NUMBER"}
+    # ... nor between a name in capitals and its IMO, unless set apart as a column is
+    assert ("REGISTRATION_NUMBER", "DA 1") not in pairs("RUN DA 1 IMO 9123456")
+    assert pairs("> BRISAN  FD9  call sign MEEY") == {
+        ("VESSEL_NAME", "BRISAN"),
+        ("REGISTRATION_NUMBER", "FD9"),
+        ("IRCS", "MEEY"),
+    }

@@ -435,11 +435,17 @@ _BRACKETED_CODE = r"[ \t]*\((?=[A-Z\d\-]*\d)(?=[A-Z\d\-]*[A-Z])[A-Z\d][A-Z\d\-]{
 # ... as does its port mark after a name in title case, as British, Irish and Nordic news write it: "the
 # pelagic trawler Aðalsteinn Jónsson SU 11 landed" (not a tonnage, a month or a key: "GT 140", "JUN 2025";
 # after capitals, "RUN DA 1" is a Chinese name).
-_MARK_AFTER_NAME = (
-    r"[ \t]+(?:[-–][ \t]+)?(?P<mark>(?!(?:GR?T|NR?T|KW|HP|LOA|NO|NR|IMO|MMSI|IRCS|"
-    r"JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\b)[A-Z]{1,3}[ \t\-]?\d{1,4})(?![\w\-])"
+_PORT_MARK_WORD = (
+    r"(?!(?:GR?T|NR?T|KW|HP|LOA|NO|NR|IMO|MMSI|IRCS|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\b)"
+    r"[A-Z]{1,3}[ \t\-]?\d{1,4}(?![\w\-])"
 )
-_MARK_AFTER_NAME_RE = re.compile(_MARK_AFTER_NAME)
+_MARK_AFTER_NAME = rf"[ \t]+(?:[-–][ \t]+)?{_PORT_MARK_WORD}"
+# ... and after capitals, set apart as a column is, before an identifier: "BRISAN  FD9  call sign MEEY"
+_MARK_BEFORE_IDENTIFIER = (
+    rf"(?:[ \t]{{2,}}|[ \t]+[-–][ \t]+){_PORT_MARK_WORD}(?:[ \t]{{2,}}|[ \t]*,[ \t]+){_IDENTIFIER_KEY}\b"
+)
+_MARK_AFTER_NAME_RE = re.compile(rf"[ \t]+(?:[-–][ \t]+)?(?P<mark>{_PORT_MARK_WORD})")
+_MARK_BEFORE_IDENTIFIER_RE = re.compile(_MARK_BEFORE_IDENTIFIER)
 _PROSE_NAME_PATTERNS = (
     re.compile(rf"(?<![\w])(?:F/V|M/V|FV|MV|F\.V\.|M\.V\.|S/V|FB|F/B)[ \n](?:{_QUOTED}|(?P<n>{_TITLE_NAME}))"),
     # Indonesian "Kapal Motor": "KM BANDAR BAHARI 278" (not a distance: "12 KM NORTH")
@@ -461,7 +467,9 @@ _PROSE_NAME_PATTERNS = (
     # "SALERNO (Cyprus), IMO 9189873"; not a code in brackets after the name ("VALLE FRAGA (3ST-4-2551, call sign")
     re.compile(
         rf"(?<![\w(])(?P<n>{_CAPS_NAME})\s*(?:\(\s*{_IDENTIFIER_KEY}(?!\s*\))|"
-        rf"(?:[ \t]*\([A-Z][A-Za-z .'\-]{{1,30}}\))?,\s+{_IDENTIFIER_KEY}\b)"
+        rf"(?:[ \t]*\([A-Z][A-Za-z .'\-]{{1,30}}\))?,\s+{_IDENTIFIER_KEY}\b|"
+        # ... or with its port mark between: "BRISAN  FD9  call sign MEEY"
+        rf"{_MARK_BEFORE_IDENTIFIER})"
     ),
     # a name in title case after its vessel word, where an identifier follows: "the longliner Hai Feng 718
     # (call sign V3RY2)", "the fishing vessel Ocean Star, IMO 9123456"
@@ -613,7 +621,9 @@ def _prose_vessel_names(text: str) -> list[Found]:
                 found.append(name)
                 if code := _CODE_AFTER_NAME.match(text, name.end):
                     found += code_after_name(text, *code.span("c"), name_is_numbered=text[name.end - 1].isdigit())
-                elif text[name.end - 1].islower() and (mark := _MARK_AFTER_NAME_RE.match(text, name.end)):
+                elif (mark := _MARK_AFTER_NAME_RE.match(text, name.end)) and (
+                    text[name.end - 1].islower() or _MARK_BEFORE_IDENTIFIER_RE.match(text, name.end)
+                ):
                     found.append(Found(*mark.span("mark"), "REGISTRATION_NUMBER", True))
     return found
 
