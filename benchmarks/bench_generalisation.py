@@ -106,12 +106,7 @@ def extractors(release: Path, evaluation) -> dict[str, object]:
     pages = [EvaluationPage.of(page) for page in evaluation]
     decision = shipping_decision(release, None, pages, force=False)
     note(f"decision on {len(pages)} silver test pages: {decision.reason}; {decision.manifest()}")
-    shipping = ModelExtractor(
-        model,
-        rule_labels=decision.rule_labels,
-        gap_fill_min_score=decision.gap_fill_min_score,
-        model_page_max_uncertainty=decision.model_page_max_uncertainty,
-    )
+    shipping = ModelExtractor.as_shipped(model, decision.manifest())
     every_label = frozenset(LABEL_NAMES)
     return {
         "model_alone": ModelExtractor(model),

@@ -137,7 +137,8 @@ class ModelExtractor:
 
     ``gap_fill_min_score``: where set, the model's spans of those rule labels are kept too when they
     are at least that confident and no rule span overlaps them, so the model fills what the rules
-    miss on pages of a kind the rules do not know, without overriding what they find.
+    miss on pages of a kind the rules do not know, without overriding what they find;
+    ``gap_fill_labels``, where set, fills only those labels (the ones filling was measured to help).
 
     ``model_page_max_uncertainty``: where set, a page the model reads with at most that uncertainty
     (mean normalised entropy of its word tags) is the model's alone, the identifiers still checked:
@@ -161,6 +162,7 @@ class ModelExtractor:
         rules: Extractor | None = None,  # default: RuleExtractor(gazetteer)
         learnt_kinds: Sequence[Fingerprint] = (),
         model_page_min_kinship: float | None = None,
+        gap_fill_labels: frozenset[str] | None = None,
     ) -> None:
         self.model = model
         self.rules = rules or RuleExtractor(gazetteer)
@@ -170,6 +172,7 @@ class ModelExtractor:
         self.model_page_max_uncertainty = model_page_max_uncertainty
         self.learnt_kinds = list(learnt_kinds)
         self.model_page_min_kinship = model_page_min_kinship
+        self.gap_fill_labels = gap_fill_labels
 
     @classmethod
     def as_shipped(cls, model, shipping: dict, **kwargs) -> ModelExtractor:
@@ -181,6 +184,7 @@ class ModelExtractor:
             model_page_max_uncertainty=shipping.get("model_page_max_uncertainty"),
             learnt_kinds=kinds_from_json(shipping.get("learnt_kinds", [])),
             model_page_min_kinship=shipping.get("model_page_min_kinship"),
+            gap_fill_labels=frozenset(labels) if (labels := shipping.get("gap_fill_labels")) is not None else None,
             **kwargs,
         )
 
@@ -227,6 +231,7 @@ class ModelExtractor:
                 span
                 for span in model_spans
                 if span.label in rule_labels
+                and (self.gap_fill_labels is None or span.label in self.gap_fill_labels)
                 and span.score >= self.gap_fill_min_score
                 and _passes_validator(text, span)
                 and not any(span.overlaps(found) for found in rule_spans)

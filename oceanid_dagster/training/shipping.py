@@ -185,6 +185,22 @@ def labels_rules_do_better(model_scores: dict, rules_scores: dict) -> frozenset[
     )
 
 
+def labels_filling_helps(
+    filled: Sequence[dict[str, dict[str, float]]], unfilled: Sequence[dict[str, dict[str, float]]]
+) -> frozenset[str]:
+    """Labels whose F1 gap filling does not lower on any of the page sets (``filled[i]`` and
+    ``unfilled[i]`` score one set with and without it) and raises on one at least."""
+    helped = set()
+    for label in LABEL_NAMES:
+        gains = [
+            with_fill.get(label, {}).get("f1", 0.0) - without.get(label, {}).get("f1", 0.0)
+            for with_fill, without in zip(filled, unfilled, strict=True)
+        ]
+        if min(gains) >= 0 and max(gains) > 0:
+            helped.add(label)
+    return frozenset(helped)
+
+
 def micro_f1(scores: dict[str, dict[str, float]]) -> float:
     return scores["micro"]["f1"]
 
@@ -201,6 +217,7 @@ class Candidate:
     reference: dict[str, dict[str, float]] = field(default_factory=dict)  # shown, not decided on
     model_page_min_kinship: float | None = None
     validation_counts: tuple[PageCounts, ...] = ()  # per validation page, for the ties (:func:`significantly_worse`)
+    gap_fill_labels: frozenset[str] | None = None  # None: every rule label is filled
 
 
 def validation_bar(incumbent_f1: float, rules_f1: float, margin: float = VALIDATION_MARGIN) -> float:
@@ -255,6 +272,7 @@ def best_candidate(
             # then routing only the kinds people corrected: it leaves the rules every page of another kind
             -1.0 if kinship is None else kinship,
             2.0 if fill is None else -abs(fill - DEFAULT_GAP_FILL),  # never filling first, then the default's nearest
+            -len(LABEL_NAMES if candidate.gap_fill_labels is None else candidate.gap_fill_labels),  # the fewest filled
             weighted(candidate),
         )
 
@@ -275,6 +293,7 @@ class ShippingDecision:
     validation_bar: float | None = None  # what the challenger had to reach on the validation pages
     model_page_min_kinship: float | None = None
     learnt_kinds: Sequence[Fingerprint] = ()  # shipped when ``model_page_min_kinship`` routes by them
+    gap_fill_labels: frozenset[str] | None = None  # the labels gap filling fills (None: every rule label)
 
     def table(self) -> list[dict[str, object]]:
         """Rows ``label, <extractor> F1..., <extractor> (validation pages) F1..., <extractor>
@@ -305,6 +324,7 @@ class ShippingDecision:
             "validation_micro_f1": _micro_f1s(self.validation_scores),
             "reference_micro_f1": _micro_f1s(self.reference_scores),
             "gap_fill_min_score": self.gap_fill_min_score,
+            "gap_fill_labels": None if self.gap_fill_labels is None else sorted(self.gap_fill_labels),
             "model_page_max_uncertainty": self.model_page_max_uncertainty,
             "validation_bar": self.validation_bar,
             "model_page_min_kinship": self.model_page_min_kinship,
@@ -332,6 +352,7 @@ def decide(
     validation_margin: float = VALIDATION_MARGIN,
     model_page_min_kinship: float | None = None,
     learnt_kinds: Sequence[Fingerprint] = (),
+    gap_fill_labels: frozenset[str] | None = None,
 ) -> ShippingDecision:
     """``challenger``: scores of the challenger *with* ``rule_labels`` from the rules. ``validation``:
     scores on the validation pages by extractor name (``challenger``, ``rules``, ``champion``...),
@@ -380,4 +401,5 @@ def decide(
         bar,
         model_page_min_kinship,
         learnt_kinds,
+        gap_fill_labels,
     )

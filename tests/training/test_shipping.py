@@ -2,6 +2,7 @@
 
 import pytest
 
+from oceanid_dagster.domain.labels import LABEL_NAMES
 from oceanid_dagster.domain.page_kinds import KINSHIP_MIN, fingerprints
 from oceanid_dagster.domain.spans import Span
 from oceanid_dagster.inference.extractors import ModelExtractor, PageEntities
@@ -18,6 +19,7 @@ from oceanid_dagster.training.shipping import (
     decide,
     evaluation_weight,
     kinship_thresholds,
+    labels_filling_helps,
     labels_rules_do_better,
     page_counts,
     routing_thresholds,
@@ -187,6 +189,67 @@ def test_gap_filling_adds_only_confident_model_spans_where_the_rules_found_nothi
     overlapping = Span(27, 38, "VESSEL_NAME", 0.99)  # over the rules' FLAG: the rules win
     over = ModelExtractor(FixedModel(overlapping), rule_labels=frozenset({"VESSEL_NAME"}), gap_fill_min_score=0.9)
     assert overlapping not in over.extract_pages([text])[0].spans
+
+
+def test_gap_filling_fills_only_the_labels_it_was_measured_to_help():
+    text = "OCEAN STAR came alongside at dawn"
+    name, date = Span(0, 10, "VESSEL_NAME", 0.97), Span(29, 33, "DATE", 0.97)
+    every_label = frozenset({"VESSEL_NAME", "DATE"})
+    every_filled = ModelExtractor(FixedModel(name, date), rule_labels=every_label, gap_fill_min_score=0.9)
+    assert {name, date} <= set(every_filled.extract_pages([text])[0].spans)
+    names_only = ModelExtractor(
+        FixedModel(name, date),
+        rule_labels=every_label,
+        gap_fill_min_score=0.9,
+        gap_fill_labels=frozenset({"VESSEL_NAME"}),
+    )
+    found = names_only.extract_pages([text])[0].spans
+    assert name in found and date not in found
+    # the release's manifest carries the labels; one written before it had them fills every rule label
+    shipped = {"rule_labels": sorted(every_label), "gap_fill_min_score": 0.9}
+    assert ModelExtractor.as_shipped(FixedModel(), {**shipped, "gap_fill_labels": ["VESSEL_NAME"]}).gap_fill_labels == {
+        "VESSEL_NAME"
+    }
+    assert ModelExtractor.as_shipped(FixedModel(), shipped).gap_fill_labels is None
+
+
+def test_filling_helps_a_label_that_gains_on_one_page_set_and_loses_on_none():
+    unfilled = [{"DATE": {"f1": 0.97}, "FLAG": {"f1": 0.7}, "PORT": {"f1": 0.5}}] * 2
+    filled = [
+        {"DATE": {"f1": 0.93}, "FLAG": {"f1": 0.96}, "PORT": {"f1": 0.6}},
+        {"DATE": {"f1": 0.99}, "FLAG": {"f1": 0.7}, "PORT": {"f1": 0.4}},
+    ]
+    assert labels_filling_helps(filled, unfilled) == {"FLAG"}  # DATE and PORT lose on one set; IMO never gains
+
+
+def test_a_decision_ships_the_labels_gap_filling_fills():
+    decision = decide(
+        {"micro": {"f1": 0.9}},
+        {"micro": {"f1": 0.8}},
+        None,
+        None,
+        frozenset(LABEL_NAMES),
+        gap_fill_min_score=0.9,
+        gap_fill_labels=frozenset({"FLAG", "PORT"}),
+    )
+    assert decision.manifest()["gap_fill_labels"] == ["FLAG", "PORT"]
+    assert (
+        decide({"micro": {"f1": 0.9}}, {"micro": {"f1": 0.8}}, None, None, frozenset()).manifest()["gap_fill_labels"]
+        is None
+    )
+
+
+def test_among_ties_the_gap_fill_of_fewest_labels_leaves_most_to_the_rules():
+    every = Candidate(0.9, None, {"micro": {"f1": 0.9}}, {"micro": {"f1": 0.9}}, frozenset(LABEL_NAMES))
+    fewer = Candidate(
+        0.9,
+        None,
+        {"micro": {"f1": 0.9}},
+        {"micro": {"f1": 0.9}},
+        frozenset(LABEL_NAMES),
+        gap_fill_labels=frozenset({"FLAG"}),
+    )
+    assert best_candidate([every, fewer], 0.5, validation_bar=0.8) is fewer
 
 
 def test_a_name_the_model_fills_in_once_is_read_wherever_the_page_repeats_it():

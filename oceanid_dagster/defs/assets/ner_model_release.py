@@ -125,6 +125,7 @@ def shipping_decision(
         decide,
         evaluation_weight,
         kinship_thresholds,
+        labels_filling_helps,
         labels_rules_do_better,
         micro_f1,
         page_counts,
@@ -166,7 +167,8 @@ def shipping_decision(
         thresholds,
         kinship_thresholds(learnt_kinds, pages),
     )
-    for rule_labels, fill, uncertainty, kinship in combinations:
+
+    def candidate(rule_labels, fill, uncertainty, kinship, fill_labels=None) -> Candidate:
         combined = ModelExtractor(
             model,
             rule_labels=rule_labels,
@@ -175,12 +177,36 @@ def shipping_decision(
             rules=rule_extractor,
             learnt_kinds=learnt_kinds,
             model_page_min_kinship=kinship,
+            gap_fill_labels=fill_labels,
         )
         on = scored(combined)
         counts = page_counts(combined, page_sets["valid"])
-        candidates.append(
-            Candidate(fill, uncertainty, on["eval"], on["valid"], rule_labels, on["ref"], kinship, counts)
+        return Candidate(
+            fill, uncertainty, on["eval"], on["valid"], rule_labels, on["ref"], kinship, counts, fill_labels
         )
+
+    unfilled = {}
+    for rule_labels, fill, uncertainty, kinship in combinations:
+        candidates.append(candidate(rule_labels, fill, uncertainty, kinship))
+        if fill is None:
+            unfilled[rule_labels, uncertainty, kinship] = candidates[-1]
+    # ... and each gap fill again, filling only the labels it helps on the evaluation and the validation pages
+    for filled in [c for c in candidates if c.gap_fill_min_score is not None]:
+        without = unfilled[filled.rule_labels, filled.model_page_max_uncertainty, filled.model_page_min_kinship]
+        helped = (
+            labels_filling_helps([filled.evaluation, filled.validation], [without.evaluation, without.validation])
+            & filled.rule_labels
+        )
+        if helped and helped != filled.rule_labels:
+            candidates.append(
+                candidate(
+                    filled.rule_labels,
+                    filled.gap_fill_min_score,
+                    filled.model_page_max_uncertainty,
+                    filled.model_page_min_kinship,
+                    helped,
+                )
+            )
     incumbent = champion_scores or rules
     bar = validation_bar(micro_f1(incumbent["valid"]), micro_f1(rules["valid"]), validation_margin)
     chosen = best_candidate(
@@ -206,6 +232,7 @@ def shipping_decision(
         validation_margin=validation_margin,
         model_page_min_kinship=chosen.model_page_min_kinship,
         learnt_kinds=learnt_kinds,
+        gap_fill_labels=chosen.gap_fill_labels,
     )
 
 
@@ -275,6 +302,9 @@ def ner_model_release(
             "reference_micro_f1": dg.MetadataValue.json(decision.manifest()["reference_micro_f1"]),
             "labels_from_rules": ", ".join(sorted(decision.rule_labels)) or "none",
             "gap_fill_min_score": _or_never(decision.gap_fill_min_score),
+            "gap_fill_labels": "every rule label"
+            if decision.gap_fill_labels is None
+            else ", ".join(sorted(decision.gap_fill_labels)),
             "model_page_max_uncertainty": _or_never(decision.model_page_max_uncertainty),
             "model_page_min_kinship": _or_never(decision.model_page_min_kinship),
             "learnt_kinds": len(kinds),
