@@ -439,12 +439,12 @@ _PORT_MARK_WORD = (
     r"(?!(?:GR?T|NR?T|KW|HP|LOA|NO|NR|IMO|MMSI|IRCS|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\b)"
     r"[A-Z]{1,3}[ \t\-]?\d{1,4}(?![\w\-])"
 )
-_MARK_AFTER_NAME = rf"[ \t]+(?:[-–][ \t]+)?{_PORT_MARK_WORD}"
+_MARK_AFTER_NAME = rf"[ \t]+(?:[-–][ \t]+)?(?P<mark>{_PORT_MARK_WORD})"
 # ... and after capitals, set apart as a column is, before an identifier: "BRISAN  FD9  call sign MEEY"
 _MARK_BEFORE_IDENTIFIER = (
     rf"(?:[ \t]{{2,}}|[ \t]+[-–][ \t]+){_PORT_MARK_WORD}(?:[ \t]{{2,}}|[ \t]*,[ \t]+){_IDENTIFIER_KEY}\b"
 )
-_MARK_AFTER_NAME_RE = re.compile(rf"[ \t]+(?:[-–][ \t]+)?(?P<mark>{_PORT_MARK_WORD})")
+_MARK_AFTER_NAME_RE = re.compile(_MARK_AFTER_NAME)
 _MARK_BEFORE_IDENTIFIER_RE = re.compile(_MARK_BEFORE_IDENTIFIER)
 _PROSE_NAME_PATTERNS = (
     re.compile(rf"(?<![\w])(?:F/V|M/V|FV|MV|F\.V\.|M\.V\.|S/V|FB|F/B)[ \n](?:{_QUOTED}|(?P<n>{_TITLE_NAME}))"),
@@ -562,12 +562,13 @@ _NAME_AND_CODE = re.compile(
 _PORT_MARK = re.compile(r".*[ \-].*|[A-Z]\d{1,5}|[A-Z]{2}\d{1,3}|[A-Z]{1,3}0\d{2,4}")
 
 
-def code_after_name(text: str, start: int, end: int, name_is_numbered: bool = False) -> list[Found]:
+def _code_after_name(text: str, start: int, end: int) -> list[Found]:
     """The call sign (IRCS) or the port mark (REGISTRATION_NUMBER) in ``text[start:end]``, a code in
     brackets after a vessel's name. A code of letters only ("(MFMR)" could be an acronym) is a call sign
     only after a numbered name ("SEIFUKU MARU No. 78 (JPZG)") or where the rest of the line identifies
     a vessel."""
     code = text[start:end]
+    name_is_numbered = text[:start].rstrip(" \t(")[-1:].isdigit()
     if code in _NAME_STOP_WORDS or lookup_country(code):
         return []
     if _PORT_MARK.fullmatch(code) and any(ch.isalpha() for ch in code) and any(ch.isdigit() for ch in code):
@@ -587,8 +588,7 @@ def _names_and_bracketed_codes(text: str) -> list[Found]:
         name = _name_like(text, start, _cut_at_stop_word(text, start, end), "VESSEL_NAME", 6)
         if name is None or name.end != end or not _could_be_vessel_name(text, name):
             continue
-        numbered = text[start:end][-1].isdigit()
-        if code := code_after_name(text, *match.span("c"), name_is_numbered=numbered):
+        if code := _code_after_name(text, *match.span("c")):
             found += [name, *code]
     return found
 
@@ -620,7 +620,7 @@ def _prose_vessel_names(text: str) -> list[Found]:
             if name and _could_be_vessel_name(text, name):
                 found.append(name)
                 if code := _CODE_AFTER_NAME.match(text, name.end):
-                    found += code_after_name(text, *code.span("c"), name_is_numbered=text[name.end - 1].isdigit())
+                    found += _code_after_name(text, *code.span("c"))
                 elif (mark := _MARK_AFTER_NAME_RE.match(text, name.end)) and (
                     text[name.end - 1].islower() or _MARK_BEFORE_IDENTIFIER_RE.match(text, name.end)
                 ):
