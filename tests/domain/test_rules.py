@@ -1765,3 +1765,31 @@ def test_a_port_mark_after_a_name_in_title_case() -> None:
         ("REGISTRATION_NUMBER", "FD9"),
         ("IRCS", "MEEY"),
     }
+
+
+def test_a_key_worded_out_before_its_colon_labels_its_value() -> None:
+    form = (
+        "Vessel name as painted on hull: AMALTAL APOLLO\n"
+        "Flag observed: New Zealand\n"
+        "1.2   Former name(s) and date of change:     SHOUN MARU NO.51 (until 2019)\n"
+        "Owner of the vessel: PESCA BLANCA SA\n"
+    )
+    assert pairs(form) == {
+        ("VESSEL_NAME", "AMALTAL APOLLO"),
+        ("FLAG", "New Zealand"),
+        ("VESSEL_NAME", "SHOUN MARU NO.51"),
+        ("OWNER", "PESCA BLANCA SA"),
+    }
+    # words that name another thing, a key ending on a preposition, a bare "Name" and another key inside
+    assert pairs("Vessel register match: ALPHA STAR") == set()
+    assert pairs("Vessel sighted at: Nelson") == set()
+    assert pairs("Name of person reporting: JOHN SMITH") == set()
+    assert pairs("18. Vessel master name and nationality: Li Wei, China") == set()
+
+
+def test_a_former_name_in_title_case_after_ex_in_brackets() -> None:
+    assert pairs("Vessel: Sanko Maru No. 85   (ex Fukucho Maru No. 21)") == {
+        ("VESSEL_NAME", "Sanko Maru No. 85"),
+        ("VESSEL_NAME", "Fukucho Maru No. 21"),
+    }
+    assert pairs("Price (ex Works) was agreed") == set()

@@ -149,7 +149,7 @@ def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
 # line before a leader or a colon: what opens such a line, where no key was read, is compared with the
 # keys allowing an error or two.
 _LINE_KEY = re.compile(
-    r"(?m)^[ \t]*(?:(?:\d{1,2}|[A-Z]\d?)[.)]?[ \t]+|[-*•][ \t]+)?"
+    r"(?m)^[ \t]*(?:(?:\d{1,2}(?:\.\d{1,2})*|[A-Z]\d?)[.)]?[ \t]+|[-*•][ \t]+)?"
     r"(?P<key>[^\W\d_][^\n:;.…|]{2,38}?)[ \t]*(?::[.,]?|\.{3,}[.,:;\w]*|…+)[ \t]*(?=\S)"
 )
 _MIN_FUZZY_KEY = 4  # "GT", "LOA" misread are anything
@@ -181,19 +181,55 @@ def _closest_key_label(key: str) -> str | None:
     return best[1]
 
 
-def _misread_keys(text: str, keys: list[FieldKey], skip_lines: set[int]) -> list[FieldKey]:
-    found = []
+# A key a form words out before its colon: "Vessel name as painted on hull:", "Flag observed:",
+# "Former name(s) and date of change:". Not a bare "Name" ("Name of person reporting: ...").
+# The words after the key qualify it, so they open with a preposition or a participle ("Authorisation
+# period", "Vessel register match" name other things), and do not end on a preposition ("Vessel sighted at:").
+_ELABORATION = re.compile(
+    r"[ \t]+(?:as|of|and|per|on|in|[a-z]+ed)\b(?:[ \t]+[a-z][a-z'’\-]*){0,4}"
+    r"(?<![ \t]at)(?<![ \t]in)(?<![ \t]on)(?<![ \t]by)(?<![ \t]to)(?<![ \t]from)(?<![ \t]of)(?<![ \t]for)"
+    r"(?<![ \t]with)(?<![ \t]and)(?<![ \t]or)"
+)
+
+
+def _elaborated_key_label(key: str) -> str | None:
+    match = _FIELD_KEY_RE.match(_key_shadow(key))
+    if match is None or match.group().casefold() in _LINE_START_KEYS or not _ELABORATION.fullmatch(key, match.end()):
+        return None
+    return _key_label(match, FIELD_KEYS)
+
+
+_OF_THE_VESSEL = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?(?=(?:vessel|ship|boat)$)", re.IGNORECASE)
+
+
+def _of_the_vessel(text: str, start: int, end: int) -> set[int]:
+    """Where "vessel" stands in a key that ends "of the vessel" ("Owner of the vessel"): no key of its own."""
+    match = _OF_THE_VESSEL.search(text, start, end)
+    return {match.end()} if match else set()
+
+
+def _line_opening_keys(text: str, keys: list[FieldKey], skip_lines: set[int]) -> tuple[list[FieldKey], set[int]]:
+    """Keys that open their line before a colon or a leader: worded out, they replace the keys read inside
+    them ("Owner of the vessel:" is no vessel's name); misread by OCR, they count where no key was read.
+    Returns them and the starts of the keys they replace."""
+    found, replaced = [], set()
     for match in _LINE_KEY.finditer(text):
         start, end = match.span("key")
-        line_start = _line_bounds(text, start)[0]
-        if line_start in skip_lines or any(line_start <= key.start < match.end() for key in keys):
+        if _line_bounds(text, start)[0] in skip_lines or len(text[start:end].strip()) < _MIN_FUZZY_KEY:
             continue
-        if len(text[start:end].strip()) < _MIN_FUZZY_KEY:
-            continue
-        label = _closest_key_label(" ".join(text[start:end].split()))
+        key = " ".join(text[start:end].split())
+        inside = {other.start for other in keys if start <= other.start < match.end()} - _of_the_vessel(
+            text, start, end
+        )
+        # ... worded out, where no other key was read in it ("Vessel master name and nationality:")
+        label = _elaborated_key_label(key) if inside <= {start} else None
+        if label is None and not inside:
+            label = _closest_key_label(key)
+        elif label is not None:
+            replaced |= inside
         if label is not None:
             found.append(FieldKey(start, end, match.end(), label, strict=False, colon=True))
-    return found
+    return found, replaced
 
 
 def _value_end(text: str, key: FieldKey, next_key_start: int) -> int:
@@ -272,7 +308,8 @@ def _labelled_fields(
     """The fields' values; where their keys stand (a key's words are not entities: "Name of carrier"); and
     the values of keys of no entity joined to others ("9.2 m" in "LOA / Beam: 45.5 m / 9.2 m")."""
     keys = _field_keys(text, skip_lines)
-    keys = sorted(keys + _misread_keys(text, keys, skip_lines), key=lambda key: key.start)
+    opening, replaced = _line_opening_keys(text, keys, skip_lines)
+    keys = sorted([key for key in keys if key.start not in replaced] + opening, key=lambda key: key.start)
     joined = _joined_keys(text, keys)
     found: list[Found] = []
     no_entity: list[tuple[int, int]] = []

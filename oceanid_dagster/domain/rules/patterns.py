@@ -498,8 +498,11 @@ _PROSE_NAME_PATTERNS = (
         rf"(?<![\w])(?i:ex-|ex\.?[ \t]|formerly[ \t]+(?:named[ \t]+|known[ \t]+as[ \t]+)?|previously[ \t]+named[ \t]+)"
         rf"(?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
     ),
-    # ... in title case too, in brackets after the name: "HANYI839 (formerly Lurongyuanyu 839)"
+    # ... in title case too, in brackets after the name: "HANYI839 (formerly Lurongyuanyu 839)",
+    # "Sanko Maru No. 85 (ex Fukucho Maru No. 21)"
     re.compile(rf"\((?i:formerly|previously[ \t]+named)[ \t]+(?P<n>{_TITLE_NAME})\)"),
+    # ... of two words at least after "ex" ("Price (ex Works)" names no vessel)
+    re.compile(r"\((?i:ex-|ex\.?[ \t])[ \t]*(?P<n>[A-Z][\w'’.\-/]*(?:[ ][A-Z0-9][\w'’.\-/]*){1,4})\)"),
 )
 
 
