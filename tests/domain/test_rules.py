@@ -1793,3 +1793,14 @@ def test_a_former_name_in_title_case_after_ex_in_brackets() -> None:
         ("VESSEL_NAME", "Fukucho Maru No. 21"),
     }
     assert pairs("Price (ex Works) was agreed") == set()
+
+
+def test_a_movements_log_from_to_column_gives_both_ports_and_no_port_for_the_sea() -> None:
+    log = (
+        "TIME   VESSEL               CALLSIGN  MOVE  FROM / TO           BERTH\n"
+        "0600   MISS STEWART ISLAND  ZM5792    ARR   Bluff / Nelson      Wharf 2N\n"
+        "1545   EEL-SEEKER           -         ARR   sea / Nelson        Slip 1\n"
+    )
+    ports = {text for label, text in pairs(log) if label == "PORT"}
+    assert ports == {"Bluff", "Nelson"}
+    assert sum(span.label == "PORT" for span in extract_spans(log)) == 3

@@ -238,6 +238,8 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
     ("LENGTH", r"(?:loa|length)\s+(?:m|metres|meters)"),
     ("OWNER", r"(?:licen[cs]e|permit)\s+holder|holder"),
     ("GEAR_TYPE", r"method"),
+    # a movements log's "FROM / TO": the port a vessel came from and the one it goes to
+    ("PORT", r"(?:from|origin)\s*/\s*(?:to|destination)|origin|(?:last|next|previous)\s+port"),
     (None, r"state|province|region|district"),
     (None, r"no\.?|#|s/?n|serial|item|remarks?|status"),
     # the other columns of AIS and VMS position exports

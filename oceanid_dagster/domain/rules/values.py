@@ -320,6 +320,7 @@ TABLE_VALUE_PARSERS: dict[str, ValueParser] = {
     "VESSEL_TYPE": _per_script(_short_text_values("VESSEL_TYPE", 8, split=r"\s+/\s+|;\s*")),
     "GEAR_TYPE": _per_script(_short_text_values("GEAR_TYPE", 10, split=r"\s+/\s+|;\s*")),
     "OWNER": _per_script(_short_text_values("OWNER", 12, split=r"\s+/\s+|;\s*")),
+    "PORT": _per_script(_place_names(_short_text_values("PORT", 4, split=r"\s+/\s+|;\s*"))),
 }
 
 
