@@ -1804,3 +1804,19 @@ def test_a_movements_log_from_to_column_gives_both_ports_and_no_port_for_the_sea
     ports = {text for label, text in pairs(log) if label == "PORT"}
     assert ports == {"Bluff", "Nelson"}
     assert sum(span.label == "PORT" for span in extract_spans(log)) == 3
+
+
+def test_spanish_and_portuguese_registry_prose_and_a_nordic_flag_key() -> None:
+    resolution = (
+        "la nave ARTURO A B, inscrita en el Registro\n"
+        "Pesquero Industrial con el N° 2451, matrícula de Talcahuano N° 3127, de 491,8 toneladas"
+    )
+    assert {("REGISTRATION_NUMBER", "2451"), ("REGISTRATION_NUMBER", "3127"), ("PORT", "Talcahuano")} <= pairs(
+        resolution
+    )
+    assert ("REGISTRATION_NUMBER", "431-025417-0") in pairs(
+        "ATLÂNTICO SUL IV, inscrita na Capitania dos\nPortos sob o nº 431-025417-0, com arqueação bruta de 120"
+    )
+    assert pairs("Flag / Flagg ................. Sweden") == {("FLAG", "Sweden")}
+    # a licence's "matrícula de pesca" names no port
+    assert pairs("Matrícula de Pesca: 1234") == set()

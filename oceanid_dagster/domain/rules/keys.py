@@ -179,7 +179,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"(?:current\s+|previous\s+|former\s+)?flag(?:\s+state)?(?:\s+of\s+(?:the\s+)?(?:vessel|"
         r"ship))?|vessel\s+flag|nationality(?:\s+of\s+(?:the\s+)?vessel)?|"
         r"country\s+of\s+(?:registration|registry|flag)|pavillon|pabell[oó]n|bandera|"
-        r"flagge|flaggenstaat|staatszugeh[oö]rigkeit|(?:stato\s+di\s+)?bandiera|vlag(?:genstaat)?|"
+        r"flagge?|flaggenstaat|flaggstat|staatszugeh[oö]rigkeit|(?:stato\s+di\s+)?bandiera|vlag(?:genstaat)?|"
         r"(?:estado\s+de\s+)?bandeira",
     ),
     (

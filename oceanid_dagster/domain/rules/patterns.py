@@ -687,7 +687,9 @@ _PORT_PROSE = re.compile(
     r"(?:escorted|diverted|ordered|directed|brought|taken)\s+(?:in)?to|"
     r"(?:bound|steaming|sailing|heading|proceeding|en\s+route|transit(?:ing)?)\s+(?:to|for)|"
     r"based\s+(?:in|at)|(?:sailed|departed|returned)\s+(?:from|to)|(?:left|departed|leaving|departing)|"
-    r"puerto\s+de|port\s+de|porto\s+d[ei]|puerto\s+base\s+en|immatricul[ée]e?s?\s+[àa]|port\s+d['’]attache\s+est|"
+    r"puerto\s+de|port\s+de|porto\s+d[ei]|"
+    r"matr[ií]cula\s+de(?=\s+[A-Z][\w\-]+\s+(?i:n[º°o]\.?|n[úu]mero)[ \t]*\d)|"
+    r"puerto\s+base\s+en|immatricul[ée]e?s?\s+[àa]|port\s+d['’]attache\s+est|"
     r"porto\s+de\s+(?:inscri[cç][aã]o|registro|registo)\s+em|"
     r"(?:inspectors|officers|authorities|inspected|boarded|detained|sighted)\s+(?:in|at)))\s+"
     # "at sea" is where an inspection happens, not a port; nor is "in port" one
@@ -718,7 +720,12 @@ _REGISTRATION_PROSE = re.compile(
     r"\b(?i:registered)(?:\s+(?:in|at|with)\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2})?[ \t]+as"
     r"(?:[ \t]+(?:vessel|number|no\.))?[ \t]+(?=[A-Z0-9(])|"
     # "immatriculé BA 925133" (not "immatriculé à Bayonne")
-    r"\b(?i:immatricul[ée]e?)[ \t]+(?=[A-Z]{1,3}[ \t\-]?\d)"
+    r"\b(?i:immatricul[ée]e?)[ \t]+(?=[A-Z]{1,3}[ \t\-]?\d)|"
+    # Spanish and Portuguese registry prose: "inscrita en el Registro ... con el N° 2451", "matrícula de
+    # Talcahuano N° 3127", "inscrita na Capitania dos Portos sob o nº 431-025417-0"
+    r"\b(?i:(?:inscrit|registrad|registad|matriculad)[oa]s?\b[^.;\n]{0,60}?(?:\n[^.;\n]{0,60}?)?"
+    r"\b(?:con\s+el|bajo\s+el|sob\s+o|com\s+o)|matr[ií]cula\s+de\s+[A-Z][\w\-]+)[ \t]+"
+    r"(?i:n[º°o]|n[úu]mero)\.?[ \t]*(?=[A-Z0-9])"
 )
 
 
