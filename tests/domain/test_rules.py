@@ -1820,3 +1820,13 @@ def test_spanish_and_portuguese_registry_prose_and_a_nordic_flag_key() -> None:
     assert pairs("Flag / Flagg ................. Sweden") == {("FLAG", "Sweden")}
     # a licence's "matrícula de pesca" names no port
     assert pairs("Matrícula de Pesca: 1234") == set()
+
+
+def test_a_vessel_page_heading_names_the_vessel_over_its_kind_and_flag() -> None:
+    page = "Vessel details\n----------\nWESTERN VIKING\nFishing vessel, Ireland\n\nMMSI   250004731\n"
+    assert {("VESSEL_NAME", "WESTERN VIKING"), ("FLAG", "Ireland")} <= pairs(page)
+    assert {("VESSEL_NAME", "AMALTAL ATLANTIS"), ("FLAG", "New Zealand")} <= pairs(
+        "AMALTAL ATLANTIS\nTrawler (New Zealand)\n"
+    )
+    # a heading over a line that is not what a vessel is and where it is flagged
+    assert pairs("WESTERN VIKING\nInspection report, page 2\n") == set()

@@ -611,8 +611,26 @@ def _values_before_their_keys(text: str) -> list[Found]:
     return found
 
 
+# A vessel page's heading: the name alone on its line over what the vessel is and its flag, as AIS and
+# registry web pages write them ("WESTERN VIKING" over "Fishing vessel, Ireland").
+_NAME_OVER_ITS_KIND = re.compile(
+    rf"(?m)^[ \t]*(?P<n>{_CAPS_NAME})[ \t]*\n"
+    rf"[ \t]*(?i:(?:[a-z\-]+[ \t]+){{0,2}}(?:vessel|ship|boat)|{_VESSEL_TYPE_ALT})"
+    r"[ \t]*[,|(\-–][ \t]*(?P<f>[A-Z][A-Za-z .'\-]+?)[ \t]*\)?[ \t]*$"
+)
+
+
+def _names_over_their_kind(text: str) -> list[Found]:
+    found = []
+    for match in _NAME_OVER_ITS_KIND.finditer(text):
+        name = _name_like(text, *match.span("n"), "VESSEL_NAME", 6)
+        if name and _could_be_vessel_name(text, name) and lookup_country(match.group("f")):
+            found += [name, Found(*match.span("f"), "FLAG", True)]
+    return found
+
+
 def _prose_vessel_names(text: str) -> list[Found]:
-    found = _list_item_vessels(text) + _names_and_bracketed_codes(text)
+    found = _list_item_vessels(text) + _names_and_bracketed_codes(text) + _names_over_their_kind(text)
     for pattern in _PROSE_NAME_PATTERNS:
         for match in pattern.finditer(text):
             group = "q" if match.groupdict().get("q") else "n"
