@@ -1830,3 +1830,11 @@ def test_a_vessel_page_heading_names_the_vessel_over_its_kind_and_flag() -> None
     )
     # a heading over a line that is not what a vessel is and where it is flagged
     assert pairs("WESTERN VIKING\nInspection report, page 2\n") == set()
+
+
+def test_a_chat_message_opening_with_a_numbered_vessel_name() -> None:
+    assert ("VESSEL_NAME", "KILAT MAJU JAYA - 21") in pairs(
+        "[03/02/25, 22:14] Capt. Hendra: KILAT MAJU JAYA - 21 alongside now, starting tranship"
+    )
+    assert ("VESSEL_NAME", "FU YUAN YU 7880") in pairs("03/02/2025, 22:14 - Agent: FU YUAN YU 7880 departed")
+    assert not {label for label, _ in pairs("03/02/2025, 22:14 - Agent: OK NOTED will do")} - {"DATE"}
