@@ -1838,3 +1838,10 @@ def test_a_chat_message_opening_with_a_numbered_vessel_name() -> None:
     )
     assert ("VESSEL_NAME", "FU YUAN YU 7880") in pairs("03/02/2025, 22:14 - Agent: FU YUAN YU 7880 departed")
     assert not {label for label, _ in pairs("03/02/2025, 22:14 - Agent: OK NOTED will do")} - {"DATE"}
+
+
+def test_a_type_field_leaves_the_measures_after_the_type_to_their_own_label() -> None:
+    assert pairs("Vessel type: Trawler, approx. 43 m") == {("VESSEL_TYPE", "Trawler"), ("LENGTH", "43 m")}
+    assert ("LENGTH", "54.06 m") in pairs("  * Type: hand liner, 54.06 m\n")
+    # a digit OCR read inside a word is no number
+    assert ("VESSEL_TYPE", "purse se1ner") in pairs("Vessel type: purse se1ner")

@@ -283,13 +283,16 @@ def _per_script(parse: ValueParser) -> ValueParser:
     return parse_parts
 
 
-def _place_names(parse: ValueParser) -> ValueParser:
-    """A place's name has no digits: after "PUERTO" in a title, "Nº INS-2025-CO-0417" is a reference."""
+# A number in a value, not a digit OCR read in a word ("purse se1ner")
+_A_NUMBER = re.compile(r"(?<![^\W\d_])\d")
+
+
+def _without_numbers(parse: ValueParser) -> ValueParser:
+    """A place's name has no numbers: after "PUERTO" in a title, "Nº INS-2025-CO-0417" is a reference; nor
+    has a vessel's type or gear: "Trawler, approx. 43 m" is a type and its length."""
 
     def parse_names(text: str, start: int, end: int) -> list[Found]:
-        return [
-            found for found in parse(text, start, end) if not any(ch.isdigit() for ch in text[found.start : found.end])
-        ]
+        return [found for found in parse(text, start, end) if not _A_NUMBER.search(text, found.start, found.end)]
 
     return parse_names
 
@@ -305,9 +308,9 @@ VALUE_PARSERS: dict[str, ValueParser] = {
     "FLAG": _flag_values,
     "VESSEL_NAME": _per_script(_vessel_name_values),
     "OWNER": _per_script(_owner_values),
-    "PORT": _per_script(_place_names(_short_text_values("PORT", 4, split=None))),
-    "VESSEL_TYPE": _per_script(_short_text_values("VESSEL_TYPE", 8, split=r"\s*/\s*|,\s+|;\s*")),
-    "GEAR_TYPE": _per_script(_short_text_values("GEAR_TYPE", 10, split=r"\s*/\s*|,\s+|;\s*")),
+    "PORT": _per_script(_without_numbers(_short_text_values("PORT", 4, split=None))),
+    "VESSEL_TYPE": _per_script(_without_numbers(_short_text_values("VESSEL_TYPE", 8, split=r"\s*/\s*|,\s+|;\s*"))),
+    "GEAR_TYPE": _per_script(_without_numbers(_short_text_values("GEAR_TYPE", 10, split=r"\s*/\s*|,\s+|;\s*"))),
     "TONNAGE": _measure_values("TONNAGE", _TONNAGE_UNIT, _TONNAGE_UNIT_FIRST),
     "LENGTH": _measure_values("LENGTH", _LENGTH_UNIT, _LENGTH_UNIT_FIRST),
     "BUILD_YEAR": _year_values,
@@ -320,7 +323,7 @@ TABLE_VALUE_PARSERS: dict[str, ValueParser] = {
     "VESSEL_TYPE": _per_script(_short_text_values("VESSEL_TYPE", 8, split=r"\s+/\s+|;\s*")),
     "GEAR_TYPE": _per_script(_short_text_values("GEAR_TYPE", 10, split=r"\s+/\s+|;\s*")),
     "OWNER": _per_script(_short_text_values("OWNER", 12, split=r"\s+/\s+|;\s*")),
-    "PORT": _per_script(_place_names(_short_text_values("PORT", 4, split=r"\s+/\s+|;\s*"))),
+    "PORT": _per_script(_without_numbers(_short_text_values("PORT", 4, split=r"\s+/\s+|;\s*"))),
 }
 
 
