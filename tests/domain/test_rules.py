@@ -1845,3 +1845,11 @@ def test_a_type_field_leaves_the_measures_after_the_type_to_their_own_label() ->
     assert ("LENGTH", "54.06 m") in pairs("  * Type: hand liner, 54.06 m\n")
     # a digit OCR read inside a word is no number
     assert ("VESSEL_TYPE", "purse se1ner") in pairs("Vessel type: purse se1ner")
+
+
+def test_the_first_of_a_hulls_dimensions_given_together_is_its_length() -> None:
+    assert ("LENGTH", "57 m") in pairs("Length x Beam 57 m x 13 m               ETA   Dec 06")
+    assert ("LENGTH", "38.28") in pairs("Dimensions:      38.28 x 7.50 x 3.35 m")
+    assert ("LENGTH", "45.0") in pairs("3.1 LOA x B x D (m): 45.0 x 8.2 x 4.1")
+    # a net's dimensions are no hull's
+    assert pairs("Net dimensions 2 x 45 m") == set()

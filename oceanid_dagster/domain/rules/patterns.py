@@ -277,12 +277,22 @@ _OTHER_DIMENSION_BEFORE = re.compile(
 )
 
 
+# ... but the first of a hull's dimensions, given together, is its length: "Length x Beam 57 m x 13 m",
+# "Dimensions:      38.28 x 7.50 x 3.35 m", "LOA x B x D (m): 45.0 x 8.2 x 4.1", opening their line (not a
+# net's "Net dimensions 2 x 45 m")
+_HULL_DIMENSIONS = re.compile(
+    r"(?m)^[ \t]*(?:(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[-*•])[ \t]+)?"
+    r"(?i:(?:main\s+|principal\s+|hull\s+)?dimensions|(?:length|loa|l)(?:\s+overall)?\s*[x×]\s*(?:beam|breadth|b)(?:\s*[x×]\s*(?:depth|d))?)"
+    rf"(?:[ \t]*\([^()\n]{{1,12}}\))?[ \t]*[:.]*[ \t]*(?P<l>(?:{_NUMBER})(?:\s?(?:{_LENGTH_UNIT}))?)[ \t]*[x×][ \t]*\d"
+)
+
+
 def _prose_lengths(text: str) -> list[Found]:
     return [
         Found(match.start(), match.end(), "LENGTH")
         for match in _LENGTH_RE.finditer(text)
         if not _OTHER_DIMENSION_BEFORE.search(text, max(0, match.start() - 20), match.start())
-    ]
+    ] + [Found(*match.span("l"), "LENGTH") for match in _HULL_DIMENSIONS.finditer(text)]
 
 
 _BUILT_RE = re.compile(
