@@ -1853,3 +1853,12 @@ def test_the_first_of_a_hulls_dimensions_given_together_is_its_length() -> None:
     assert ("LENGTH", "45.0") in pairs("3.1 LOA x B x D (m): 45.0 x 8.2 x 4.1")
     # a net's dimensions are no hull's
     assert pairs("Net dimensions 2 x 45 m") == set()
+
+
+def test_a_tonnage_key_opening_the_line_after_a_number_is_still_a_key() -> None:
+    # the number ending the line before is no number the key is the unit of
+    assert pairs("IMO:         8781325\nGT / LOA:    310 GT / 34 m") == {
+        ("IMO", "8781325"),
+        ("TONNAGE", "310 GT"),
+        ("LENGTH", "34 m"),
+    }

@@ -51,7 +51,7 @@ def _key_shadow(text: str) -> str:
 
 _KEY_JOINER = re.compile(r"[ \t]*[/&][ \t]*|[ \t]+and[ \t]+")  # "Flag / IMO", "Call Sign & MMSI", "Port and number"
 _LINE_START_KEYS = frozenset({"name", "ship"})  # keys only at the start of a line (or a record's "name")
-_UNIT_AFTER_NUMBER = re.compile(r"\d[ \t]?$")
+_UNIT_AFTER_NUMBER = re.compile(r"\d[ \t]?\Z")  # \Z: "$" would match before a newline
 _UNIT_BEFORE_NUMBER = re.compile(r"GR?T \d")
 # What may stand before a bare "Name" key on its line: indentation and an item number ("3.", "B1", "-").
 _LINE_OPENING = re.compile(r"[ \t]*(?:(?:\w{1,3}[.)]?|[-*•])[ \t]+)?")
