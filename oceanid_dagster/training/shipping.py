@@ -214,7 +214,6 @@ class Candidate:
     evaluation: dict[str, dict[str, float]]
     validation: dict[str, dict[str, float]]
     rule_labels: frozenset[str] = frozenset()
-    reference: dict[str, dict[str, float]] = field(default_factory=dict)  # shown, not decided on
     model_page_min_kinship: float | None = None
     validation_counts: tuple[PageCounts, ...] = ()  # per validation page, for the ties (:func:`significantly_worse`)
     gap_fill_labels: frozenset[str] | None = None  # None: every rule label is filled

@@ -168,8 +168,8 @@ def shipping_decision(
         kinship_thresholds(learnt_kinds, pages),
     )
 
-    def candidate(rule_labels, fill, uncertainty, kinship, fill_labels=None) -> Candidate:
-        combined = ModelExtractor(
+    def combined(rule_labels, fill, uncertainty, kinship, fill_labels=None) -> ModelExtractor:
+        return ModelExtractor(
             model,
             rule_labels=rule_labels,
             gap_fill_min_score=fill,
@@ -179,11 +179,13 @@ def shipping_decision(
             model_page_min_kinship=kinship,
             gap_fill_labels=fill_labels,
         )
-        on = scored(combined)
-        counts = page_counts(combined, page_sets["valid"])
-        return Candidate(
-            fill, uncertainty, on["eval"], on["valid"], rule_labels, on["ref"], kinship, counts, fill_labels
-        )
+
+    def candidate(rule_labels, fill, uncertainty, kinship, fill_labels=None) -> Candidate:
+        # the reference pages are shown, not decided on: scored for the chosen candidate only
+        extractor = combined(rule_labels, fill, uncertainty, kinship, fill_labels)
+        evaluation, validation = (score_extractor(extractor, page_sets[name]) for name in ("eval", "valid"))
+        counts = page_counts(extractor, page_sets["valid"])
+        return Candidate(fill, uncertainty, evaluation, validation, rule_labels, kinship, counts, fill_labels)
 
     unfilled = {}
     for rule_labels, fill, uncertainty, kinship in combinations:
@@ -213,6 +215,17 @@ def shipping_decision(
         candidates, micro_f1(incumbent["eval"]), bar, evaluation_weight(pages), choice_tolerance(pages)
     )
 
+    chosen_reference = score_extractor(
+        combined(
+            chosen.rule_labels,
+            chosen.gap_fill_min_score,
+            chosen.model_page_max_uncertainty,
+            chosen.model_page_min_kinship,
+            chosen.gap_fill_labels,
+        ),
+        page_sets["ref"],
+    )
+
     def by_extractor(page_set: str, challenger: dict) -> dict[str, dict]:
         got = {CHALLENGER: challenger, RULES: rules[page_set], MODEL_ALONE: alone[page_set]}
         return {**got, CHAMPION: champion_scores[page_set]} if champion_scores else got
@@ -226,7 +239,7 @@ def shipping_decision(
         force,
         model_alone=alone["eval"],
         validation=by_extractor("valid", chosen.validation),
-        reference=by_extractor("ref", chosen.reference),
+        reference=by_extractor("ref", chosen_reference),
         gap_fill_min_score=chosen.gap_fill_min_score,
         model_page_max_uncertainty=chosen.model_page_max_uncertainty,
         validation_margin=validation_margin,
