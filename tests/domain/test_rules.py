@@ -1862,3 +1862,12 @@ def test_a_tonnage_key_opening_the_line_after_a_number_is_still_a_key() -> None:
         ("TONNAGE", "310 GT"),
         ("LENGTH", "34 m"),
     }
+
+
+def test_a_name_read_once_is_found_again_only_as_whole_words() -> None:
+    from oceanid_dagster.domain.rules.extractor import repeated_mentions
+    from oceanid_dagster.domain.spans import Span
+
+    text = "FU XIN. Met FU XIN-2, FU XINX and AFU XIN; then FU XIN again (fu xin)."
+    again = repeated_mentions(text, [Span(0, 6, "VESSEL_NAME", 0.9)])
+    assert [span.start for span in again] == [0, text.index("FU XIN again")]
