@@ -513,6 +513,14 @@ _PROSE_NAME_PATTERNS = (
     re.compile(rf"\((?i:formerly|previously[ \t]+named)[ \t]+(?P<n>{_TITLE_NAME})\)"),
     # ... of two words at least after "ex" ("Price (ex Works)" names no vessel)
     re.compile(r"\((?i:ex-|ex\.?[ \t])[ \t]*(?P<n>[A-Z][\w'’.\-/]*(?:[ ][A-Z0-9][\w'’.\-/]*){1,4})\)"),
+    # a chat message that opens with a vessel's name in capitals and its number, as exported from WhatsApp
+    # ("[03/02/25, 22:14] Capt. Hendra: KILAT MAJU JAYA - 21 alongside now", "03/02/2025, 22:14 - Agent: ...");
+    # words shouted in a chat ("OK NOTED will do") carry no number.
+    re.compile(
+        r"(?m)^[ \t]*(?:\[[^\]\n]{5,30}\]|\d{1,2}/\d{1,2}/\d{2,4},?[ \t]+\d{1,2}:\d{2}(?:[ \t]*[AP]M)?[ \t]+-)"
+        rf"[ \t]*[^:\n]{{1,40}}:[ \t]+(?P<n>{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{0,4}}(?:{_HULL_NUMBER}|[ ]\d{{1,4}}))"
+        r"(?=[ \t]+[a-z])"
+    ),
 )
 
 
@@ -630,16 +638,6 @@ _NAME_OVER_ITS_KIND = re.compile(
 )
 
 
-# A chat message that opens with a vessel's name in capitals and its number, as exported from WhatsApp
-# ("[03/02/25, 22:14] Capt. Hendra: KILAT MAJU JAYA - 21 alongside now", "03/02/2025, 22:14 - Agent: ...");
-# words shouted in a chat ("OK NOTED will do") carry no number.
-_CHAT_MESSAGE_NAME = re.compile(
-    r"(?m)^[ \t]*(?:\[[^\]\n]{5,30}\]|\d{1,2}/\d{1,2}/\d{2,4},?[ \t]+\d{1,2}:\d{2}(?:[ \t]*[AP]M)?[ \t]+-)"
-    rf"[ \t]*[^:\n]{{1,40}}:[ \t]+(?P<n>{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{0,4}}(?:{_HULL_NUMBER}|[ ]\d{{1,4}}))"
-    r"(?=[ \t]+[a-z])"
-)
-
-
 def _names_over_their_kind(text: str) -> list[Found]:
     found = []
     for match in _NAME_OVER_ITS_KIND.finditer(text):
@@ -651,10 +649,6 @@ def _names_over_their_kind(text: str) -> list[Found]:
 
 def _prose_vessel_names(text: str) -> list[Found]:
     found = _list_item_vessels(text) + _names_and_bracketed_codes(text) + _names_over_their_kind(text)
-    for match in _CHAT_MESSAGE_NAME.finditer(text):
-        name = _name_like(text, *match.span("n"), "VESSEL_NAME", 6)
-        if name and _could_be_vessel_name(text, name):
-            found.append(name)
     for pattern in _PROSE_NAME_PATTERNS:
         for match in pattern.finditer(text):
             group = "q" if match.groupdict().get("q") else "n"
