@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 
 from oceanid_dagster.domain.labels import is_entity_label
 
@@ -40,3 +42,17 @@ def remove_overlaps(spans: list[Span]) -> list[Span]:
             kept.insert(index, span)
             starts.insert(index, span.start)
     return kept
+
+
+class SpanIndex:
+    """Whether a span overlaps any of ``spans`` (in any order, overlapping one another or not), in
+    O(log n) rather than a scan of them all."""
+
+    def __init__(self, spans: Iterable[Span]) -> None:
+        ordered = sorted(spans, key=lambda span: span.start)
+        self._starts = [span.start for span in ordered]
+        self._max_ends = list(accumulate((span.end for span in ordered), max))
+
+    def overlaps(self, span: Span) -> bool:
+        before_its_end = bisect_left(self._starts, span.end)  # the spans that start before it ends
+        return before_its_end > 0 and self._max_ends[before_its_end - 1] > span.start

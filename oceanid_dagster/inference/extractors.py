@@ -17,7 +17,7 @@ from oceanid_dagster.domain.gazetteer import Gazetteer
 from oceanid_dagster.domain.identifiers import validate_identifier
 from oceanid_dagster.domain.page_kinds import Fingerprint, kinship
 from oceanid_dagster.domain.page_kinds import from_json as kinds_from_json
-from oceanid_dagster.domain.spans import Span, remove_overlaps
+from oceanid_dagster.domain.spans import Span, SpanIndex, remove_overlaps
 
 RULES = "rules"
 MODEL = "model"
@@ -227,6 +227,7 @@ class ModelExtractor:
         from_rules = rule_labels | CHECKED_IDENTIFIERS
         kept = [span for span in model_spans if span.label not in rule_labels and _passes_validator(text, span)]
         if self.gap_fill_min_score is not None and rule_labels:
+            found_by_rules = SpanIndex(rule_spans)
             kept += [
                 span
                 for span in model_spans
@@ -234,7 +235,7 @@ class ModelExtractor:
                 and (self.gap_fill_labels is None or span.label in self.gap_fill_labels)
                 and span.score >= self.gap_fill_min_score
                 and _passes_validator(text, span)
-                and not any(span.overlaps(found) for found in rule_spans)
+                and not found_by_rules.overlaps(span)
             ]
         merged = remove_overlaps([span for span in rule_spans if span.label in from_rules] + kept)
         # what the model filled in once, the page may write again

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from oceanid_dagster.domain.spans import Span, remove_overlaps
+from oceanid_dagster.domain.spans import Span, SpanIndex, remove_overlaps
 
 
 def pairwise_reference(spans: list[Span]) -> list[Span]:
@@ -35,3 +35,18 @@ def test_the_same_spans_as_the_pairwise_rule_on_random_pages():
             start = generator.randint(0, 200)
             spans.append(Span(start, start + generator.randint(1, 25), "IMO", generator.choice([0.5, 0.8, 0.9, 1.0])))
         assert remove_overlaps(spans) == pairwise_reference(spans)
+
+
+def test_a_span_index_answers_as_a_scan_of_every_span_would() -> None:
+    generator = random.Random(11)
+    for _ in range(300):
+        spans = []
+        for _ in range(generator.randint(0, 40)):  # in any order, overlapping one another
+            start = generator.randint(0, 200)
+            spans.append(Span(start, start + generator.randint(1, 40), "PORT"))
+        index = SpanIndex(spans)
+        for start in range(0, 230, 3):
+            probe = Span(start, start + generator.randint(1, 10), "PORT")
+            assert index.overlaps(probe) == any(probe.overlaps(span) for span in spans)
+    # touching is no overlap
+    assert not SpanIndex([Span(0, 5, "PORT")]).overlaps(Span(5, 9, "PORT"))
