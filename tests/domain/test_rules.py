@@ -1871,3 +1871,48 @@ def test_a_name_read_once_is_found_again_only_as_whole_words() -> None:
     text = "FU XIN. Met FU XIN-2, FU XINX and AFU XIN; then FU XIN again (fu xin)."
     again = repeated_mentions(text, [Span(0, 6, "VESSEL_NAME", 0.9)])
     assert [span.start for span in again] == [0, text.index("FU XIN again")]
+
+
+def test_german_and_dutch_forms_name_the_vessel_and_its_holder() -> None:
+    licence = "  Name des Fahrzeugs ........ MARK\nLizenzinhaber: Sassnitzer Fischereigenossenschaft eG, Hafenstraße 12a"
+    assert pairs(licence) == {("VESSEL_NAME", "MARK"), ("OWNER", "Sassnitzer Fischereigenossenschaft eG")}
+    assert pairs("Naam schip:            JOHANNA MARIA") == {("VESSEL_NAME", "JOHANNA MARIA")}
+
+
+def test_an_insurance_policys_assured_is_the_owner_without_those_it_also_covers() -> None:
+    assert pairs("Assured: Sanford Limited and/or subsidiaries") == {("OWNER", "Sanford Limited")}
+
+
+def test_a_key_after_a_slash_that_ends_on_a_colon_is_a_key() -> None:
+    assert pairs("Client/owner:  Craig Burns") == {("OWNER", "Craig Burns")}
+    # ... where a telex's value after a slash is still a value
+    assert ("VESSEL_NAME", "ALBATROSS II") in pairs("VSL/ALBATROSS II//IRCS/ZM2675//")
+
+
+def test_a_gear_written_in_two_words_and_singular() -> None:
+    assert pairs("Method:        hand line") == {("GEAR_TYPE", "hand line")}
+    # ... and before "vessel", a vessel's type
+    assert ("VESSEL_TYPE", "hand-line vessel") in pairs("the PALMA, a 32.5 m hand-line vessel (registration P-00-906)")
+
+
+def test_a_name_in_capitals_closed_by_its_number_keeps_its_small_words() -> None:
+    assert ("VESSEL_NAME", "SAE IN No.9") in pairs("The Korean-flagged jigger SAE IN No.9 (IMO 8827583) left Busan")
+    assert ("VESSEL_NAME", "STAR OF THE SEA NO. 2") in pairs("The trawler STAR OF THE SEA NO. 2 (IMO 9142540) sank.")
+    # ... not without the number
+    assert ("VESSEL_NAME", "SAE") in pairs("The Korean-flagged jigger SAE IN BUSAN (IMO 8827583) left")
+
+
+def test_a_key_about_someone_of_the_vessel_names_no_vessel() -> None:
+    assert pairs("3. Name of master of fishing vessel: Julio Chumpitaz       Signature - Seal") == set()
+    assert pairs("Name of the vessel: ALBA") == {("VESSEL_NAME", "ALBA")}
+
+
+def test_a_list_items_flag_after_a_dash() -> None:
+    assert {("VESSEL_NAME", "JOEL"), ("FLAG", "Ecuador")} <= pairs("1) JOEL — Ecuador; call sign HC2992; 21.27 m")
+    assert ("FLAG", "Republic of Korea") in pairs("3) KB 101 — Republic of Korea; call sign 6LBF; 49.2 m")
+    assert not {label for label, _ in pairs("PORT OF NELSON - Thursday, 6 March")} - {"DATE"}
+
+
+def test_a_section_heading_and_a_misread_key_are_no_vessel_names() -> None:
+    assert pairs("PART A - VESSEL INFORMATION\nName: ALBA") == {("VESSEL_NAME", "ALBA")}
+    assert ("VESSEL_NAME", "L0A") not in pairs("Type          stick-held dip netter\nL0A           74.55 m")

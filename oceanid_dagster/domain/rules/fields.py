@@ -33,21 +33,8 @@ from oceanid_dagster.domain.rules.keys import (
     _key_label,
     _key_labels,
 )
-from oceanid_dagster.domain.rules.text import _line_bounds, _trim
+from oceanid_dagster.domain.rules.text import _key_shadow, _line_bounds, _trim
 from oceanid_dagster.domain.rules.values import VALUE_PARSERS, paired_values
-
-_MIXED_WORD = re.compile(r"\b(?=\w*[A-Za-z]\w*[A-Za-z])(?=\w*[01])\w+\b")
-
-
-_SNAKE_CASE = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])")
-
-
-def _key_shadow(text: str) -> str:
-    """Same length as ``text``, as keys are looked for in it: in words with letters, 0 and 1 read
-    as O and l ("Vesse1" -> "Vessel"); an export's snake_case reads as words ("call_sign")."""
-    text = _MIXED_WORD.sub(lambda m: m.group().replace("0", "O").replace("1", "l"), text)
-    return _SNAKE_CASE.sub(" ", text)
-
 
 _KEY_JOINER = re.compile(r"[ \t]*[/&][ \t]*|[ \t]+and[ \t]+")  # "Flag / IMO", "Call Sign & MMSI", "Port and number"
 _LINE_START_KEYS = frozenset({"name", "ship"})  # keys only at the start of a line (or a record's "name")
@@ -69,10 +56,13 @@ def _record_name_key(text: str, start: int, end: int) -> bool:
     return brace >= 0 and not _NESTED_OBJECT.search(text, max(0, brace - 20), brace)
 
 
-def _after_a_value_slash(text: str, start: int, keys: list[FieldKey]) -> bool:
+_COLON_AFTER = re.compile(r"[ \t]*:")
+
+
+def _after_a_value_slash(text: str, start: int, end: int, keys: list[FieldKey]) -> bool:
     """Right after a slash that does not join two keys ("VSL/ALBATROSS II" is a telex field's value;
-    "Name/Call sign" are two keys, and a telex's "//" ends a field)."""
-    if start == 0 or text[start - 1] != "/" or text[start - 2 : start] == "//":
+    "Name/Call sign" are two keys, a telex's "//" ends a field, and "Client/owner:" ends on its colon)."""
+    if start == 0 or text[start - 1] != "/" or text[start - 2 : start] == "//" or _COLON_AFTER.match(text, end):
         return False
     return not (keys and keys[-1].end == start - 1)
 
@@ -106,7 +96,7 @@ def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
     shadow = _key_shadow(text)
     for match in _key_matches(text, shadow):
         line_start = _line_bounds(text, match.start())[0]
-        if line_start in skip_lines or _after_a_value_slash(text, match.start(), keys):
+        if line_start in skip_lines or _after_a_value_slash(text, match.start(), match.end(), keys):
             continue
         label, paired = _key_labels(match, FIELD_KEYS)
         if match.group().casefold() in _LINE_START_KEYS and not (
@@ -199,11 +189,12 @@ def _elaborated_key_label(key: str) -> str | None:
     return _key_label(match, FIELD_KEYS)
 
 
-_OF_THE_VESSEL = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?(?=(?:vessel|ship|boat)$)", re.IGNORECASE)
+_OF_THE_VESSEL = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?(?:fishing[ \t]+)?(?=(?:vessel|ship|boat)$)", re.IGNORECASE)
 
 
 def _of_the_vessel(text: str, start: int, end: int) -> set[int]:
-    """Where "vessel" stands in a key that ends "of the vessel" ("Owner of the vessel"): no key of its own."""
+    """Where "vessel" stands in a key that ends "of the vessel" ("Owner of the vessel", "Name of master of
+    fishing vessel"): no key of its own."""
     match = _OF_THE_VESSEL.search(text, start, end)
     return {match.end()} if match else set()
 
@@ -218,9 +209,9 @@ def _line_opening_keys(text: str, keys: list[FieldKey], skip_lines: set[int]) ->
         if _line_bounds(text, start)[0] in skip_lines or len(text[start:end].strip()) < _MIN_FUZZY_KEY:
             continue
         key = " ".join(text[start:end].split())
-        inside = {other.start for other in keys if start <= other.start < match.end()} - _of_the_vessel(
-            text, start, end
-        )
+        of_the_vessel = _of_the_vessel(text, start, end)
+        replaced |= of_the_vessel
+        inside = {other.start for other in keys if start <= other.start < match.end()} - of_the_vessel
         # ... worded out, where no other key was read in it ("Vessel master name and nationality:")
         label = _elaborated_key_label(key) if inside <= {start} else None
         if label is None and not inside:

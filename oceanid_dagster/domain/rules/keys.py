@@ -141,7 +141,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"name(?:\s+and\s+type)?\s+of\s+(?:the\s+)?(?:fishing\s+)?(?:vessel|ship|boat|carrier|reefer)|(?:fishing\s+)?(?:vessel|"
         r"boat)(?:'s)?\s+name|ship(?:'s)?\s+name|"
         r"[FM]/?V\s+name|nom\s+du\s+(?:navire|bateau)|nombre\s+del\s+(?:buque|barco)|"
-        r"name\s+des\s+schiffes|schiffsname|nome\s+(?:della\s+nave|del\s+peschereccio|do\s+navio)|"
+        r"name\s+des\s+(?:fischerei)?(?:schiffes|fahrzeugs|fahrzeuges)|schiffsname|naam\s+(?:schip|vaartuig)|nome\s+(?:della\s+nave|del\s+peschereccio|do\s+navio)|"
         r"nome\s+da\s+embarca[cç][aã]o|nombre\s+de\s+la\s+embarcaci[oó]n|naam\s+van\s+het\s+vaartuig|scheepsnaam|"
         r"(?:fart[øo]yets|fart[øo]jets|fartygets|skipets|skibets)\s+navn|fartygets\s+namn|fart[øo]ynavn|"
         r"skips?navn|nafn\s+skips|nombre\s+de\s+la\s+nave|embarcaci[oó]n|embarca[cç][aã]o",
@@ -171,7 +171,8 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"operators?(?:\s+name)?|(?:ship\s+)?manager|charterers?|"
         r"(?:owning|operating|management|fishing)\s+company|company(?:\s+name)?|"
         r"armateur|armador|propri[eé]taire|propietario|armatore|propriet[aá]rio|societ[aà]\s+armatrice|"
-        r"eigner|eigent[uü]mer|reederei|eigenaar|reder|eier|ejer|[äa]gare|rederi|eigari|eigandi|"
+        r"(?:name\s+of\s+(?:the\s+)?)?assured|"  # an insurance policy's assured is the vessel's owner
+        r"eigner|eigent[uü]mer|reederei|(?:lizenz|erlaubnis)?inhaber|eigenaar|reder|eier|ejer|[äa]gare|rederi|eigari|eigandi|"
         r"reia[ðd]i|[uú]tger[ðd]arfelag",
     ),
     (

@@ -17,7 +17,7 @@ from oceanid_dagster.domain.rules.keys import (
     _matched_key,
 )
 from oceanid_dagster.domain.rules.mentions import _MONTH, _SHORT_MONTH, _country_name_re
-from oceanid_dagster.domain.rules.text import _COMPANY_SUFFIX
+from oceanid_dagster.domain.rules.text import _COMPANY_SUFFIX, _key_shadow
 from oceanid_dagster.domain.rules.values import (
     _LENGTH_UNIT,
     _NUMBER,
@@ -84,6 +84,7 @@ VESSEL_TYPE_TERMS: tuple[str, ...] = (
     "handliner",
     "hand liner",
     "handline vessel",
+    "hand line vessel",
     "troller",
     "trolling vessel",
     "trap setter",
@@ -177,6 +178,7 @@ GEAR_TERMS: tuple[str, ...] = (
     "otter trawl",
     "gillnets",
     "gill nets",
+    "gill net",
     "set gillnets",
     "set nets",
     "set net",
@@ -185,13 +187,16 @@ GEAR_TERMS: tuple[str, ...] = (
     "drift gillnets",
     "driftnets",
     "drift nets",
+    "drift net",
     "trammel nets",
+    "trammel net",
     "entangling nets",
     "pole and line",
     "pole and lines",
     "handlines",
     "hand lines",
     "handline",
+    "hand line",
     "stick-held dip nets",
     "stick-held dip net",
     "handlines and hand-operated pole-and-lines",
@@ -313,9 +318,14 @@ _FLAG_CONTEXTS = (
     re.compile(r"\bregistered\s+in\s+(?:the\s+)?(?P<c>[A-Z][\w' \-]{1,40})"),
     _FLAG_OF_COUNTRY,
     re.compile(r"(?<=[A-Z0-9.])[ \t]\((?P<c>[A-Z][\w' .\-]{1,40}?)\)"),  # "FENG CHENG 105 (China)"
+    # a list item's name in capitals, a dash, then its flag: "1) JOEL — Ecuador; registration P-02-00065"
+    re.compile(
+        r"(?m)^[ \t]*(?:(?:\d{1,3}[.)]|[-*•])[ \t]+)?[A-Z0-9][A-Z0-9 .'\-]{1,40}?[ \t]+[—–-][ \t]+"
+        r"(?P<c>[A-Z][\w' .\-]{1,40}?)(?=[ \t]*[;,(\n])"
+    ),
 )
 _FLAG_BEFORE = frozenset({0, 3})  # the patterns whose country ends where the match's "c" group ends
-_FLAG_WHOLE = frozenset({6})  # the patterns whose "c" group is the country and nothing else
+_FLAG_WHOLE = frozenset({6, 7})  # the patterns whose "c" group is the country and nothing else
 # A word a flag stands before: "Icelandic-flagged", "a Faroese longliner", "the New Zealand trawler",
 # "under Panamanian colours".
 _FLAG_FOLLOWER_RE = re.compile(
@@ -461,7 +471,8 @@ _PROSE_NAME_PATTERNS = (
     # Indonesian "Kapal Motor": "KM BANDAR BAHARI 278" (not a distance: "12 KM NORTH")
     re.compile(rf"(?<![\w])(?<!\d[ \t])(?:KM|KMN|KLM)[ \t](?P<n>{_CAPS_NAME})"),
     re.compile(
-        rf"(?<![\w])(?i:(?:the|this|fishing|a|an|[\w\-]+-flagged)\s+(?:[\w\-]+\s+)?(?:fishing\s+)?(?:vessel|ship|boat)|"
+        # (a word between, not a dash: "PART A - VESSEL INFORMATION" is a heading)
+        rf"(?<![\w])(?i:(?:the|this|fishing|a|an|[\w\-]+-flagged)\s+(?:\w[\w\-]*\s+)?(?:fishing\s+)?(?:vessel|ship|boat)|"
         rf"vessel\s+(?:named|called)|named|called|{_FOREIGN_VESSEL_WORDS}|{_VESSEL_TYPE_ALT})[ \n]"
         rf"(?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
     ),
@@ -674,8 +685,14 @@ def _could_be_vessel_name(text: str, name: Found) -> bool:
 
 
 def _is_key(text: str, found: Found) -> bool:
-    """A field name in capitals before "(IMO ...)" ("UVI (IMO)") is not a vessel name."""
-    return _QUALIFIER_KEY_RE.match(text[found.start : found.end]) is not None
+    """A field name in capitals before "(IMO ...)" ("UVI (IMO)"), or as OCR misread it ("L0A"), is not a
+    vessel name."""
+    return _QUALIFIER_KEY_RE.match(_key_shadow(text[found.start : found.end])) is not None
+
+
+# Words that end a name in capitals unless its hull number closes it: "SAE IN No.9", "STAR OF THE SEA NO. 2".
+_JOINING_WORDS = frozenset({"IN", "ON", "OF", "THE", "AT", "AND", "TO"})
+_NUMBERED_END = re.compile(r"[ ]No\.?[ ]?\d{1,4}$", re.IGNORECASE)
 
 
 def _cut_at_stop_word(text: str, start: int, end: int) -> int:
@@ -683,8 +700,12 @@ def _cut_at_stop_word(text: str, start: int, end: int) -> int:
     hull_number = re.search(rf"{_HULL_NUMBER}$", text[start:end])
     if hull_number and _cut_at_stop_word(text, start, start + hull_number.start()) == start + hull_number.start():
         return end
+    numbered = _NUMBERED_END.search(text, start, end) is not None
     for word in re.finditer(r"\S+", text[start:end]):
         bare = word.group().strip(".,;:").upper()
+        if numbered and word.start() and bare in _JOINING_WORDS:
+            position = start + word.end()
+            continue
         if bare in _NAME_STOP_WORDS or (len(bare) == 3 and bare.isalpha() and lookup_country(bare) and word.start()):
             return position
         if not word.group()[0].isupper() and not word.group()[0].isdigit():

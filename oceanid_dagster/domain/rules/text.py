@@ -1,4 +1,4 @@
-"""Small text helpers shared by the rule families: trimming, found values, line bounds."""
+"""Small text helpers shared by the rule families: trimming, found values, line bounds, keys as OCR misreads them."""
 
 from __future__ import annotations
 
@@ -55,3 +55,14 @@ def _line_bounds(text: str, position: int) -> tuple[int, int]:
     line_start = text.rfind("\n", 0, position) + 1
     line_end = text.find("\n", position)
     return line_start, len(text) if line_end < 0 else line_end
+
+
+_MIXED_WORD = re.compile(r"\b(?=\w*[A-Za-z]\w*[A-Za-z])(?=\w*[01])\w+\b")
+_SNAKE_CASE = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])")
+
+
+def _key_shadow(text: str) -> str:
+    """Same length as ``text``, as keys are looked for in it: in words with letters, 0 and 1 read
+    as O and l ("Vesse1" -> "Vessel"); an export's snake_case reads as words ("call_sign")."""
+    text = _MIXED_WORD.sub(lambda m: m.group().replace("0", "O").replace("1", "l"), text)
+    return _SNAKE_CASE.sub(" ", text)

@@ -218,7 +218,8 @@ def _owner_values(text: str, start: int, end: int) -> list[Found]:
     end = _without_trailing_remark(text, start, end)
     company_end = _COMPANY_END_BEFORE_DASH.search(text, start, end)
     end = company_end.end() if company_end else end
-    segments = list(_split_segments(text, start, end, r",\s+"))
+    # "Sanford Limited and/or subsidiaries": an insurance policy's owner, then who else it covers
+    segments = list(_split_segments(text, start, end, r",\s+|\s+and/or\s+"))
     owner_end = segments[0][1]
     for seg_start, seg_end in segments[1:]:
         if not _COMPANY_SUFFIX.match(text[seg_start:seg_end]):
