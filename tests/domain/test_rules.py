@@ -1910,9 +1910,38 @@ def test_a_key_about_someone_of_the_vessel_names_no_vessel() -> None:
 def test_a_list_items_flag_after_a_dash() -> None:
     assert {("VESSEL_NAME", "JOEL"), ("FLAG", "Ecuador")} <= pairs("1) JOEL — Ecuador; call sign HC2992; 21.27 m")
     assert ("FLAG", "Republic of Korea") in pairs("3) KB 101 — Republic of Korea; call sign 6LBF; 49.2 m")
-    assert not {label for label, _ in pairs("PORT OF NELSON - Thursday, 6 March")} - {"DATE"}
+    assert "FLAG" not in {label for label, _ in pairs("PORT OF NELSON - Thursday, 6 March")}
 
 
 def test_a_section_heading_and_a_misread_key_are_no_vessel_names() -> None:
     assert pairs("PART A - VESSEL INFORMATION\nName: ALBA") == {("VESSEL_NAME", "ALBA")}
     assert ("VESSEL_NAME", "L0A") not in pairs("Type          stick-held dip netter\nL0A           74.55 m")
+
+
+def test_the_flag_adjectives_of_more_fleets() -> None:
+    assert ("FLAG", "Lithuanian") in pairs("Under the Lithuanian flag she carried the call sign LYCN")
+    assert ("FLAG", "German") in pairs("the German trawler MARK")
+    assert ("FLAG", "Seychellois") in pairs("a Seychellois purse seiner")
+
+
+def test_a_port_named_by_a_heading_or_a_call_and_not_a_keys_words() -> None:
+    assert ("PORT", "LAS PALMAS") in pairs("PORT OF LAS PALMAS - FOREIGN FISHING VESSELS EXPECTED")
+    assert ("PORT", "Kushiro") in pairs("AIS shows her calling at Kushiro from 14 to 16 July 2025")
+    assert pairs("Port of Registry ........................ Port Vila") == {("PORT", "Port Vila")}
+
+
+def test_a_vessel_renamed_and_its_port_mark() -> None:
+    found = pairs("She will be renamed NORES TERCERO. She carried the port mark KL 946.")
+    assert {("VESSEL_NAME", "NORES TERCERO"), ("REGISTRATION_NUMBER", "KL 946")} <= found
+
+
+def test_a_spanish_registrys_ship_and_signal_columns() -> None:
+    table = "N°  NAVE              MATRICULA       SEÑAL    ARQUEO\n12  CAPRICORNIO 5     CO-06387-PM     OA4183   335,62\n"
+    assert {("VESSEL_NAME", "CAPRICORNIO 5"), ("IRCS", "OA4183"), ("REGISTRATION_NUMBER", "CO-06387-PM")} <= pairs(
+        table
+    )
+
+
+def test_a_deeds_date_and_a_register_of_ships_flag() -> None:
+    assert ("DATE", "2nd day of June 2025") in pairs("Dated at Wellington this 2nd day of June 2025.")
+    assert ("FLAG", "New Zealand") in pairs("will be deleted from the New Zealand Register of Ships")

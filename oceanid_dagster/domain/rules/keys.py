@@ -129,7 +129,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         "REGISTRATION_NUMBER",
         rf"WIN|UVI|CFR|vessel\s+(?:ID|number|{_NUMBER_WORD})|(?:fishing\s+)?(?:licen[cs]e|authori[sz]ation|permit)(?:\s*{_NUMBER_WORD})?|"
         rf"official\s+(?:number|{_NUMBER_WORD})|ext(?:ernal|\.)?\s*(?:markings?|marks?|ID|identification)|side\s+(?:number|{_NUMBER_WORD})|"
-        rf"port\s+letters(?:\s*(?:/|&|and)\s*(?:{_NUMBER_WORD}|numbers?))?|PLN|"
+        rf"port\s+(?:letters|marks?)(?:\s*(?:/|&|and)\s*(?:{_NUMBER_WORD}|numbers?))?|PLN|"
         r"(?:num[eé]ro\s+d['’])?immatriculation|matr[ií]cula|matricola|"
         r"marcatura\s+esterna|registriernummer|kennzeichen|[aä]u(?:ß|ss)ere\s+kennzeichnung|numero\s+di\s+iscrizione|numero\s+UE|"
         r"registratienummer|visserijnummer|buitenmarkering|n[uú]mero\s+de\s+registo|"
@@ -231,8 +231,8 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
     ("BUILD_YEAR", r"year|ann[eé]e|a[ñn]o|anno|jahr"),
     ("FLAG", r"flg"),
     # the short column names of other languages' tables
-    ("VESSEL_NAME", r"nom|nombre|nome|naam"),
-    ("IRCS", r"ind\.?\s*(?:d['’])?appel|distintivo"),
+    ("VESSEL_NAME", r"nom|nombre|nome|naam|nave|buque|barco|navire|navio"),
+    ("IRCS", r"ind\.?\s*(?:d['’])?appel|distintivo|se[ñn]al"),
     ("REGISTRATION_NUMBER", r"imm(?:at)?\."),
     ("TONNAGE", r"JB|TRB|TRG"),
     # an export's measures with their unit ("loa_m"), its holder of the licence and its method

@@ -329,7 +329,7 @@ _FLAG_WHOLE = frozenset({6, 7})  # the patterns whose "c" group is the country a
 # A word a flag stands before: "Icelandic-flagged", "a Faroese longliner", "the New Zealand trawler",
 # "under Panamanian colours".
 _FLAG_FOLLOWER_RE = re.compile(
-    rf"(?<![\w])(?:flagged|registered|registry|flag|colou?rs|(?:fishing\s+)?(?:vessel|ship|boat)s?|{_VESSEL_TYPE_ALT})(?![\w])",
+    rf"(?<![\w])(?:flagged|registered|registry|register|flag|colou?rs|(?:fishing\s+)?(?:vessel|ship|boat)s?|{_VESSEL_TYPE_ALT})(?![\w])",
     re.IGNORECASE,
 )
 _WORDS_BEFORE = re.compile(r"((?:[\w'’]+[ \-]){0,3}[\w'’]+)[ \t\-]+$")
@@ -473,7 +473,7 @@ _PROSE_NAME_PATTERNS = (
     re.compile(
         # (a word between, not a dash: "PART A - VESSEL INFORMATION" is a heading)
         rf"(?<![\w])(?i:(?:the|this|fishing|a|an|[\w\-]+-flagged)\s+(?:\w[\w\-]*\s+)?(?:fishing\s+)?(?:vessel|ship|boat)|"
-        rf"vessel\s+(?:named|called)|named|called|{_FOREIGN_VESSEL_WORDS}|{_VESSEL_TYPE_ALT})[ \n]"
+        rf"vessel\s+(?:named|called)|(?:re-?)?named|called|{_FOREIGN_VESSEL_WORDS}|{_VESSEL_TYPE_ALT})[ \n]"
         rf"(?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
     ),
     # "Inspectors at Tema boarded HONG RUN LENG 2 on 22-Oct-2024"
@@ -735,9 +735,10 @@ _CAPS_COMPANY = re.compile(
     rf"(?:CO\.?,?[ \t]+)?{_LEGAL_FORMS}\b\.?)(?![\w])"
 )
 _PORT_PROSE = re.compile(
-    r"\b(?:(?i:port\s+of\s+(?:registry|registration|reg\.|call))|port\s+of|in\s+the\s+port\s+of|"
+    # (a heading's "PORT OF LAS PALMAS - ...", a line's "Port of Nelson")
+    r"\b(?:(?i:port\s+of\s+(?:registry|registration|reg\.|call))|port\s+of|PORT\s+OF|(?m:^[ \t]*)Port\s+of|in\s+the\s+port\s+of|"
     r"at\s+the\s+port\s+of|[Ii]ssued\s+at|ET[AD](?:\s+(?:at|in))?|(?i:arrived\s+(?:in|at)|(?:home|base)\s+port(?:\s+(?:of|is|was))?|"
-    r"(?:re-?)?registered\s+(?:in|at)|(?:dis)?embarked\s+(?:in|at)|(?:called|docked|berthed|moored)\s+(?:in|at)|"
+    r"(?:re-?)?registered\s+(?:in|at)|(?:dis)?embarked\s+(?:in|at)|(?:call|dock|berth|moor)(?:s|ed|ing)?\s+(?:in|at)|"
     r"(?:land|unload|discharg|tranship)(?:s|es|ed|ing|e)?\s+(?:[a-z\d]+\s+){0,4}?(?:in|at)|"
     r"(?:fish|operat|work|sail|run)\w*\s+(?:[a-z]+\s+){0,3}?out\s+of|"
     r"(?:landing|unloading|discharge|transhipment|inspection)s?\s+(?:(?:took|takes|will\s+take)\s+place\s+)?(?:in|at)|"
@@ -751,6 +752,8 @@ _PORT_PROSE = re.compile(
     r"(?:inspectors|officers|authorities|inspected|boarded|detained|sighted)\s+(?:in|at)))\s+"
     # "at sea" is where an inspection happens, not a port; nor is "in port" one
     r"(?!(?i:sea)\b|(?i:port)\b(?![ \t]+(?:of\b|[A-Z])))"
+    # ... nor is what a key's "Port of" goes on to ("Port of Registry ..... Port Vila")
+    r"(?!(?i:regist(?:ry|ration|er)|call|entry|arrival|departure|landing|loading|discharge|destination|origin)\b)"
     r"(?P<p>(?:Port\s+(?:of\s+)?)?[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})"
 )
 _MONTH_WORD = re.compile(rf"{_MONTH}|{_SHORT_MONTH}", re.IGNORECASE)  # "ETA Dec 06" names no port
