@@ -1945,3 +1945,32 @@ def test_a_spanish_registrys_ship_and_signal_columns() -> None:
 def test_a_deeds_date_and_a_register_of_ships_flag() -> None:
     assert ("DATE", "2nd day of June 2025") in pairs("Dated at Wellington this 2nd day of June 2025.")
     assert ("FLAG", "New Zealand") in pairs("will be deleted from the New Zealand Register of Ships")
+
+
+def test_a_french_record_opening_on_its_ship_and_a_patrol_boat() -> None:
+    record = "les agents embarqués sur le patrouilleur LA CAPRICIEUSE ont contrôlé\nNavire : SVANAUG ELISE ; Pavillon : Norvège"
+    assert {("VESSEL_NAME", "LA CAPRICIEUSE"), ("VESSEL_NAME", "SVANAUG ELISE"), ("FLAG", "Norvège")} <= pairs(record)
+
+
+def test_a_danish_registers_columns() -> None:
+    table = "Navn             Kendingsbogstaver  Kaldesignal  Hjemhavn     BT\nISAFOLD          HG 264             OXRM         Hirtshals    1142\n"
+    assert pairs(table) == {
+        ("VESSEL_NAME", "ISAFOLD"),
+        ("REGISTRATION_NUMBER", "HG 264"),
+        ("IRCS", "OXRM"),
+        ("PORT", "Hirtshals"),
+        ("TONNAGE", "1142"),
+    }
+
+
+def test_an_operator_in_apposition_and_ports_where_a_vessel_stays_or_goes_next() -> None:
+    found = pairs("the operator, Genpuku Gyogyo K.K., has been fined; the vessel remains in Kaohsiung.")
+    assert {("OWNER", "Genpuku Gyogyo K.K."), ("PORT", "Kaohsiung")} <= found
+    assert ("PORT", "Murmansk") in pairs("landing frozen redfish approx 1 200 t. Next port Murmansk.")
+    # a port's name stays on its line
+    assert ("PORT", "LPA") in pairs("Subject: RE: MV SIMONAS DAUKANTAS - ETA LPA\n\nGood afternoon Captain,")
+
+
+def test_an_indonesian_licences_marking_and_month() -> None:
+    found = pairs("Tanda Selar / Marking : GT.71 No.2088\nMasa berlaku / Valid until : 14 Maret 2026")
+    assert {("REGISTRATION_NUMBER", "GT.71 No.2088"), ("DATE", "14 Maret 2026")} <= found

@@ -134,6 +134,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"marcatura\s+esterna|registriernummer|kennzeichen|[aä]u(?:ß|ss)ere\s+kennzeichnung|numero\s+di\s+iscrizione|numero\s+UE|"
         r"registratienummer|visserijnummer|buitenmarkering|n[uú]mero\s+de\s+registo|"
         r"registreringsmerke|registreringsnummer|fiskerimerke|distriktsbeteckning|skr[aá]setingarmerki|"
+        r"kendingsbogstaver|kendingsnummer|tanda\s+selar|marking|"
         r"skipaskr[aá]rn[uú]mer|umd[aæ]misn[uú]mer",
     ),
     (
@@ -197,8 +198,8 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"attrezzo(?:\s+da\s+pesca)?|petrechos?(?:\s+de\s+pesca)?|sistema\s+di\s+pesca|vistuig|vismethode|(?:fangst)?redskap|redskab",
     ),
     ("VESSEL_TYPE", r"type"),
-    # at the start of a line only (fields.py): "Name ...... FU YUAN YU 7880", "Ship        BEITIR"
-    ("VESSEL_NAME", r"name|ship"),
+    # at the start of a line only (fields.py): "Name ...... FU YUAN YU 7880", "Ship        BEITIR", "Navire : ..."
+    ("VESSEL_NAME", r"name|ship|navire|buque"),
     (
         "TONNAGE",
         r"gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|net\s+tonnage|tonnage|"
@@ -231,10 +232,10 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
     ("BUILD_YEAR", r"year|ann[eé]e|a[ñn]o|anno|jahr"),
     ("FLAG", r"flg"),
     # the short column names of other languages' tables
-    ("VESSEL_NAME", r"nom|nombre|nome|naam|nave|buque|barco|navire|navio"),
+    ("VESSEL_NAME", r"nom|nombre|nome|naam|nave|buque|barco|navire|navio|navn|namn|nafn"),
     ("IRCS", r"ind\.?\s*(?:d['’])?appel|distintivo|se[ñn]al"),
     ("REGISTRATION_NUMBER", r"imm(?:at)?\."),
-    ("TONNAGE", r"JB|TRB|TRG"),
+    ("TONNAGE", r"JB|TRB|TRG|BT|BRT"),
     # an export's measures with their unit ("loa_m"), its holder of the licence and its method
     ("LENGTH", r"(?:loa|length)\s+(?:m|metres|meters)"),
     ("OWNER", r"(?:licen[cs]e|permit)\s+holder|holder"),
@@ -281,8 +282,9 @@ _CAPS_VALUE_SEPARATOR = re.compile(
 )
 # ... or a company in title case with its legal form: "to Irish owners Wave Crest Fishing Ltd on Friday".
 _COMPANY_VALUE_SEPARATOR = re.compile(
-    r"(?:[ \t]+|[ \t]*\n[ \t]*)(?=(?:[A-Z][\w&'.\-]*,?[ \t]+){1,6}(?:Ltd|Limited|Inc|Corp|LLC|S\.?A|S\.?L|GmbH|"
-    r"B\.?V|N\.?V|A/S|AS|ASA|AB|Pty|PLC|PT|Lda|Ltda|SAS|SpA|Srl|hf|ehf|P/F|Sp\.[ \t]z[ \t]o\.o)\b)"
+    # ... or after a comma, in apposition: "the operator, Genpuku Gyogyo K.K., has been fined"
+    r"(?:,?[ \t]+|[ \t]*\n[ \t]*)(?=(?:[A-Z][\w&'.\-]*,?[ \t]+){1,6}(?:Ltd|Limited|Inc|Corp|LLC|S\.?A|S\.?L|GmbH|"
+    r"B\.?V|N\.?V|A/S|AS|ASA|AB|Pty|PLC|PT|Lda|Ltda|SAS|SpA|Srl|hf|ehf|P/F|K\.K|Sp\.[ \t]z[ \t]o\.o)\b)"
 )
 CAPS_VALUE_LABELS = frozenset({"OWNER"})
 

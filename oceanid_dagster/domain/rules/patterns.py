@@ -445,7 +445,7 @@ _NAME_STOP_WORDS = frozenset(
 )
 # "the vessel" in the languages the forms come in: "del buque X", "du navire X", "das Schiff X", "il peschereccio X".
 _FOREIGN_VESSEL_WORDS = (
-    r"(?:du|le)\s+navire|(?:del|el)\s+(?:buque|pesquero)|(?:do|o)\s+navio|[aà]\s+embarca[cç][aã]o|la\s+embarcaci[oó]n|"
+    r"(?:du|le)\s+(?:navire|patrouilleur)|(?:del|el)\s+(?:buque|pesquero)|(?:do|o)\s+navio|[aà]\s+embarca[cç][aã]o|la\s+embarcaci[oó]n|"
     r"(?:das|dem|des)\s+(?:schiff|fischereifahrzeug)|(?:la|della)\s+nave|(?:il|del)\s+peschereccio|"
     r"(?:het|van\s+het)\s+(?:schip|vaartuig|vissersvaartuig)"
 )
@@ -745,6 +745,7 @@ _PORT_PROSE = re.compile(
     r"(?:escorted|diverted|ordered|directed|brought|taken)\s+(?:in)?to|"
     r"(?:bound|steaming|sailing|heading|proceeding|en\s+route|transit(?:ing)?)\s+(?:to|for)|"
     r"based\s+(?:in|at)|(?:sailed|departed|returned)\s+(?:from|to)|(?:left|departed|leaving|departing)|"
+    r"(?:remain|stay)(?:s|ed|ing)?\s+(?:in|at)|(?:next|last|previous)\s+port(?:\s+of\s+call)?(?:\s+(?:is|was|will\s+be))?|"
     r"puerto\s+de|port\s+de|porto\s+d[ei]|"
     r"matr[ií]cula\s+de(?=\s+[A-Z][\w\-]+\s+(?i:n[º°o]\.?|n[úu]mero)[ \t]*\d)|"
     r"puerto\s+base\s+en|immatricul[ée]e?s?\s+[àa]|port\s+d['’]attache\s+est|"
@@ -754,7 +755,7 @@ _PORT_PROSE = re.compile(
     r"(?!(?i:sea)\b|(?i:port)\b(?![ \t]+(?:of\b|[A-Z])))"
     # ... nor is what a key's "Port of" goes on to ("Port of Registry ..... Port Vila")
     r"(?!(?i:regist(?:ry|ration|er)|call|entry|arrival|departure|landing|loading|discharge|destination|origin)\b)"
-    r"(?P<p>(?:Port\s+(?:of\s+)?)?[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})"
+    r"(?P<p>(?:Port[ \t]+(?:of[ \t]+)?)?[A-Z][\w'\-]+(?:[ \t]+[A-Z][\w'\-]+){0,2})"
 )
 _MONTH_WORD = re.compile(rf"{_MONTH}|{_SHORT_MONTH}", re.IGNORECASE)  # "ETA Dec 06" names no port
 _PORT_STOP_WORDS = frozenset({"ETA", "ETD", "ON", "AT", "IN", "FROM", "TO", "BY", "AND", "WITH", "FOR", "VIA"})
