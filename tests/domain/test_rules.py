@@ -1874,7 +1874,9 @@ def test_a_name_read_once_is_found_again_only_as_whole_words() -> None:
 
 
 def test_german_and_dutch_forms_name_the_vessel_and_its_holder() -> None:
-    licence = "  Name des Fahrzeugs ........ MARK\nLizenzinhaber: Sassnitzer Fischereigenossenschaft eG, Hafenstraße 12a"
+    licence = (
+        "  Name des Fahrzeugs ........ MARK\nLizenzinhaber: Sassnitzer Fischereigenossenschaft eG, Hafenstraße 12a"
+    )
     assert pairs(licence) == {("VESSEL_NAME", "MARK"), ("OWNER", "Sassnitzer Fischereigenossenschaft eG")}
     assert pairs("Naam schip:            JOHANNA MARIA") == {("VESSEL_NAME", "JOHANNA MARIA")}
 
@@ -1936,7 +1938,9 @@ def test_a_vessel_renamed_and_its_port_mark() -> None:
 
 
 def test_a_spanish_registrys_ship_and_signal_columns() -> None:
-    table = "N°  NAVE              MATRICULA       SEÑAL    ARQUEO\n12  CAPRICORNIO 5     CO-06387-PM     OA4183   335,62\n"
+    table = (
+        "N°  NAVE              MATRICULA       SEÑAL    ARQUEO\n12  CAPRICORNIO 5     CO-06387-PM     OA4183   335,62\n"
+    )
     assert {("VESSEL_NAME", "CAPRICORNIO 5"), ("IRCS", "OA4183"), ("REGISTRATION_NUMBER", "CO-06387-PM")} <= pairs(
         table
     )

@@ -40,7 +40,10 @@ _DATE_PATTERNS = (
     re.compile(rf"(?<![\w.\-/])(?P<d>\d{{1,2}})[ \-]{_SHORT_MONTH}(?![\w\-/])"),
     re.compile(rf"(?<![\w.\-/]){_SHORT_MONTH}[ ](?P<d>\d{{1,2}})(?![\w.\-/:]|,[ \t]*\d{{4}})"),
     # a deed's "this 2nd day of June 2025"
-    re.compile(rf"(?<![\w])(?P<d>\d{{1,2}})(?:st|nd|rd|th)[ \t]+day[ \t]+of[ \t]+{_MONTH},?[ \t]+(?P<y>\d{{4}})(?![\w])", re.IGNORECASE),
+    re.compile(
+        rf"(?<![\w])(?P<d>\d{{1,2}})(?:st|nd|rd|th)[ \t]+day[ \t]+of[ \t]+{_MONTH},?[ \t]+(?P<y>\d{{4}})(?![\w])",
+        re.IGNORECASE,
+    ),
     # Chinese and Japanese: "2024年3月18日"; Korean: "2024년 2월 7일"
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[ \t]*年[ \t]*(?P<m>\d{1,2})[ \t]*月[ \t]*(?P<d>\d{1,2})[ \t]*日"),
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[ \t]*년[ \t]*(?P<m>\d{1,2})[ \t]*월[ \t]*(?P<d>\d{1,2})[ \t]*일"),

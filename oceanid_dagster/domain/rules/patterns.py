@@ -736,7 +736,8 @@ _CAPS_COMPANY = re.compile(
 )
 _PORT_PROSE = re.compile(
     # (a heading's "PORT OF LAS PALMAS - ...", a line's "Port of Nelson")
-    r"\b(?:(?i:port\s+of\s+(?:registry|registration|reg\.|call))|port\s+of|PORT\s+OF|(?m:^[ \t]*)Port\s+of|in\s+the\s+port\s+of|"
+    r"\b(?:(?i:port\s+of\s+(?:registry|registration|reg\.|call))|port\s+of|PORT\s+OF|(?m:^[ \t]*)Port\s+of|"
+    r"in\s+the\s+port\s+of|"
     r"at\s+the\s+port\s+of|[Ii]ssued\s+at|ET[AD](?:\s+(?:at|in))?|(?i:arrived\s+(?:in|at)|(?:home|base)\s+port(?:\s+(?:of|is|was))?|"
     r"(?:re-?)?registered\s+(?:in|at)|(?:dis)?embarked\s+(?:in|at)|(?:call|dock|berth|moor)(?:s|ed|ing)?\s+(?:in|at)|"
     r"(?:land|unload|discharg|tranship)(?:s|es|ed|ing|e)?\s+(?:[a-z\d]+\s+){0,4}?(?:in|at)|"
