@@ -282,7 +282,7 @@ _DEMONYMS = _by_alias(
         "PER": "peruvian peruano peruana péruvien",
         "PHL": "philippine filipino filipina philippin",
         "PLW": "palauan",
-        "PNG": "papuan papua",
+        "PNG": "papuan",
         "POL": "polish",
         "PRT": "portuguese portugués portuguesa portugais portugaise português portoghese",
         "QAT": "qatari",

@@ -37,9 +37,8 @@ from oceanid_dagster.domain.rules.text import _key_shadow, _line_bounds, _trim
 from oceanid_dagster.domain.rules.values import VALUE_PARSERS, paired_values
 
 _KEY_JOINER = re.compile(r"[ \t]*[/&][ \t]*|[ \t]+and[ \t]+")  # "Flag / IMO", "Call Sign & MMSI", "Port and number"
-_LINE_START_KEYS = frozenset(
-    {"name", "ship", "navire", "buque"}
-)  # keys only at the start of a line (or a record's "name")
+# keys only at the start of a line (or a record's "name")
+_LINE_START_KEYS = frozenset({"name", "ship", "navire", "buque"})
 _UNIT_AFTER_NUMBER = re.compile(r"\d[ \t]?\Z")  # \Z: "$" would match before a newline
 _UNIT_BEFORE_NUMBER = re.compile(r"GR?T \d")
 # What may stand before a bare "Name" key on its line: indentation and an item number ("3.", "B1", "-").
