@@ -26,6 +26,7 @@ from oceanid_dagster.domain.rules.keys import (
     CAPS_VALUE_LABELS,
     COLUMN_KEYS,
     FIELD_KEYS,
+    LINE_START_KEYS,
     OF_LABELS,
     STRICT_LABELS,
     FieldKey,
@@ -37,8 +38,6 @@ from oceanid_dagster.domain.rules.text import _key_shadow, _line_bounds, _trim
 from oceanid_dagster.domain.rules.values import VALUE_PARSERS, paired_values
 
 _KEY_JOINER = re.compile(r"[ \t]*[/&][ \t]*|[ \t]+and[ \t]+")  # "Flag / IMO", "Call Sign & MMSI", "Port and number"
-# keys only at the start of a line (or a record's "name")
-_LINE_START_KEYS = frozenset({"name", "ship", "navire", "buque"})
 _UNIT_AFTER_NUMBER = re.compile(r"\d[ \t]?\Z")  # \Z: "$" would match before a newline
 _UNIT_BEFORE_NUMBER = re.compile(r"GR?T \d")
 # What may stand before a bare "Name" key on its line: indentation and an item number ("3.", "B1", "-").
@@ -100,7 +99,7 @@ def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
         if line_start in skip_lines or _after_a_value_slash(text, match.start(), match.end(), keys):
             continue
         label, paired = _key_labels(match, FIELD_KEYS)
-        if match.group().casefold() in _LINE_START_KEYS and not (
+        if match.group().casefold() in LINE_START_KEYS and not (
             _LINE_OPENING.fullmatch(text, line_start, match.start())
             or _record_name_key(text, match.start(), match.end())
         ):
@@ -185,7 +184,7 @@ _ELABORATION = re.compile(
 
 def _elaborated_key_label(key: str) -> str | None:
     match = _FIELD_KEY_RE.match(_key_shadow(key))
-    if match is None or match.group().casefold() in _LINE_START_KEYS or not _ELABORATION.fullmatch(key, match.end()):
+    if match is None or match.group().casefold() in LINE_START_KEYS or not _ELABORATION.fullmatch(key, match.end()):
         return None
     return _key_label(match, FIELD_KEYS)
 

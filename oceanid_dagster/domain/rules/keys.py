@@ -65,6 +65,10 @@ _RFMO_ALT = "|".join(sorted(set(_RFMO_ACRONYMS), key=lambda name: (-len(name), n
 
 # (label or None for fields whose value is not an entity, key phrase). Earlier phrases win where two
 # start at the same place, so longer and "not an entity" phrases come first.
+# Keys read only where they open a line (fields.py): "Name ...... FU YUAN YU 7880", "Ship        BEITIR",
+# "Navire : ..." (or as a record's quoted "name").
+LINE_START_KEYS = frozenset({"name", "ship", "navire", "buque"})
+
 FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (None, r"(?:registered\s+)?owner(?:'s)?\s+(?:address|country|nationality|contact|e-?mail|tel(?:ephone)?)"),
     (None, r"operator(?:'s)?\s+(?:address|country|nationality|contact|e-?mail|tel(?:ephone)?)"),
@@ -198,8 +202,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"attrezzo(?:\s+da\s+pesca)?|petrechos?(?:\s+de\s+pesca)?|sistema\s+di\s+pesca|vistuig|vismethode|(?:fangst)?redskap|redskab",
     ),
     ("VESSEL_TYPE", r"type"),
-    # at the start of a line only (fields.py): "Name ...... FU YUAN YU 7880", "Ship        BEITIR", "Navire : ..."
-    ("VESSEL_NAME", r"name|ship|navire|buque"),
+    ("VESSEL_NAME", "|".join(sorted(LINE_START_KEYS))),
     (
         "TONNAGE",
         r"gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|net\s+tonnage|tonnage|"
