@@ -1978,3 +1978,80 @@ def test_an_operator_in_apposition_and_ports_where_a_vessel_stays_or_goes_next()
 def test_an_indonesian_licences_marking_and_month() -> None:
     found = pairs("Tanda Selar / Marking : GT.71 No.2088\nMasa berlaku / Valid until : 14 Maret 2026")
     assert {("REGISTRATION_NUMBER", "GT.71 No.2088"), ("DATE", "14 Maret 2026")} <= found
+
+
+# --- tables and keys as tesseract reads a scan of them (the pipeline's word layout) -----------------
+
+
+def test_a_scanned_export_header_with_a_speck_read_as_a_colon() -> None:
+    export = "boat_name:;fishing_licence;home_port;loa_m\nINCOLA;455441;Albany;5.8\n"
+    assert {("VESSEL_NAME", "INCOLA"), ("PORT", "Albany"), ("LENGTH", "5.8")} <= pairs(export)
+
+
+SHIFTED_FLAG_COLUMN = """utc                   mmsi          name                   flag    sog
+2025-07-02 03:14      412420488     HAN YI 6               CHN     1.2
+2025-07-03 22:51      412549137     LU RONG YUAN YU 306 CHN        3.0
+"""
+
+
+def test_a_value_the_scan_shifted_left_of_its_column_still_splits_off_when_it_reads_as_the_columns() -> None:
+    found = pairs(SHIFTED_FLAG_COLUMN)
+    assert {("VESSEL_NAME", "LU RONG YUAN YU 306"), ("FLAG", "CHN")} <= found
+    assert ("VESSEL_NAME", "LU RONG YUAN YU 306 CHN") not in found
+    # a name's last word that is no flag stays in the name
+    shifted_name = SHIFTED_FLAG_COLUMN.replace("LU RONG YUAN YU 306 CHN", "LU RONG YUAN YU 306 SUN")
+    assert ("VESSEL_NAME", "LU RONG YUAN YU 306 SUN") in pairs(shifted_name)
+
+
+WRAPPED_CAPTIONS_WITHOUT_RULE = """Date of         Vessel name                Flag         IMO                    Port of
+inspection                                                                     inspection
+
+03/07/2025      CIDADE DE AMARANTE         Portugal     8803537                Aveiro
+"""
+
+
+def test_a_two_line_header_whose_column_ocr_lost_still_reads_both_lines() -> None:
+    # the call sign column and the rule under the header were lost to OCR: "Date of inspection" and
+    # "Port of inspection" are the captions that make the two lines one header
+    assert pairs(WRAPPED_CAPTIONS_WITHOUT_RULE) == {
+        ("DATE", "03/07/2025"),
+        ("VESSEL_NAME", "CIDADE DE AMARANTE"),
+        ("FLAG", "Portugal"),
+        ("IMO", "8803537"),
+        ("PORT", "Aveiro"),
+    }
+
+
+def test_a_crew_lists_nationality_is_no_flag() -> None:
+    crew = """4. Flag State of ship: Norway              5. Last port of call: Alesund
+
+6. No.  7. Family name, given names   8. Rank or rating   9. Nationality   10. Date of birth
+   1    Hansen, Ole Kristian          Master               Norwegian         04.07.1971
+   2    Pettersen, Lars               Chief engineer       Norwegian         19.11.1980
+   3    Nowak, Tomasz                 Deckhand             Polish            02.02.1994
+"""
+    found = pairs(crew)
+    assert ("FLAG", "Norway") in found
+    assert {("DATE", "04.07.1971"), ("DATE", "02.02.1994")} <= found  # the page's dates all the same
+    assert not {("FLAG", "Norwegian"), ("FLAG", "Polish")} & found
+
+
+def test_a_movements_column_ocr_joined_to_the_ports_one() -> None:
+    log = """TIME.   VESSEL                    CALLSIGN    FLAG   LOA(m)   MOVE FROM/TO                 BERTH
+0415    FOUR WINDS                            NZL       5.5   DEP    Nelson / sea          Slip 3
+0600    MISS STEWART ISLAND       ZM5792      NZL             ARR    Bluff / Nelson        Wharf 2N
+"""
+    found = pairs(log)
+    assert {("FLAG", "NZL"), ("PORT", "Nelson"), ("PORT", "Bluff"), ("IRCS", "ZM5792")} <= found
+    assert ("IRCS", "NZL") not in found
+
+
+def test_a_lone_dash_between_two_cells_is_no_part_of_either() -> None:
+    register = "Navn                Kendingsbogstaver     Kaldesignal     Hjemhavn\n"
+    register += "MARTIN KOKHOLM — HG 386                   OYHA           Hirtshals\n"
+    assert {("VESSEL_NAME", "MARTIN KOKHOLM"), ("REGISTRATION_NUMBER", "HG 386"), ("IRCS", "OYHA")} <= pairs(register)
+
+
+def test_a_key_whose_words_ocr_joined_with_a_full_stop() -> None:
+    assert ("IRCS", "ZR9554") in pairs("Distinctive number or.letters:                      ZR9554")
+    assert ("VESSEL_NAME", "TAISEI MARU") in pairs("Name of. Ship                       TAISEI MARU")

@@ -230,7 +230,7 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
     (
         "DATE",
         r"(?:authori[sz]ation\s+|auth\.?\s+)?(?:start|end|from|to|until|expiry|expires|"
-        r"date)(?:\s+date)?|valid\s+(?:from|to|until)|date\s+\w+",
+        r"date)(?:\s+date)?|valid\s+(?:from|to|until)|date\s+(?:of\s+(?!construction\b|build\b|birth\b))?\w+",
     ),
     ("BUILD_YEAR", r"year|ann[eé]e|a[ñn]o|anno|jahr"),
     ("FLAG", r"flg"),
@@ -246,7 +246,7 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
     # a movements log's "FROM / TO": the port a vessel came from and the one it goes to
     ("PORT", r"(?:from|origin)\s*/\s*(?:to|destination)|origin|(?:last|next|previous)\s+port"),
     (None, r"state|province|region|district"),
-    (None, r"no\.?|#|s/?n|serial|item|remarks?|status"),
+    (None, r"no\.?|#|s/?n|serial|item|remarks?|status|move(?:ment)?|arr\s*/\s*dep"),
     # the other columns of AIS and VMS position exports
     (None, r"(?:timestamp|time|date\s*time)(?:\s+utc)?|lat(?:itude)?|lon(?:g|gitude)?|sog|cog|speed|course|heading"),
 ) + FIELD_KEYS

@@ -17,7 +17,9 @@ from oceanid_dagster.domain.rules.keys import (
 from oceanid_dagster.domain.rules.values import TABLE_VALUE_PARSERS, paired_values
 
 # A cell is words joined by single spaces; two spaces, a tab or a pipe separate cells.
-_CELL = re.compile(r"[^\s|]+(?: [^\s|]+)*")
+# A cell: words a single space apart. A dash standing alone belongs to none: it is an empty cell's
+# mark, or the speck OCR reads between two cells ("MARTIN KOKHOLM — HG 386").
+_CELL = re.compile(r"(?:(?![\u2013\u2014](?:\s|$))[^\s|]+)(?: (?![\u2013\u2014](?:\s|$))[^\s|]+)*")
 # A ruled line under a header or between rows: "-----", "=====", "|----|:---|", "+----+".
 _RULE_LINE = re.compile(r"^[\s|+:]*[-=_~]{3,}[\s|+:\-=_~]*$")
 _OCR_DASHES = frozenset("-=_~\u2012\u2013\u2014\u2015\u2212")  # hyphen, figure/en/em dashes, minus
@@ -189,7 +191,7 @@ _BOX_NUMBER = re.compile(r"^(?:\[\d{1,2}\]|\(\d{1,2}\)|\d{1,2}(?:\.\d{1,2})+[ \t
 
 def _header_cells(text: str, line: tuple[int, int], delimiter: str | None = None) -> list[tuple[int, int, str]]:
     return [
-        (start - line[0], end - line[0], _BOX_NUMBER.sub("", text[start:end].strip().strip('"').strip()))
+        (start - line[0], end - line[0], _BOX_NUMBER.sub("", text[start:end].strip().strip('"').strip().rstrip(":")))
         for start, end in _cells(text, *line, delimiter)
     ]
 
@@ -336,6 +338,9 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 
 _SPLIT_REACH = 2  # how far from a column's start a single space may stand and still split two cells
+# ... or farther, where a scan's layout shifted the column and the word after the space reads as
+# the column's value ("LU RONG YUAN YU 306 CHN" with "CHN" three characters left of "flag")
+_SHIFTED_SPLIT_REACH = 4
 
 
 def _split_at_columns(
@@ -346,17 +351,33 @@ def _split_at_columns(
     split: list[tuple[int, int]] = []
     for cell_start, cell_end in cells:
         for column in columns[1:]:
-            boundary = row_start + column.start
-            if not cell_start < boundary - _SPLIT_REACH < boundary + _SPLIT_REACH < cell_end:
-                continue
-            spaces = [i for i in range(boundary - _SPLIT_REACH, boundary + _SPLIT_REACH + 1) if text[i] == " "]
-            if not spaces:
-                continue
-            cut = min(spaces, key=lambda i: abs(i + 1 - boundary))
-            split.append((cell_start, cut))
-            cell_start = cut + 1
+            cut = _column_cut(text, cell_start, cell_end, row_start + column.start, column)
+            if cut is not None:
+                split.append((cell_start, cut))
+                cell_start = cut + 1
         split.append((cell_start, cell_end))
     return split
+
+
+def _column_cut(text: str, cell_start: int, cell_end: int, boundary: int, column: Column) -> int | None:
+    """The space at which a cell reaching a column's start (``boundary``) splits: the one nearest it
+    within ``_SPLIT_REACH``, else within ``_SHIFTED_SPLIT_REACH`` where the word after it parses as the
+    column's value."""
+
+    def spaces(reach: int) -> list[int]:
+        nearby = range(max(boundary - reach, cell_start + 1), min(boundary + reach + 1, cell_end - 1))
+        return sorted((i for i in nearby if text[i] == " "), key=lambda i: abs(i + 1 - boundary))
+
+    if cell_start < boundary - _SPLIT_REACH < boundary + _SPLIT_REACH < cell_end and (near := spaces(_SPLIT_REACH)):
+        return near[0]
+    if column.label is None or not cell_start < boundary - _SHIFTED_SPLIT_REACH < boundary - _SPLIT_REACH < cell_end:
+        return None
+    for space in spaces(_SHIFTED_SPLIT_REACH):
+        word_end = text.find(" ", space + 1, cell_end)
+        word = (space + 1, cell_end if word_end < 0 else word_end)
+        if _table_values(text, word, column.label, column.paired):
+            return space
+    return None
 
 
 _SKIPPED_CELL = -1.0  # a cell under no column: a value the header has no caption for
@@ -483,9 +504,20 @@ _STACKED_PARTS = re.compile(r"[ \t]+/[ \t]+")
 _KEYED_VALUE = re.compile(r"[^\W\d_][.)]?:[ \t]")
 
 
+# Captions of a person's fields: a line with one heads a crew or passenger list, whose "Nationality"
+# is a person's, not the vessel's flag.
+_PERSON_CAPTION = re.compile(
+    r"\b(?:family\s+names?|given\s+names?|surname|first\s+name|(?:date|place)\s+of\s+birth|"
+    r"rank\s+or\s+rating|passport|seaman'?s\s+book)\b",
+    re.IGNORECASE,
+)
+
+
 def _caption_columns(text: str, line: tuple[int, int]) -> list[Column] | None:
     """The columns of a line of captions only: every cell a known field name or a numbered box, and at
     least one labelled ("Flag   Japan" is a field and its value, not two captions)."""
+    if _PERSON_CAPTION.search(text, *line):
+        return None
     raw_cells = _cells(text, *line)
     cells = _header_cells(text, line)
     if not cells or len(cells) != len(raw_cells):
