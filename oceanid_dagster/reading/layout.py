@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -129,6 +130,32 @@ def without_leader_noise(words: Sequence[Word]) -> list[Word]:
     return [replace(word, text="." * len(word.text)) if _is_leader(word) else word for word in words]
 
 
+# tesseract reads a sans-serif capital I as "l" or "|": a number in Roman numerals after a name in
+# capitals ("HARVEST REAPER ll", "ESMERALDA |, de bandera") is "II", "I". A bar alone stays: it is a
+# table's rule.
+_MISREAD_NUMERAL = re.compile(r"(?=[lI|]*[l|])[lI|]{1,3}(?=[,.;:)]?$)")
+
+
+def _is_capitals(text: str) -> bool:
+    letters = text.strip(".,;:()\"'")
+    return len(letters) >= 2 and letters.isalpha() and letters.isupper()
+
+
+def with_roman_numerals(words: Sequence[Word]) -> list[Word]:
+    """Roman numerals misread as l's and bars made I's again, where they follow a word in capitals
+    a word space before them."""
+    mended = list(words)
+    for index in range(1, len(mended)):
+        before, word = mended[index - 1], mended[index]
+        numeral = _MISREAD_NUMERAL.match(word.text)
+        if numeral is None or word.text == "|" or word.line != before.line or not _is_capitals(before.text):
+            continue
+        if word.left - (before.left + before.width) > COLUMN_GAP_ADVANCES * before.width / len(before.text):
+            continue
+        mended[index] = replace(word, text="I" * numeral.end() + word.text[numeral.end() :])
+    return mended
+
+
 def mean_confidence(words: Sequence[Word]) -> float | None:
     """Mean word confidence, 0-1 (tesseract gives -1 for words it did not score)."""
     scored = [word.confidence for word in words if word.confidence >= 0]
@@ -187,7 +214,7 @@ def layout_words(words: Sequence[Word], max_line_chars: int) -> str:
     """The page's words laid out at their columns (deskewed), a blank line where the page has a gap."""
     if not words:
         return ""
-    words = deskewed(without_leader_noise(words), skew_slope(words))
+    words = deskewed(with_roman_numerals(without_leader_noise(words)), skew_slope(words))
     glyph = statistics.median(word.width / len(word.text) for word in words)
     origin = min(word.left for word in words)
     line_height = statistics.median(word.height for word in words)

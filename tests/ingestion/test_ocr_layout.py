@@ -115,6 +115,27 @@ def test_long_leaders_read_with_other_letters_at_no_confidence_become_dots_but_w
     assert ("IMO", "9218739") in {(span.label, span.text_in("\n".join(lines))) for span in _rules(lines)}
 
 
+def test_roman_numerals_read_as_ls_and_bars_after_a_name_in_capitals_are_is_again():
+    def row(line: int, *texts: str) -> list[Word]:  # words a space (15 px) apart, 20 px a letter
+        words, left = [], 100
+        for text in texts:
+            words.append(Word(text, left, 100 + 50 * line, 20 * len(text), 30, 90, (1, 1, line)))
+            left += 20 * len(text) + 15
+        return words
+
+    words = [
+        *row(1, "vessel", "HARVEST", "REAPER", "ll", "(S287)"),
+        *row(2, "barco", "ESMERALDA", "|,", "de", "bandera"),
+        *row(3, "|", "AFRIKA", "|", "NLD", "|"),  # a table's bars stay bars
+        *row(4, "the", "hull", "ll", "ALINA", "lll"),
+    ]
+    lines = layout_words(words, 2000).splitlines()
+    assert lines[0].split() == ["vessel", "HARVEST", "REAPER", "II", "(S287)"]
+    assert lines[1].split() == ["barco", "ESMERALDA", "I,", "de", "bandera"]
+    assert lines[2].split() == ["|", "AFRIKA", "|", "NLD", "|"]
+    assert lines[3].split() == ["the", "hull", "ll", "ALINA", "III"]  # after a word in lower case: as read
+
+
 def _rules(lines: list[str]):
     [page] = RuleExtractor().extract_pages(["\n".join(lines)])
     return page.spans
