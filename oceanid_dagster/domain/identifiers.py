@@ -122,6 +122,17 @@ _NOT_CALL_SIGNS = frozenset(
         "GT",
         "GRT",
         "LOA",
+        # the acronyms of monitoring and reporting that a page writes in capitals
+        "VMS",
+        "AIS",
+        "UTC",
+        "GPS",
+        "ETA",
+        "ETD",
+        "EEZ",
+        "IUU",
+        "FMC",
+        "FAX",
     }
 )
 _CALL_SIGN_SHAPE = re.compile(r"^[A-Z0-9]{3,7}$")

@@ -2055,3 +2055,58 @@ def test_a_lone_dash_between_two_cells_is_no_part_of_either() -> None:
 def test_a_key_whose_words_ocr_joined_with_a_full_stop() -> None:
     assert ("IRCS", "ZR9554") in pairs("Distinctive number or.letters:                      ZR9554")
     assert ("VESSEL_NAME", "TAISEI MARU") in pairs("Name of. Ship                       TAISEI MARU")
+
+
+def test_a_forms_blanks_filled_in_keep_no_underscores() -> None:
+    form = "Vessel name: ____BORKUR____________   Radio call sign: ___TFEW____\nIMO No.: ___9865702___\n"
+    assert pairs(form) == {("VESSEL_NAME", "BORKUR"), ("IRCS", "TFEW"), ("IMO", "9865702")}
+    # a line of underscores alone is a rule under a header, as before
+    table = "Vessel name     Flag     IMO\n____________________________\nBORKUR          ISL      9865702\n"
+    assert {("VESSEL_NAME", "BORKUR"), ("FLAG", "ISL"), ("IMO", "9865702")} <= pairs(table)
+
+
+def test_an_rfmo_lists_contracting_party_is_the_flag_and_its_gear_legend() -> None:
+    table = """Contracting    Vessel                    Radio         IMO          Gear
+Party          name                      call sign     number
+CAN            AQVIQ                     VOLT          8714566      OTB
+
+OTB: bottom otter trawl; OTM: midwater otter trawl.
+"""
+    found = pairs(table)
+    assert {("FLAG", "CAN"), ("VESSEL_NAME", "AQVIQ"), ("IRCS", "VOLT"), ("IMO", "8714566")} <= found
+    assert {("GEAR_TYPE", "bottom otter trawl"), ("GEAR_TYPE", "midwater otter trawl")} <= found
+
+
+def test_monitoring_acronyms_are_no_call_signs() -> None:
+    found = pairs("MANUAL POSITION REPORT (VMS FAILURE)\nReason: VMS unit not transmitting; AIS off since 22:00 UTC.")
+    assert not {label for label, _ in found} & {"IRCS", "VESSEL_NAME"}
+
+
+def test_a_port_a_vessel_left_for() -> None:
+    assert ("PORT", "Las Palmas") in pairs("The vessel left for Las Palmas the same day.")
+
+
+def test_two_records_side_by_side() -> None:
+    records = """  VESSEL 1                                   VESSEL 2
+  Name:      KAPRODON                        Name:      BELOYE MORE
+  IRCS:      UIMD                            IRCS:      UBYX7
+"""
+    assert pairs(records) == {
+        ("VESSEL_NAME", "KAPRODON"),
+        ("VESSEL_NAME", "BELOYE MORE"),
+        ("IRCS", "UIMD"),
+        ("IRCS", "UBYX7"),
+    }
+    # "name" after a gap on a line that does not open with it is no key
+    assert ("VESSEL_NAME", "J. Smith") not in pairs("Master:     A. Watt      Name: J. Smith")
+
+
+def test_a_bracket_glued_to_a_value_is_the_values_not_a_keys_qualifier() -> None:
+    assert ("REGISTRATION_NUMBER", "(ZHE)CHUANDENG(JI)(2020)FT-200160") in pairs(
+        "Licence (ZHE)CHUANDENG(JI)(2020)FT-200160"
+    )
+
+
+def test_a_name_before_its_former_one_without_brackets() -> None:
+    found = pairs("   a) HONGRUN116  ex LU HUANG YUAN YU 116, call sign BZTE7")
+    assert {("VESSEL_NAME", "HONGRUN116"), ("VESSEL_NAME", "LU HUANG YUAN YU 116")} <= found

@@ -68,8 +68,19 @@ def _ticked_or_plain(found: list[Found], text: str) -> list[Found]:
     return [item for item in found if not _UNTICKED_BOX.search(text, max(0, item.start - 8), item.start)]
 
 
+# A form's blank filled in by hand or by a typist keeps its underscores round the value ("___TFEW___"):
+# the rules read them as the spaces they stand for. A line of underscores alone is a rule and stays.
+_FORM_BLANK = re.compile(r"_{2,}(?=[^\s_])|(?<=[^\s_])_{2,}")
+
+
+def _without_form_blanks(text: str) -> str:
+    """``text`` of the same length, a filled blank's underscores as spaces."""
+    return _FORM_BLANK.sub(lambda blank: " " * len(blank.group()), text)
+
+
 def extract_spans(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     """Entities of one page of text; non-overlapping, sorted, offsets into ``text``."""
+    text = _without_form_blanks(text)
     table_found, header_lines = _tables(text)
     spans = _scored(table_found, "table", text)
     fields, keys, no_entity_values = _labelled_fields(text, header_lines)

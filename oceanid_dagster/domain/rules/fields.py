@@ -57,6 +57,20 @@ def _record_name_key(text: str, start: int, end: int) -> bool:
 
 
 _COLON_AFTER = re.compile(r"[ \t]*:")
+_COLUMN_GAP_BEFORE = re.compile(r"[ \t]{3,}$")
+
+
+def _side_by_side_key(text: str, line_start: int, start: int, end: int) -> bool:
+    """The same key again after a column gap, on a line it opens ("Name:  KAPRODON      Name:  BELOYE
+    MORE"): two records side by side."""
+    if not _COLUMN_GAP_BEFORE.search(text, line_start, start) or not _COLON_AFTER.match(text, end):
+        return False
+    opening = _LINE_OPENING.match(text, line_start).end()
+    key = text[start:end].casefold()
+    return (
+        text[opening : opening + len(key)].casefold() == key
+        and _COLON_AFTER.match(text, opening + len(key)) is not None
+    )
 
 
 def _after_a_value_slash(text: str, start: int, end: int, keys: list[FieldKey]) -> bool:
@@ -102,6 +116,7 @@ def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
         if match.group().casefold() in LINE_START_KEYS and not (
             _LINE_OPENING.fullmatch(text, line_start, match.start())
             or _record_name_key(text, match.start(), match.end())
+            or _side_by_side_key(text, line_start, match.start(), match.end())
         ):
             continue
         if label in ("TONNAGE", "LENGTH") and _UNIT_AFTER_NUMBER.search(text, max(0, match.start() - 2), match.start()):

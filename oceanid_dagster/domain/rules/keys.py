@@ -233,7 +233,8 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
         r"date)(?:\s+date)?|valid\s+(?:from|to|until)|date\s+(?:of\s+(?!construction\b|build\b|birth\b))?\w+",
     ),
     ("BUILD_YEAR", r"year|ann[eé]e|a[ñn]o|anno|jahr"),
-    ("FLAG", r"flg"),
+    # an RFMO's list names the flag state as the member that notified the vessel
+    ("FLAG", r"flg|contracting\s+party|CPC|CCM|member(?:\s+state)?|participant"),
     # the short column names of other languages' tables
     ("VESSEL_NAME", r"nom|nombre|nome|naam|nave|buque|barco|navire|navio|navn|namn|nafn"),
     ("IRCS", r"ind\.?\s*(?:d['’])?appel|distintivo|se[ñn]al"),
@@ -327,7 +328,8 @@ def _key_alternatives(keys: tuple[tuple[str | None, str], ...]) -> str:
 
 
 # A key may carry a qualifier in brackets: a unit ("Length (m)") or the scheme of the number ("UVI (IMO)").
-_QUALIFIER = r"(?:[ \t]*\((?P<qualifier>[^()\n\d]{1,40})\))?"  # no digits: "No. (2025)FT-200033" is a value
+# no digits: "No. (2025)FT-200033" is a value; nor a bracket glued to what follows: "(ZHE)CHUANDENG..." is one
+_QUALIFIER = r"(?:[ \t]*\((?P<qualifier>[^()\n\d]{1,40})\)(?![^\W_]))?"
 _FIELD_KEY_RE = re.compile(
     rf"(?<![\w])(?:{_key_alternatives(FIELD_KEYS)})(?:\(s\))?(?![\w]){_QUALIFIER}", re.IGNORECASE
 )

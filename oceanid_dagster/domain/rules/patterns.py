@@ -172,9 +172,13 @@ GEAR_TERMS: tuple[str, ...] = (
     "otter trawls",
     "otter twin trawls",
     "shrimp trawls",
+    "bottom otter trawl",
+    "midwater otter trawl",
     "bottom trawl",
     "midwater trawl",
     "pelagic trawl",
+    "beam trawl",
+    "pair trawl",
     "otter trawl",
     "gillnets",
     "gill nets",
@@ -512,8 +516,12 @@ _PROSE_NAME_PATTERNS = (
         rf"(?:(?:fishing[ ])?(?:vessel|ship|boat)|{_VESSEL_TYPE_ALT})\b"
         r"(?![ ](?i:owner|operator|agent|manager|master|captain|crew))"
     ),
-    # the new name before the former one: "JINFENG998 (formerly LUPENGYUANYU079)", "BONDAÑA (ex-MAR DE MARÍA)"
-    re.compile(rf"(?<![\w])(?:\d{{1,3}}[.)][ \t]+)?(?P<n>{_CAPS_NAME})[ \t]*\([ \t]*(?i:formerly|ex-|ex\.?[ \t])"),
+    # the new name before the former one: "JINFENG998 (formerly LUPENGYUANYU079)", "BONDAÑA (ex-MAR DE MARÍA)",
+    # "HONGRUN116  ex LU HUANG YUAN YU 116"
+    re.compile(
+        rf"(?<![\w])(?:\d{{1,3}}[.)][ \t]+)?(?P<n>{_CAPS_NAME})"
+        r"(?:[ \t]*\([ \t]*(?i:formerly|ex-|ex\.?[ \t])|,?[ \t]+(?:formerly|ex-|ex\.?[ \t]))"
+    ),
     # a former name: "BONDAÑA, ex-MAR DE MARÍA", "(formerly LUPENGYUANYU079)", "previously named ..."
     re.compile(
         rf"(?<![\w])(?i:ex-|ex\.?[ \t]|formerly[ \t]+(?:named[ \t]+|known[ \t]+as[ \t]+)?|previously[ \t]+named[ \t]+)"
@@ -745,6 +753,7 @@ _PORT_PROSE = re.compile(
     r"(?:landing|unloading|discharge|transhipment|inspection)s?\s+(?:(?:took|takes|will\s+take)\s+place\s+)?(?:in|at)|"
     r"(?:escorted|diverted|ordered|directed|brought|taken)\s+(?:in)?to|"
     r"(?:bound|steaming|sailing|heading|proceeding|en\s+route|transit(?:ing)?)\s+(?:to|for)|"
+    r"(?:left|sailed|departed|leaving|departing)\s+for|"
     r"based\s+(?:in|at)|(?:sailed|departed|returned)\s+(?:from|to)|(?:left|departed|leaving|departing)|"
     r"(?:remain|stay)(?:s|ed|ing)?\s+(?:in|at)|(?:next|last|previous)\s+port(?:\s+of\s+call)?(?:\s+(?:is|was|will\s+be))?|"
     r"puerto\s+de|port\s+de|porto\s+d[ei]|"

@@ -190,8 +190,15 @@ _BOX_NUMBER = re.compile(r"^(?:\[\d{1,2}\]|\(\d{1,2}\)|\d{1,2}(?:\.\d{1,2})+[ \t
 
 
 def _header_cells(text: str, line: tuple[int, int], delimiter: str | None = None) -> list[tuple[int, int, str]]:
+    """A line's cells as captions; an export's caption keeps no colon (OCR reads one into "boat_name:;"),
+    but a colon after a cell at its column ("Name:   KAPRODON") makes it a key, no caption."""
+    closing = ":" if delimiter is not None else ""
     return [
-        (start - line[0], end - line[0], _BOX_NUMBER.sub("", text[start:end].strip().strip('"').strip().rstrip(":")))
+        (
+            start - line[0],
+            end - line[0],
+            _BOX_NUMBER.sub("", text[start:end].strip().strip('"').strip().rstrip(closing)),
+        )
         for start, end in _cells(text, *line, delimiter)
     ]
 
