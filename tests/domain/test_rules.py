@@ -2110,3 +2110,11 @@ def test_a_bracket_glued_to_a_value_is_the_values_not_a_keys_qualifier() -> None
 def test_a_name_before_its_former_one_without_brackets() -> None:
     found = pairs("   a) HONGRUN116  ex LU HUANG YUAN YU 116, call sign BZTE7")
     assert {("VESSEL_NAME", "HONGRUN116"), ("VESSEL_NAME", "LU HUANG YUAN YU 116")} <= found
+
+
+def test_a_name_and_its_call_sign_after_a_slash() -> None:
+    found = pairs("- 15 Jun: to be confirmed - JIN HAI 888 / BZ3VI (China), hand liner")
+    assert {("VESSEL_NAME", "JIN HAI 888"), ("IRCS", "BZ3VI")} <= found
+    # captions in capitals a slash apart are no vessel
+    for captions in ("IMO / MMSI / IRCS", "CATCH REPORT / SUMMARY, see annex"):
+        assert not {label for label, _ in pairs(captions)} & {"VESSEL_NAME", "IRCS"}

@@ -621,9 +621,15 @@ def _code_after_name(text: str, start: int, end: int) -> list[Found]:
     return _ircs_values(text, start, end)
 
 
+# ... or after a slash, as a subject line or a schedule pairs them: "JIN HAI 888 / BZ3VI (China)"
+_NAME_AND_SLASHED_CODE = re.compile(
+    rf"(?<![\w/])(?P<n>{_CAPS_NAME})[ \t]+/[ \t]+(?P<c>[A-Z0-9]{{3,8}})(?=[ \t]*(?:[(,;]|[-–][ \t]|$))", re.MULTILINE
+)
+
+
 def _names_and_bracketed_codes(text: str) -> list[Found]:
     found = []
-    for match in _NAME_AND_CODE.finditer(text):
+    for match in [*_NAME_AND_CODE.finditer(text), *_NAME_AND_SLASHED_CODE.finditer(text)]:
         start, end = match.span("n")
         name = _name_like(text, start, _cut_at_stop_word(text, start, end), "VESSEL_NAME", 6)
         if name is None or name.end != end or not _could_be_vessel_name(text, name):
