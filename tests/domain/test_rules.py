@@ -2068,12 +2068,12 @@ def test_a_forms_blanks_filled_in_keep_no_underscores() -> None:
 def test_an_rfmo_lists_contracting_party_is_the_flag_and_its_gear_legend() -> None:
     table = """Contracting    Vessel                    Radio         IMO          Gear
 Party          name                      call sign     number
-CAN            AQVIQ                     VOLT          8714566      OTB
+CAN            KATSHESHUK II             VAAI          9127174      OTB
 
 OTB: bottom otter trawl; OTM: midwater otter trawl.
 """
     found = pairs(table)
-    assert {("FLAG", "CAN"), ("VESSEL_NAME", "AQVIQ"), ("IRCS", "VOLT"), ("IMO", "8714566")} <= found
+    assert {("FLAG", "CAN"), ("VESSEL_NAME", "KATSHESHUK II"), ("IRCS", "VAAI"), ("IMO", "9127174")} <= found
     assert {("GEAR_TYPE", "bottom otter trawl"), ("GEAR_TYPE", "midwater otter trawl")} <= found
 
 
