@@ -470,6 +470,7 @@ _MARK_BEFORE_IDENTIFIER = (
 )
 _MARK_AFTER_NAME_RE = re.compile(_MARK_AFTER_NAME)
 _MARK_BEFORE_IDENTIFIER_RE = re.compile(_MARK_BEFORE_IDENTIFIER)
+_EX = r"ex-|ex\.?[ \t]"  # "ex-MAR DE MARÍA", "ex LU HUANG YUAN YU 116", "ex. TAISEI MARU"
 _PROSE_NAME_PATTERNS = (
     re.compile(rf"(?<![\w])(?:F/V|M/V|FV|MV|F\.V\.|M\.V\.|S/V|FB|F/B)[ \n](?:{_QUOTED}|(?P<n>{_TITLE_NAME}))"),
     # Indonesian "Kapal Motor": "KM BANDAR BAHARI 278" (not a distance: "12 KM NORTH")
@@ -520,18 +521,18 @@ _PROSE_NAME_PATTERNS = (
     # "HONGRUN116  ex LU HUANG YUAN YU 116"
     re.compile(
         rf"(?<![\w])(?:\d{{1,3}}[.)][ \t]+)?(?P<n>{_CAPS_NAME})"
-        r"(?:[ \t]*\([ \t]*(?i:formerly|ex-|ex\.?[ \t])|,?[ \t]+(?:formerly|ex-|ex\.?[ \t]))"
+        rf"(?:[ \t]*\([ \t]*(?i:formerly|{_EX})|,?[ \t]+(?:formerly|{_EX}))"
     ),
     # a former name: "BONDAÑA, ex-MAR DE MARÍA", "(formerly LUPENGYUANYU079)", "previously named ..."
     re.compile(
-        rf"(?<![\w])(?i:ex-|ex\.?[ \t]|formerly[ \t]+(?:named[ \t]+|known[ \t]+as[ \t]+)?|previously[ \t]+named[ \t]+)"
+        rf"(?<![\w])(?i:{_EX}|formerly[ \t]+(?:named[ \t]+|known[ \t]+as[ \t]+)?|previously[ \t]+named[ \t]+)"
         rf"(?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
     ),
     # ... in title case too, in brackets after the name: "HANYI839 (formerly Lurongyuanyu 839)",
     # "Sanko Maru No. 85 (ex Fukucho Maru No. 21)"
     re.compile(rf"\((?i:formerly|previously[ \t]+named)[ \t]+(?P<n>{_TITLE_NAME})\)"),
     # ... of two words at least after "ex" ("Price (ex Works)" names no vessel)
-    re.compile(r"\((?i:ex-|ex\.?[ \t])[ \t]*(?P<n>[A-Z][\w'’.\-/]*(?:[ ][A-Z0-9][\w'’.\-/]*){1,4})\)"),
+    re.compile(rf"\((?i:{_EX})[ \t]*(?P<n>[A-Z][\w'’.\-/]*(?:[ ][A-Z0-9][\w'’.\-/]*){{1,4}})\)"),
     # a chat message that opens with a vessel's name in capitals and its number, as exported from WhatsApp
     # ("[03/02/25, 22:14] Capt. Hendra: KILAT MAJU JAYA - 21 alongside now", "03/02/2025, 22:14 - Agent: ...");
     # words shouted in a chat ("OK NOTED will do") carry no number.
