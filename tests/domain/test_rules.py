@@ -1980,6 +1980,82 @@ def test_an_indonesian_licences_marking_and_month() -> None:
     assert {("REGISTRATION_NUMBER", "GT.71 No.2088"), ("DATE", "14 Maret 2026")} <= found
 
 
+def test_a_key_with_its_plural_mark_is_still_read_only_where_it_opens_a_line() -> None:
+    assert not {label for label, _ in pairs("Product name(s)          Quantity (MT)    Density at 15 C")}
+
+
+def test_a_bunker_notes_keys_name_the_receiving_ship_and_the_place_of_delivery() -> None:
+    note = """Name and IMO number of receiving ship:      SHUNZE677 / IMO 9866354
+Port / place of delivery:                    Port Louis, outer anchorage B
+"""
+    assert {("VESSEL_NAME", "SHUNZE677"), ("IMO", "9866354"), ("PORT", "Port Louis")} <= pairs(note)
+
+
+def test_a_header_of_keys_side_by_side_holds_no_value() -> None:
+    # "Date" is a Japanese port, and the key before it no prose "port of"
+    assert not pairs(" Name of ship      Call sign     Port of registry       Date *")
+
+
+def test_measures_under_another_dimensions_caption_are_no_lengths() -> None:
+    dimensions = "Length        Breadth       Depth\n43.20 m       7.80 m        3.68 m\n"
+    assert pairs(dimensions) == {("LENGTH", "43.20 m")}
+
+
+def test_more_vessel_types_and_gears() -> None:
+    found = pairs(
+        "Remarks: fishing support vessel. A 10 m dredge vessel. Mesh below the minimum (shrimp trawl, 3M). "
+        "JIGGING COMPLETED IN NPFC AREA."
+    )
+    assert {
+        ("VESSEL_TYPE", "fishing support vessel"),
+        ("VESSEL_TYPE", "dredge vessel"),
+        ("GEAR_TYPE", "shrimp trawl"),
+        ("GEAR_TYPE", "JIGGING"),
+    } <= found
+
+
+def test_an_estimates_range_with_its_unit_is_one_length() -> None:
+    found = pairs("Detection D-19 (estimated length 55-60 m) lay 3 nm from the longliner.")
+    assert ("LENGTH", "55-60 m") in found
+    assert not {("LENGTH", "55"), ("LENGTH", "60 m")} & found
+
+
+def test_nine_digits_after_a_satellite_terminal_key_are_no_mmsi() -> None:
+    licence = "  MMSI:                 412421106\n  Inmarsat-C IMN:       441235680\n"
+    assert pairs(licence) == {("MMSI", "412421106")}
+
+
+def test_an_rfmo_review_tables_flag_cp_column() -> None:
+    review = """| Flag CP | Vessel (IRCS)      | Date of      | Status       |
+|         |                    | inspection   |              |
+|---------|--------------------|--------------|--------------|
+| Estonia | MADRUS (ESGO)      | 14.03.2024   | Fine imposed |
+"""
+    assert {("FLAG", "Estonia"), ("VESSEL_NAME", "MADRUS"), ("IRCS", "ESGO")} <= pairs(review)
+
+
+def test_a_registration_after_reg_in_lower_case() -> None:
+    found = pairs("  - CLAMQUEST, NZ reg. 900958, call sign ZMT5949 - a 10 m dredge vessel")
+    assert ("REGISTRATION_NUMBER", "900958") in found
+    # a capital "Reg." is a regulation
+    assert not pairs("under Council Reg. 1224/2009 the master shall")
+
+
+def test_a_region_named_after_a_country_is_no_flag() -> None:
+    assert not pairs("                    SOUTH AUSTRALIA REGISTRY - ADMIRALTY")
+    assert ("FLAG", "South Korea") in pairs("the South Korea flagged trawler")
+
+
+def test_a_port_where_a_vessel_was_arrested_or_lies() -> None:
+    assert ("PORT", "Port Lincoln") in pairs("the fishing vessel MONIKA, arrested at Port Lincoln on 2 June 2025.")
+    assert ("PORT", "Port Lincoln") in pairs("   Lying at ............... Port Lincoln, Brennan Jetty")
+
+
+def test_a_code_in_brackets_wrapped_onto_the_line_after_the_name() -> None:
+    prose = "a third vessel, the Spanish longliner SIEMPRE BALUARTE\n(3GI-8-2-94), which was working gear"
+    assert {("VESSEL_NAME", "SIEMPRE BALUARTE"), ("REGISTRATION_NUMBER", "3GI-8-2-94")} <= pairs(prose)
+
+
 # --- tables and keys as tesseract reads a scan of them (the pipeline's word layout) -----------------
 
 
@@ -2118,3 +2194,30 @@ def test_a_name_and_its_call_sign_after_a_slash() -> None:
     # captions in capitals a slash apart are no vessel
     for captions in ("IMO / MMSI / IRCS", "CATCH REPORT / SUMMARY, see annex"):
         assert not {label for label, _ in pairs(captions)} & {"VESSEL_NAME", "IRCS"}
+
+
+def test_a_pipe_table_whose_closing_pipes_the_scan_lost() -> None:
+    review = """| Flag CP | Vessel (IRCS)        | Date of         | Provision          | Status
+|            |                      | inspection      |                                     |
+| Estonia | MADRUS (ESGO)        | 14.03.2024      | Art. 28.6(a) CEM   | Fine imposed |
+|            | IMO 8215053          |                 |                    | (EUR 4,000)
+| Norway     | KAP FARVEL (LAYK)    | 02.07.2024      | Art. 13.2 CEM      | Under
+"""
+    assert {
+        ("FLAG", "Estonia"),
+        ("VESSEL_NAME", "MADRUS"),
+        ("IRCS", "ESGO"),
+        ("IMO", "8215053"),
+        ("FLAG", "Norway"),
+        ("VESSEL_NAME", "KAP FARVEL"),
+        ("IRCS", "LAYK"),
+    } <= pairs(review)
+
+
+def test_a_speck_before_a_keys_colon() -> None:
+    assert pairs("VSL NAME   _: LU HUANG YUAN YU 108") == {("VESSEL_NAME", "LU HUANG YUAN YU 108")}
+
+
+def test_a_former_owner_key_ocr_misread() -> None:
+    found = pairs("    Former Ownet .......... Blaslov Fishing Group Pty Ltd")
+    assert found == {("OWNER", "Blaslov Fishing Group Pty Ltd")}

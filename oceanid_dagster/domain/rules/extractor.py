@@ -81,9 +81,10 @@ def _without_form_blanks(text: str) -> str:
 def extract_spans(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     """Entities of one page of text; non-overlapping, sorted, offsets into ``text``."""
     text = _without_form_blanks(text)
-    table_found, header_lines = _tables(text)
+    table_found, header_lines, no_entity_cells = _tables(text)
     spans = _scored(table_found, "table", text)
-    fields, keys, no_entity_values = _labelled_fields(text, header_lines)
+    fields, keys, no_entity_fields = _labelled_fields(text, header_lines)
+    no_entity_values = no_entity_fields + no_entity_cells
     prose, companies = _prose_owners_and_ports(text), _capitalised_companies(text)
     # a vessel type inside an owner's name is the name's ("Seatrade Reefer Chartering N.V.")
     owners = [(item.start, item.end) for item in table_found + fields + prose + companies if item.label == "OWNER"]

@@ -33,8 +33,9 @@ from oceanid_dagster.domain.rules.keys import (
     Found,
     _key_label,
     _key_labels,
+    key_words,
 )
-from oceanid_dagster.domain.rules.text import _key_shadow, _line_bounds, _trim
+from oceanid_dagster.domain.rules.text import _key_shadow, _line_bounds, _trim, is_field_key
 from oceanid_dagster.domain.rules.values import VALUE_PARSERS, paired_values
 
 _KEY_JOINER = re.compile(r"[ \t]*[/&][ \t]*|[ \t]+and[ \t]+")  # "Flag / IMO", "Call Sign & MMSI", "Port and number"
@@ -113,7 +114,7 @@ def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
         if line_start in skip_lines or _after_a_value_slash(text, match.start(), match.end(), keys):
             continue
         label, paired = _key_labels(match, FIELD_KEYS)
-        if match.group().casefold() in LINE_START_KEYS and not (
+        if key_words(match) in LINE_START_KEYS and not (
             _LINE_OPENING.fullmatch(text, line_start, match.start())
             or _record_name_key(text, match.start(), match.end())
             or _side_by_side_key(text, line_start, match.start(), match.end())
@@ -199,7 +200,7 @@ _ELABORATION = re.compile(
 
 def _elaborated_key_label(key: str) -> str | None:
     match = _FIELD_KEY_RE.match(_key_shadow(key))
-    if match is None or match.group().casefold() in LINE_START_KEYS or not _ELABORATION.fullmatch(key, match.end()):
+    if match is None or key_words(match) in LINE_START_KEYS or not _ELABORATION.fullmatch(key, match.end()):
         return None
     return _key_label(match, FIELD_KEYS)
 
@@ -308,6 +309,17 @@ def _joined_parts(
     return found, no_entity, start
 
 
+_KEY_MARK = re.compile(r"[ \t]*[*:.]*$")
+
+
+def _another_key_alone(text: str, start: int, end: int) -> bool:
+    """Whether the value is only another key: a header row of keys side by side ("Port of registry
+    Date *") holds no value."""
+    start, end = _trim(text, start, end)
+    value = text[start:end]
+    return is_field_key(value[: _KEY_MARK.search(value).start()])
+
+
 def _labelled_fields(
     text: str, skip_lines: set[int]
 ) -> tuple[list[Found], list[tuple[int, int]], list[tuple[int, int]]]:
@@ -341,6 +353,8 @@ def _labelled_fields(
             key = FieldKey(key.start, key.end, rest_start, key.label, strict=False)
         if key.label is None:
             no_entity.append((key.value_start, end))
+            continue
+        if _another_key_alone(text, key.value_start, end):
             continue
         parsed = paired_values(VALUE_PARSERS, key.label, key.paired, text, key.value_start, end)
         parsed += _new_values(text, key, parsed)

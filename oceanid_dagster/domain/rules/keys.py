@@ -127,7 +127,9 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (
         "REGISTRATION_NUMBER",
         rf"(?:national\s+|official\s+)?regist(?:ration|ry|er)\s*{_NUMBER_WORD}|(?:national\s+)?registration|"
-        rf"reg\.?\s*{_NUMBER_WORD}|(?:number|no\.?)\s+of\s+regist(?:ration|ry)",
+        rf"reg\.?\s*{_NUMBER_WORD}|(?:number|no\.?)\s+of\s+regist(?:ration|ry)|"
+        # "reg. 8391" in lower case (a capital "Reg. 1224/2009" is a regulation)
+        r"(?-i:reg)\.(?=[ \t]*\d)",
     ),
     (
         "REGISTRATION_NUMBER",
@@ -143,7 +145,8 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ),
     (
         "VESSEL_NAME",
-        r"name(?:\s+and\s+type)?\s+of\s+(?:the\s+)?(?:fishing\s+)?(?:vessel|ship|boat|carrier|reefer)|(?:fishing\s+)?(?:vessel|"
+        r"name(?:\s+and\s+(?:type|IMO\s+(?:number|No\.?)))?\s+of\s+(?:the\s+)?(?:fishing\s+|receiving\s+|donor\s+|catching\s+)?"
+        r"(?:vessel|ship|boat|carrier|reefer)|(?:fishing\s+)?(?:vessel|"
         r"boat)(?:'s)?\s+name|ship(?:'s)?\s+name|"
         r"[FM]/?V\s+name|nom\s+du\s+(?:navire|bateau)|nombre\s+del\s+(?:buque|barco)|"
         r"name\s+des\s+(?:fischerei)?(?:schiffes|fahrzeugs|fahrzeuges)|schiffsname|naam\s+(?:schip|vaartuig)|nome\s+(?:della\s+nave|del\s+peschereccio|do\s+navio)|"
@@ -161,10 +164,11 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"(?:intended\s+|last\s+|next\s+|previous\s+)?port\s+of\s+(?:registry|registration|register|reg[il]stry|"
         r"reg\.?|landing|inspection|call|entry|departure|arrival(?:\s*/\s*departure)?|loading|discharge|discharging|"
         r"unloading|shipment|destination|embarkation|disembarkation)|home\s*port|registered\s+port|"
-        r"base\s+port|"
+        r"base\s+port|lying\s+(?:at|in)|"
         r"porto\s+de\s+escala(?:\s+pretendido)?|puerto\s+de\s+(?:escala|inspecci[oó]n|desembarque)|"
         r"porto\s+di\s+(?:sbarco|scalo)|"
-        r"place\s+of\s+(?:issue|inspection|landing|transhipment|transshipment|registration|registry|detention)|"
+        r"(?:port\s*(?:/|or)\s*)?(?:place|location)\s+of\s+(?:issue|inspection|landing|transhipment|transshipment|"
+        r"registration|registry|detention|delivery|bunkering)|"
         r"destination|puerto\s+de\s+registro|"
         r"port\s+d['’]attache|puerto\s+(?:base|de\s+matr[ií]cula)|heimathafen|registerhafen|"
         r"porto\s+d[ie]\s+(?:iscrizione|armamento|registo|inscri[cç][aã]o)|thuishaven|haven\s+van\s+registratie|"
@@ -172,7 +176,8 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ),
     (
         "OWNER",
-        r"(?:registered\s+|beneficial\s+|vessel\s+|ship\s*)?owner(?:s|'s)?(?:\s*/\s*(?:operator|opr))?(?:\s+name)?|"
+        r"(?:registered\s+|beneficial\s+|former\s+|previous\s+|vessel\s+|ship\s*)?owner(?:s|'s)?(?:\s*/\s*(?:operator|opr))?"
+        r"(?:\s+name)?|"
         r"operators?(?:\s+name)?|(?:ship\s+)?manager|charterers?|"
         r"(?:owning|operating|management|fishing)\s+company|company(?:\s+name)?|"
         r"armateur|armador|propri[eé]taire|propietario|armatore|propriet[aá]rio|societ[aà]\s+armatrice|"
@@ -234,7 +239,7 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
     ),
     ("BUILD_YEAR", r"year|ann[eé]e|a[ñn]o|anno|jahr"),
     # an RFMO's list names the flag state as the member that notified the vessel
-    ("FLAG", r"flg|contracting\s+party|CPC|CCM|member(?:\s+state)?|participant"),
+    ("FLAG", r"flg|(?:flag\s+)?(?:contracting\s+party|CPC|CCM|member(?:\s+state)?|participant)|flag\s+CP"),
     # the short column names of other languages' tables
     ("VESSEL_NAME", r"nom|nombre|nome|naam|nave|buque|barco|navire|navio|navn|namn|nafn"),
     ("IRCS", r"ind\.?\s*(?:d['’])?appel|distintivo|se[ñn]al"),
@@ -256,7 +261,8 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
 # key ('"call_sign": "ECFP"') and an XML element ("<callsign>ECFP</callsign>") separate like a colon.
 _SEPARATOR = re.compile(
     # OCR reads a speck after a colon as a full stop ("Indicativo de chamada:. ECLP")
-    r"[\"']?[ \t]*[:;：=](?:[.,](?=[ \t]))?[ \t]*[\"']?(?:\n[ \t]*(?=\S))?|>(?=[^<\s])|"
+    # ... or a speck before it ("VSL NAME   _: LU HUANG YUAN YU 108")
+    r"[\"']?[ \t]*(?:_[ \t]*)?[:;：=](?:[.,](?=[ \t]))?[ \t]*[\"']?(?:\n[ \t]*(?=\S))?|>(?=[^<\s])|"
     # a leader, after the key's own full stop too ("Name of ship. .........")
     r"(?:\.[ \t]+(?=\.{3}|…))?[ \t]*(?:(?:\.{3,}|…+)[ \t]*)+|"
     r"[ \t]+\.{2,}[ \t]+|[ \t]+[-–—][ \t]+|[ \t]{2,}(?![ \t]*\|)|\t|/(?=[^\s/])|"
@@ -337,9 +343,17 @@ _COLUMN_KEY_RE = re.compile(rf"^(?:{_key_alternatives(COLUMN_KEYS)})(?:\(s\))?\.
 _QUALIFIER_KEY_RE = re.compile(rf"^(?:{_key_alternatives(FIELD_KEYS)})$", re.IGNORECASE)
 
 
+def _matched_group(match: re.Match[str]) -> str:
+    return next(name for name, value in match.groupdict().items() if value is not None and name.startswith("k"))
+
+
 def _matched_key(match: re.Match[str], keys: tuple[tuple[str | None, str], ...]) -> str | None:
-    group = next(name for name, value in match.groupdict().items() if value is not None and name.startswith("k"))
-    return keys[int(group[1:])][0]
+    return keys[int(_matched_group(match)[1:])][0]
+
+
+def key_words(match: re.Match[str]) -> str:
+    """The key's own words, casefolded, without its "(s)" or qualifier: "Product name(s)" ends on "name"."""
+    return match.group(_matched_group(match)).casefold()
 
 
 def _key_labels(match: re.Match[str], keys: tuple[tuple[str | None, str], ...]) -> tuple[str | None, str | None]:

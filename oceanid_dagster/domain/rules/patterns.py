@@ -17,10 +17,11 @@ from oceanid_dagster.domain.rules.keys import (
     _matched_key,
 )
 from oceanid_dagster.domain.rules.mentions import _MONTH, _SHORT_MONTH, _country_name_re
-from oceanid_dagster.domain.rules.text import _COMPANY_SUFFIX, _key_shadow
+from oceanid_dagster.domain.rules.text import _COMPANY_SUFFIX, _key_shadow, is_field_key
 from oceanid_dagster.domain.rules.values import (
     _LENGTH_UNIT,
     _NUMBER,
+    _RANGE,
     CN_CERTIFICATE,
     VALUE_PARSERS,
     _ircs_values,
@@ -90,6 +91,7 @@ VESSEL_TYPE_TERMS: tuple[str, ...] = (
     "trap setter",
     "potter",
     "dredger",
+    "dredge vessel",
     "reefer",
     "reefer vessel",
     "refrigerated cargo vessel",
@@ -99,6 +101,7 @@ VESSEL_TYPE_TERMS: tuple[str, ...] = (
     "transhipment vessel",
     "transshipment vessel",
     "fish transport vessel",
+    "fishing support vessel",
     "support vessel",
     "supply vessel",
     "bunker vessel",
@@ -172,6 +175,7 @@ GEAR_TERMS: tuple[str, ...] = (
     "otter trawls",
     "otter twin trawls",
     "shrimp trawls",
+    "shrimp trawl",
     "bottom otter trawl",
     "midwater otter trawl",
     "bottom trawl",
@@ -207,6 +211,7 @@ GEAR_TERMS: tuple[str, ...] = (
     "jigging lines",
     "mechanized lines",
     "squid jigging",
+    "jigging",
     "trolling lines",
     "troll lines",
     "hooks and lines",
@@ -278,7 +283,8 @@ _TONNAGE_RE = re.compile(
 )
 # ... not a dimension of gear or a hold: "2 x 45 m", "12×8 m"
 _LENGTH_RE = re.compile(
-    rf"(?<![\w.,])(?<![x×][ \t])(?<![×])(?:{_NUMBER})(?:\s?(?:{_LENGTH_UNIT})|-(?:metre|meter))(?![\w³²])"
+    rf"(?<![\w.,])(?<![x×][ \t])(?<![×])"
+    rf"(?:{_RANGE}\s?(?:{_LENGTH_UNIT})|(?:{_NUMBER})(?:\s?(?:{_LENGTH_UNIT})|-(?:metre|meter)))(?![\w³²])"
 )
 # ... nor another dimension of the hull: "Draught   6.2 m", "beam of 9.6 m"
 _OTHER_DIMENSION_BEFORE = re.compile(
@@ -342,6 +348,11 @@ _ADJECTIVE_AFTER_FLAG = re.compile(r"\b(?:bandera|pavillon|bandeira|bandiera)\s+
 _ADJECTIVE_AFTER_TYPE = re.compile(rf"(?<![\w])(?:{_VESSEL_TYPE_ALT})[ \t]+(?P<a>[^\W\d_]+)", re.IGNORECASE)
 
 
+_COMPASS_WORDS = frozenset(
+    {"south", "north", "east", "west", "southern", "northern", "eastern", "western", "central", "upper", "lower"}
+)
+
+
 def _flag_before(text: str, position: int) -> Found | None:
     """The flag in the (up to four) words before ``position``: an adjective ("Faroese", "chinese"), or
     a country's name in capitals ("New Zealand")."""
@@ -355,7 +366,10 @@ def _flag_before(text: str, position: int) -> Found | None:
         if first == len(parts) - 1 and country_by_demonym(candidate) is not None:
             return Found(start, end, "FLAG", True)
         if candidate[0].isupper() and _country_name_re().fullmatch(candidate):
-            return Found(start, end, "FLAG", True)
+            # a region is not its country: "SOUTH AUSTRALIA REGISTRY" (the compass word and the country
+            # together, "South Korea", were tried first)
+            region = first and parts[first - 1].group().casefold() in _COMPASS_WORDS
+            return None if region else Found(start, end, "FLAG", True)
     return None
 
 
@@ -584,7 +598,8 @@ def _list_item_vessels(text: str) -> list[Found]:
 # A name and its call sign or port mark in brackets, as sanctions and RFMO lists, patrol reports and
 # news write them: "LU RONG YUAN YU YUN 678 (BCLO2) Fish Carrier 3,116GT", "ALINA (SNHR), IMO 8907046",
 # "Mikasa Maru No. 21 (JD3722)", "HARVEST REAPER II (S287)", "VALLE FRAGA (3ST-4-2551, call sign EAGN)".
-_BRACKETED_CODE_AFTER_NAME = r"[ \t]*\((?P<c>[A-Z0-9](?:[A-Z0-9]|[ \-](?=[A-Z0-9])){1,11})(?:\)|,[ \t])"
+# (wrapped onto the next line in prose too)
+_BRACKETED_CODE_AFTER_NAME = r"(?:[ \t]*\n)?[ \t]*\((?P<c>[A-Z0-9](?:[A-Z0-9]|[ \-](?=[A-Z0-9])){1,11})(?:\)|,[ \t])"
 _CODE_AFTER_NAME = re.compile(_BRACKETED_CODE_AFTER_NAME)
 # A numbered heading of a document ("Resolution 21 (EU1)") is no vessel.
 _DOCUMENT_PART = (
@@ -767,7 +782,7 @@ _PORT_PROSE = re.compile(
     r"matr[ií]cula\s+de(?=\s+[A-Z][\w\-]+\s+(?i:n[º°o]\.?|n[úu]mero)[ \t]*\d)|"
     r"puerto\s+base\s+en|immatricul[ée]e?s?\s+[àa]|port\s+d['’]attache\s+est|"
     r"porto\s+de\s+(?:inscri[cç][aã]o|registro|registo)\s+em|"
-    r"(?:inspectors|officers|authorities|inspected|boarded|detained|sighted)\s+(?:in|at)))\s+"
+    r"(?:inspectors|officers|authorities|inspected|boarded|detained|sighted|arrested|seized|impounded|lying)\s+(?:in|at)))\s+"
     # "at sea" is where an inspection happens, not a port; nor is "in port" one
     r"(?!(?i:sea)\b|(?i:port)\b(?![ \t]+(?:of\b|[A-Z])))"
     # ... nor is what a key's "Port of" goes on to ("Port of Registry ..... Port Vila")
@@ -843,7 +858,8 @@ def _prose_owners_and_ports(text: str) -> list[Found]:
     for match in [*_PORT_PROSE.finditer(text), *_NAMED_HARBOUR.finditer(text)]:
         start, end = match.span("p")
         end = _before_port_stop_word(text, start, end)
-        if lookup_country(text[start:end]) is None and not _MONTH_WORD.fullmatch(text, start, end):
+        name = text[start:end]
+        if not (lookup_country(name) or _MONTH_WORD.fullmatch(name) or is_field_key(name)):
             port = _name_like(text, start, end, "PORT", 4)
             if port:
                 found.append(port)
@@ -855,6 +871,12 @@ _MMSI_CONTEXT = re.compile(r"\b(?:MMSI|AIS)\b", re.IGNORECASE)
 _BARE_SEVEN = re.compile(r"(?<![\w.,\-/+])\d{7}(?![\w\-/]|[.,]\d)")
 _BARE_NINE = re.compile(r"(?<![\w.,\-/+])\d{9}(?![\w\-/]|[.,]\d)")
 _CONTEXT_WINDOW = 80
+# nine digits after a satellite terminal's or a telephone's key are its number ("Inmarsat-C IMN: 441235680")
+_PHONE_KEY_BEFORE = re.compile(
+    r"\b(?:inmarsat(?:[ \t-]?[a-z])?|IMN|sat(?:ellite)?[ \t-]*(?:c|phone|telephony)|tel(?:ephone)?|phone|fax|mobile)\b"
+    r"[^\n\d]{0,24}$",
+    re.IGNORECASE,
+)
 
 
 def _bare_identifiers(text: str) -> list[Found]:
@@ -870,6 +892,8 @@ def _bare_identifiers(text: str) -> list[Found]:
         if (near or in_cell) and imo_check_digit_ok(match.group()):
             found.append(Found(match.start(), match.end(), "IMO", True))
     for match in _BARE_NINE.finditer(text):
+        if _PHONE_KEY_BEFORE.search(text, max(0, match.start() - _CONTEXT_WINDOW), match.start()):
+            continue
         near = _MMSI_CONTEXT.search(text[max(0, match.start() - _CONTEXT_WINDOW) : match.start()])
         in_cell = page_names_mmsi and _stands_alone(text, match.start(), match.end())
         if (near or in_cell) and _mmsi_values(text, match.start(), match.end()):

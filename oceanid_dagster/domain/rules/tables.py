@@ -31,7 +31,8 @@ _OCR_DELIMITERS = {";": ";:"}
 # A pipe table ("| ALINA | POL | 8907046 |") is read cell by cell in the header's order, whatever the
 # cells' widths: a markdown table's rows need not line up with its header, nor its empty cells show.
 _PIPE = "|"
-_PIPE_ROW = re.compile(r"[ \t]*\|[^\n]*\|[ \t]*")
+# (OCR loses a row's closing pipe now and then: "| Flag CP | Vessel (IRCS) | Status")
+_PIPE_ROW = re.compile(r"[ \t]*\|[^\n]*\|[^\n|]*")
 
 
 @cache
@@ -47,6 +48,7 @@ class Column:
     end: int
     label: str | None
     paired: str | None = None  # the caption's own label, before a value in brackets of ``label``
+    no_entity: bool = False  # a known caption of no entity ("Breadth", "Power"): its measures are no lengths
 
 
 @dataclass(frozen=True)
@@ -170,19 +172,21 @@ def _columns_from_cells(cells: list[tuple[int, int, str]]) -> list[Column] | Non
     cells = [part for cell in cells for part in _joined_captions(cell)]
     if len(cells) < 3:
         return None
-    labels: list[tuple[str | None, str | None]] = []
-    known = 0
+    labels: list[tuple[bool, str | None, str | None]] = []
     for _, _, cell in cells:
         is_known, label, paired = _column_labels(cell)
         if not is_known and any(ch.isdigit() for ch in cell):
             return None
-        known += is_known
-        labels.append((label, paired))
+        labels.append((is_known, label, paired))
+    known = sum(is_known for is_known, _, _ in labels)
     if known < 3 or known * 2 < len(cells):
         return None
     starts = [start for start, _, _ in cells]
     ends = starts[1:] + [10_000]
-    return [Column(s, e, label, paired) for s, e, (label, paired) in zip(starts, ends, labels)]
+    return [
+        Column(s, e, label, paired, no_entity=is_known and label is None)
+        for s, e, (is_known, label, paired) in zip(starts, ends, labels)
+    ]
 
 
 # A form's numbered boxes: "[1] Ship's name", "(4) IMO number", "6. Length", "1.3 Call sign".
@@ -438,22 +442,28 @@ def _unquoted(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _row_entities(text: str, row_start: int, row_end: int, header: Header) -> list[Found]:
+def _row_entities(text: str, row_start: int, row_end: int, header: Header) -> tuple[list[Found], list[tuple[int, int]]]:
+    """The row's entities, and its cells under captions of no entity."""
     found: list[Found] = []
+    no_entity: list[tuple[int, int]] = []
     columns = header.columns
     cells = _cells(text, row_start, row_end, header.delimiter)
     if header.delimiter in _OCR_DELIMITERS and len(cells) < len(columns):
         cells = _delimited_fields(text, row_start, row_end, _OCR_DELIMITERS[header.delimiter])
     if header.delimiter is None and len(cells) < len(columns):
         cells = _split_at_columns(text, row_start, cells, columns)
-    if header.delimiter is not None or len(cells) == len(columns):
+    # a pipe row short of cells lost a pipe to OCR ("TNO353  } LL"): its cells go by where they stand
+    lost_a_pipe = header.delimiter == _PIPE and len(cells) < len(columns) and _is_pipe_row(text, (row_start, row_end))
+    if (header.delimiter is not None and not lost_a_pipe) or len(cells) == len(columns):
         placed: list[Column | None] = list(columns)  # in order (a delimited row's extra fields have none)
     else:
         placed = _aligned_columns(text, row_start, cells, columns)
     for (cell_start, cell_end), column in zip(cells, placed):
         if column is not None and column.label is not None:
             found.extend(_table_values(text, (cell_start, cell_end), column.label, column.paired))
-    return found
+        elif column is not None and column.no_entity:
+            no_entity.append((cell_start, cell_end))
+    return found, no_entity
 
 
 _MIN_TRANSPOSED_ROWS = 3  # lines of "<field name>  <value>  <value> ..." that make a table on its side
@@ -709,9 +719,11 @@ def _line_starts(text: str, start: int, end: int) -> Iterator[int]:
         line_start = newline + 1
 
 
-def _tables(text: str) -> tuple[list[Found], set[int]]:
-    """Entities in table cells, and the start offsets of the table's lines (not read as fields)."""
+def _tables(text: str) -> tuple[list[Found], set[int], list[tuple[int, int]]]:
+    """Entities in table cells, the start offsets of the table's lines (not read as fields), and the
+    cells under captions of no entity ("7.80 m" under "Breadth")."""
     found: list[Found] = []
+    no_entity: list[tuple[int, int]] = []
     table_lines: set[int] = set()
     lines = _lines(text)
     index = 0
@@ -723,7 +735,9 @@ def _tables(text: str) -> tuple[list[Found], set[int]]:
         table_lines.update(start for start, _ in lines[index : index + header.height])
         for row_start, row_end in _table_rows(text, lines, index + header.height, header.delimiter):
             table_lines.add(row_start)
-            found.extend(_row_entities(text, row_start, row_end, header))
+            entities, unlabelled = _row_entities(text, row_start, row_end, header)
+            found += entities
+            no_entity += unlabelled
         index += header.height
     html, html_lines = _html_tables(text)
     found += html
@@ -732,4 +746,4 @@ def _tables(text: str) -> tuple[list[Found], set[int]]:
     taken = table_lines | transposed_lines
     line_cells, line_cell_lines = _line_per_cell_tables(text, lines, taken)
     stacked, stacked_lines = _stacked_fields(text, lines, taken | line_cell_lines)
-    return found + transposed + line_cells + stacked, taken | line_cell_lines | stacked_lines
+    return found + transposed + line_cells + stacked, taken | line_cell_lines | stacked_lines, no_entity

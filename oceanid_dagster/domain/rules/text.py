@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from oceanid_dagster.domain.gazetteer import MISSING_VALUES
-from oceanid_dagster.domain.rules.keys import Found
+from oceanid_dagster.domain.rules.keys import _FIELD_KEY_RE, Found
 
 _COMPANY_SUFFIXES = (
     r"(?:LTD|LIMITED|INC|CO|CORP|CORPORATION|LLC|S\.?A|S\.?L|S\.?R\.?L|S\.?A\.?C|"
@@ -69,3 +69,8 @@ def _key_shadow(text: str) -> str:
     do words OCR joined with a speck's full stop ("or.letters")."""
     text = _MIXED_WORD.sub(lambda m: m.group().replace("0", "O").replace("1", "l"), text)
     return _OCR_WORD_STOP.sub(" ", _SNAKE_CASE.sub(" ", text))
+
+
+def is_field_key(words: str) -> bool:
+    """Whether ``words`` are a field key and nothing else ("Date", "Port of registry")."""
+    return bool(words) and _FIELD_KEY_RE.fullmatch(_key_shadow(words)) is not None

@@ -75,8 +75,15 @@ def _ircs_values(text: str, start: int, end: int) -> list[Found]:
     return [Found(match.start(), match.end(), "IRCS", True)]
 
 
+# an estimate's range, with its unit: "55-60 m"
+_RANGE = rf"(?:{_NUMBER})[ \t]?[-–][ \t]?(?:{_NUMBER})"
+
+
 def _measure_values(label: str, unit: str, unit_first: str) -> ValueParser:
-    pattern = re.compile(rf"(?:(?:{unit_first})\s?)?(?:{_NUMBER})(?:\s?(?:{unit})(?![\w³²]))?", re.IGNORECASE)
+    pattern = re.compile(
+        rf"{_RANGE}\s?(?:{unit})(?![\w³²])|(?:(?:{unit_first})\s?)?(?:{_NUMBER})(?:\s?(?:{unit})(?![\w³²]))?",
+        re.IGNORECASE,
+    )
 
     def parse(text: str, start: int, end: int) -> list[Found]:
         match = pattern.match(text, start, end)
