@@ -2056,6 +2056,96 @@ def test_a_code_in_brackets_wrapped_onto_the_line_after_the_name() -> None:
     assert {("VESSEL_NAME", "SIEMPRE BALUARTE"), ("REGISTRATION_NUMBER", "3GI-8-2-94")} <= pairs(prose)
 
 
+def test_a_note_under_a_rows_name_does_not_end_the_table() -> None:
+    licensed = """No.  Vessel name            Port of registry   Call sign   GRT
+1    NO. 78 NII MARU        Hachinohe          JD2770      281
+     (fish carrier, ice hold)
+2    EBISU MARU No. 1       Uozu               7JLU        199
+"""
+    assert {
+        ("VESSEL_NAME", "EBISU MARU No. 1"),
+        ("PORT", "Uozu"),
+        ("IRCS", "7JLU"),
+        ("TONNAGE", "199"),
+        ("VESSEL_TYPE", "fish carrier"),
+    } <= pairs(licensed)
+
+
+def test_an_italian_seizure_report() -> None:
+    report = """personale della motovedetta CP 287 ha proceduto al controllo del motopeschereccio di bandiera
+spagnola CRISTO DEL SOCORRO, matricola 3GI-4-5-95, numero IMO 8744028. A bordo un palangaro di fondo.
+Il comandante è stato invitato a dirigere l'unità nel porto di Mazara del Vallo."""
+    assert {
+        ("VESSEL_TYPE", "motovedetta"),
+        ("VESSEL_TYPE", "motopeschereccio"),
+        ("FLAG", "spagnola"),
+        ("VESSEL_NAME", "CRISTO DEL SOCORRO"),
+        ("REGISTRATION_NUMBER", "3GI-4-5-95"),
+        ("GEAR_TYPE", "palangaro di fondo"),
+        ("PORT", "Mazara del Vallo"),
+    } <= pairs(report)
+
+
+def test_a_measures_own_key_after_it_is_no_key_of_the_next_value() -> None:
+    found = pairs("Built 1988; 120.7 m LOA; 7,765 GT; IMO 8607141.")
+    assert {("LENGTH", "120.7 m"), ("TONNAGE", "7,765 GT")} <= found
+    assert ("LENGTH", "7,765") not in found
+    # a key of another measure after a length is its own key
+    assert ("TONNAGE", "4") in pairs("Eslora: 8,65 m    Manga: 1,95 m    Puntal: 0,95 m    TRB: 4")
+
+
+def test_a_sale_circulars_flag_port_and_sellers() -> None:
+    circular = """Last flag Cuban, port of registry Havana; previously registered in Belize.
+Class lapsed; lying Las Palmas, where she can be inspected.
+
+Sellers: Pesca Caribe S.A. Price idea on request. Offers to sales@nsbrokers.dk.
+"""
+    found = pairs(circular)
+    assert {
+        ("FLAG", "Cuban"),
+        ("PORT", "Havana"),
+        ("FLAG", "Belize"),
+        ("PORT", "Las Palmas"),
+        ("OWNER", "Pesca Caribe S.A."),
+    } <= found
+    assert not any(label == "OWNER" and "Price" in value for label, value in found)
+
+
+def test_a_permit_holder_is_the_owner() -> None:
+    found = pairs("Permit holder: Kasimila James Gribben, Kawakawa Bay")
+    assert found == {("OWNER", "Kasimila James Gribben")}
+
+
+def test_an_email_address_names_no_vessel_type() -> None:
+    assert not pairs("To: ops@pioneer-reefers.example\nFrom: claims @harbour-trawlers.example")
+
+
+def test_a_flag_named_before_its_role_in_brackets() -> None:
+    assert ("FLAG", "China") in pairs("if none, raise with China (flag) via the SPRFMO Secretariat.")
+
+
+def test_minutes_after_hours_are_no_length() -> None:
+    assert not {label for label, _ in pairs("alongside the carrier for 2h 10m, speed < 1 kn")} & {"LENGTH"}
+
+
+def test_a_checklists_name_on_hull_key() -> None:
+    assert ("VESSEL_NAME", "COVADONGA PRIMERO") in pairs("   Name on hull ...... COVADONGA PRIMERO      [x] yes")
+
+
+def test_a_country_before_registration_is_the_flag() -> None:
+    assert ("FLAG", "Panama") in pairs("She keeps her Panama registration until May.")
+
+
+def test_more_gears_and_types_of_permit_lists() -> None:
+    found = pairs("60 GT, trolling and surface longline. [x] Bottom set longline. A stern freezer trawler.")
+    assert {
+        ("GEAR_TYPE", "trolling"),
+        ("GEAR_TYPE", "surface longline"),
+        ("GEAR_TYPE", "Bottom set longline"),
+        ("VESSEL_TYPE", "stern freezer trawler"),
+    } <= found
+
+
 # --- tables and keys as tesseract reads a scan of them (the pipeline's word layout) -----------------
 
 

@@ -45,6 +45,10 @@ SCORES: dict[str, float] = {
 }
 
 
+# an e-mail or web address names no vessel type ("ops@pioneer-reefers.example")
+_WEB_ADDRESS = re.compile(r"[^\s<>()]+[ \t]?@[^\s<>()]+|\b(?:https?://|www\.)[^\s<>()]+")
+
+
 def _scored(found: list[Found], family: str, text: str) -> list[Span]:
     spans = []
     for item in found:
@@ -96,7 +100,8 @@ def extract_spans(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     spans += _scored(_outside(_prose_lengths(text), no_entity_values), "measure", text)
     spans += _scored(_regex_spans(_BUILT_RE, text, "BUILD_YEAR", "y"), "measure", text)
     vocabulary = _regex_spans(_VESSEL_TYPE_RE, text, "VESSEL_TYPE") + _regex_spans(_GEAR_RE, text, "GEAR_TYPE")
-    spans += _scored(_ticked_or_plain(_outside(vocabulary, keys + owners), text), "vocabulary", text)
+    web = [match.span() for match in _WEB_ADDRESS.finditer(text)]
+    spans += _scored(_ticked_or_plain(_outside(vocabulary, keys + owners + web), text), "vocabulary", text)
     spans += _scored(_flags_in_context(text), "flag_context", text)
     spans += _scored(_prose_vessel_names(text), "prose_name", text)
     spans += _scored(prose, "prose_name", text)

@@ -36,10 +36,14 @@ from oceanid_dagster.domain.rules.keys import (
     key_words,
 )
 from oceanid_dagster.domain.rules.text import _key_shadow, _line_bounds, _trim, is_field_key
-from oceanid_dagster.domain.rules.values import VALUE_PARSERS, paired_values
+from oceanid_dagster.domain.rules.values import _LENGTH_UNIT, _TONNAGE_UNIT, VALUE_PARSERS, paired_values
 
 _KEY_JOINER = re.compile(r"[ \t]*[/&][ \t]*|[ \t]+and[ \t]+")  # "Flag / IMO", "Call Sign & MMSI", "Port and number"
-_UNIT_AFTER_NUMBER = re.compile(r"\d[ \t]?\Z")  # \Z: "$" would match before a newline
+# \Z: "$" would match before a newline; "120.7 m LOA; 7,765 GT": the measure's own key after it
+_UNIT_AFTER_NUMBER = {
+    label: re.compile(rf"\d[ \t]?(?:(?:{unit})[ \t])?\Z", re.IGNORECASE)
+    for label, unit in (("LENGTH", _LENGTH_UNIT), ("TONNAGE", _TONNAGE_UNIT))
+}
 _UNIT_BEFORE_NUMBER = re.compile(r"GR?T \d")
 # What may stand before a bare "Name" key on its line: indentation and an item number ("3.", "B1", "-").
 _LINE_OPENING = re.compile(r"[ \t]*(?:(?:\w{1,3}[.)]?|[-*•])[ \t]+)?")
@@ -120,7 +124,9 @@ def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
             or _side_by_side_key(text, line_start, match.start(), match.end())
         ):
             continue
-        if label in ("TONNAGE", "LENGTH") and _UNIT_AFTER_NUMBER.search(text, max(0, match.start() - 2), match.start()):
+        if label in _UNIT_AFTER_NUMBER and _UNIT_AFTER_NUMBER[label].search(
+            text, max(0, match.start() - 12), match.start()
+        ):
             continue
         separator = _SEPARATOR.match(text, match.end())
         prose = _PROSE_SEPARATOR.match(text, match.end())

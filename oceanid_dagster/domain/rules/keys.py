@@ -133,7 +133,8 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ),
     (
         "REGISTRATION_NUMBER",
-        rf"WIN|UVI|CFR|vessel\s+(?:ID|number|{_NUMBER_WORD})|(?:fishing\s+)?(?:licen[cs]e|authori[sz]ation|permit)(?:\s*{_NUMBER_WORD})?|"
+        rf"WIN|UVI|CFR|vessel\s+(?:ID|number|{_NUMBER_WORD})|"
+        rf"(?:fishing\s+)?(?:licen[cs]e|authori[sz]ation|permit)(?!\s+holder)(?:\s*{_NUMBER_WORD})?|"
         rf"official\s+(?:number|{_NUMBER_WORD})|ext(?:ernal|\.)?\s*(?:markings?|marks?|ID|identification)|side\s+(?:number|{_NUMBER_WORD})|"
         rf"port\s+(?:letters|marks?)(?:\s*(?:/|&|and)\s*(?:{_NUMBER_WORD}|numbers?))?|PLN|"
         r"(?:num[eé]ro\s+d['’])?immatriculation|matr[ií]cula|matricola|"
@@ -147,7 +148,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         "VESSEL_NAME",
         r"name(?:\s+and\s+(?:type|IMO\s+(?:number|No\.?)))?\s+of\s+(?:the\s+)?(?:fishing\s+|receiving\s+|donor\s+|catching\s+)?"
         r"(?:vessel|ship|boat|carrier|reefer)|(?:fishing\s+)?(?:vessel|"
-        r"boat)(?:'s)?\s+name|ship(?:'s)?\s+name|"
+        r"boat)(?:'s)?\s+name|ship(?:'s)?\s+name|name\s+(?:on|painted\s+on)\s+(?:the\s+)?hull|"
         r"[FM]/?V\s+name|nom\s+du\s+(?:navire|bateau)|nombre\s+del\s+(?:buque|barco)|"
         r"name\s+des\s+(?:fischerei)?(?:schiffes|fahrzeugs|fahrzeuges)|schiffsname|naam\s+(?:schip|vaartuig)|nome\s+(?:della\s+nave|del\s+peschereccio|do\s+navio)|"
         r"nome\s+da\s+embarca[cç][aã]o|nombre\s+de\s+la\s+embarcaci[oó]n|naam\s+van\s+het\s+vaartuig|scheepsnaam|"
@@ -182,12 +183,14 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         r"(?:owning|operating|management|fishing)\s+company|company(?:\s+name)?|"
         r"armateur|armador|propri[eé]taire|propietario|armatore|propriet[aá]rio|societ[aà]\s+armatrice|"
         r"(?:name\s+of\s+(?:the\s+)?)?assured|"  # an insurance policy's assured is the vessel's owner
+        # a sale's sellers and buyers, a licence's or permit's holder
+        r"sellers?|buyers?|(?:licen[cs]e|permit|authori[sz]ation)\s+holder|"
         r"eigner|eigent[uü]mer|reederei|(?:lizenz|erlaubnis)?inhaber|eigenaar|reder|eier|ejer|[äa]gare|rederi|eigari|eigandi|"
         r"reia[ðd]i|[uú]tger[ðd]arfelag",
     ),
     (
         "FLAG",
-        r"(?:current\s+|previous\s+|former\s+)?flag(?:\s+state)?(?:\s+of\s+(?:the\s+)?(?:vessel|"
+        r"(?:current\s+|previous\s+|former\s+|last\s+)?flag(?:\s+state)?(?:\s+of\s+(?:the\s+)?(?:vessel|"
         r"ship))?|vessel\s+flag|nationality(?:\s+of\s+(?:the\s+)?vessel)?|"
         r"country\s+of\s+(?:registration|registry|flag)|pavillon|pabell[oó]n|bandera|"
         r"flagge?|flaggenstaat|flaggstat|staatszugeh[oö]rigkeit|(?:stato\s+di\s+)?bandiera|vlag(?:genstaat)?|"

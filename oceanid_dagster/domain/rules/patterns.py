@@ -50,6 +50,7 @@ VESSEL_TYPE_TERMS: tuple[str, ...] = (
     "side trawler",
     "freezer trawler",
     "factory trawler",
+    "stern freezer trawler",
     "wetfish trawler",
     "otter trawler",
     "beam trawler",
@@ -146,9 +147,19 @@ VESSEL_TYPE_TERMS: tuple[str, ...] = (
     "nave pesquera industrial de cerco",
     "nave pesquera industrial",
     "nave pesquera",
+    # Italian
+    "motopeschereccio",
+    "peschereccio a strascico",
+    "peschereccio",
+    "motovedetta",
 )
 GEAR_TERMS: tuple[str, ...] = (
     "drifting longlines",
+    "surface longlines",
+    "surface longline",
+    "bottom set longlines",
+    "bottom set longline",
+    "set longline",
     "set longlines",
     "bottom longlines",
     "pelagic longlines",
@@ -213,6 +224,7 @@ GEAR_TERMS: tuple[str, ...] = (
     "squid jigging",
     "jigging",
     "trolling lines",
+    "trolling",
     "troll lines",
     "hooks and lines",
     "pots and traps",
@@ -255,6 +267,10 @@ GEAR_TERMS: tuple[str, ...] = (
     "espinhel de superfície",
     "espinhel de fundo",
     "espinhel",
+    "palangaro di fondo",
+    "palangaro",
+    "rete a strascico",
+    "rete a circuizione",
     # the methods, as prose names them
     "pelagic trawling",
     "pair trawling",
@@ -283,7 +299,8 @@ _TONNAGE_RE = re.compile(
 )
 # ... not a dimension of gear or a hold: "2 x 45 m", "12×8 m"
 _LENGTH_RE = re.compile(
-    rf"(?<![\w.,])(?<![x×][ \t])(?<![×])"
+    # ... nor minutes after hours: "2h 10m"
+    rf"(?<![\w.,])(?<![x×][ \t])(?<![×])(?<!\dh[ \t])"
     rf"(?:{_RANGE}\s?(?:{_LENGTH_UNIT})|(?:{_NUMBER})(?:\s?(?:{_LENGTH_UNIT})|-(?:metre|meter)))(?![\w³²])"
 )
 # ... nor another dimension of the hull: "Draught   6.2 m", "beam of 9.6 m"
@@ -328,18 +345,19 @@ _FLAG_CONTEXTS = (
     re.compile(r"\bregistered\s+in\s+(?:the\s+)?(?P<c>[A-Z][\w' \-]{1,40})"),
     _FLAG_OF_COUNTRY,
     re.compile(r"(?<=[A-Z0-9.])[ \t]\((?P<c>[A-Z][\w' .\-]{1,40}?)\)"),  # "FENG CHENG 105 (China)"
+    re.compile(r"(?<![\w])(?P<c>[A-Z][\w' .\-]{1,40}?)[ \t]+\((?i:flag(?:[ \t]+state)?)\)"),  # "China (flag)"
     # a list item's name in capitals, a dash, then its flag: "1) JOEL — Ecuador; registration P-02-00065"
     re.compile(
         r"(?m)^[ \t]*(?:(?:\d{1,3}[.)]|[-*•])[ \t]+)?[A-Z0-9][A-Z0-9 .'\-]{1,40}?[ \t]+[—–-][ \t]+"
         r"(?P<c>[A-Z][\w' .\-]{1,40}?)(?=[ \t]*[;,(\n])"
     ),
 )
-_FLAG_BEFORE = frozenset({0, 3})  # the patterns whose country ends where the match's "c" group ends
-_FLAG_WHOLE = frozenset({6, 7})  # the patterns whose "c" group is the country and nothing else
+_FLAG_BEFORE = frozenset({0, 3, 7})  # the patterns whose country ends where the match's "c" group ends
+_FLAG_WHOLE = frozenset({6, 8})  # the patterns whose "c" group is the country and nothing else
 # A word a flag stands before: "Icelandic-flagged", "a Faroese longliner", "the New Zealand trawler",
 # "under Panamanian colours".
 _FLAG_FOLLOWER_RE = re.compile(
-    rf"(?<![\w])(?:flagged|registered|registry|register|flag|colou?rs|(?:fishing\s+)?(?:vessel|ship|boat)s?|{_VESSEL_TYPE_ALT})(?![\w])",
+    rf"(?<![\w])(?:flagged|registered|registration|registry|register|flag|colou?rs|(?:fishing\s+)?(?:vessel|ship|boat)s?|{_VESSEL_TYPE_ALT})(?![\w])",
     re.IGNORECASE,
 )
 _WORDS_BEFORE = re.compile(r"((?:[\w'’]+[ \-]){0,3}[\w'’]+)[ \t\-]+$")
@@ -493,6 +511,8 @@ _PROSE_NAME_PATTERNS = (
         # (a word between, not a dash: "PART A - VESSEL INFORMATION" is a heading)
         rf"(?<![\w])(?i:(?:the|this|fishing|a|an|[\w\-]+-flagged)\s+(?:\w[\w\-]*\s+)?(?:fishing\s+)?(?:vessel|ship|boat)|"
         rf"vessel\s+(?:named|called)|(?:re-?)?named|called|{_FOREIGN_VESSEL_WORDS}|{_VESSEL_TYPE_ALT})[ \n]"
+        # ... and its flag between, as Romance languages write it: "motopeschereccio di bandiera spagnola X"
+        r"(?:(?i:di|de|com|sous|battant)[ \n](?i:bandiera|bandera|bandeira|pavillon)[ \n][^\W\d_]+[ \n])?"
         rf"(?:{_QUOTED}|(?P<n>{_CAPS_NAME}))"
     ),
     # "Inspectors at Tema boarded HONG RUN LENG 2 on 22-Oct-2024"
@@ -782,12 +802,14 @@ _PORT_PROSE = re.compile(
     r"matr[ií]cula\s+de(?=\s+[A-Z][\w\-]+\s+(?i:n[º°o]\.?|n[úu]mero)[ \t]*\d)|"
     r"puerto\s+base\s+en|immatricul[ée]e?s?\s+[àa]|port\s+d['’]attache\s+est|"
     r"porto\s+de\s+(?:inscri[cç][aã]o|registro|registo)\s+em|"
-    r"(?:inspectors|officers|authorities|inspected|boarded|detained|sighted|arrested|seized|impounded|lying)\s+(?:in|at)))\s+"
+    r"(?:inspectors|officers|authorities|inspected|boarded|detained|sighted|arrested|seized|impounded)\s+(?:in|at)|lying(?:\s+(?:in|at))?))\s+"
     # "at sea" is where an inspection happens, not a port; nor is "in port" one
     r"(?!(?i:sea)\b|(?i:port)\b(?![ \t]+(?:of\b|[A-Z])))"
     # ... nor is what a key's "Port of" goes on to ("Port of Registry ..... Port Vila")
     r"(?!(?i:regist(?:ry|ration|er)|call|entry|arrival|departure|landing|loading|discharge|destination|origin)\b)"
-    r"(?P<p>(?:Port[ \t]+(?:of[ \t]+)?)?[A-Z][\w'\-]+(?:[ \t]+[A-Z][\w'\-]+){0,2})"
+    # ... with a particle between its words: "Mazara del Vallo", "Puerto de la Cruz"
+    r"(?P<p>(?:Port[ \t]+(?:of[ \t]+)?)?[A-Z][\w'\-]+"
+    r"(?:[ \t]+(?:(?:de|del|di|da|do|dos|das|la)[ \t]+)?[A-Z][\w'\-]+){0,2})"
 )
 _MONTH_WORD = re.compile(rf"{_MONTH}|{_SHORT_MONTH}", re.IGNORECASE)  # "ETA Dec 06" names no port
 _PORT_STOP_WORDS = frozenset({"ETA", "ETD", "ON", "AT", "IN", "FROM", "TO", "BY", "AND", "WITH", "FOR", "VIA"})

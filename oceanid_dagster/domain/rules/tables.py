@@ -313,11 +313,10 @@ def _column_of(columns: list[Column], cell_start: int, cell_end: int) -> Column:
     return best
 
 
-def _table_rows(
-    text: str, lines: list[tuple[int, int]], first_row: int, delimiter: str | None
-) -> Iterator[tuple[int, int]]:
+def _table_rows(text: str, lines: list[tuple[int, int]], first_row: int, header: Header) -> Iterator[tuple[int, int]]:
     """Rows under a header: ruled lines are skipped, and a blank line right under the header too; the
     next header ends them (a form of boxes, each row of captions over its row of values)."""
+    delimiter = header.delimiter
     for number, (line_start, line_end) in enumerate(lines[first_row:]):
         if _is_rule_line(text, line_start, line_end):
             continue
@@ -326,7 +325,7 @@ def _table_rows(
                 continue
             return
         if len(_cells(text, line_start, line_end, delimiter)) < 2:
-            if delimiter is None and _is_wrapped_cell(text, line_start, line_end):
+            if delimiter is None and _is_wrapped_cell(text, line_start, line_end, header.columns):
                 continue
             return
         if number and delimiter is None and _columns_from_cells(_header_cells(text, (line_start, line_end))):
@@ -334,10 +333,13 @@ def _table_rows(
         yield line_start, line_end
 
 
-def _is_wrapped_cell(text: str, line_start: int, line_end: int) -> bool:
-    """A lone cell indented under a later column: the rest of the row's wrapped cell ("No" over "infringement")."""
+def _is_wrapped_cell(text: str, line_start: int, line_end: int, columns: list[Column]) -> bool:
+    """A lone cell indented under a later column: the rest of the row's wrapped cell ("No" over
+    "infringement"), or a note on the row under its name ("(fish carrier, ice hold)")."""
     line = text[line_start:line_end]
-    return len(line) - len(line.lstrip(" ")) >= 8
+    indent = len(line) - len(line.lstrip(" "))
+    under_a_later_column = any(abs(indent - column.start) <= _SPLIT_REACH for column in columns[1:])
+    return indent >= 8 or (indent > 0 and under_a_later_column)
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -733,7 +735,7 @@ def _tables(text: str) -> tuple[list[Found], set[int], list[tuple[int, int]]]:
             index += 1
             continue
         table_lines.update(start for start, _ in lines[index : index + header.height])
-        for row_start, row_end in _table_rows(text, lines, index + header.height, header.delimiter):
+        for row_start, row_end in _table_rows(text, lines, index + header.height, header):
             table_lines.add(row_start)
             entities, unlabelled = _row_entities(text, row_start, row_end, header)
             found += entities

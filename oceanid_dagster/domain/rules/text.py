@@ -15,8 +15,11 @@ _COMPANY_SUFFIXES = (
 _COMPANY_SUFFIX = re.compile(rf"^{_COMPANY_SUFFIXES}", re.IGNORECASE)
 # "Rongcheng Marine Fishery Co., Ltd. - all other terms as per last", "KILAT MUDAH JAYA, PT. / ETA Benoa",
 # "Wave Crest Fishing Ltd on Friday" (not "S.A. de C.V."): the company ends at its suffix.
+# ... and at its full stop where a sentence follows ("Sellers: Pesca Caribe S.A. Price idea on request").
 _COMPANY_END_BEFORE_DASH = re.compile(
-    rf"(?<![\w.]){_COMPANY_SUFFIXES}(?=[ \t]+(?:[-–—/][ \t]|(?!(?:de|del|y|e|and)\b)(?-i:[a-z])))", re.IGNORECASE
+    rf"(?<![\w.]){_COMPANY_SUFFIXES}(?=[ \t]+(?:[-–—/][ \t]|(?!(?:de|del|y|e|and)\b)(?-i:[a-z])))|"
+    rf"(?<![\w.]){_COMPANY_SUFFIXES}(?<=\.)(?=[ \t]+(?!{_COMPANY_SUFFIXES})(?-i:[A-Z][a-z]+\b[ \t]+[a-z]))",
+    re.IGNORECASE,
 )
 # ... and a value at the slash or pipe that separates it from the next field ("Flag: Indonesia / IMO: ...").
 _TRIM_CHARS = " \t\n\r,;:.\"'“”‘’()[]{}-–/|"

@@ -105,10 +105,13 @@ def _year_values(text: str, start: int, end: int) -> list[Found]:
 
 def _flag_values(text: str, start: int, end: int) -> list[Found]:
     value_start, value_end = _trim(text, start, end)
-    value = text[value_start:value_end]
-    # a nationality is often written as its adjective ("Nationality: Korean", "Pavillon : espagnol")
-    if value_start < value_end and (lookup_country(value) or country_by_demonym(value)) is not None:
-        return [Found(value_start, value_end, "FLAG", True)]
+    # a nationality is often written as its adjective ("Nationality: Korean", "Pavillon : espagnol"),
+    # also before a comma and the next field ("Last flag Cuban, port of registry Havana")
+    comma = text.find(",", value_start, value_end)
+    for part_end in (value_end, comma):
+        value = text[value_start:part_end]
+        if value_start < part_end and (lookup_country(value) or country_by_demonym(value)) is not None:
+            return [Found(value_start, part_end, "FLAG", True)]
     return [Found(s, e, "FLAG", True) for s, e in _countries_in(text, value_start, value_end, codes=True)]
 
 
