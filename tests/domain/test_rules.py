@@ -2146,6 +2146,34 @@ def test_more_gears_and_types_of_permit_lists() -> None:
     } <= found
 
 
+def test_a_transhipment_logs_role_captions() -> None:
+    log = """Date        Event               Donor vessel      Donor IRCS   Cartons
+2025-08-19  Transfer started    PU YUAN 775       BZVE6        -
+"""
+    found = pairs(log)
+    assert {("VESSEL_NAME", "PU YUAN 775"), ("IRCS", "BZVE6")} <= found
+    assert ("VESSEL_NAME", "Donor IRCS") not in found
+
+
+def test_andorras_code_in_a_heading_is_the_word() -> None:
+    assert not pairs("NOTICE OF CHANGE OF FLAG AND NAME")
+
+
+def test_a_register_search_results_names_over_their_identifiers() -> None:
+    results = """EMERALD ISLE
+  Registered number 8266  ·  Call sign ZM3462  ·  Other liners, 14.9 m LOA, 28 GT
+  Owner TIDAL FISHERIES LIMITED, Onerahi
+"""
+    assert {
+        ("VESSEL_NAME", "EMERALD ISLE"),
+        ("REGISTRATION_NUMBER", "8266"),
+        ("IRCS", "ZM3462"),
+        ("OWNER", "TIDAL FISHERIES LIMITED"),
+    } <= pairs(results)
+    # a heading over a sentence that names an identifier is no vessel
+    assert not {label for label, _ in pairs("SUMMARY\n  IMO numbers were checked for every vessel.")} & {"VESSEL_NAME"}
+
+
 # --- tables and keys as tesseract reads a scan of them (the pipeline's word layout) -----------------
 
 

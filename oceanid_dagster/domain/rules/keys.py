@@ -127,7 +127,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     (
         "REGISTRATION_NUMBER",
         rf"(?:national\s+|official\s+)?regist(?:ration|ry|er)\s*{_NUMBER_WORD}|(?:national\s+)?registration|"
-        rf"reg\.?\s*{_NUMBER_WORD}|(?:number|no\.?)\s+of\s+regist(?:ration|ry)|"
+        rf"reg\.?\s*{_NUMBER_WORD}|(?:number|no\.?)\s+of\s+regist(?:ration|ry)|registered\s+{_NUMBER_WORD}|"
         # "reg. 8391" in lower case (a capital "Reg. 1224/2009" is a regulation)
         r"(?-i:reg)\.(?=[ \t]*\d)",
     ),

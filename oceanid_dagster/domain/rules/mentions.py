@@ -100,8 +100,16 @@ def _country_name_re() -> re.Pattern[str]:
 _ALPHA3 = re.compile(r"(?<![\w])[A-Z]{3}(?![\w])")
 
 
+# Andorra, landlocked and without a fleet, shares its code with a word of headings ("CHANGE OF FLAG AND NAME")
+_CODES_THAT_ARE_WORDS = frozenset({"AND"})
+
+
 def _countries_in(text: str, start: int, end: int, codes: bool) -> list[tuple[int, int]]:
     spans = [(m.start(), m.end()) for m in _country_name_re().finditer(text, start, end) if not m.group().islower()]
     if codes:
-        spans += [(m.start(), m.end()) for m in _ALPHA3.finditer(text, start, end) if lookup_country(m.group())]
+        spans += [
+            (m.start(), m.end())
+            for m in _ALPHA3.finditer(text, start, end)
+            if m.group() not in _CODES_THAT_ARE_WORDS and lookup_country(m.group())
+        ]
     return spans

@@ -699,12 +699,24 @@ _NAME_OVER_ITS_KIND = re.compile(
 )
 
 
+# ... or over its indented identifiers, as a register's search results list them ("EMERALD ISLE" over
+# "  Registered number 8266  ·  Call sign ZM3462")
+_NAME_OVER_ITS_IDENTIFIERS = re.compile(
+    rf"(?m)^[ \t]*(?P<n>{_CAPS_NAME})[ \t]*\n[ \t]+[^\n]*?(?<![\w])(?i:{_IDENTIFIER_KEY})"
+    r"[ \t]*(?:(?i:no\.?|number)[ \t]*)?:?[ \t]*(?=[A-Z]*[ ]?\d)"
+)
+
+
 def _names_over_their_kind(text: str) -> list[Found]:
     found = []
     for match in _NAME_OVER_ITS_KIND.finditer(text):
         name = _name_like(text, *match.span("n"), "VESSEL_NAME", 6)
         if name and _could_be_vessel_name(text, name) and lookup_country(match.group("f")):
             found += [name, Found(*match.span("f"), "FLAG", True)]
+    for match in _NAME_OVER_ITS_IDENTIFIERS.finditer(text):
+        name = _name_like(text, *match.span("n"), "VESSEL_NAME", 6)
+        if name and name.end == match.end("n") and _could_be_vessel_name(text, name):
+            found.append(name)
     return found
 
 

@@ -115,6 +115,10 @@ def _is_rule_line(text: str, line_start: int, line_end: int) -> bool:
 _WORD_JOINER = re.compile(r"_|(?<=[^\W\d_])-(?=[^\W\d_])")
 
 
+# A transhipment's columns name each vessel by its role: "Donor vessel", "Donor IRCS", "Receiving vessel".
+_VESSEL_ROLE = re.compile(r"(?i:donor|receiving|receiver|recipient|catching|transhipping|supplying)[ \t]+(?=\S)")
+
+
 # A page's lines are tried as headers more than once (alone, as the upper or lower half of a two-line
 # header, as a row that may start a new table) and a cell as each of its joined captions: the same
 # captions come back, so their reading is kept.
@@ -131,6 +135,9 @@ def _column_labels(cell: str) -> tuple[bool, str | None, str | None]:
     parts = [_COLUMN_KEY_RE.match(part.strip()) for part in _HEADER_ALTERNATIVES.split(cell)]
     if len(parts) > 1 and all(parts):  # "VSL/ALBATROSS II" is a telex field, not a header
         return True, *_key_labels(parts[-1], COLUMN_KEYS)
+    role = _VESSEL_ROLE.match(cell.strip())
+    if role is not None:
+        return _column_labels(cell.strip()[role.end() :])
     return False, None, None
 
 
