@@ -38,8 +38,8 @@ class TrainingConfig(pydantic.BaseModel):
         description="Passes over the training split. Measured (bench_generalisation, 119 handwritten pages, 2 cores "
         "with AMX): 3 epochs, 510 steps, held-out shipping micro F1 0.910 text / 0.897 scan; 2.5 epochs, 425 steps, "
         "0.922 / 0.898 — the same within the fine-tune's spread (±0.015), and it keeps `oceanid train` within 5 "
-        "minutes as the handwritten pages grow (143 pages: 549 steps at 3 epochs, 458 at 2.5; 151 pages: 468 at "
-        "2.5, `oceanid train` on a fresh home 203 s).",
+        "minutes as the handwritten pages grow (143 pages: 549 steps at 3 epochs, 458 at 2.5; 173 pages: 505 at "
+        "2.5, `oceanid train` on a fresh home 205 s).",
     )
     batch_size: int = Field(default=16, ge=1, description="Examples per training step.")
     learning_rate: float = Field(
