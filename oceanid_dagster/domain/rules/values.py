@@ -108,7 +108,7 @@ def _flag_values(text: str, start: int, end: int) -> list[Found]:
     # a nationality is often written as its adjective ("Nationality: Korean", "Pavillon : espagnol"),
     # also before a comma and the next field ("Last flag Cuban, port of registry Havana")
     comma = text.find(",", value_start, value_end)
-    for part_end in (value_end, comma):
+    for part_end in (value_end, comma) if comma > value_start else (value_end,):
         value = text[value_start:part_end]
         if value_start < part_end and (lookup_country(value) or country_by_demonym(value)) is not None:
             return [Found(value_start, part_end, "FLAG", True)]
