@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -81,6 +82,14 @@ def _squeeze(text: str) -> str:
     return " ".join(text.split())
 
 
+def _reading(text: str) -> str:
+    """``text`` without whitespace or accents: what a reading must keep for a span to count as read.
+    OCR drops accents its model lacks ("Valparaiso") and the space before a hull number
+    ("HAI DA8"); the span is still where it was, and an extractor can still find it."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not char.isspace() and not unicodedata.combining(char))
+
+
 def _whitespace_flexible(text: str) -> re.Pattern[str]:
     return re.compile(r"\s+".join(re.escape(word) for word in text.split()))
 
@@ -130,7 +139,7 @@ def locate_gold_spans(gold_page: PageWithSpans, extracted_text: str) -> list[Spa
 
     The two texts are aligned on their non-whitespace characters (pdfium collapses runs of spaces
     and drops blank lines; OCR also changes characters). A span is kept where its aligned text
-    equals the gold text up to whitespace, else where that text occurs near its aligned position;
+    reads as the gold text up to whitespace and accents, else where that text occurs near its aligned position;
     spans that OCR garbled are left out, so ``len(result) / len(gold_page.spans)`` is the share an
     extractor could possibly get right.
     """
@@ -157,7 +166,7 @@ def locate_gold_spans(gold_page: PageWithSpans, extracted_text: str) -> list[Spa
         first, last = _compact_span(gold_page, span, compact_index)
         if mapping[first] is not None and mapping[last] is not None:
             start, end = extracted_positions[mapping[first]], extracted_positions[mapping[last]] + 1
-            if _squeeze(extracted_text[start:end]) == span_text:
+            if _reading(extracted_text[start:end]) == _reading(span_text):
                 located.append(Span(start, end, span.label, span.score))
                 continue
         found = _search_near(

@@ -2259,6 +2259,27 @@ def test_a_forms_blanks_filled_in_keep_no_underscores() -> None:
     assert {("VESSEL_NAME", "BORKUR"), ("FLAG", "ISL"), ("IMO", "9865702")} <= pairs(table)
 
 
+def test_a_forms_blank_that_ocr_parted_from_its_value() -> None:
+    scanned = "Vessel name:  ___ BORKUR                      Radio call sign:  __ TFEW___\n"
+    assert pairs(scanned) == {("VESSEL_NAME", "BORKUR"), ("IRCS", "TFEW")}
+
+
+def test_a_scans_specks_before_a_call_sign() -> None:
+    berths = """Berth   Vessel                  Flag   C/S      LOA(m)   GT      Agent
+Q-4     SIEMPRE ANTARES         ESP    EBYX     33       335     Hermanos Suarez Agencia
+Q-7     DORADO 2                LVA    -YLPC.  67        2299    Baltic Reefer Agency SIA
+"""
+    assert {("IRCS", "EBYX"), ("IRCS", "YLPC")} <= pairs(berths)
+    assert ("IRCS", "TFEW") in pairs("Radio call sign: — TFEW")
+
+
+def test_an_imo_number_ocr_parted_with_a_space_if_its_check_digit_holds() -> None:
+    assert ("IMO", "871 0728") in pairs("the carrier TAISEI MARU NO.15  (IMO 871 0728) will operate")
+    assert ("IMO", "79301 75") in pairs("IMO number:   79301 75")
+    # the check digit fails: not an IMO number, parted or not
+    assert not {label for label, _ in pairs("IMO number:   79301 76")} & {"IMO"}
+
+
 def test_an_rfmo_lists_contracting_party_is_the_flag_and_its_gear_legend() -> None:
     table = """Contracting    Vessel                    Radio         IMO          Gear
 Party          name                      call sign     number

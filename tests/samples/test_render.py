@@ -64,6 +64,15 @@ def test_locate_searches_in_order_and_drops_what_ocr_lost() -> None:
     ]
 
 
+def test_locate_keeps_a_span_whose_reading_lost_only_an_accent_or_a_space() -> None:
+    text = "HAI DA 8 of Valparaíso met HAI DA 9"
+    page = SamplePage(text, [Span(0, 8, "VESSEL_NAME"), Span(12, 22, "PORT"), Span(27, 35, "VESSEL_NAME")])
+    ocr = "HAI DA8 of Valparaiso met HAI DA 0"
+    located = locate_gold_spans(page, ocr)
+    # a misread character is still a loss
+    assert [(s.label, ocr[s.start : s.end]) for s in located] == [("VESSEL_NAME", "HAI DA8"), ("PORT", "Valparaiso")]
+
+
 def test_scanned_pdf_has_no_text_layer_only_images(documents) -> None:
     document = next(d for d in documents if len(d.pages) == 1)
     scanned = render_scanned_pdf(document, dpi=100)

@@ -72,14 +72,20 @@ def _ticked_or_plain(found: list[Found], text: str) -> list[Found]:
     return [item for item in found if not _UNTICKED_BOX.search(text, max(0, item.start - 8), item.start)]
 
 
-# A form's blank filled in by hand or by a typist keeps its underscores round the value ("___TFEW___"):
-# the rules read them as the spaces they stand for. A line of underscores alone is a rule and stays.
-_FORM_BLANK = re.compile(r"_{2,}(?=[^\s_])|(?<=[^\s_])_{2,}")
+# A form's blank filled in by hand or by a typist keeps its underscores round the value ("___TFEW___",
+# or "___ BORKUR" where OCR parted them): the rules read them as the spaces they stand for. A line of
+# underscores alone is a rule and stays.
+_FORM_BLANK = re.compile(r"_{2,}")
+_RULED_LINE = re.compile(r"[ \t]*_[_ \t]*$")
 
 
 def _without_form_blanks(text: str) -> str:
-    """``text`` of the same length, a filled blank's underscores as spaces."""
-    return _FORM_BLANK.sub(lambda blank: " " * len(blank.group()), text)
+    """``text`` of the same length, a blank's underscores as spaces on lines that hold more than them."""
+    lines = text.split("\n")
+    return "\n".join(
+        line if _RULED_LINE.fullmatch(line) else _FORM_BLANK.sub(lambda blank: " " * len(blank.group()), line)
+        for line in lines
+    )
 
 
 def extract_spans(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:

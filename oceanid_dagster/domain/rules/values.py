@@ -18,7 +18,8 @@ from oceanid_dagster.domain.rules.text import _COMPANY_END_BEFORE_DASH, _COMPANY
 
 ValueParser = Callable[[str, int, int], list[Found]]
 _OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8"})
-_IMO_TOKEN = re.compile(r"(?<![\w])[0-9OoIlS|B]{7}(?![\w])")
+# seven digits, or seven that OCR parted with a space ("871 0728"), which the check digit then vouches for
+_IMO_TOKEN = re.compile(r"(?<![\w])(?:[0-9OoIlS|B]{7}|[0-9OoIlS|B]{2,5}[ \t][0-9OoIlS|B]{2,5})(?![\w])")
 _MMSI_TOKEN = re.compile(r"(?<!\d)\d{9}(?!\d)")
 _NUMBER = r"\d{1,3}(?:[,\s]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
 _TONNAGE_UNIT = r"GT|GRT|gross\s+(?:register(?:ed)?\s+)?(?:tonnage|tonnes|tons)|tonnes|tons|t\b|MT"
@@ -35,8 +36,8 @@ def _imo_values(text: str, start: int, end: int) -> list[Found]:
         token = match.group()
         if sum(ch.isdigit() for ch in token) < 5:
             continue
-        digits = token.translate(_OCR_DIGITS)
-        if digits.isdigit() and digits != "0000000" and imo_check_digit_ok(digits):
+        digits = "".join(token.split()).translate(_OCR_DIGITS)
+        if len(digits) == 7 and digits.isdigit() and digits != "0000000" and imo_check_digit_ok(digits):
             return [Found(match.start(), match.end(), "IMO", True)]
         return []
     return []
@@ -64,8 +65,13 @@ def _lower_case_word(token: str) -> bool:
     return not any(character.isdigit() for character in token) and (len(token) != 4 or token in _FOUR_LETTER_WORDS)
 
 
+# what a scan's specks leave before a value ("-YLPC.", "— HC3028")
+_LEADING_SPECKS = re.compile(r"[-–—_.,'‘’`~][ \t]?")
+
+
 def _ircs_values(text: str, start: int, end: int) -> list[Found]:
-    match = _CALL_SIGN_TOKEN.match(text, start, end)
+    speck = _LEADING_SPECKS.match(text, start, end)
+    match = _CALL_SIGN_TOKEN.match(text, speck.end() if speck else start, end)
     if match is None or (match.end() < end and text[match.end()].isalnum()) or _lower_case_word(match.group()):
         return []
     try:
