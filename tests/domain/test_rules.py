@@ -1690,6 +1690,7 @@ def test_a_code_in_brackets_after_a_name_is_its_call_sign_or_its_port_mark() -> 
     assert pairs("   - Mikasa Maru No. 21 (JD3722), Japanese stick-held dip net") == {
         ("VESSEL_NAME", "Mikasa Maru No. 21"),
         ("IRCS", "JD3722"),
+        ("FLAG", "Japanese"),
         ("GEAR_TYPE", "stick-held dip net"),
     }
     assert {("VESSEL_NAME", "SEIFUKU MARU No. 78"), ("IRCS", "JPZG")} <= pairs(
@@ -2278,6 +2279,87 @@ def test_an_imo_number_ocr_parted_with_a_space_if_its_check_digit_holds() -> Non
     assert ("IMO", "79301 75") in pairs("IMO number:   79301 75")
     # the check digit fails: not an IMO number, parted or not
     assert not {label for label, _ in pairs("IMO number:   79301 76")} & {"IMO"}
+
+
+def test_a_leader_of_spaced_dots() -> None:
+    form = """Transferring vessel
+    Name . . . . . . . . . . GLOR NA DTONN
+    IRCS / IMO . . . . . . . EI6283 / 8968052
+    External marking . . . . G454
+"""
+    assert pairs(form) == {
+        ("VESSEL_NAME", "GLOR NA DTONN"),
+        ("IRCS", "EI6283"),
+        ("IMO", "8968052"),
+        ("REGISTRATION_NUMBER", "G454"),
+    }
+
+
+def test_a_leader_and_a_colon_with_the_specks_ocr_reads_into_them() -> None:
+    scanned = """Receiving vessel
+     Name.......-::- AHLMA WEST
+     External marking... . S206
+     Gross tonnage (LC) : . . 514
+"""
+    assert pairs(scanned) == {("VESSEL_NAME", "AHLMA WEST"), ("REGISTRATION_NUMBER", "S206"), ("TONNAGE", "514")}
+
+
+def test_a_forms_values_in_boxes() -> None:
+    form = """[1] Vessel name      [ CANOPUS                ]   [2] Flag State [ RUS ]
+[3] Radio call sign  [ UCTB  ]   [4] IMO No. [ 7700087 ]   [5] Side no. [ MK-0412 ]
+"""
+    assert pairs(form) == {
+        ("VESSEL_NAME", "CANOPUS"),
+        ("FLAG", "RUS"),
+        ("IRCS", "UCTB"),
+        ("IMO", "7700087"),
+        ("REGISTRATION_NUMBER", "MK-0412"),
+    }
+
+
+def test_a_port_of_arrival_in_prose_and_a_saints_abbreviated_name() -> None:
+    assert ("PORT", "St. John's") in pairs("Expected repair: on arrival at St. John's, ETA 06.09.2025.")
+    assert ("PORT", "Vigo") in pairs("She arrives in Vigo on Monday.")
+
+
+def test_a_registers_short_column_and_a_cell_listing_gears() -> None:
+    table = """      CCSBT No.   Call sign   NZ reg.   GT      LOA (m)   Gear
+      FV6846      ZMF6575     901309    19.00   14.64     handline, troll
+"""
+    found = pairs(table)
+    assert {("REGISTRATION_NUMBER", "901309"), ("GEAR_TYPE", "handline"), ("GEAR_TYPE", "troll")} <= found
+    assert ("GEAR_TYPE", "handline, troll") not in found
+
+
+def test_a_port_in_a_header_of_keys_stops_at_the_cell_gap() -> None:
+    header = "No  Vessel name             IMO       Port of registry  GRT     Length (m)\n"
+    header += " 1  KOYO MARU No. 55        9900863   Akkeshi           49.00   23.96\n"
+    found = pairs(header)
+    assert ("PORT", "Akkeshi") in found
+    assert not [value for label, value in found if label == "PORT" and value != "Akkeshi"]
+
+
+def test_a_flag_before_a_fleets_gear_and_gear_named_vessel_types() -> None:
+    found = pairs("NPFC SAURY FISHERY 2025 - JAPANESE STICK-HELD DIP NET AND PURSE SEINE VESSELS")
+    assert {("FLAG", "JAPANESE"), ("GEAR_TYPE", "STICK-HELD DIP NET"), ("VESSEL_TYPE", "PURSE SEINE VESSELS")} <= found
+    assert ("FLAG", "Chinese") in pairs("Annex C. Chinese pole-and-line and handline vessels: status")
+    assert ("VESSEL_TYPE", "shrimp trawler") in pairs("KAPPIN (IMO 7302378), Faroese shrimp trawler, 54 m")
+
+
+def test_a_call_sign_after_the_imo_number_in_brackets_and_a_yard_before_the_year() -> None:
+    found = pairs("(b) HONG RUN 668 (IMO 8776954, BZV9Y), port of registry Zhoushan, remains authorised")
+    assert {("VESSEL_NAME", "HONG RUN 668"), ("IMO", "8776954"), ("IRCS", "BZV9Y")} <= found
+    assert ("BUILD_YEAR", "2011") in pairs("a pole-and-line vessel of 498 GT built at Ningbo in 2011 (call sign")
+
+
+def test_a_boat_mark_is_a_registration_number() -> None:
+    assert ("REGISTRATION_NUMBER", "O620") in pairs("Boat name ........ KOBUS II        Boat mark ........ O620")
+
+
+def test_a_chinese_certificate_ocr_misread_and_parted_names_no_vessel() -> None:
+    found = pairs("registered at Shidao under\n     (LU)CHUANDENG (J1)(2023)FT-200088, 440 GT")
+    assert ("REGISTRATION_NUMBER", "(LU)CHUANDENG (J1)(2023)FT-200088") in found
+    assert not {label for label, _ in found} & {"VESSEL_NAME"}
 
 
 def test_an_rfmo_lists_contracting_party_is_the_flag_and_its_gear_legend() -> None:

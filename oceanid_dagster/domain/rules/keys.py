@@ -136,6 +136,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
         rf"WIN|UVI|CFR|vessel\s+(?:ID|number|{_NUMBER_WORD})|"
         rf"(?:fishing\s+)?(?:licen[cs]e|authori[sz]ation|permit)(?!\s+holder)(?:\s*{_NUMBER_WORD})?|"
         rf"official\s+(?:number|{_NUMBER_WORD})|ext(?:ernal|\.)?\s*(?:markings?|marks?|ID|identification)|side\s+(?:number|{_NUMBER_WORD})|"
+        r"(?:boat|hull)\s+mark(?:s|ings?)?|"
         rf"port\s+(?:letters|marks?)(?:\s*(?:/|&|and)\s*(?:{_NUMBER_WORD}|numbers?))?|PLN|"
         r"(?:num[eé]ro\s+d['’])?immatriculation|matr[ií]cula|matricola|"
         r"marcatura\s+esterna|registriernummer|kennzeichen|[aä]u(?:ß|ss)ere\s+kennzeichnung|numero\s+di\s+iscrizione|numero\s+UE|"
@@ -246,7 +247,8 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
     # the short column names of other languages' tables
     ("VESSEL_NAME", r"nom|nombre|nome|naam|nave|buque|barco|navire|navio|navn|namn|nafn"),
     ("IRCS", r"ind\.?\s*(?:d['’])?appel|distintivo|se[ñn]al"),
-    ("REGISTRATION_NUMBER", r"imm(?:at)?\."),
+    # ... and a register's own short name for its number: "NZ reg."
+    ("REGISTRATION_NUMBER", r"imm(?:at)?\.|(?:[A-Z]{2}\s+)?reg\."),
     ("TONNAGE", r"JB|TRB|TRG|BT|BRT"),
     # an export's measures with their unit ("loa_m"), its holder of the licence and its method
     ("LENGTH", r"(?:loa|length)\s+(?:m|metres|meters)"),
@@ -265,10 +267,12 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
 _SEPARATOR = re.compile(
     # OCR reads a speck after a colon as a full stop ("Indicativo de chamada:. ECLP")
     # ... or a speck before it ("VSL NAME   _: LU HUANG YUAN YU 108")
-    r"[\"']?[ \t]*(?:_[ \t]*)?[:;：=](?:[.,](?=[ \t]))?[ \t]*[\"']?(?:\n[ \t]*(?=\S))?|>(?=[^<\s])|"
+    r"[\"']?[ \t]*(?:_[ \t]*)?[:;：=](?:[ \t]*[.,](?=[ \t]))*[ \t]*[\"']?(?:\n[ \t]*(?=\S))?|>(?=[^<\s])|"
     # a leader, after the key's own full stop too ("Name of ship. .........")
-    r"(?:\.[ \t]+(?=\.{3}|…))?[ \t]*(?:(?:\.{3,}|…+)[ \t]*)+|"
-    r"[ \t]+\.{2,}[ \t]+|[ \t]+[-–—][ \t]+|[ \t]{2,}(?![ \t]*\|)|\t|/(?=[^\s/])|"
+    # (with the specks OCR reads into it: "Name.......-::- AHLMA WEST", "marking... . G454")
+    r"(?:\.[ \t]+(?=\.{3}|…))?[ \t]*(?:(?:\.{3,}|…+)(?:[ \t]*[.:\-_~]+(?=[ \t.:\-_~]*[ \t]))*[ \t]*)+|"
+    # ... and a leader of spaced dots ("Name . . . . . GLOR NA DTONN")
+    r"[ \t]+\.{2,}[ \t]+|[ \t]+\.(?:[ \t]+\.){2,}[ \t]+|[ \t]+[-–—][ \t]+|[ \t]{2,}(?![ \t]*\|)|\t|/(?=[^\s/])|"
     # a two-cell pipe row, key then value: "| IRCS | UBTI |"
     r"[ \t]*\|[ \t]*(?=[^|\s][^|\n]*\|?[ \t]*(?:\n|$))"
 )

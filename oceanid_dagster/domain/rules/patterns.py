@@ -58,11 +58,14 @@ VESSEL_TYPE_TERMS: tuple[str, ...] = (
     "pair trawler",
     "bottom trawler",
     "midwater trawler",
+    "shrimp trawler",
+    "prawn trawler",
     "pelagic trawler",
     "demersal trawler",
     "trawler",
     "tuna purse seiner",
     "purse seiner",
+    "purse seine vessel",
     "danish seiner",
     "seiner",
     "tuna longliner",
@@ -80,6 +83,9 @@ VESSEL_TYPE_TERMS: tuple[str, ...] = (
     "squid jigger",
     "stick-held dip netter",
     "dip netter",
+    "stick-held dip net vessel",
+    "dip net vessel",
+    "gillnet vessel",
     "jigger",
     "jigging vessel",
     "squid jigging vessel",
@@ -225,6 +231,7 @@ GEAR_TERMS: tuple[str, ...] = (
     "jigging",
     "trolling lines",
     "trolling",
+    "troll",
     "troll lines",
     "hooks and lines",
     "pots and traps",
@@ -282,6 +289,7 @@ GEAR_TERMS: tuple[str, ...] = (
 )
 _VESSEL_TYPE_ALT = _vocabulary_alternatives(VESSEL_TYPE_TERMS)
 _VESSEL_TYPE_RE = _vocabulary_regex(VESSEL_TYPE_TERMS)
+_GEAR_ALT = _vocabulary_alternatives(GEAR_TERMS)
 _GEAR_RE = _vocabulary_regex(GEAR_TERMS)
 # ... but not as part of an e-mail or web address ("secretariat@ccsbt.org", "www.iccat.int")
 _RFMO_RE = re.compile(
@@ -328,7 +336,7 @@ def _prose_lengths(text: str) -> list[Found]:
 
 
 _BUILT_RE = re.compile(
-    r"\b(?:built|constructed|constru(?:ido|ida|ído|ída|it|ite))\s+(?:in\s+|en\s+|em\s+)?(?:(?:[A-Z][\w.]*,?\s+){1,3}(?:in\s+)?)?(?P<y>(?:19|20)\d\d)\b"
+    r"\b(?:built|constructed|constru(?:ido|ida|ído|ída|it|ite))\s+(?:in\s+|en\s+|em\s+|at\s+|by\s+)?(?:(?:[A-Z][\w.]*,?\s+){1,3}(?:in\s+)?)?(?P<y>(?:19|20)\d\d)\b"
 )
 
 
@@ -357,7 +365,9 @@ _FLAG_WHOLE = frozenset({6, 8})  # the patterns whose "c" group is the country a
 # A word a flag stands before: "Icelandic-flagged", "a Faroese longliner", "the New Zealand trawler",
 # "under Panamanian colours".
 _FLAG_FOLLOWER_RE = re.compile(
-    rf"(?<![\w])(?:flagged|registered|registration|registry|register|flag|colou?rs|(?:fishing\s+)?(?:vessel|ship|boat)s?|{_VESSEL_TYPE_ALT})(?![\w])",
+    rf"(?<![\w])(?:flagged|registered|registration|registry|register|flag|colou?rs|(?:fishing\s+)?(?:vessel|ship|boat)s?|"
+    # ... and a fleet named by its gear: "Japanese stick-held dip net vessels", "Chinese pole-and-line"
+    rf"{_VESSEL_TYPE_ALT}|{_GEAR_ALT})(?![\w])",
     re.IGNORECASE,
 )
 _WORDS_BEFORE = re.compile(r"((?:[\w'’]+[ \-]){0,3}[\w'’]+)[ \t\-]+$")
@@ -618,8 +628,8 @@ def _list_item_vessels(text: str) -> list[Found]:
 # A name and its call sign or port mark in brackets, as sanctions and RFMO lists, patrol reports and
 # news write them: "LU RONG YUAN YU YUN 678 (BCLO2) Fish Carrier 3,116GT", "ALINA (SNHR), IMO 8907046",
 # "Mikasa Maru No. 21 (JD3722)", "HARVEST REAPER II (S287)", "VALLE FRAGA (3ST-4-2551, call sign EAGN)".
-# (wrapped onto the next line in prose too)
-_BRACKETED_CODE_AFTER_NAME = r"(?:[ \t]*\n)?[ \t]*\((?P<c>[A-Z0-9](?:[A-Z0-9]|[ \-](?=[A-Z0-9])){1,11})(?:\)|,[ \t])"
+# (wrapped onto the next line in prose too, or after the IMO number: "HONG RUN 668 (IMO 8776954, BZV9Y)")
+_BRACKETED_CODE_AFTER_NAME = r"(?:[ \t]*\n)?[ \t]*\((?:IMO[ \t]*\d{7}[,;][ \t]*)?(?P<c>[A-Z0-9](?:[A-Z0-9]|[ \-](?=[A-Z0-9])){1,11})(?:\)|,[ \t])"
 _CODE_AFTER_NAME = re.compile(_BRACKETED_CODE_AFTER_NAME)
 # A numbered heading of a document ("Resolution 21 (EU1)") is no vessel.
 _DOCUMENT_PART = (
@@ -665,7 +675,11 @@ _NAME_AND_SLASHED_CODE = re.compile(
 
 def _names_and_bracketed_codes(text: str) -> list[Found]:
     found = []
+    # a Chinese certificate's words and brackets ("(LU)CHUANDENG (J1)(2023)FT-200088") name no vessel
+    certificates = [match.span() for match in CN_CERTIFICATE.finditer(text)]
     for match in [*_NAME_AND_CODE.finditer(text), *_NAME_AND_SLASHED_CODE.finditer(text)]:
+        if any(start <= match.start("n") < end for start, end in certificates):
+            continue
         start, end = match.span("n")
         name = _name_like(text, start, _cut_at_stop_word(text, start, end), "VESSEL_NAME", 6)
         if name is None or name.end != end or not _could_be_vessel_name(text, name):
@@ -800,7 +814,7 @@ _PORT_PROSE = re.compile(
     # (a heading's "PORT OF LAS PALMAS - ...", a line's "Port of Nelson")
     r"\b(?:(?i:port\s+of\s+(?:registry|registration|reg\.|call))|port\s+of|PORT\s+OF|(?m:^[ \t]*)Port\s+of|"
     r"in\s+the\s+port\s+of|"
-    r"at\s+the\s+port\s+of|[Ii]ssued\s+at|ET[AD](?:\s+(?:at|in))?|(?i:arrived\s+(?:in|at)|(?:home|base)\s+port(?:\s+(?:of|is|was))?|"
+    r"at\s+the\s+port\s+of|[Ii]ssued\s+at|ET[AD](?:\s+(?:at|in))?|(?i:arriv(?:ed|al|es?|ing)\s+(?:in|at)|(?:home|base)\s+port(?:\s+(?:of|is|was))?|"
     r"(?:re-?)?registered\s+(?:in|at)|(?:dis)?embarked\s+(?:in|at)|(?:call|dock|berth|moor)(?:s|ed|ing)?\s+(?:in|at)|"
     r"(?:land|unload|discharg|tranship)(?:s|es|ed|ing|e)?\s+(?:[a-z\d]+\s+){0,4}?(?:in|at)|"
     r"(?:fish|operat|work|sail|run)\w*\s+(?:[a-z]+\s+){0,3}?out\s+of|"
@@ -820,7 +834,8 @@ _PORT_PROSE = re.compile(
     # ... nor is what a key's "Port of" goes on to ("Port of Registry ..... Port Vila")
     r"(?!(?i:regist(?:ry|ration|er)|call|entry|arrival|departure|landing|loading|discharge|destination|origin)\b)"
     # ... with a particle between its words: "Mazara del Vallo", "Puerto de la Cruz"
-    r"(?P<p>(?:Port[ \t]+(?:of[ \t]+)?)?[A-Z][\w'\-]+"
+    # ... and a saint's abbreviated: "St. John's"
+    r"(?P<p>(?:Port[ \t]+(?:of[ \t]+)?|Ste?\.[ \t]+)?[A-Z][\w'\-]+"
     r"(?:[ \t]+(?:(?:de|del|di|da|do|dos|das|la)[ \t]+)?[A-Z][\w'\-]+){0,2})"
 )
 _MONTH_WORD = re.compile(rf"{_MONTH}|{_SHORT_MONTH}", re.IGNORECASE)  # "ETA Dec 06" names no port
@@ -883,6 +898,15 @@ _NAMED_HARBOUR = re.compile(
 )
 
 
+_CELL_GAP = re.compile(r"[ \t]{2,}")
+
+
+def _cell_gap_start(text: str, start: int, end: int) -> int | None:
+    """Where a name's words stop at a table's gap between cells ("Port of registry  GRT     Length")."""
+    gap = _CELL_GAP.search(text, start, end)
+    return gap.start() if gap else None
+
+
 def _prose_owners_and_ports(text: str) -> list[Found]:
     found = _prose_registrations(text)
     for match in _OWNER_BEFORE_ROLE.finditer(text):
@@ -891,7 +915,7 @@ def _prose_owners_and_ports(text: str) -> list[Found]:
         found.extend(_owner_values(text, match.start("o"), _end_of_company(text, *match.span("o"))))
     for match in [*_PORT_PROSE.finditer(text), *_NAMED_HARBOUR.finditer(text)]:
         start, end = match.span("p")
-        end = _before_port_stop_word(text, start, end)
+        end = _before_port_stop_word(text, start, _cell_gap_start(text, start, end) or end)
         name = text[start:end]
         if not (lookup_country(name) or _MONTH_WORD.fullmatch(name) or is_field_key(name)):
             port = _name_like(text, start, end, "PORT", 4)

@@ -14,6 +14,8 @@ from oceanid_dagster.domain.rules.keys import (
     Found,
     _key_labels,
 )
+from oceanid_dagster.domain.rules.patterns import _GEAR_RE, _VESSEL_TYPE_RE
+from oceanid_dagster.domain.rules.text import _trim
 from oceanid_dagster.domain.rules.values import TABLE_VALUE_PARSERS, paired_values
 
 # A cell is words joined by single spaces; two spaces, a tab or a pipe separate cells.
@@ -440,7 +442,25 @@ def _aligned_columns(
 
 
 def _table_values(text: str, cell: tuple[int, int], label: str, paired: str | None = None) -> list[Found]:
-    return paired_values(TABLE_VALUE_PARSERS, label, paired, text, *_unquoted(text, *cell))
+    start, end = _unquoted(text, *cell)
+    return _vocabulary_list(text, start, end, label) or paired_values(
+        TABLE_VALUE_PARSERS, label, paired, text, start, end
+    )
+
+
+_VOCABULARY = {"GEAR_TYPE": _GEAR_RE, "VESSEL_TYPE": _VESSEL_TYPE_RE}
+
+
+def _vocabulary_list(text: str, start: int, end: int, label: str) -> list[Found]:
+    """A cell listing known gears or types a comma apart ("handline, troll"): each of them. A cell is
+    otherwise one value, commas and all ("Liners - Pole and Line Vessels, n.e.i.")."""
+    vocabulary = _VOCABULARY.get(label)
+    if vocabulary is None or "," not in text[start:end]:
+        return []
+    parts = [_trim(text, start + m.start(), start + m.end()) for m in re.finditer(r"[^,]+", text[start:end])]
+    if not all(vocabulary.fullmatch(text[s:e]) for s, e in parts):
+        return []
+    return [Found(s, e, label) for s, e in parts]
 
 
 def _unquoted(text: str, start: int, end: int) -> tuple[int, int]:
@@ -527,7 +547,8 @@ def _transposed_tables(text: str, lines: list[tuple[int, int]], taken: set[int])
 # number" over "FU YUAN YU8641   9934539"). A value line of more words than this is prose, not a value.
 _MAX_STACKED_VALUE_WORDS = 8
 _STACKED_PARTS = re.compile(r"[ \t]+/[ \t]+")
-_KEYED_VALUE = re.compile(r"[^\W\d_][.)]?:[ \t]")
+# a line of fields of its own: a key's colon or leader ("Name:  MAKYBE BJ", "Name....... AHLMA WEST")
+_KEYED_VALUE = re.compile(r"[^\W\d_](?:[.)]?:[ \t]|[ \t]*(?:\.{3,}|…)|(?:[ \t]+\.){3,}[ \t])")
 
 
 # Captions of a person's fields: a line with one heads a crew or passenger list, whose "Nationality"

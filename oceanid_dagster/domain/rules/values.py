@@ -133,7 +133,8 @@ _PROVINCE = (
     r"|(?<![\w])[A-Z]{2,5})"
 )
 CN_CERTIFICATE = re.compile(
-    rf"{_PROVINCE}[ \t]*(?:CHUAN[ \t]*DENG|船登)[ \t]*(?:{_BRACKET_OPEN}(?:JI|籍){_BRACKET_CLOSE}|JI)[ \t]*"
+    # (OCR reads the I of "JI" as l or 1)
+    rf"{_PROVINCE}[ \t]*(?:CHUAN[ \t]*DENG|船登)[ \t]*(?:{_BRACKET_OPEN}(?:J[Il1|]|籍){_BRACKET_CLOSE}|J[Il1|])[ \t]*"
     rf"{_BRACKET_OPEN}(?:19|20)\d\d(?:{_BRACKET_CLOSE})?[ \t]*[A-Z]{{1,3}}[ \t]*-?[ \t]*\d{{4,6}}"
     r"(?:[ \t]?(?:HAO|号))?(?![\w])"
 )
@@ -348,12 +349,22 @@ TABLE_VALUE_PARSERS: dict[str, ValueParser] = {
 _BRACKETED_END = re.compile(r"\(([^()\n]+)\)[ \t]*$")
 
 
+# a form's value in its box: "[3] Radio call sign  [ UCTB  ]" (the value may end at the gap before "]")
+_BOXED = re.compile(r"[ \t]*\[[ \t]*([^\[\]\n]*?)[ \t]*\]?[ \t]*")
+
+
+def _unboxed(text: str, start: int, end: int) -> tuple[int, int]:
+    box = _BOXED.fullmatch(text, start, end)
+    return box.span(1) if box and box.group(1) else (start, end)
+
+
 def paired_values(
     parsers: dict[str, ValueParser], label: str, paired: str | None, text: str, start: int, end: int
 ) -> list[Found]:
     """The entities of a value of ``label``; under a key whose own label ``paired`` differs from its
     qualifier's (``label``), a value ending in brackets gives the key's own entity before them and the
     qualifier's inside them."""
+    start, end = _unboxed(text, start, end)
     bracket = _BRACKETED_END.search(text, start, end) if paired is not None else None
     if bracket is None or not text[start : bracket.start()].strip():
         return parsers.get(label, VALUE_PARSERS[label])(text, start, end)
