@@ -629,7 +629,10 @@ def _list_item_vessels(text: str) -> list[Found]:
 # news write them: "LU RONG YUAN YU YUN 678 (BCLO2) Fish Carrier 3,116GT", "ALINA (SNHR), IMO 8907046",
 # "Mikasa Maru No. 21 (JD3722)", "HARVEST REAPER II (S287)", "VALLE FRAGA (3ST-4-2551, call sign EAGN)".
 # (wrapped onto the next line in prose too, or after the IMO number: "HONG RUN 668 (IMO 8776954, BZV9Y)")
-_BRACKETED_CODE_AFTER_NAME = r"(?:[ \t]*\n)?[ \t]*\((?:IMO[ \t]*\d{7}[,;][ \t]*)?(?P<c>[A-Z0-9](?:[A-Z0-9]|[ \-](?=[A-Z0-9])){1,11})(?:\)|,[ \t])"
+_BRACKETED_CODE_AFTER_NAME = (
+    r"(?:[ \t]*\n)?[ \t]*\((?:IMO[ \t]*\d{7}[,;][ \t]*)?"
+    r"(?P<c>[A-Z0-9](?:[A-Z0-9]|[ \-](?=[A-Z0-9])){1,11})(?:\)|,[ \t])"
+)
 _CODE_AFTER_NAME = re.compile(_BRACKETED_CODE_AFTER_NAME)
 # A numbered heading of a document ("Resolution 21 (EU1)") is no vessel.
 _DOCUMENT_PART = (
