@@ -39,7 +39,7 @@ class TrainingConfig(pydantic.BaseModel):
         "with AMX): 3 epochs, 510 steps, held-out shipping micro F1 0.910 text / 0.897 scan; 2.5 epochs, 425 steps, "
         "0.922 / 0.898 — the same within the fine-tune's spread (±0.015), and it keeps `oceanid train` within 5 "
         "minutes as the handwritten pages grow (143 pages: 549 steps at 3 epochs, 458 at 2.5; 173 pages: 505 at "
-        "2.5, `oceanid train` on a fresh home 205 s).",
+        "2.5, `oceanid train` on a fresh home 205 s; 180 pages: 518 at 2.5).",
     )
     batch_size: int = Field(default=16, ge=1, description="Examples per training step.")
     learning_rate: float = Field(

@@ -66,7 +66,7 @@ class NerDatasetConfig(dg.Config):
         description="Each handwritten (reference) page appears this many times in train: 90 pages at 3 weighed a "
         "little more than 56 did at 4 and kept a fine-tune on 2 cores within 5 minutes (90 pages at 4: 510 steps, "
         "oceanid train 279-309 s; 56 at 8: 561 steps, 339 s); 143 pages at 3 are 458 steps at 2.5 epochs, 173 "
-        "pages 505.",
+        "pages 505, 180 pages 518.",
     )
     handwritten_pages: bool = Field(
         default=True,
