@@ -16,7 +16,7 @@ from oceanid_dagster.domain.rules.keys import (
 )
 from oceanid_dagster.domain.rules.patterns import _GEAR_RE, _VESSEL_TYPE_RE
 from oceanid_dagster.domain.rules.text import _trim
-from oceanid_dagster.domain.rules.values import TABLE_VALUE_PARSERS, paired_values
+from oceanid_dagster.domain.rules.values import TABLE_VALUE_PARSERS, _split_segments, paired_values
 
 # A cell is words joined by single spaces; two spaces, a tab or a pipe separate cells.
 # A cell: words a single space apart. A dash standing alone belongs to none: it is an empty cell's
@@ -457,7 +457,7 @@ def _vocabulary_list(text: str, start: int, end: int, label: str) -> list[Found]
     vocabulary = _VOCABULARY.get(label)
     if vocabulary is None or "," not in text[start:end]:
         return []
-    parts = [_trim(text, start + m.start(), start + m.end()) for m in re.finditer(r"[^,]+", text[start:end])]
+    parts = [_trim(text, s, e) for s, e in _split_segments(text, start, end, ",") if s < e]
     if not all(vocabulary.fullmatch(text[s:e]) for s, e in parts):
         return []
     return [Found(s, e, label) for s, e in parts]
