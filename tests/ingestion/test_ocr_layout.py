@@ -136,6 +136,26 @@ def test_roman_numerals_read_as_ls_and_bars_after_a_name_in_capitals_are_is_agai
     assert lines[3].split() == ["the", "hull", "ll", "ALINA", "III"]  # after a word in lower case: as read
 
 
+def test_zeros_and_capital_is_misread_inside_codes_are_mended_and_real_codes_stay():
+    def read(*texts: str) -> list[str]:  # words on one line, 20 px a letter, 100 px apart
+        lefts = [100 + sum(20 * len(text) + 100 for text in texts[:index]) for index in range(len(texts))]
+        words = [Word(text, left, 100, 20 * len(text), 30, 90, (1, 1, 1)) for text, left in zip(texts, lefts)]
+        return layout_words(words, 2000).split()
+
+    # misreads: a zero after 2-3 capitals or between digits, an l or 1 for the I of a code
+    assert read("TNO353", "POLO35202052,", "GBROOOC18081", "2O25") == [
+        "TN0353",
+        "POL035202052,",
+        "GBR000C18081",
+        "2025",
+    ]
+    assert read("El7212", "(Jl)(2011)FT-200130", "E16283") == ["EI7212", "(JI)(2011)FT-200130", "EI6283"]
+    # real codes of the same shapes: Sligo's "SO" mark, call signs in the H and R series, an IMO
+    # number run into its key, registration marks with a 1, a US call sign, words and units
+    kept = ["SO472", "HO4706", "RLO17", "IMO9140932", "H1100", "K1990", "Al", "12.5ml", "5l", "OXR2"]
+    assert read(*kept) == kept
+
+
 def _rules(lines: list[str]):
     [page] = RuleExtractor().extract_pages(["\n".join(lines)])
     return page.spans
