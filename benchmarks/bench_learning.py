@@ -49,6 +49,7 @@ from oceanid_dagster.samples.text import Ent, Line, SamplePage, build_page
 REPO = Path(__file__).resolve().parents[1]
 TARGET_GAIN, TARGET_F1 = 0.10, 0.92
 STEP_FINISHED = re.compile(r'Finished execution of step "(\w+)" in ([\w.]*\w)')
+TRAINING_LOG = re.compile(r"(training: \d+ steps[^\n]*|step budget: [^\n]*|training done: \d+ steps)")
 
 
 # --- documents of a new kind ------------------------------------------------------------------
@@ -111,6 +112,8 @@ def oceanid(env: dict, *args: str) -> float:
     note(f"oceanid {' '.join(args)}: {result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ''}")
     steps = ", ".join(f"{step} {took}" for step, took in STEP_FINISHED.findall(result.stderr))
     note(f"  steps: {steps or 'none logged'}")
+    for line in TRAINING_LOG.findall(result.stderr):
+        note(f"  {line}")
     return time.perf_counter() - started
 
 

@@ -9,7 +9,13 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer, DataCol
 from oceanid_dagster.domain.labels import ID2LABEL, LABEL_NAMES
 from oceanid_dagster.training.dataset import GOLD, build_dataset, hash_split, silver_pages
 from oceanid_dagster.training.metrics import PER_LABEL_COLUMNS, entity_metrics, tags_from_predictions
-from oceanid_dagster.training.trainer import TrainingConfig, encoder_layers, tokenize_dataset, train_ner_model
+from oceanid_dagster.training.trainer import (
+    TrainingConfig,
+    encoder_layers,
+    tokenize_dataset,
+    train_ner_model,
+    training_steps,
+)
 
 # Settings for the tiny random 2-layer base, which learns fastest with its own attention dropout (last-6-step loss
 # 0.59 of the first 6 with it, 0.66 without); the pretrained base's default (off) is measured in bench_generalisation.
@@ -86,6 +92,23 @@ def test_gold_test_examples_are_preferred_for_scoring(documents, tiny_base, tmp_
     result = train_ner_model(dataset, tiny_base, tmp_path, config, log=lambda message: None)
     assert result.eval_split == "gold test"
     assert 0 < result.eval_examples == dataset["test"]["source"].count(GOLD) < len(dataset["test"])
+
+
+def test_the_step_budget_shrinks_the_epochs_as_corrected_pages_grow_and_max_steps_wins():
+    config = TrainingConfig(epochs=2.5, batch_size=16, step_budget=640)
+    assert training_steps(3300, config) == 518  # a fresh home: 207 batches x 2.5 epochs, under the budget
+    assert training_steps(5000, config) == 640  # many corrected pages: 313 x 2.5 = 783 steps, cut to the budget
+    assert training_steps(5000, config.model_copy(update={"step_budget": 0})) == 783
+    assert training_steps(5000, config.model_copy(update={"max_steps": 900})) == 900
+
+
+def test_a_fine_tune_over_its_step_budget_stops_there_and_says_so(silver_dataset, tiny_base, tmp_path):
+    config = TrainingConfig(max_length=32, batch_size=8, epochs=2, step_budget=3, logging_steps=1)
+    messages: list[str] = []
+    result = train_ner_model(silver_dataset, tiny_base, tmp_path, config, log=messages.append)
+    assert result.steps == 3
+    assert result.epochs < 2
+    assert any(message.startswith("step budget: 3 steps of the ") for message in messages)
 
 
 def _weights(folder) -> dict[str, torch.Tensor]:

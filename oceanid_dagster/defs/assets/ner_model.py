@@ -105,6 +105,8 @@ def ner_model(
             "recall": result.metrics["recall"],
             "train_examples": result.train_examples,
             "eval_examples": result.eval_examples,
+            "training_steps": result.steps,
+            "epochs_trained": result.epochs,
             "training_seconds": round(result.seconds, 1),
             "training_arithmetic": result.arithmetic,
             "per_label": _per_label_table(result.per_label_rows),
