@@ -2442,3 +2442,12 @@ def test_a_speck_before_a_keys_colon() -> None:
 def test_a_former_owner_key_ocr_misread() -> None:
     found = pairs("    Former Ownet .......... Blaslov Fishing Group Pty Ltd")
     assert found == {("OWNER", "Blaslov Fishing Group Pty Ltd")}
+
+
+def test_a_call_sign_printed_as_its_series_and_its_number() -> None:
+    line = "  Registered number 32224  ·  Call sign ZMV 2179  ·  Troller, 11 m LOA, 14 GT"
+    assert ("IRCS", "ZMV 2179") in pairs(line)
+    assert ("IRCS", "ZMV 2179") in pairs("IRCS:  ZMV 2179")
+    # the number is the value's only other word, or it is not the call sign's
+    assert ("IRCS", "LAVF") in pairs("Call sign: LAVF 12 m")
+    assert ("IRCS", "ZMV 2179") not in pairs("Call sign ZMV 2179 since 2019")

@@ -69,16 +69,23 @@ def _lower_case_word(token: str) -> bool:
 _LEADING_SPECKS = re.compile(r"[-–—_.,'‘’`~][ \t]?")
 
 
+# a call sign printed as its series and its number, the whole of its value: "Call sign ZMV 2179  ·"
+_SPACED_CALL_SIGN = re.compile(r"[A-Z]{2,3} \d{1,4}(?=[\s.,;·|]*$)")
+
+
 def _ircs_values(text: str, start: int, end: int) -> list[Found]:
     speck = _LEADING_SPECKS.match(text, start, end)
-    match = _CALL_SIGN_TOKEN.match(text, speck.end() if speck else start, end)
-    if match is None or (match.end() < end and text[match.end()].isalnum()) or _lower_case_word(match.group()):
-        return []
-    try:
-        normalise_ircs(match.group())
-    except IdentifierError:
-        return []
-    return [Found(match.start(), match.end(), "IRCS", True)]
+    begin = speck.end() if speck else start
+    for pattern in (_SPACED_CALL_SIGN, _CALL_SIGN_TOKEN):
+        match = pattern.match(text, begin, end)
+        if match is None or (match.end() < end and text[match.end()].isalnum()) or _lower_case_word(match.group()):
+            continue
+        try:
+            normalise_ircs(match.group())
+        except IdentifierError:
+            continue
+        return [Found(match.start(), match.end(), "IRCS", True)]
+    return []
 
 
 # an estimate's range, with its unit: "55-60 m"
