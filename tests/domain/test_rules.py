@@ -2451,3 +2451,12 @@ def test_a_call_sign_printed_as_its_series_and_its_number() -> None:
     # the number is the value's only other word, or it is not the call sign's
     assert ("IRCS", "LAVF") in pairs("Call sign: LAVF 12 m")
     assert ("IRCS", "ZMV 2179") not in pairs("Call sign ZMV 2179 since 2019")
+
+
+def test_a_field_tables_row_is_no_stacked_value_of_the_empty_field_above_it() -> None:
+    # a scan lost the table's right-hand bars and the first field's value
+    record = """| NPFC Vessel ID
+| Vessel name                          | KAIKO MARU NO. 2
+| Flag State                           | Japan
+"""
+    assert {("VESSEL_NAME", "KAIKO MARU NO. 2"), ("FLAG", "Japan")} <= pairs(record)

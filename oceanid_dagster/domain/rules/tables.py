@@ -610,13 +610,18 @@ def _stacked_value_cells(text: str, line: tuple[int, int], captions: int) -> lis
     itself); None where the line is none: empty, fields of its own ("Name:  MAKYBE BJ") or, under one
     caption, prose."""
     values = _cells(text, *line)
-    if not values or _KEYED_VALUE.search(text, *line):
+    if not values or _KEYED_VALUE.search(text, *line) or _field_row(text, values):
         return None
     if captions == 1:
         values = values[:1]
         if len(text[slice(*values[0])].split()) > _MAX_STACKED_VALUE_WORDS:
             return None
     return values
+
+
+def _field_row(text: str, cells: list[tuple[int, int]]) -> bool:
+    """Whether the cells are a field table's row of their own, a key then its value ("| Vessel name | KAIKO MARU")."""
+    return len(cells) > 1 and _column_label(text[slice(*cells[0])].strip(" |"))[0]
 
 
 def _stacked_fields(text: str, lines: list[tuple[int, int]], taken: set[int]) -> tuple[list[Found], set[int]]:
