@@ -68,6 +68,7 @@ def test_dataset_then_model_on_the_tiny_base(warehouse, tmp_path, tiny_base, mon
     metadata = result.asset_materializations_for_node("ner_model")[0].metadata
     assert metadata["f1"].value == summary["metrics"]["f1"]
     assert metadata["training_arithmetic"].value in {"bf16 autocast", "fp32"}
+    assert metadata["training_steps"].value == 3  # max_steps 3 in this run's config
     assert len(metadata["per_label"].value.records) == len(LABEL_NAMES) + 1
     assert metadata["report"].value.startswith("![per-label F1 and loss](data:image/png;base64,")
 
