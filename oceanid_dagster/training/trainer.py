@@ -234,24 +234,30 @@ def epoch_steps(train_examples: int, config: TrainingConfig) -> int:
     return math.ceil(config.epochs * math.ceil(train_examples / config.batch_size))
 
 
-def training_steps(train_examples: int, config: TrainingConfig) -> int:
-    """The steps the fine-tune takes: ``max_steps`` where set, else its epochs' within ``step_budget``."""
+def step_cap(train_examples: int, config: TrainingConfig) -> int:
+    """``Trainer``'s ``max_steps``: ``config.max_steps`` where set, the step budget where the epochs would
+    take more, else -1 (the epochs count)."""
     if config.max_steps > 0:
         return config.max_steps
-    steps = epoch_steps(train_examples, config)
-    return min(steps, config.step_budget) if config.step_budget else steps
+    if config.step_budget and epoch_steps(train_examples, config) > config.step_budget:
+        return config.step_budget
+    return -1
+
+
+def training_steps(train_examples: int, config: TrainingConfig) -> int:
+    """The steps the fine-tune takes: ``max_steps`` where set, else its epochs' within ``step_budget``."""
+    cap = step_cap(train_examples, config)
+    return cap if cap > 0 else epoch_steps(train_examples, config)
 
 
 def _training_arguments(config: TrainingConfig, work_dir: Path, has_validation: bool, train_examples: int):
     import torch
     from transformers import TrainingArguments
 
-    steps = training_steps(train_examples, config)
     return TrainingArguments(
         output_dir=str(work_dir / "checkpoints"),
         num_train_epochs=config.epochs,
-        # -1 lets the epochs count; a step count replaces them only where max_steps or the budget is less
-        max_steps=steps if steps < epoch_steps(train_examples, config) or config.max_steps > 0 else -1,
+        max_steps=step_cap(train_examples, config),
         per_device_train_batch_size=config.batch_size,
         per_device_eval_batch_size=config.batch_size * 2,
         learning_rate=config.learning_rate,
@@ -325,12 +331,11 @@ def freeze_lower_layers(model, config: TrainingConfig) -> None:
 
 
 def _log_step_budget(train_examples: int, config: TrainingConfig, log: LogFunction) -> None:
-    wanted, steps = epoch_steps(train_examples, config), training_steps(train_examples, config)
-    if config.max_steps <= 0 and steps < wanted:
+    if config.max_steps <= 0 and (budget := step_cap(train_examples, config)) > 0:
         per_epoch = math.ceil(train_examples / config.batch_size)
         log(
-            f"step budget: {steps} steps of the {wanted} that {config.epochs:g} epochs of {train_examples} examples "
-            f"would take ({steps / per_epoch:.2f} epochs)"
+            f"step budget: {budget} steps of the {epoch_steps(train_examples, config)} that {config.epochs:g} epochs "
+            f"of {train_examples} examples would take ({budget / per_epoch:.2f} epochs)"
         )
 
 
