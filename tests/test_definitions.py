@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -52,3 +53,21 @@ def test_prod_profile_takes_secrets_from_the_environment_only(env, monkeypatch):
     assert "md-secret-token" not in repr(resources)
     with pytest.raises(ValueError, match="OCEANID_PROFILE"):
         resources_for_profile("staging")
+
+
+def test_raw_ocr_is_stale_when_the_scans_word_layout_changes(tmp_path, monkeypatch):
+    """raw_ocr's code version hashes the scan's word layout (reading/layout.py), not only the PDF reader."""
+    from oceanid_dagster.defs import versions
+    from oceanid_dagster.defs.assets.raw_ocr import raw_ocr
+
+    [version] = set(raw_ocr.code_versions_by_key.values())
+    package = tmp_path / "package"
+    shutil.copytree(versions.PACKAGE / "reading", package / "reading")
+    (package / "defs/resources").mkdir(parents=True)
+    shutil.copy(versions.PACKAGE / "defs/resources/ocr_engine.py", package / "defs/resources")
+    monkeypatch.setattr(versions, "PACKAGE", package)
+    sources = ("reading", "defs/resources/ocr_engine.py")
+    assert versions.source_version.__wrapped__(*sources) == version
+    layout = package / "reading/layout.py"
+    layout.write_text(layout.read_text() + "\n# a mend of the scan's layout\n")
+    assert versions.source_version.__wrapped__(*sources) != version

@@ -48,8 +48,9 @@ def page_rows(document_id: str, pages: list[PageText], engines: dict[str, str] |
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="ingestion",
     kinds={"tesseract", "duckdb"},
-    # The readers and the OCR settings' defaults: a change re-reads pages differently.
-    code_version=source_version("reading/pdf.py", "defs/resources/ocr_engine.py"),
+    # The readers (the PDF text layer, the scan's word layout) and the OCR settings' defaults: a change
+    # re-reads pages differently.
+    code_version=source_version("reading", "defs/resources/ocr_engine.py"),
     description="One row per page: the PDF text layer where it is usable, tesseract (or the remote OCR "
     "engine) for scanned pages, with the method and a confidence.",
 )
