@@ -2460,3 +2460,43 @@ def test_a_field_tables_row_is_no_stacked_value_of_the_empty_field_above_it() ->
 | Flag State                           | Japan
 """
     assert {("VESSEL_NAME", "KAIKO MARU NO. 2"), ("FLAG", "Japan")} <= pairs(record)
+
+
+def test_an_exports_records_as_a_scan_reads_them() -> None:
+    # curly quotes and an asterisk where the straight quotes were; a speck beside an underscore
+    record = (
+        '{"vessel_name": "CIDADE DE AMARANTE", “imo_number": 8803537, "ircs’:  “CUEP", '
+        '"imo_number*: 9329227, “flag_state’: "PRT"}\n'
+        "call._sign=EBVD\n"
+        "<tonnage._gt>156.43</tonnage._gt>\n"
+        "vessel _name=KAPRODON\n"
+    )
+    assert {
+        ("IRCS", "CUEP"),
+        ("IMO", "9329227"),
+        ("FLAG", "PRT"),
+        ("IRCS", "EBVD"),
+        ("TONNAGE", "156.43"),
+        ("VESSEL_NAME", "KAPRODON"),
+    } <= pairs(record)
+    # a form's asterisk marks a required field; a word processor prints curly quotes
+    assert {("FLAG", "Panama"), ("VESSEL_NAME", "ATLANTIC PRIDE")} <= pairs(
+        "Flag*: Panama\nVessel name: “ATLANTIC PRIDE”\n"
+    )
+
+
+def test_an_exports_keys_with_their_unit_and_its_pairs_on_one_line() -> None:
+    assert {("FLAG", "ECU"), ("LENGTH", "53.75")} <= pairs('{"flag_code": "ECU", "length_m": 53.75}')
+    assert ("FLAG", "CHN") in pairs("<flag_code>CHN</flag_code>")
+    # a space ends a value before the next pair, and a measure's key after a number is the next pair's
+    line = "vessel_name=KORUND gross_tonnage=89.00 loa=19 M flag_state=RUS owner=SANFORD LIMITED port=Nelson"
+    assert {
+        ("VESSEL_NAME", "KORUND"),
+        ("TONNAGE", "89.00"),
+        ("LENGTH", "19 M"),
+        ("FLAG", "RUS"),
+        ("OWNER", "SANFORD LIMITED"),
+        ("PORT", "Nelson"),
+    } <= pairs(line)
+    # ... but a measure with its key after it is still no key of the next value
+    assert ("LENGTH", "7,765") not in pairs("120.7 m LOA; 7,765 GT")

@@ -124,8 +124,10 @@ def _field_keys(text: str, skip_lines: set[int]) -> list[FieldKey]:
             or _side_by_side_key(text, line_start, match.start(), match.end())
         ):
             continue
-        if label in _UNIT_AFTER_NUMBER and _UNIT_AFTER_NUMBER[label].search(
-            text, max(0, match.start() - 12), match.start()
+        if (
+            label in _UNIT_AFTER_NUMBER
+            and _UNIT_AFTER_NUMBER[label].search(text, max(0, match.start() - 12), match.start())
+            and not text.startswith("=", match.end())  # "gt=89 loa=19": an export's next pair
         ):
             continue
         separator = _SEPARATOR.match(text, match.end())

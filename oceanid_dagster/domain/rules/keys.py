@@ -191,7 +191,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ),
     (
         "FLAG",
-        r"(?:current\s+|previous\s+|former\s+|last\s+)?flag(?:\s+state)?(?:\s+of\s+(?:the\s+)?(?:vessel|"
+        r"(?:current\s+|previous\s+|former\s+|last\s+)?flag(?:\s+(?:state|code))?(?:\s+of\s+(?:the\s+)?(?:vessel|"
         r"ship))?|vessel\s+flag|nationality(?:\s+of\s+(?:the\s+)?vessel)?|"
         r"country\s+of\s+(?:registration|registry|flag)|pavillon|pabell[oó]n|bandera|"
         r"flagge?|flaggenstaat|flaggstat|staatszugeh[oö]rigkeit|(?:stato\s+di\s+)?bandiera|vlag(?:genstaat)?|"
@@ -221,7 +221,8 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ),
     (
         "LENGTH",
-        r"length\s+over\s*all|length|LOA|LHT|longueur(?:\s+hors\s+tout)?|eslora(?:\s+total)?|"
+        # ... an export's with its unit ("length_m", "loa_m")
+        r"(?:loa|length)\s+(?:m|metres|meters)|length\s+over\s*all|length|LOA|LHT|longueur(?:\s+hors\s+tout)?|eslora(?:\s+total)?|"
         r"l(?:ä|ae)nge(?:\s+(?:ü|ue)ber\s+alles)?|LüA|lunghezza(?:\s+fuori\s+tutto)?|LFT|lengte(?:\s+over\s+alles)?|"
         r"comprimento(?:\s+fora\s+a\s+fora)?|(?:st[øo]rste\s+)?lengde|(?:st[øo]rste\s+)?l[æa]ngde|l[äa]ngd|longd|lengd",
     ),
@@ -250,8 +251,7 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
     # ... and a register's own short name for its number: "NZ reg."
     ("REGISTRATION_NUMBER", r"imm(?:at)?\.|(?:[A-Z]{2}\s+)?reg\."),
     ("TONNAGE", r"JB|TRB|TRG|BT|BRT"),
-    # an export's measures with their unit ("loa_m"), its holder of the licence and its method
-    ("LENGTH", r"(?:loa|length)\s+(?:m|metres|meters)"),
+    # an export's holder of the licence and its method
     ("OWNER", r"(?:licen[cs]e|permit)\s+holder|holder"),
     ("GEAR_TYPE", r"method"),
     # a movements log's "FROM / TO": the port a vessel came from and the one it goes to
@@ -264,10 +264,13 @@ COLUMN_KEYS: tuple[tuple[str | None, str], ...] = (
 
 # A slash right after a key is a telex's separator ("CALLSIGN/ZM2675", "GRT/143"); a record's quoted
 # key ('"call_sign": "ECFP"') and an XML element ("<callsign>ECFP</callsign>") separate like a colon.
+# Quotes as typed (straight), as word processors print them (curly, guillemets), and as OCR reads a
+# straight one ('“ircs’: “CUEP"').
+_QUOTE = "[\"'“”‘’„«»]"
 _SEPARATOR = re.compile(
     # OCR reads a speck after a colon as a full stop ("Indicativo de chamada:. ECLP")
-    # ... or a speck before it ("VSL NAME   _: LU HUANG YUAN YU 108")
-    r"[\"']?[ \t]*(?:_[ \t]*)?[:;：=](?:[ \t]*[.,](?=[ \t]))*[ \t]*[\"']?(?:\n[ \t]*(?=\S))?|>(?=[^<\s])|"
+    # ... or a speck before it ("VSL NAME   _: LU HUANG YUAN YU 108"); a form's asterisk marks a required field
+    rf"(?:{_QUOTE}|\*)?[ \t]*(?:_[ \t]*)?[:;：=](?:[ \t]*[.,](?=[ \t]))*[ \t]*{_QUOTE}?(?:\n[ \t]*(?=\S))?|>(?=[^<\s])|"
     # a leader, after the key's own full stop too ("Name of ship. .........")
     # (with the specks OCR reads into it: "Name.......-::- AHLMA WEST", "marking... . G454")
     r"(?:\.[ \t]+(?=\.{3}|…))?[ \t]*(?:(?:\.{3,}|…+)(?:[ \t]*[.:\-_~]+(?=[ \t.:\-_~]*[ \t]))*[ \t]*)+|"
@@ -291,7 +294,10 @@ _ARROW = re.compile(r"[ \t]*(?:->|→|=>|⇒)[ \t]*")
 _SENTENCE_END = re.compile(r"\.(?=\s+[^\d\s]|\s*$)")
 # ... and a record's closing quote ("ECFP", "flag": ...) or closing element (ECFP</callsign>).
 # ... and a dash between a list item's fields ("owner AWALUDIN — 49 GT"), and a telex's "//".
-_VALUE_BREAK = re.compile(r"\n|[ \t]{2,}|\t|\||;|//|</|[\"'][ \t]*(?=[,}\]]|$)|[ \t]+—[ \t]+")
+# ... and the next of an export's pairs on one line ("loa=19 M flag_state=RUS").
+_VALUE_BREAK = re.compile(
+    rf"\n|[ \t]{{2,}}|\t|\||;|//|</|{_QUOTE}[ \t]*(?=[,}}\]]|$)|[ \t]+—[ \t]+|[ \t]+(?=[A-Za-z][\w.]*=)"
+)
 # "owner AWALUDIN": after a plain space, an owner in capitals that runs to the end of its field.
 _CAPS_VALUE_WORD = r"[A-Z0-9&][A-Z0-9&.,'’()\-]*"
 _CAPS_VALUE_SEPARATOR = re.compile(

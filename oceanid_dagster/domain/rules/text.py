@@ -61,7 +61,8 @@ def _line_bounds(text: str, position: int) -> tuple[int, int]:
 
 
 _MIXED_WORD = re.compile(r"\b(?=\w*[A-Za-z]\w*[A-Za-z])(?=\w*[01])\w+\b")
-_SNAKE_CASE = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])")
+# ... with a speck OCR reads beside its underscore ("call._sign", "official _number")
+_SNAKE_CASE = re.compile(r"(?<=[A-Za-z])(?:[. ]?_|_[. ])(?=[A-Za-z])")
 # a speck OCR reads as a full stop between a key's words ("number or.letters", "Name of. Ship")
 _OCR_WORD_STOP = re.compile(r"(?<=[a-z]{2})\.(?=[a-z]{2})|(?<=\bof)\.(?=[ \t])")
 
@@ -71,7 +72,7 @@ def _key_shadow(text: str) -> str:
     as O and l ("Vesse1" -> "Vessel"); an export's snake_case reads as words ("call_sign"), and so
     do words OCR joined with a speck's full stop ("or.letters")."""
     text = _MIXED_WORD.sub(lambda m: m.group().replace("0", "O").replace("1", "l"), text)
-    return _OCR_WORD_STOP.sub(" ", _SNAKE_CASE.sub(" ", text))
+    return _OCR_WORD_STOP.sub(" ", _SNAKE_CASE.sub(lambda m: " " * len(m.group()), text))
 
 
 def is_field_key(words: str) -> bool:
