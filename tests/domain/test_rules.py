@@ -2500,3 +2500,18 @@ def test_an_exports_keys_with_their_unit_and_its_pairs_on_one_line() -> None:
     } <= pairs(line)
     # ... but a measure with its key after it is still no key of the next value
     assert ("LENGTH", "7,765") not in pairs("120.7 m LOA; 7,765 GT")
+
+
+def test_an_exports_keys_that_ocr_misread_are_still_keys() -> None:
+    record = (
+        '{"vessel_name": "PLAYA MENDUIÑA", "lag_state’: “ESP", “registratin_number":  "900855"}\n'
+        "vessel_name=KORUND official_riumber=INS172 laa_m=75\n"
+    )
+    assert {
+        ("FLAG", "ESP"),
+        ("REGISTRATION_NUMBER", "900855"),
+        ("REGISTRATION_NUMBER", "INS172"),
+        ("LENGTH", "75"),
+    } <= pairs(record)
+    # a short key that is a misreading of no key's strict value names nothing
+    assert pairs('{"crew": "12", "lat": "21.7566", "spead": "3.6"}') == set()

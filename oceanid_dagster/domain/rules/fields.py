@@ -19,6 +19,7 @@ from oceanid_dagster.domain.rules.keys import (
     _FIELD_KEY_RE,
     _OF_SEPARATOR,
     _PROSE_SEPARATOR,
+    _QUOTE,
     _SENTENCE_END,
     _SEPARATOR,
     _STRICT_SEPARATOR,
@@ -247,6 +248,32 @@ def _line_opening_keys(text: str, keys: list[FieldKey], skip_lines: set[int]) ->
     return found, replaced
 
 
+# An export's key OCR misread ('"ires": "LAVF7"', '“lag_state’: "ESP"', "jelName=PESORSA DOS"): quoted
+# before a colon, or before an "=", compared with the keys allowing an error as a line's opening key is.
+_RECORD_KEYS = (
+    re.compile(
+        rf"(?:^|(?<=[{{,\s])){_QUOTE}?(?P<key>[^\W\d][\w.@ ]{{2,30}}?)(?:{_QUOTE}|\*)[ \t]*[:;][ \t]*{_QUOTE}?", re.M
+    ),
+    re.compile(rf"(?<={_QUOTE})(?P<key>[^\W\d][\w.@]{{2,30}})[ \t]*[:;][ \t]*{_QUOTE}?"),
+    re.compile(r"(?:^|(?<=[ \t;,|]))(?P<key>[^\W\d][\w.@]{2,30})="),
+)
+_KEY_WORD_JOINER = re.compile(r"[\s_.]+|(?<=[a-z])(?=[A-Z])")
+
+
+def _misread_record_keys(text: str, keys: list[FieldKey], skip_lines: set[int]) -> list[FieldKey]:
+    read = {key.start for key in keys}
+    found: dict[int, FieldKey] = {}
+    for pattern in _RECORD_KEYS:
+        for match in pattern.finditer(text):
+            start, end = match.span("key")
+            if start in found or _line_bounds(text, start)[0] in skip_lines or any(start <= r < end for r in read):
+                continue
+            words = _KEY_WORD_JOINER.sub(" ", text[start:end]).strip()
+            if len(words) >= _MIN_FUZZY_KEY and (label := _closest_key_label(words)) is not None:
+                found[start] = FieldKey(start, end, match.end(), label, strict=False, colon=True)
+    return list(found.values())
+
+
 def _value_end(text: str, key: FieldKey, next_key_start: int) -> int:
     brk = _VALUE_BREAK.search(text, key.value_start)
     end = brk.start() if brk else len(text)
@@ -335,6 +362,7 @@ def _labelled_fields(
     the values of keys of no entity joined to others ("9.2 m" in "LOA / Beam: 45.5 m / 9.2 m")."""
     keys = _field_keys(text, skip_lines)
     opening, replaced = _line_opening_keys(text, keys, skip_lines)
+    opening += _misread_record_keys(text, keys + opening, skip_lines)
     keys = sorted([key for key in keys if key.start not in replaced] + opening, key=lambda key: key.start)
     joined = _joined_keys(text, keys)
     found: list[Found] = []
