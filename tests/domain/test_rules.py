@@ -2515,3 +2515,18 @@ def test_an_exports_keys_that_ocr_misread_are_still_keys() -> None:
     } <= pairs(record)
     # a short key that is a misreading of no key's strict value names nothing
     assert pairs('{"crew": "12", "lat": "21.7566", "spead": "3.6"}') == set()
+
+
+def test_a_header_whose_delimiters_ocr_misread_still_splits_into_its_columns() -> None:
+    table = (
+        "ship_name|flag_state|registration_numberlowner_name|imo\n"
+        "ABNOXIOUS|Australia|901278|WILD LIFE FISHERIES|9123459\n"
+        "KORUND|Russian Federation|M0254|NORebo JSC|8710285\n"
+    )
+    assert {
+        ("VESSEL_NAME", "ABNOXIOUS"),
+        ("REGISTRATION_NUMBER", "901278"),
+        ("OWNER", "WILD LIFE FISHERIES"),
+        ("REGISTRATION_NUMBER", "M0254"),
+        ("IMO", "8710285"),
+    } <= pairs(table)

@@ -151,13 +151,27 @@ def _column_label(cell: str) -> tuple[bool, str | None]:
 _MAX_JOINED_CAPTIONS = 4
 
 
+# ... or one character apart, where OCR misread the delimiter between them ("registration_numberlowner_name",
+# "IMOjcallsign")
+_CAPTION_GAP = re.compile(r"\s+|(?<=[^\W\d])[|lIij1!:;/](?=[^\W\d])")
+
+
+def _caption_atoms(caption: str) -> list[tuple[int, int]]:
+    atoms, position = [], 0
+    for gap in _CAPTION_GAP.finditer(caption):
+        if gap.start() > position:
+            atoms.append((position, gap.start()))
+        position = gap.end()
+    return atoms + ([(position, len(caption))] if position < len(caption) else [])
+
+
 def _joined_captions(cell: tuple[int, int, str]) -> list[tuple[int, int, str]]:
     """An unknown header cell that is known captions a single space apart ("IMO MMSI Call sign", as OCR
     or a narrow layout closes the gaps), split into them; any other cell as it is."""
     start, end, caption = cell
     if _column_labels(caption)[0]:
         return [cell]
-    words = list(re.finditer(r"\S+", caption))
+    words = _caption_atoms(caption)
 
     def split(first: int, parts_left: int) -> list[tuple[int, int]] | None:
         if first == len(words):
@@ -165,9 +179,9 @@ def _joined_captions(cell: tuple[int, int, str]) -> list[tuple[int, int, str]]:
         if not parts_left:
             return None
         for last in range(len(words) - 1, first - 1, -1):  # the longest caption first
-            part = caption[words[first].start() : words[last].end()]
+            part = caption[words[first][0] : words[last][1]]
             if _column_labels(part)[0] and (rest := split(last + 1, parts_left - 1)) is not None:
-                return [(words[first].start(), words[last].end()), *rest]
+                return [(words[first][0], words[last][1]), *rest]
         return None
 
     parts = split(0, _MAX_JOINED_CAPTIONS) if len(words) > 1 else None
