@@ -2530,3 +2530,9 @@ def test_a_header_whose_delimiters_ocr_misread_still_splits_into_its_columns() -
         ("REGISTRATION_NUMBER", "M0254"),
         ("IMO", "8710285"),
     } <= pairs(table)
+
+
+def test_a_records_key_and_value_whose_colon_ocr_lost() -> None:
+    # tesseract's reading of a JSON line in Courier: the colons after "ircs" and "flag" are gone
+    line = '{"record_id": 1041,  "vessel_name*:  "ATLANTIC PRIDE",  “ires   “LAVF7",  "flag"  "NOR",  "gear":  "x"}'
+    assert {("IRCS", "LAVF7"), ("FLAG", "NOR"), ("VESSEL_NAME", "ATLANTIC PRIDE")} <= pairs(line)

@@ -255,6 +255,7 @@ _RECORD_KEYS = (
         rf"(?:^|(?<=[{{,\s])){_QUOTE}?(?P<key>[^\W\d][\w.@ ]{{2,30}}?)(?:{_QUOTE}|\*)[ \t]*[:;][ \t]*{_QUOTE}?", re.M
     ),
     re.compile(rf"(?<={_QUOTE})(?P<key>[^\W\d][\w.@]{{2,30}})[ \t]*[:;][ \t]*{_QUOTE}?"),
+    re.compile(rf"(?<={_QUOTE})(?P<key>[^\W\d][\w.@]{{2,30}}){_QUOTE}?[ \t]+{_QUOTE}"),
     re.compile(r"(?:^|(?<=[ \t;,|]))(?P<key>[^\W\d][\w.@]{2,30})="),
 )
 _KEY_WORD_JOINER = re.compile(r"[\s_.]+|(?<=[a-z])(?=[A-Z])")

@@ -271,6 +271,8 @@ _SEPARATOR = re.compile(
     # OCR reads a speck after a colon as a full stop ("Indicativo de chamada:. ECLP")
     # ... or a speck before it ("VSL NAME   _: LU HUANG YUAN YU 108"); a form's asterisk marks a required field
     rf"(?:{_QUOTE}|\*)?[ \t]*(?:_[ \t]*)?[:;：=](?:[ \t]*[.,](?=[ \t]))*[ \t]*{_QUOTE}?(?:\n[ \t]*(?=\S))?|>(?=[^<\s])|"
+    # a record's quoted key and quoted value, the colon between them lost ('"flag"  "NOR"')
+    rf"{_QUOTE}[ \t]+{_QUOTE}(?=\S)|"
     # a leader, after the key's own full stop too ("Name of ship. .........")
     # (with the specks OCR reads into it: "Name.......-::- AHLMA WEST", "marking... . G454")
     r"(?:\.[ \t]+(?=\.{3}|…))?[ \t]*(?:(?:\.{3,}|…+)(?:[ \t]*[.:\-_~]+(?=[ \t.:\-_~]*[ \t]))*[ \t]*)+|"
