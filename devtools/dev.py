@@ -35,13 +35,23 @@ def _raise_stop(signum: int, _frame) -> None:
     raise Stop(signal.Signals(signum).name)
 
 
-def local_argilla_secrets() -> dict[str, str]:
-    """``ARGILLA_LOCAL_*`` variable → value: the environment's, else the launcher's default."""
+def default_argilla_secrets() -> dict[str, str]:
+    """``ARGILLA_LOCAL_*`` variable → the launcher's public development default."""
     spec = importlib.util.spec_from_file_location("argilla_launcher", LAUNCHER)
     launcher = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = launcher  # its dataclasses look their module up
     spec.loader.exec_module(launcher)  # its top level is the standard library only
-    return {variable: os.environ.get(variable, default) for variable, default in launcher.DEFAULT_SECRETS.values()}
+    return dict(launcher.DEFAULT_SECRETS.values())
+
+
+def local_argilla_secrets() -> dict[str, str]:
+    """``ARGILLA_LOCAL_*`` variable → value: the environment's, else the launcher's default."""
+    return {variable: os.environ.get(variable, default) for variable, default in default_argilla_secrets().items()}
+
+
+def shown_secret(variable: str, value: str) -> str:
+    """A login secret as the console may show it: the public development default, or only where it was set."""
+    return value if default_argilla_secrets().get(variable) == value else f"(as set in {variable})"
 
 
 def start_local_argilla(home: Path, port: int, secrets: dict[str, str]) -> subprocess.Popen:
@@ -55,9 +65,10 @@ def start_local_argilla(home: Path, port: int, secrets: dict[str, str]) -> subpr
     print(log.read_text(errors="replace").strip(), flush=True)
     owner = os.environ.get("ARGILLA_LOCAL_OWNER", "argilla")
     annotator = os.environ.get("ARGILLA_LOCAL_ANNOTATOR", "annotator")
-    owner_secrets = f"{secrets['ARGILLA_LOCAL_OWNER_PASSWORD']} (API key {secrets['ARGILLA_LOCAL_OWNER_API_KEY']})"
+    shown = {variable: shown_secret(variable, value) for variable, value in secrets.items()}
+    owner_secrets = f"{shown['ARGILLA_LOCAL_OWNER_PASSWORD']} (API key {shown['ARGILLA_LOCAL_OWNER_API_KEY']})"
     print(f"  owner {owner} / {owner_secrets}")
-    print(f"  annotator {annotator} / {secrets['ARGILLA_LOCAL_ANNOTATOR_PASSWORD']}", flush=True)
+    print(f"  annotator {annotator} / {shown['ARGILLA_LOCAL_ANNOTATOR_PASSWORD']}", flush=True)
     return process
 
 

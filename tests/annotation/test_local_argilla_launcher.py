@@ -62,3 +62,16 @@ def test_changed_secrets_reach_the_existing_users(tmp_path):
         stop(second)
     output = log.read_text()
     assert "second.key" not in output and "12345678" not in output, "the log holds no secret"
+
+
+def test_make_dev_shows_only_the_public_development_secrets(monkeypatch) -> None:
+    from devtools.dev import local_argilla_secrets, shown_secret
+
+    monkeypatch.setenv("ARGILLA_LOCAL_OWNER_PASSWORD", "a-real-Secret-9")
+    monkeypatch.delenv("ARGILLA_LOCAL_ANNOTATOR_PASSWORD", raising=False)
+    secrets = local_argilla_secrets()
+    assert secrets["ARGILLA_LOCAL_OWNER_PASSWORD"] == "a-real-Secret-9"
+    shown = {variable: shown_secret(variable, value) for variable, value in secrets.items()}
+    # a secret someone set is never printed; the launcher's loopback-only default is, to log in with
+    assert shown["ARGILLA_LOCAL_OWNER_PASSWORD"] == "(as set in ARGILLA_LOCAL_OWNER_PASSWORD)"
+    assert shown["ARGILLA_LOCAL_ANNOTATOR_PASSWORD"] == "annotator123"
