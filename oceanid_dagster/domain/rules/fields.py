@@ -248,8 +248,9 @@ def _line_opening_keys(text: str, keys: list[FieldKey], skip_lines: set[int]) ->
     return found, replaced
 
 
-# An export's key OCR misread ('"ires": "LAVF7"', '“lag_state’: "ESP"', "jelName=PESORSA DOS"): quoted
-# before a colon, or before an "=", compared with the keys allowing an error as a line's opening key is.
+# An export's key OCR misread ('“lag_state’: "ESP"', '“ires   “LAVF7"', "official_riumber=INS172"): quoted
+# before a colon or before its quoted value, or before an "=", compared with the keys allowing an error as a
+# line's opening key is.
 _RECORD_KEYS = (
     re.compile(
         rf"(?:^|(?<=[{{,\s])){_QUOTE}?(?P<key>[^\W\d][\w.@ ]{{2,30}}?)(?:{_QUOTE}|\*)[ \t]*[:;][ \t]*{_QUOTE}?", re.M
@@ -262,6 +263,7 @@ _KEY_WORD_JOINER = re.compile(r"[\s_.]+|(?<=[a-z])(?=[A-Z])")
 
 
 def _misread_record_keys(text: str, keys: list[FieldKey], skip_lines: set[int]) -> list[FieldKey]:
+    """Record keys OCR misread, where no key of ``keys`` was read in them."""
     read = {key.start for key in keys}
     found: dict[int, FieldKey] = {}
     for pattern in _RECORD_KEYS:

@@ -221,7 +221,7 @@ FIELD_KEYS: tuple[tuple[str | None, str], ...] = (
     ),
     (
         "LENGTH",
-        # ... an export's with its unit ("length_m", "loa_m")
+        # ... an export's key with its unit ("length_m", "loa_m")
         r"(?:loa|length)\s+(?:m|metres|meters)|length\s+over\s*all|length|LOA|LHT|longueur(?:\s+hors\s+tout)?|eslora(?:\s+total)?|"
         r"l(?:ä|ae)nge(?:\s+(?:ü|ue)ber\s+alles)?|LüA|lunghezza(?:\s+fuori\s+tutto)?|LFT|lengte(?:\s+over\s+alles)?|"
         r"comprimento(?:\s+fora\s+a\s+fora)?|(?:st[øo]rste\s+)?lengde|(?:st[øo]rste\s+)?l[æa]ngde|l[äa]ngd|longd|lengd",
