@@ -229,9 +229,13 @@ def _progress_callback(log: LogFunction):
     return LogProgress()
 
 
+def _steps_per_epoch(train_examples: int, config: TrainingConfig) -> int:
+    return math.ceil(train_examples / config.batch_size)
+
+
 def epoch_steps(train_examples: int, config: TrainingConfig) -> int:
     """The steps ``config.epochs`` passes over ``train_examples`` take (as ``Trainer`` counts them)."""
-    return math.ceil(config.epochs * math.ceil(train_examples / config.batch_size))
+    return math.ceil(config.epochs * _steps_per_epoch(train_examples, config))
 
 
 def step_cap(train_examples: int, config: TrainingConfig) -> int:
@@ -332,10 +336,9 @@ def freeze_lower_layers(model, config: TrainingConfig) -> None:
 
 def _log_step_budget(train_examples: int, config: TrainingConfig, log: LogFunction) -> None:
     if config.max_steps <= 0 and (budget := step_cap(train_examples, config)) > 0:
-        per_epoch = math.ceil(train_examples / config.batch_size)
         log(
             f"step budget: {budget} steps of the {epoch_steps(train_examples, config)} that {config.epochs:g} epochs "
-            f"of {train_examples} examples would take ({budget / per_epoch:.2f} epochs)"
+            f"of {train_examples} examples would take ({budget / _steps_per_epoch(train_examples, config):.2f} epochs)"
         )
 
 
