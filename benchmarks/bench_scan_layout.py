@@ -10,7 +10,8 @@ span OCR garbled beyond recognition is a miss), per label and micro:
 * ``text``: the page's own text (the ceiling);
 * ``scan_tesseract_text``: tesseract's own text output (what the pipeline read before);
 * ``scan_word_layout``: the pipeline's reading now, tesseract's word boxes deskewed and laid out
-  at their columns (``reading.layout``).
+  at their columns (``reading.layout``), with the bands of ink its segmentation left unread read
+  again (``reading.unread``).
 
     .venv/bin/python -m benchmarks.bench_scan_layout
 """
@@ -34,6 +35,7 @@ from benchmarks.report import emit, note
 from oceanid_dagster.domain.spans import Span
 from oceanid_dagster.inference.extractors import RuleExtractor
 from oceanid_dagster.reading.layout import layout_words, parse_tsv
+from oceanid_dagster.reading.pdf import with_unread_words
 from oceanid_dagster.samples.gold import locate_gold_spans
 from oceanid_dagster.samples.render import _scan_effects, rasterise_pdf
 from oceanid_dagster.training.reference import ReferencePage, load_reference_page, reference_page_paths
@@ -120,8 +122,9 @@ class Tally:
 
 def scanned_text(gold: ReferencePage, font: str, seed: str) -> tuple[str, str]:
     """tesseract's own text of the page's scan, and the pipeline's word layout of it."""
-    own_text, tsv = tesseract_outputs(scanned_png(typeset(gold.text, font), seed))
-    return own_text, layout_words(parse_tsv(tsv), 2000)
+    png = scanned_png(typeset(gold.text, font), seed)
+    own_text, tsv = tesseract_outputs(png)
+    return own_text, layout_words(with_unread_words(png, parse_tsv(tsv)), 2000)
 
 
 def main() -> None:

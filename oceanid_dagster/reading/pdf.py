@@ -18,10 +18,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
+from PIL import Image
 
-from oceanid_dagster.reading.layout import layout_line, layout_words, mean_confidence, parse_tsv
+from oceanid_dagster.reading import unread
+from oceanid_dagster.reading.layout import Word, layout_line, layout_words, mean_confidence, parse_tsv
 
 PDF_MAGIC = b"%PDF-"
 TEXT_LAYER = "text_layer"
@@ -218,26 +221,48 @@ def tesseract_image(
     image: bytes, language: str = "eng", timeout_s: float = 300, max_line_chars: int = PageBounds.max_line_chars
 ) -> tuple[str, float | None]:
     """Text and mean word confidence (0-1) of one page image (TIFF, PNG or any format leptonica
-    reads), one tesseract process, one thread.
+    reads), one tesseract process, one thread, and one more for each band of ink the first left
+    unread (``reading.unread``).
 
     The text is laid out from tesseract's word boxes (its TSV), deskewed, each word at its column:
     tesseract's own text reads a table block by block, one column after the other, which loses
     which value belongs to which row and header.
     """
+    words = with_unread_words(image, tesseract_words(image, language, "3", timeout_s), language, timeout_s)
+    return layout_words(words, max_line_chars), mean_confidence(words)
+
+
+def tesseract_words(image: bytes, language: str, page_segmentation: str, timeout_s: float) -> list[Word]:
+    """The words tesseract reads on ``image`` in page segmentation mode ``page_segmentation``."""
     environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     with tempfile.TemporaryDirectory(prefix="oceanid-ocr-") as folder:
         image_path = Path(folder) / "page.image"  # leptonica knows the format by its first bytes
         image_path.write_bytes(image)
         output_base = Path(folder) / "out"
         subprocess.run(
-            ["tesseract", str(image_path), str(output_base), "-l", language, "--psm", "3", "tsv"],
+            ["tesseract", str(image_path), str(output_base), "-l", language, "--psm", page_segmentation, "tsv"],
             check=True,
             capture_output=True,
             env=environment,
             timeout=timeout_s,
         )
-        words = parse_tsv(output_base.with_suffix(".tsv").read_text(encoding="utf-8"))
-    return layout_words(words, max_line_chars), mean_confidence(words)
+        return parse_tsv(output_base.with_suffix(".tsv").read_text(encoding="utf-8"))
+
+
+def with_unread_words(image: bytes, words: list[Word], language: str = "eng", timeout_s: float = 300) -> list[Word]:
+    """``words`` (tesseract's reading of the page ``image``) and what tesseract reads as sparse
+    text where the page still holds ink outside all of them."""
+    pixels = np.asarray(Image.open(io.BytesIO(image)).convert("L"))
+    height = unread.line_height(words, pixels.shape[0])
+    page = unread.blanked(pixels, words, height)
+    found = list(words)
+    first_block = max((word.line[0] for word in words), default=0) + 1
+    for block, region in enumerate(unread.unread_regions(page, height), start=first_block):
+        crop = io.BytesIO()
+        Image.fromarray(page[region.top : region.bottom, region.left : region.right]).save(crop, format="TIFF")
+        read = tesseract_words(crop.getvalue(), language, "11", timeout_s)
+        found += unread.recovered_words(read, region, height, block)
+    return found
 
 
 @dataclass
