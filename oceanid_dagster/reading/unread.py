@@ -25,6 +25,7 @@ BAND_GAP_LINES = 1.0  # rows of ink closer than this are one band
 MIN_BAND_LINES = 0.5  # a band lower than this is a ruled line or a row of dots, not text
 MIN_INK_RUNS = 3  # a band's ink in fewer column runs than this is a frame's sides, not text
 CROP_PADDING_PX = 10
+MAX_INK_SHARE = 0.4  # a band inked more densely is a photo or a filled box (text: 0.1-0.2)
 MAX_REGIONS = 12  # a page dark all over (a photo, a grey background) is not read band by band
 MIN_RECOVERED_CONFIDENCE = 50  # what psm 11 reads of dot leaders and rules scores 0-40
 MIN_RECOVERED_HEIGHT_LINES = 0.4  # a smaller "word" is a speck read as a letter
@@ -87,13 +88,13 @@ def _bands(ink: np.ndarray, height: float) -> list[tuple[int, int]]:
 
 def unread_regions(page: np.ndarray, height: float) -> list[Region]:
     """Where ``page`` (read words already blanked) still holds ink that may be text: bands of rows
-    with ink, each from its first to its last inked column, padded; none where the page is dark
-    in more bands than a page of text leaves unread."""
+    with ink, each from its first to its last inked column, padded, unless inked as densely as a
+    photo; none where the page is dark in more bands than a page of text leaves unread."""
     ink = _ink(page)
     regions = []
     for top, bottom in _bands(ink, height):
         columns = _runs(ink[top:bottom].any(axis=0))
-        if len(columns) < MIN_INK_RUNS:
+        if len(columns) < MIN_INK_RUNS or ink[top:bottom, columns[0][0] : columns[-1][1]].mean() > MAX_INK_SHARE:
             continue
         rows, width = page.shape
         regions.append(

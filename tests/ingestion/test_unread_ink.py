@@ -1,6 +1,6 @@
 """Ink that tesseract's page segmentation left unread is read again: a field psm 3 dropped without
 a trace comes back, what was read is never read twice, a page read as empty is read band by band;
-and ruled lines, a frame's sides, specks and a page dark all over are not taken for text."""
+and ruled lines, a frame's sides, specks, a photo and a page dark all over are not taken for text."""
 
 from __future__ import annotations
 
@@ -25,10 +25,12 @@ def white_page(rows: int = 400, columns: int = 600) -> np.ndarray:
 
 
 def draw_text_line(page: np.ndarray, top: int, left: int, glyphs: int = 8) -> None:
-    """Glyph-sized dark blocks a space apart: ink that looks like a line of text."""
+    """H-shaped glyphs of 3-pixel strokes a space apart: ink that looks like a line of text."""
     for number in range(glyphs):
         x = left + number * 25
-        page[top : top + LINE, x : x + 15] = 0
+        page[top : top + LINE, x : x + 3] = 0
+        page[top : top + LINE, x + 12 : x + 15] = 0
+        page[top + 14 : top + 17, x : x + 15] = 0
 
 
 def test_a_line_of_ink_is_one_padded_region():
@@ -47,6 +49,16 @@ def test_ruled_lines_a_frames_sides_and_specks_are_no_text():
     page[200, 100:400:7] = 0  # lone specks: no 2 x 2 square of ink
     page[260, 100:400:7] = 0
     assert unread.unread_regions(page, LINE) == []
+
+
+def test_a_photo_is_no_text():
+    page = white_page()
+    rng = np.random.default_rng(0)
+    for left in (100, 180, 260, 340):  # a strip of dark, mottled pictures
+        page[100:300, left : left + 60] = np.where(rng.random((200, 60)) < 0.8, 40, 200)
+    assert unread.unread_regions(page, LINE) == []
+    draw_text_line(page, 340, 50)
+    assert [region.top for region in unread.unread_regions(page, LINE)] == [340 - unread.CROP_PADDING_PX]
 
 
 def test_words_already_read_are_blanked_before_looking():
