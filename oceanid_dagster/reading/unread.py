@@ -91,12 +91,13 @@ def unread_regions(page: np.ndarray, height: float) -> list[Region]:
     with ink, each from its first to its last inked column, padded, unless inked as densely as a
     photo; none where the page is dark in more bands than a page of text leaves unread."""
     ink = _ink(page)
+    rows, width = page.shape
     regions = []
     for top, bottom in _bands(ink, height):
-        columns = _runs(ink[top:bottom].any(axis=0))
-        if len(columns) < MIN_INK_RUNS or ink[top:bottom, columns[0][0] : columns[-1][1]].mean() > MAX_INK_SHARE:
+        band = ink[top:bottom]
+        columns = _runs(band.any(axis=0))
+        if len(columns) < MIN_INK_RUNS or band[:, columns[0][0] : columns[-1][1]].mean() > MAX_INK_SHARE:
             continue
-        rows, width = page.shape
         regions.append(
             Region(
                 max(0, columns[0][0] - CROP_PADDING_PX),
