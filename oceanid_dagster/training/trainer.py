@@ -23,8 +23,18 @@ from oceanid_dagster.settings import available_cores
 from oceanid_dagster.training.base_models import BaseModel
 from oceanid_dagster.training.dataset import GOLD, SILVER, TEST, TRAIN, VALIDATION
 from oceanid_dagster.training.metrics import entity_metrics, per_label_rows, report_plot_png, tags_from_predictions
+from oceanid_dagster.training.time_budget import (
+    LinearSchedule,
+    evaluation_steps,
+    time_budget_callback,
+    trainer_on_schedule,
+)
 
 LogFunction = Callable[[str], None]
+
+# Seconds of training loop that keep `oceanid train` on a fresh home within 5 minutes on 2 cores: the rest of the
+# run (start-up, dataset, scoring, ONNX, the release's weighing) took 48 s there.
+TIME_BUDGET_SECONDS = 225.0
 
 
 class TrainingConfig(pydantic.BaseModel):
@@ -90,6 +100,15 @@ class TrainingConfig(pydantic.BaseModel):
         "correction. Where the epochs would take more steps, they shrink to fit: every example keeps its share. "
         "640 steps are about 3.5 minutes of `ner_model` on 2 cores (a fresh home's 518 steps: 180 s).",
     )
+    time_budget: float = Field(
+        default=TIME_BUDGET_SECONDS,
+        ge=0,
+        description="The most seconds the training loop may take (0: no limit; max_steps, where set, wins). Every "
+        "50 steps the run's own pace so far weighs how many of its steps (the epochs', within step_budget) fit; "
+        "where fewer do, the run ends there, the learning rate decaying to 0 at its new last step. Should the "
+        "machine slow down after the last weighing, the run stops at the budget. Steps cost 1.5x more on a CPU "
+        "without AMX than with it (a fresh home's 518 steps: 255 s on 2 AMD EPYC cores, 180 s on 2 AMX Xeon cores).",
+    )
     logging_steps: float = Field(
         default=0.02, gt=0, description="< 1: a fraction of the total steps (about 50 loss points)."
     )
@@ -118,7 +137,11 @@ class TrainingResult:
     seconds: float
     arithmetic: str  # "bf16 autocast" | "fp32": how the training steps computed (the weights are fp32 either way)
     steps: int
-    epochs: float  # the passes over train the steps made (fewer than configured where the step budget cut them)
+    epochs: float  # the passes over train the steps made (fewer than configured where a budget cut them)
+    planned_steps: int  # by max_steps, or the epochs within the step budget (the time budget may take fewer)
+    step_limit: str  # what set the steps: "max_steps" | "epochs" | "step budget" | "time budget" (+ " (stopped)")
+    loop_seconds: float  # the training loop's, of ``seconds``
+    step_seconds: float  # a training step's, on average over the loop (its validation passes left out)
     plot_png: bytes = field(repr=False)
 
 
@@ -219,7 +242,8 @@ def _progress_callback(log: LogFunction):
             logs = logs or {}
             epoch = f"epoch {state.epoch:.2f}" if state.epoch is not None else ""
             if "loss" in logs:
-                log(f"step {state.global_step}/{state.max_steps} {epoch} loss {logs['loss']:.4f}")
+                rate = f" learning rate {logs['learning_rate']:.2e}" if "learning_rate" in logs else ""
+                log(f"step {state.global_step}/{state.max_steps} {epoch} loss {logs['loss']:.4f}{rate}")
             if "eval_loss" in logs:
                 log(f"step {state.global_step}/{state.max_steps} {epoch} validation loss {logs['eval_loss']:.4f}")
 
@@ -254,16 +278,32 @@ def training_steps(train_examples: int, config: TrainingConfig) -> int:
     return cap if cap > 0 else epoch_steps(train_examples, config)
 
 
-def _training_arguments(config: TrainingConfig, work_dir: Path, has_validation: bool, train_examples: int):
+def step_limit(train_examples: int, config: TrainingConfig) -> str:
+    """What sets a fine-tune's steps before it runs (the time budget may cut them as it runs)."""
+    if config.max_steps > 0:
+        return "max_steps"
+    return "step budget" if step_cap(train_examples, config) > 0 else "epochs"
+
+
+def training_device():
     import torch
+
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")  # the GPU node when there is one (k8s)
+
+
+def uses_bf16(config: TrainingConfig) -> bool:
+    return native_bf16() if config.bf16 is None else config.bf16
+
+
+def _training_arguments(config: TrainingConfig, work_dir: Path, has_validation: bool, max_steps: int):
     from transformers import TrainingArguments
 
     return TrainingArguments(
         output_dir=str(work_dir / "checkpoints"),
         num_train_epochs=config.epochs,
-        max_steps=step_cap(train_examples, config),
+        max_steps=max_steps,
         per_device_train_batch_size=config.batch_size,
-        per_device_eval_batch_size=config.batch_size * 2,
+        per_device_eval_batch_size=evaluation_batch_size(config),
         learning_rate=config.learning_rate,
         weight_decay=config.weight_decay,
         warmup_ratio=config.warmup_ratio,
@@ -274,12 +314,16 @@ def _training_arguments(config: TrainingConfig, work_dir: Path, has_validation: 
         eval_strategy="epoch" if has_validation else "no",
         save_strategy="no",
         report_to=[],
-        use_cpu=not torch.cuda.is_available(),  # the GPU node when there is one (k8s), else every CPU core
+        use_cpu=training_device().type == "cpu",
         disable_tqdm=True,
         dataloader_num_workers=0,
-        bf16=native_bf16() if config.bf16 is None else config.bf16,
+        bf16=uses_bf16(config),
         group_by_length=True,  # batches of similar length: less padding, faster on CPU
     )
+
+
+def evaluation_batch_size(config: TrainingConfig) -> int:
+    return config.batch_size * 2
 
 
 def loss_history(log_history: list[dict[str, Any]]) -> list[tuple[int, float]]:
@@ -335,11 +379,31 @@ def freeze_lower_layers(model, config: TrainingConfig) -> None:
 
 
 def _log_step_budget(train_examples: int, config: TrainingConfig, log: LogFunction) -> None:
-    if config.max_steps <= 0 and (budget := step_cap(train_examples, config)) > 0:
+    if step_limit(train_examples, config) == "step budget":
+        steps = training_steps(train_examples, config)
         log(
-            f"step budget: {budget} steps of the {epoch_steps(train_examples, config)} that {config.epochs:g} epochs "
-            f"of {train_examples} examples would take ({budget / _steps_per_epoch(train_examples, config):.2f} epochs)"
+            f"step budget: {steps} steps of the {epoch_steps(train_examples, config)} that {config.epochs:g} epochs "
+            f"of {train_examples} examples would take ({steps / _steps_per_epoch(train_examples, config):.2f} epochs)"
         )
+
+
+def _evaluation_share(config: TrainingConfig, train, validation) -> float:
+    """A validation pass's cost in training steps, until the time budget times one (0: no validation)."""
+    if validation is None:
+        return 0.0
+    return evaluation_steps(
+        [len(ids) for ids in train["input_ids"]],
+        [len(ids) for ids in validation["input_ids"]],
+        config.batch_size,
+        evaluation_batch_size(config),
+        config.seed,
+    )
+
+
+def _what_limited(steps: int, planned: int, clock, before_the_run: str) -> str:
+    if clock.stopped_at is not None:
+        return "time budget (stopped)"
+    return "time budget" if steps < planned else before_the_run
 
 
 def score(trainer, examples, tokenizer, max_length: int) -> dict[str, Any]:
@@ -358,33 +422,48 @@ def train_ner_model(
 ) -> TrainingResult:
     """Fine-tune ``base`` on ``dataset[train]``, score it, save model + tokenizer to ``output_dir/model``."""
     import torch
-    from transformers import DataCollatorForTokenClassification, PrinterCallback, Trainer
+    from transformers import DataCollatorForTokenClassification, PrinterCallback
 
     started = time.perf_counter()
-    if len(dataset[TRAIN]) == 0:
+    train_examples = len(dataset[TRAIN])
+    if train_examples == 0:
         raise ValueError("the dataset has no training examples")
     eval_split, eval_description = evaluation_examples(dataset)
     torch.set_num_threads(training_threads(config.torch_threads))
     output_dir = Path(output_dir)
-    has_validation = len(dataset[VALIDATION]) > 0
-    arguments = _training_arguments(config, output_dir, has_validation, len(dataset[TRAIN]))
-    _log_step_budget(len(dataset[TRAIN]), config, log)
-    arithmetic = "bf16 autocast" if arguments.bf16 else "fp32"
+    arithmetic = "bf16 autocast" if uses_bf16(config) else "fp32"
     log(f"base model {base.name} ({base.source}: {base.location}), {torch.get_num_threads()} threads, {arithmetic}")
     tokenizer, model = load_base(base, config.attention_dropout)
     freeze_lower_layers(model, config)
-    validation = tokenize_dataset(dataset[VALIDATION], tokenizer, config.max_length) if has_validation else None
-    trainer = Trainer(
+    collator = DataCollatorForTokenClassification(tokenizer)
+    train = tokenize_dataset(dataset[TRAIN], tokenizer, config.max_length)
+    validation = (
+        tokenize_dataset(dataset[VALIDATION], tokenizer, config.max_length) if len(dataset[VALIDATION]) else None
+    )
+    planned = training_steps(train_examples, config)
+    _log_step_budget(train_examples, config, log)
+    schedule = LinearSchedule(math.ceil(config.warmup_ratio * planned), planned)
+    budget = config.time_budget if config.max_steps <= 0 else 0.0  # max_steps: the count asked for
+    clock = time_budget_callback(
+        budget,
+        _steps_per_epoch(train_examples, config),
+        _evaluation_share(config, train, validation) if budget else 0.0,
+        schedule,
+        log,
+    )
+    trainer = trainer_on_schedule(
+        schedule,
         model=model,
-        args=arguments,
-        train_dataset=tokenize_dataset(dataset[TRAIN], tokenizer, config.max_length),
+        args=_training_arguments(config, output_dir, validation is not None, step_cap(train_examples, config)),
+        train_dataset=train,
         eval_dataset=validation,
-        data_collator=DataCollatorForTokenClassification(tokenizer),
+        data_collator=collator,
         processing_class=tokenizer,
-        callbacks=[_progress_callback(log), _stop_on_non_finite_gradient()],
+        callbacks=[_progress_callback(log), _stop_on_non_finite_gradient(), clock],
     )
     trainer.remove_callback(PrinterCallback)  # progress goes to `log` instead of stdout
     trainer.train()
+    log(f"training loop: {clock.seconds:.0f} s, {trainer.state.global_step} steps")
 
     trainer.use_cpu_amp = False  # on CPU, scored in fp32 as the model is saved and exported (a GPU keeps its autocast)
     if eval_description != f"{GOLD} test":
@@ -416,5 +495,9 @@ def train_ner_model(
         arithmetic=arithmetic,
         steps=trainer.state.global_step,
         epochs=round(trainer.state.epoch or 0.0, 3),
+        planned_steps=planned,
+        step_limit=_what_limited(trainer.state.global_step, planned, clock, step_limit(train_examples, config)),
+        loop_seconds=clock.seconds,
+        step_seconds=(clock.seconds - clock.evaluation_seconds) / max(1, trainer.state.global_step),
         plot_png=report_plot_png(rows, losses, title=f"{base.name} on {eval_description}"),
     )

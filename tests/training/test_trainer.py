@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import pytest
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer, DataCollatorForTokenClassification
 
 from oceanid_dagster.domain.labels import ID2LABEL, LABEL_NAMES
+from oceanid_dagster.training import time_budget, trainer
 from oceanid_dagster.training.dataset import GOLD, build_dataset, hash_split, silver_pages
 from oceanid_dagster.training.metrics import PER_LABEL_COLUMNS, entity_metrics, tags_from_predictions
 from oceanid_dagster.training.trainer import (
@@ -109,6 +111,74 @@ def test_a_fine_tune_over_its_step_budget_stops_there_and_says_so(silver_dataset
     assert result.steps == 3
     assert result.epochs < 2
     assert any(message.startswith("step budget: 3 steps of the ") for message in messages)
+
+
+class TickingClock:
+    """A clock one second on at each reading: a training step, or a validation pass, takes one second."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += 1.0
+        return self.now
+
+
+def _learning_rates(messages: list[str]) -> list[float]:
+    """The rate each logged step's update ran at."""
+    return [float(message.rsplit(" ", 1)[1]) for message in messages if " learning rate " in message]
+
+
+def test_a_fine_tune_over_its_time_budget_ends_within_it_with_the_learning_rate_decayed(
+    silver_dataset, tiny_base, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(
+        trainer, "time_budget_callback", partial(time_budget.time_budget_callback, clock=TickingClock())
+    )
+    monkeypatch.setattr(time_budget, "REPLAN_STEPS", 5)
+    config = FAST.model_copy(update={"max_length": 32, "time_budget": 20.0, "step_budget": 0})
+    messages: list[str] = []
+    result = train_ner_model(silver_dataset, tiny_base, tmp_path, config, log=messages.append)
+
+    planned = training_steps(len(silver_dataset["train"]), config)
+    assert (result.planned_steps, result.step_limit) == (planned, "time budget")
+    assert 5 < result.steps < planned
+    assert result.loop_seconds <= 20.0 + 2  # the last weighing's estimate of the last validation pass
+    assert any(
+        message.startswith(f"time budget: 20 s fits {result.steps} of the {planned} steps") for message in messages
+    )
+    assert any(message.startswith(f"step {result.steps}/{result.steps} ") for message in messages)
+    # the schedule ends where the run does: its last update's rate is the linear decay's last (no warm-up in FAST)
+    assert _learning_rates(messages)[-1] == pytest.approx(config.learning_rate / result.steps, rel=0.01)
+
+
+def test_a_fine_tune_slower_than_its_last_weighing_stops_at_its_time_budget(
+    silver_dataset, tiny_base, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(
+        trainer, "time_budget_callback", partial(time_budget.time_budget_callback, clock=TickingClock())
+    )
+    monkeypatch.setattr(time_budget, "REPLAN_STEPS", 10_000)  # never weighed: as a machine slowed down since
+    config = FAST.model_copy(update={"max_length": 32, "time_budget": 12.0})
+    messages: list[str] = []
+    result = train_ner_model(silver_dataset, tiny_base, tmp_path, config, log=messages.append)
+
+    assert result.step_limit == "time budget (stopped)"
+    assert result.steps < result.planned_steps == training_steps(len(silver_dataset["train"]), config)
+    assert any("the training stops there" in message for message in messages)
+    assert _learning_rates(messages)[-1] > config.learning_rate / 2  # stopped far from the schedule's end
+
+
+def test_no_time_budget_or_max_steps_keeps_every_planned_step(silver_dataset, tiny_base, tmp_path, monkeypatch):
+    monkeypatch.setattr(
+        trainer, "time_budget_callback", partial(time_budget.time_budget_callback, clock=TickingClock())
+    )
+    monkeypatch.setattr(time_budget, "REPLAN_STEPS", 2)
+    for update in ({"time_budget": 0.0}, {"time_budget": 3.0, "max_steps": 12}):
+        config = FAST.model_copy(update={"max_length": 32, **update})
+        result = train_ner_model(silver_dataset, tiny_base, tmp_path, config, log=lambda message: None)
+        assert result.steps == result.planned_steps == training_steps(len(silver_dataset["train"]), config)
+        assert result.step_limit in {"epochs", "max_steps"}
 
 
 def _weights(folder) -> dict[str, torch.Tensor]:

@@ -69,6 +69,9 @@ def test_dataset_then_model_on_the_tiny_base(warehouse, tmp_path, tiny_base, mon
     assert metadata["f1"].value == summary["metrics"]["f1"]
     assert metadata["training_arithmetic"].value in {"bf16 autocast", "fp32"}
     assert metadata["training_steps"].value == 3  # max_steps 3 in this run's config
+    assert (metadata["planned_steps"].value, metadata["step_limit"].value) == (3, "max_steps")
+    assert 0 < metadata["training_loop_seconds"].value <= metadata["training_seconds"].value
+    assert metadata["seconds_per_step"].value > 0
     assert len(metadata["per_label"].value.records) == len(LABEL_NAMES) + 1
     assert metadata["report"].value.startswith("![per-label F1 and loss](data:image/png;base64,")
 
