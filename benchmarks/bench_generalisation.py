@@ -66,8 +66,9 @@ def silver(kind: str, records: list[dict], documents: int, seed: int, ocr_share:
     return silver_documents(records, documents, seed, ocr_share)
 
 
-def trained_release(pages, work: Path, training: TrainingConfig) -> tuple[Path, float]:
-    """The release folder (fp32) of a model trained on ``pages`` with the chain's defaults."""
+def trained_release(pages, work: Path, training: TrainingConfig):
+    """The release folder (fp32) of a model trained on ``pages`` with the chain's defaults, and the training's
+    ``TrainingResult``."""
     from oceanid_dagster.defs.assets.ner_training_dataset import NerDatasetConfig
     from oceanid_dagster.training.base_models import offline_base_model
     from oceanid_dagster.training.dataset import build_dataset
@@ -87,7 +88,7 @@ def trained_release(pages, work: Path, training: TrainingConfig) -> tuple[Path, 
     release = build_release(
         result.model_dir, fp32, None, result.metrics, result.base_model, "bench-generalisation", work / "releases"
     )
-    return release, result.seconds
+    return release, result
 
 
 def extractors(release: Path, evaluation) -> dict[str, object]:
@@ -158,8 +159,10 @@ def main() -> None:
         kind = (silver_kind if args.handwritten else f"{silver_kind}_only") + (f"+{variant}" if variant else "")
         with tempfile.TemporaryDirectory(prefix="bench-generalisation-") as work:
             started = time.perf_counter()
-            release, training_seconds = trained_release(pages, Path(work), training_config(variant))
-            emit(f"generalisation.{kind}.training_seconds", training_seconds, "s", 300.0)
+            release, training = trained_release(pages, Path(work), training_config(variant))
+            emit(f"generalisation.{kind}.training_seconds", training.seconds, "s", 300.0)
+            emit(f"generalisation.{kind}.training_steps", training.steps, "steps")
+            note(f"{kind}: {training.steps} of {training.planned_steps} steps ({training.step_limit})")
             emit(f"generalisation.{kind}.chain_seconds", time.perf_counter() - started, "s")
             for name, extractor in extractors(release, evaluation_pages(pages)).items():
                 for page_set, set_readings in readings.items():

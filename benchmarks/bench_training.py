@@ -90,6 +90,7 @@ def main() -> None:
         batch_size=args.batch_size,
         learning_rate=args.learning_rate,
         seed=args.seed,
+        time_budget=0,  # a fixed amount of work: sequences a second over every step of the epochs
     )
     load_before = os.getloadavg()[0]
     cpu_before = cpu_seconds()

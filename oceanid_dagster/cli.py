@@ -236,15 +236,33 @@ def train_command() -> int:
         raise_on_error=False,
         tags={"oceanid/trigger": "cli"},
     )
+    if training := training_summary(result.asset_materializations_for_node("ner_model")):
+        print(training)
     print(release_summary(result.asset_materializations_for_node("ner_model_release")))
     return 0 if result.success else 1
+
+
+def _metadata_values(materialization) -> dict:
+    return {key: getattr(value, "value", value) for key, value in materialization.metadata.items()}
+
+
+def training_summary(materializations) -> str | None:
+    """One line on the fine-tune's steps and what set them (a time budget shows here when it cut them)."""
+    if not materializations:
+        return None
+    metadata = _metadata_values(materializations[-1])
+    return (
+        f"ner_model: {metadata['training_steps']} of {metadata['planned_steps']} steps ({metadata['step_limit']}), "
+        f"training loop {metadata['training_loop_seconds']:.0f} s at {metadata['seconds_per_step']:.3f} s a step, "
+        f"{metadata['eval_split']} F1 {metadata['f1']:.4f}"
+    )
 
 
 def release_summary(materializations) -> str:
     """One line on what the training run published, and why (the release decision)."""
     if not materializations:
         return "ner_model_release: not reached (a step before it failed: see the run in the Dagster UI)"
-    metadata = {key: getattr(value, "value", value) for key, value in materializations[-1].metadata.items()}
+    metadata = _metadata_values(materializations[-1])
     if metadata.get("published"):
         return f"ner_model_release: published {metadata.get('version')}: {metadata.get('decision')}"
     inspection = metadata.get("published_for_inspection")

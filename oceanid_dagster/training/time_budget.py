@@ -146,13 +146,15 @@ def time_budget_callback(
                     "(the machine ran slower than at the last weighing)"
                 )
             elif done % REPLAN_STEPS == 0:
-                self.replan(state, done, spent)
+                self.replan(state, control, done, spent)
 
-        def replan(self, state, done: int, spent: float) -> None:
+        def replan(self, state, control, done: int, spent: float) -> None:
             pace = self.pace(done, spent)
             steps = steps_within_time(self.planned, done, spent, self.evaluations, steps_per_epoch, pace, budget)
             if steps != state.max_steps:
                 state.max_steps = schedule.total = steps
+                if steps <= done:  # not one more step fits
+                    control.should_training_stop = True
                 log(
                     f"time budget: {budget:g} s fits {steps} of the {self.planned} steps "
                     f"({steps / steps_per_epoch:.2f} epochs) at {pace.step_seconds:.3f} s a step and "

@@ -285,17 +285,12 @@ def step_limit(train_examples: int, config: TrainingConfig) -> str:
     return "step budget" if step_cap(train_examples, config) > 0 else "epochs"
 
 
-def training_device():
-    import torch
-
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")  # the GPU node when there is one (k8s)
-
-
 def uses_bf16(config: TrainingConfig) -> bool:
     return native_bf16() if config.bf16 is None else config.bf16
 
 
 def _training_arguments(config: TrainingConfig, work_dir: Path, has_validation: bool, max_steps: int):
+    import torch
     from transformers import TrainingArguments
 
     return TrainingArguments(
@@ -314,7 +309,7 @@ def _training_arguments(config: TrainingConfig, work_dir: Path, has_validation: 
         eval_strategy="epoch" if has_validation else "no",
         save_strategy="no",
         report_to=[],
-        use_cpu=training_device().type == "cpu",
+        use_cpu=not torch.cuda.is_available(),  # the GPU node when there is one (k8s), else every CPU core
         disable_tqdm=True,
         dataloader_num_workers=0,
         bf16=uses_bf16(config),

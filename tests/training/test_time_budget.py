@@ -116,3 +116,15 @@ def test_the_callback_moves_the_last_step_to_the_pace_and_stops_a_slowed_run():
     assert state.global_step == callback.stopped_at < schedule.total
     assert clock.now - 1.0 <= 225 < clock.now
     assert messages[-1].startswith(f"time budget: 225 s spent at step {state.global_step}/")
+
+
+def test_a_weighing_that_fits_no_further_step_ends_the_run_there():
+    from transformers import TrainerControl, TrainerState
+
+    clock, messages, schedule = ManualClock(), [], LinearSchedule(52, 518)
+    callback = time_budget_callback(225, 207, evaluation_steps=1.0, schedule=schedule, log=messages.append, clock=clock)
+    state, control = TrainerState(max_steps=518), TrainerControl()
+    callback.on_train_begin(None, state, control)
+    drive(callback, clock, state, control, 518, lambda step: 4.4, 207, evaluation=3.0)  # 220 s by step 50
+    assert state.global_step == state.max_steps == schedule.total == 50
+    assert control.should_training_stop and callback.stopped_at is None

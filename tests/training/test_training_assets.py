@@ -6,6 +6,7 @@ import sys
 from dagster import DagsterInstance, materialize
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
+from oceanid_dagster.cli import training_summary
 from oceanid_dagster.defs.assets.ner_model import ner_model
 from oceanid_dagster.defs.assets.ner_training_dataset import NerDatasetConfig, ner_training_dataset
 from oceanid_dagster.defs.resources.artifact_store import ArtifactStoreResource
@@ -72,6 +73,11 @@ def test_dataset_then_model_on_the_tiny_base(warehouse, tmp_path, tiny_base, mon
     assert (metadata["planned_steps"].value, metadata["step_limit"].value) == (3, "max_steps")
     assert 0 < metadata["training_loop_seconds"].value <= metadata["training_seconds"].value
     assert metadata["seconds_per_step"].value > 0
+    # what `oceanid train` prints of it
+    summary_line = training_summary(result.asset_materializations_for_node("ner_model"))
+    assert summary_line.startswith("ner_model: 3 of 3 steps (max_steps), training loop ")
+    assert summary_line.endswith(f"gold test F1 {metadata['f1'].value:.4f}")
+    assert training_summary([]) is None
     assert len(metadata["per_label"].value.records) == len(LABEL_NAMES) + 1
     assert metadata["report"].value.startswith("![per-label F1 and loss](data:image/png;base64,")
 

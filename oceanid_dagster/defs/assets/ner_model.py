@@ -58,7 +58,9 @@ def training_artifact(now: datetime) -> str:
 @dg.asset(
     group_name=TRAINING_GROUP,
     kinds={"pytorch", "huggingface"},
-    code_version=source_version("training/trainer.py", "training/base_models.py", "training/metrics.py"),
+    code_version=source_version(
+        "training/trainer.py", "training/time_budget.py", "training/base_models.py", "training/metrics.py"
+    ),
     automation_condition=after_upstream(),
     op_tags=gpu_training_tags(),
     description="Fine-tuned token-classification model (save_pretrained folder, stored in the artifact "
