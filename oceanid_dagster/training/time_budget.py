@@ -105,15 +105,16 @@ def evaluation_steps(
 def time_budget_callback(
     budget: float,
     steps_per_epoch: int,
-    evaluation_steps: float,
+    evaluation_step_cost: float,
     schedule: LinearSchedule,
     log: Callable[[str], None],
     clock: Callable[[], float] = time.perf_counter,
 ):
     """A ``TrainerCallback`` that times the training loop and, with a ``budget`` (seconds; 0: none), every
     ``REPLAN_STEPS`` steps moves its last step (``state.max_steps`` and ``schedule.total``, never past the steps
-    planned at the start) to where the loop ends within the budget at the pace so far. Should the machine slow
-    down after the last weighing, the loop stops at the budget."""
+    planned at the start) to where the loop ends within the budget at the pace so far. A validation pass costs
+    ``evaluation_step_cost`` training steps until one is timed. Should the machine slow down after the last
+    weighing, the loop stops at the budget."""
     from transformers import TrainerCallback
 
     class TimeBudget(TrainerCallback):
@@ -126,7 +127,7 @@ def time_budget_callback(
 
         def pace(self, done: int, spent: float) -> LoopPace:
             step = (spent - self.evaluation_seconds) / done
-            evaluation = self.evaluation_seconds / self.evaluations if self.evaluations else evaluation_steps * step
+            evaluation = self.evaluation_seconds / self.evaluations if self.evaluations else evaluation_step_cost * step
             return LoopPace(step, evaluation)
 
         def on_train_begin(self, args, state, control, **kwargs):

@@ -94,7 +94,7 @@ def test_the_callback_moves_the_last_step_to_the_pace_and_stops_a_slowed_run():
 
     clock, messages, schedule = ManualClock(), [], LinearSchedule(52, 518)
     callback = time_budget_callback(
-        225, 207, evaluation_steps=20.0, schedule=schedule, log=messages.append, clock=clock
+        225, 207, evaluation_step_cost=20.0, schedule=schedule, log=messages.append, clock=clock
     )
     state, control = TrainerState(max_steps=518), TrainerControl()
     callback.on_train_begin(None, state, control)
@@ -108,7 +108,9 @@ def test_the_callback_moves_the_last_step_to_the_pace_and_stops_a_slowed_run():
     assert callback.stopped_at is None
 
     clock, messages, schedule = ManualClock(), [], LinearSchedule(52, 518)
-    callback = time_budget_callback(225, 207, evaluation_steps=6.0, schedule=schedule, log=messages.append, clock=clock)
+    callback = time_budget_callback(
+        225, 207, evaluation_step_cost=6.0, schedule=schedule, log=messages.append, clock=clock
+    )
     state, control = TrainerState(max_steps=518), TrainerControl()
     callback.on_train_begin(None, state, control)
     drive(callback, clock, state, control, 518, lambda step: 0.33 if step < 400 else 1.0, 207, evaluation=3.0)
@@ -122,7 +124,9 @@ def test_a_weighing_that_fits_no_further_step_ends_the_run_there():
     from transformers import TrainerControl, TrainerState
 
     clock, messages, schedule = ManualClock(), [], LinearSchedule(52, 518)
-    callback = time_budget_callback(225, 207, evaluation_steps=1.0, schedule=schedule, log=messages.append, clock=clock)
+    callback = time_budget_callback(
+        225, 207, evaluation_step_cost=1.0, schedule=schedule, log=messages.append, clock=clock
+    )
     state, control = TrainerState(max_steps=518), TrainerControl()
     callback.on_train_begin(None, state, control)
     drive(callback, clock, state, control, 518, lambda step: 4.4, 207, evaluation=3.0)  # 220 s by step 50
