@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from oceanid_dagster.training.time_budget import (
@@ -74,61 +76,55 @@ class ManualClock:
         return self.now
 
 
-def drive(callback, clock, state, control, steps: int, step_seconds, steps_per_epoch: int, evaluation: float):
-    """Run the callback's events as ``Trainer`` would: a step end per step, a validation pass at each epoch's end."""
-    for _ in range(steps):
-        if control.should_training_stop:
-            return
+@dataclass
+class Run:
+    callback: object
+    clock: ManualClock
+    state: object
+    control: object
+    schedule: LinearSchedule
+    messages: list[str]
+
+
+def budgeted_run(step_seconds, evaluation_step_cost: float) -> Run:
+    """A fresh home's run (518 planned steps, 207 an epoch) under a 225 s budget, its callback's events driven as
+    ``Trainer`` raises them: a step end per step (``step_seconds(step)`` each), a 3 s validation pass at each epoch's
+    end and at the last step."""
+    from transformers import TrainerControl, TrainerState
+
+    clock, messages, schedule = ManualClock(), [], LinearSchedule(52, 518)
+    callback = time_budget_callback(225, 207, evaluation_step_cost, schedule, messages.append, clock)
+    state, control = TrainerState(max_steps=518), TrainerControl()
+    callback.on_train_begin(None, state, control)
+    while not control.should_training_stop and state.global_step < state.max_steps:
         clock.now += step_seconds(state.global_step)
         state.global_step += 1
         callback.on_step_end(None, state, control)
-        if state.global_step % steps_per_epoch == 0 or state.global_step >= state.max_steps:
-            clock.now += evaluation
+        if state.global_step % 207 == 0 or state.global_step >= state.max_steps:
+            clock.now += 3.0
             callback.on_evaluate(None, state, control)
-        if state.global_step >= state.max_steps:
-            return
+    return Run(callback, clock, state, control, schedule, messages)
 
 
-def test_the_callback_moves_the_last_step_to_the_pace_and_stops_a_slowed_run():
-    from transformers import TrainerControl, TrainerState
+def test_the_callback_moves_the_last_step_to_the_runs_pace():
+    run = budgeted_run(lambda step: 0.49, evaluation_step_cost=20.0)
+    assert run.state.global_step == run.state.max_steps == run.schedule.total == 440
+    assert run.messages[0].startswith("time budget: 225 s fits 414 of the 518 steps")  # 2 epochs, at 9.8 s a pass
+    assert run.messages[-1].startswith("time budget: 225 s fits 440 of the 518 steps")  # a pass timed at 3 s
+    assert "weighed at step 250" in run.messages[-1]
+    assert 220 < run.clock.now <= 225
+    assert run.callback.stopped_at is None
 
-    clock, messages, schedule = ManualClock(), [], LinearSchedule(52, 518)
-    callback = time_budget_callback(
-        225, 207, evaluation_step_cost=20.0, schedule=schedule, log=messages.append, clock=clock
-    )
-    state, control = TrainerState(max_steps=518), TrainerControl()
-    callback.on_train_begin(None, state, control)
-    drive(callback, clock, state, control, 518, lambda step: 0.49, 207, evaluation=3.0)
 
-    assert state.global_step == state.max_steps == schedule.total == 440
-    assert messages[0].startswith("time budget: 225 s fits 414 of the 518 steps")  # 2 epochs, at 9.8 s a pass
-    assert messages[-1].startswith("time budget: 225 s fits 440 of the 518 steps")  # a pass timed at 3 s
-    assert "weighed at step 250" in messages[-1]
-    assert 220 < clock.now <= 225
-    assert callback.stopped_at is None
-
-    clock, messages, schedule = ManualClock(), [], LinearSchedule(52, 518)
-    callback = time_budget_callback(
-        225, 207, evaluation_step_cost=6.0, schedule=schedule, log=messages.append, clock=clock
-    )
-    state, control = TrainerState(max_steps=518), TrainerControl()
-    callback.on_train_begin(None, state, control)
-    drive(callback, clock, state, control, 518, lambda step: 0.33 if step < 400 else 1.0, 207, evaluation=3.0)
-    assert callback.stopped_at is not None and control.should_training_stop
-    assert state.global_step == callback.stopped_at < schedule.total
-    assert clock.now - 1.0 <= 225 < clock.now
-    assert messages[-1].startswith(f"time budget: 225 s spent at step {state.global_step}/")
+def test_the_callback_stops_a_run_that_slowed_after_its_last_weighing_at_the_budget():
+    run = budgeted_run(lambda step: 0.33 if step < 400 else 1.0, evaluation_step_cost=6.0)
+    assert run.callback.stopped_at is not None and run.control.should_training_stop
+    assert run.state.global_step == run.callback.stopped_at < run.schedule.total
+    assert run.clock.now - 1.0 <= 225 < run.clock.now
+    assert run.messages[-1].startswith(f"time budget: 225 s spent at step {run.state.global_step}/")
 
 
 def test_a_weighing_that_fits_no_further_step_ends_the_run_there():
-    from transformers import TrainerControl, TrainerState
-
-    clock, messages, schedule = ManualClock(), [], LinearSchedule(52, 518)
-    callback = time_budget_callback(
-        225, 207, evaluation_step_cost=1.0, schedule=schedule, log=messages.append, clock=clock
-    )
-    state, control = TrainerState(max_steps=518), TrainerControl()
-    callback.on_train_begin(None, state, control)
-    drive(callback, clock, state, control, 518, lambda step: 4.4, 207, evaluation=3.0)  # 220 s by step 50
-    assert state.global_step == state.max_steps == schedule.total == 50
-    assert control.should_training_stop and callback.stopped_at is None
+    run = budgeted_run(lambda step: 4.4, evaluation_step_cost=1.0)  # 220 s by step 50
+    assert run.state.global_step == run.state.max_steps == run.schedule.total == 50
+    assert run.control.should_training_stop and run.callback.stopped_at is None

@@ -124,18 +124,23 @@ class TickingClock:
         return self.now
 
 
+@pytest.fixture
+def replanned_every(monkeypatch):
+    """The time budget on a ticking clock, weighed every given number of steps."""
+    on_ticking_clock = partial(time_budget.time_budget_callback, clock=TickingClock())
+    monkeypatch.setattr(trainer, "time_budget_callback", on_ticking_clock)
+    return lambda steps: monkeypatch.setattr(time_budget, "REPLAN_STEPS", steps)
+
+
 def _learning_rates(messages: list[str]) -> list[float]:
     """The rate each logged step's update ran at."""
     return [float(message.rsplit(" ", 1)[1]) for message in messages if " learning rate " in message]
 
 
 def test_a_fine_tune_over_its_time_budget_ends_within_it_with_the_learning_rate_decayed(
-    silver_dataset, tiny_base, tmp_path, monkeypatch
+    silver_dataset, tiny_base, tmp_path, replanned_every
 ):
-    monkeypatch.setattr(
-        trainer, "time_budget_callback", partial(time_budget.time_budget_callback, clock=TickingClock())
-    )
-    monkeypatch.setattr(time_budget, "REPLAN_STEPS", 5)
+    replanned_every(5)
     config = FAST.model_copy(update={"max_length": 32, "time_budget": 20.0, "step_budget": 0})
     messages: list[str] = []
     result = train_ner_model(silver_dataset, tiny_base, tmp_path, config, log=messages.append)
@@ -153,12 +158,9 @@ def test_a_fine_tune_over_its_time_budget_ends_within_it_with_the_learning_rate_
 
 
 def test_a_fine_tune_slower_than_its_last_weighing_stops_at_its_time_budget(
-    silver_dataset, tiny_base, tmp_path, monkeypatch
+    silver_dataset, tiny_base, tmp_path, replanned_every
 ):
-    monkeypatch.setattr(
-        trainer, "time_budget_callback", partial(time_budget.time_budget_callback, clock=TickingClock())
-    )
-    monkeypatch.setattr(time_budget, "REPLAN_STEPS", 10_000)  # never weighed: as a machine slowed down since
+    replanned_every(10_000)  # never weighed: as a machine slowed down since
     config = FAST.model_copy(update={"max_length": 32, "time_budget": 12.0})
     messages: list[str] = []
     result = train_ner_model(silver_dataset, tiny_base, tmp_path, config, log=messages.append)
@@ -169,11 +171,8 @@ def test_a_fine_tune_slower_than_its_last_weighing_stops_at_its_time_budget(
     assert _learning_rates(messages)[-1] > config.learning_rate / 2  # stopped far from the schedule's end
 
 
-def test_no_time_budget_or_max_steps_keeps_every_planned_step(silver_dataset, tiny_base, tmp_path, monkeypatch):
-    monkeypatch.setattr(
-        trainer, "time_budget_callback", partial(time_budget.time_budget_callback, clock=TickingClock())
-    )
-    monkeypatch.setattr(time_budget, "REPLAN_STEPS", 2)
+def test_no_time_budget_or_max_steps_keeps_every_planned_step(silver_dataset, tiny_base, tmp_path, replanned_every):
+    replanned_every(2)
     for update in ({"time_budget": 0.0}, {"time_budget": 3.0, "max_steps": 12}):
         config = FAST.model_copy(update={"max_length": 32, **update})
         result = train_ner_model(silver_dataset, tiny_base, tmp_path, config, log=lambda message: None)
@@ -228,7 +227,6 @@ def test_encoder_layers_of_bert_and_distilbert_bases_lowest_first(tiny_base):
 
 
 def test_native_bf16_is_read_from_the_cpu_flags(tmp_path, monkeypatch):
-    from oceanid_dagster.training import trainer
 
     cpuinfo = tmp_path / "cpuinfo"
     cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16\n\nprocessor\t: 1\n")
