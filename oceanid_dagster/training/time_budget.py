@@ -78,9 +78,9 @@ def length_grouped_batches(lengths: list[int], batch_size: int, seed: int) -> li
     return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
 
 
-def padded_tokens(batch: list[int], lengths: list[int]) -> int:
-    """The tokens of ``batch`` padded to its longest example (as the data collator pads it)."""
-    return max(lengths[index] for index in batch) * len(batch)
+def padded_tokens(lengths: list[int]) -> int:
+    """The tokens of a batch of examples of these ``lengths``, padded to its longest (as the data collator pads)."""
+    return max(lengths) * len(lengths)
 
 
 def evaluation_steps(
@@ -91,14 +91,12 @@ def evaluation_steps(
     if not validation_lengths:
         return 0.0
     batches = length_grouped_batches(train_lengths, batch_size, seed)
-    step_tokens = sum(padded_tokens(batch, train_lengths) for batch in batches) / len(batches)
-    in_order = range(0, len(validation_lengths), evaluation_batch_size)
-    evaluation_tokens = sum(
-        padded_tokens(
-            list(range(start, min(start + evaluation_batch_size, len(validation_lengths)))), validation_lengths
-        )
-        for start in in_order
+    step_tokens = sum(padded_tokens([train_lengths[index] for index in batch]) for batch in batches) / len(batches)
+    in_order = (
+        validation_lengths[start : start + evaluation_batch_size]
+        for start in range(0, len(validation_lengths), evaluation_batch_size)
     )
+    evaluation_tokens = sum(padded_tokens(batch) for batch in in_order)
     return FORWARD_SHARE * evaluation_tokens / step_tokens
 
 
