@@ -112,7 +112,7 @@ def ner_model(
             "planned_steps": result.planned_steps,
             "step_limit": result.step_limit,
             "training_seconds": round(result.seconds, 1),
-            "training_loop_seconds": round(result.loop_seconds, 1),
+            "training_loop_seconds": round(result.loop_seconds, 3),  # a tiny run's loop can take under 0.05 s
             "seconds_per_step": round(result.step_seconds, 3),
             "training_arithmetic": result.arithmetic,
             "per_label": _per_label_table(result.per_label_rows),
