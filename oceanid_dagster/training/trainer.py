@@ -482,7 +482,7 @@ def train_ner_model(
         metrics=metrics,
         per_label_rows=rows,
         loss_history=losses,
-        train_examples=len(dataset[TRAIN]),
+        train_examples=train_examples,
         eval_examples=len(eval_split),
         eval_split=eval_description,
         base_model=base.name,

@@ -227,7 +227,6 @@ def test_encoder_layers_of_bert_and_distilbert_bases_lowest_first(tiny_base):
 
 
 def test_native_bf16_is_read_from_the_cpu_flags(tmp_path, monkeypatch):
-
     cpuinfo = tmp_path / "cpuinfo"
     cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16\n\nprocessor\t: 1\n")
     assert trainer.cpu_flags(cpuinfo) >= {"avx2", "avx512_bf16"}
